@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using VramPS.Engine.Errors;
+using VramPS.Engine.Models;
+
+namespace VramPS.Engine.Estimation
+{
+    /// <summary>
+    /// A workload with every unset knob filled with what its framework does by default, and the list of defaults
+    /// that were taken (the estimate's Assumptions). Also validates ranges and combinations.
+    /// </summary>
+    internal sealed class ResolvedRecipe
+    {
+        private readonly List<string> _assumptions = new List<string>();
+
+        public ResolvedRecipe(Workload w)
+        {
+            Workload = w;
+            Model = w.Model;
+            Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
+            Techniques = w.Techniques;
+            IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
+
+            Precision = w.Precision ?? DefaultPrecision(w.Method);
+            Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, "Optimizer AdamW (torch, foreach implementation)");
+            BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
+            SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
+            GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
+            Checkpointing = w.Checkpointing ?? Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
+            Attention = w.Attention ?? Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
+            GpuCount = Positive(w.GpuCount, "GpuCount", 1, "one GPU");
+            Sharding = w.Sharding ?? (GpuCount > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
+            Offload = w.Offload ?? Engine.Offload.None;
+            if (Sharding != Engine.Sharding.None && GpuCount == 1) _assumptions.Add($"{Sharding} on one GPU shards nothing");
+
+            Quantization = w.Quantization ?? (w.Method == FinetuneMethod.QLoRA
+                ? Take(Engine.Quantization.NF4, "NF4 with double quantization (bitsandbytes)")
+                : Engine.Quantization.None);
+            if (w.Method == FinetuneMethod.QLoRA && Quantization == Engine.Quantization.None)
+                throw new InvalidWorkloadException("Quantization", "-Method QLoRA needs a 4-bit or 8-bit base: -Quantization NF4, FP4 or Int8.");
+
+            LoraRank = IsAdapter ? Positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)") : 0;
+            LoraTargets = IsAdapter ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
+            TrainableLayers = w.Method == FinetuneMethod.Freeze
+                ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
+                : Model.NumLayers;
+        }
+
+        public Workload Workload { get; }
+        public ModelArchitecture Model { get; }
+        public Framework Framework { get; }
+        public Techniques Techniques { get; }
+        public bool IsAdapter { get; }
+        public Precision Precision { get; }
+        public OptimizerKind Optimizer { get; }
+        public int BatchSize { get; }
+        public int SequenceLength { get; }
+        public int GradientAccumulation { get; }
+        public Checkpointing Checkpointing { get; }
+        public AttentionKernel Attention { get; }
+        public int GpuCount { get; }
+        public Sharding Sharding { get; }
+        public Offload Offload { get; }
+        public Quantization Quantization { get; }
+        public int LoraRank { get; }
+        public string[] LoraTargets { get; }
+        public int TrainableLayers { get; }
+
+        public IReadOnlyList<string> Assumptions => _assumptions;
+
+        public bool Has(Techniques t) => (Techniques & t) == t;
+
+        private T Take<T>(T value, string why)
+        {
+            _assumptions.Add(why);
+            return value;
+        }
+
+        private Precision DefaultPrecision(FinetuneMethod method) =>
+            method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
+                ? Take(Engine.Precision.Bf16Mixed, "fp32 weights with bf16 autocast (Trainer --bf16)")
+                : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
+
+        private int Positive(int? value, string name, int fallback, string why)
+        {
+            if (value is null) return Take(fallback, why);
+            if (value.Value < 1)
+                throw new InvalidWorkloadException(name, $"-{name} must be a positive integer; got {value.Value}.");
+            return value.Value;
+        }
+
+        private string[] ResolveTargets(string[]? given)
+        {
+            var names = Model.LinearModules(0).Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (given is null || given.Length == 0)
+            {
+                var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
+                                               || n == "qkv_proj" || n == "query" || n == "value").ToArray();
+                if (defaults.Length == 0) defaults = names.Where(n => n != "gate").ToArray();
+                _assumptions.Add($"LoRA on {string.Join(", ", defaults)} (peft's default targets)");
+                return defaults;
+            }
+            var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
+            if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
+                return names.Where(n => n != "gate" && n != "shared_expert_gate").ToArray();
+            var known = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            foreach (string t in list)
+            {
+                if (!known.Contains(t))
+                    throw new InvalidWorkloadException("LoraTargets",
+                        $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear.");
+            }
+            return list;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+
+namespace VramPS.Engine.Estimation
+{
+    /// <summary>
+    /// The memory one GPU of a training run holds at its peak, by term, in bytes; the workload it was computed for,
+    /// with every default resolved, so the object pipes back into the cmdlets by property name.
+    /// </summary>
+    public sealed class TrainingMemoryEstimate
+    {
+        internal TrainingMemoryEstimate(Workload workload, ResolvedRecipe recipe)
+        {
+            Workload = workload;
+            Model = workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id;
+            Method = workload.Method;
+            Precision = recipe.Precision;
+            Optimizer = recipe.Optimizer;
+            BatchSize = recipe.BatchSize;
+            SequenceLength = recipe.SequenceLength;
+            GradientAccumulation = recipe.GradientAccumulation;
+            Checkpointing = recipe.Checkpointing;
+            Attention = recipe.Attention;
+            LoraRank = recipe.IsAdapter ? recipe.LoraRank : (int?)null;
+            LoraTargets = recipe.IsAdapter ? recipe.LoraTargets : Array.Empty<string>();
+            Quantization = recipe.Quantization;
+            TrainableLayers = workload.Method == FinetuneMethod.Freeze ? recipe.TrainableLayers : (int?)null;
+            GpuCount = recipe.GpuCount;
+            Sharding = recipe.Sharding;
+            Offload = recipe.Offload;
+            Techniques = recipe.Techniques;
+            Framework = FrameworkNames.ToName(recipe.Framework);
+            Gpu = workload.Gpu?.Name;
+        }
+
+        /// <summary>The workload as given, for planners that vary it.</summary>
+        public Workload Workload { get; }
+
+        public string Model { get; }
+        public FinetuneMethod Method { get; }
+        public Precision Precision { get; }
+        public OptimizerKind Optimizer { get; }
+        public int BatchSize { get; }
+        public int SequenceLength { get; }
+        public int GradientAccumulation { get; }
+        public Checkpointing Checkpointing { get; }
+        public AttentionKernel Attention { get; }
+        public int? LoraRank { get; }
+        public string[] LoraTargets { get; }
+        public Quantization Quantization { get; }
+        public int? TrainableLayers { get; }
+        public int GpuCount { get; }
+        public Sharding Sharding { get; }
+        public Offload Offload { get; }
+        public Techniques Techniques { get; }
+        /// <summary>The trainer, spelled as the validation CSV spells it.</summary>
+        public string Framework { get; }
+        public string? Gpu { get; }
+
+        public long Parameters { get; internal set; }
+        public long TrainableParameters { get; internal set; }
+
+        /// <summary>Per GPU at the peak phase, bytes.</summary>
+        public long Weights { get; internal set; }
+        public long Gradients { get; internal set; }
+        public long OptimizerStates { get; internal set; }
+        public long Activations { get; internal set; }
+        /// <summary>Logits and loss buffers, optimizer temporaries, workspaces.</summary>
+        public long Other { get; internal set; }
+        /// <summary>The sum of the terms at the peak: what torch.cuda.max_memory_allocated shows.</summary>
+        public long Allocated { get; internal set; }
+        /// <summary>What PyTorch's caching allocator holds: max_memory_reserved.</summary>
+        public long Reserved { get; internal set; }
+        /// <summary>Reserved plus CUDA context and libraries: what nvidia-smi shows.</summary>
+        public long Total { get; internal set; }
+        /// <summary>Host RAM the run needs per node for offloaded state.</summary>
+        public long HostMemory { get; internal set; }
+
+        public Phase PeakPhase { get; internal set; }
+        public IReadOnlyList<PhaseMemory> Phases { get; internal set; } = Array.Empty<PhaseMemory>();
+        public string[] Assumptions { get; internal set; } = Array.Empty<string>();
+    }
+}

@@ -1,0 +1,31 @@
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// One linear module of a transformer block as Hugging Face names it (q_proj, query_key_value, c_attn ...):
+    /// what a LoRA target list selects and what quantization replaces.
+    /// </summary>
+    public sealed class LinearModule
+    {
+        public LinearModule(string name, long inFeatures, long outFeatures, int count, bool hasBias, LinearRole role)
+        {
+            Name = name;
+            InFeatures = inFeatures;
+            OutFeatures = outFeatures;
+            Count = count;
+            HasBias = hasBias;
+            Role = role;
+        }
+
+        /// <summary>The Hugging Face module name (the last part of its path).</summary>
+        public string Name { get; }
+        public long InFeatures { get; }
+        public long OutFeatures { get; }
+        /// <summary>How many copies a layer holds (MoE experts), 1 otherwise.</summary>
+        public int Count { get; }
+        public bool HasBias { get; }
+        public LinearRole Role { get; }
+
+        /// <summary>Weights and biases of all copies.</summary>
+        public long Parameters => Count * (InFeatures * OutFeatures + (HasBias ? OutFeatures : 0));
+    }
+}

@@ -1,0 +1,41 @@
+namespace VramPS.Engine.Models
+{
+    /// <summary>How a transformer block's MLP is built.</summary>
+    public enum MlpKind
+    {
+        /// <summary>Three matrices (gate, up, down): SwiGLU, GeGLU.</summary>
+        Gated,
+        /// <summary>Two matrices (up, down) with an activation between.</summary>
+        Plain,
+    }
+
+    /// <summary>The normalization a block uses.</summary>
+    public enum NormKind
+    {
+        RmsNorm,
+        LayerNorm,
+    }
+
+    /// <summary>How positions enter the model.</summary>
+    public enum PositionKind
+    {
+        Rope,
+        Learned,
+        Alibi,
+    }
+
+    /// <summary>What a linear module of a block does; the activation model keys on it.</summary>
+    public enum LinearRole
+    {
+        /// <summary>Query, key and value projections (fused or not).</summary>
+        AttentionInput,
+        /// <summary>The attention output projection.</summary>
+        AttentionOutput,
+        /// <summary>MLP input projections (gate and up, fused or not).</summary>
+        MlpInput,
+        /// <summary>The MLP down projection.</summary>
+        MlpOutput,
+        /// <summary>The MoE router.</summary>
+        Router,
+    }
+}

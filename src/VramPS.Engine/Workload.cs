@@ -1,0 +1,44 @@
+using System;
+using VramPS.Engine.Gpus;
+using VramPS.Engine.Models;
+
+namespace VramPS.Engine
+{
+    /// <summary>
+    /// One training run to estimate. Nullable settings mean "not given": the estimator fills them with what the
+    /// chosen framework does by default and lists each such default in the estimate's Assumptions.
+    /// </summary>
+    public sealed class Workload
+    {
+        public Workload(ModelArchitecture model)
+        {
+            Model = model ?? throw new ArgumentNullException(nameof(model));
+        }
+
+        public ModelArchitecture Model { get; }
+        /// <summary>How the user named the model (catalog id, config path or parameter count).</summary>
+        public string ModelName { get; set; } = "";
+        public FinetuneMethod Method { get; set; } = FinetuneMethod.Full;
+        public Precision? Precision { get; set; }
+        public OptimizerKind? Optimizer { get; set; }
+        public int? BatchSize { get; set; }
+        public int? SequenceLength { get; set; }
+        public int? GradientAccumulation { get; set; }
+        public Checkpointing? Checkpointing { get; set; }
+        public AttentionKernel? Attention { get; set; }
+        public int? LoraRank { get; set; }
+        public string[]? LoraTargets { get; set; }
+        public Quantization? Quantization { get; set; }
+        /// <summary>Blocks that train under Freeze, counted from the top.</summary>
+        public int? TrainableLayers { get; set; }
+        public int? GpuCount { get; set; }
+        public Sharding? Sharding { get; set; }
+        public Offload? Offload { get; set; }
+        public Techniques Techniques { get; set; }
+        public Framework? Framework { get; set; }
+        /// <summary>The GPU the run uses, when known: its context size shapes Total.</summary>
+        public GpuSpec? Gpu { get; set; }
+
+        public Workload Clone() => (Workload)MemberwiseClone();
+    }
+}
