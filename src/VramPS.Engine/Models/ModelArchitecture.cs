@@ -133,5 +133,40 @@ namespace VramPS.Engine.Models
                 return sum;
             }
         }
+
+        /// <summary>
+        /// A Llama-like decoder of about the given size, for -Params: hidden size from the Llama family's aspect
+        /// ratio, SwiGLU MLP 8/3 wide, GQA with 8 KV heads above 10B, 128k vocabulary.
+        /// </summary>
+        public static ModelArchitecture LlamaLike(long parameters)
+        {
+            const int vocab = 128256;
+            int layers = parameters < 2e9 ? 16 : parameters < 5e9 ? 28 : parameters < 20e9 ? 32 : parameters < 50e9 ? 48 : parameters < 100e9 ? 80 : 126;
+            const int kvHeads = 8;
+            // Solve layers*(h*h*(2 + 2*kv/heads) + 3*h*i) + 2*vocab*h = P with i = 3.5h, head_dim 128, by bisection on h.
+            double lo = 128, hi = 65536;
+            for (int k = 0; k < 60; k++)
+            {
+                double h = (lo + hi) / 2;
+                double heads = h / 128;
+                double perLayer = h * h * 2 + 2 * h * Math.Min(kvHeads, heads) * 128 + 3 * h * 3.5 * h;
+                if (layers * perLayer + 2.0 * vocab * h > parameters) hi = h; else lo = h;
+            }
+            int hidden = Math.Max(128, (int)Math.Round(lo / 128) * 128);
+            int numHeads = hidden / 128;
+            return new ModelArchitecture
+            {
+                Id = $"llama-like-{parameters / 1e9:0.###}B",
+                ModelType = "llama",
+                HiddenSize = hidden,
+                IntermediateSize = (int)Math.Round(hidden * 3.5 / 256) * 256,
+                NumLayers = layers,
+                NumHeads = numHeads,
+                NumKvHeads = Math.Min(kvHeads, numHeads),
+                HeadDim = 128,
+                VocabSize = vocab,
+                Source = "Llama-like architecture derived from the requested parameter count",
+            };
+        }
     }
 }
