@@ -1,35 +1,48 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace VramPS.Engine.Estimation
 {
-    /// <summary>Estimates what one GPU holds at the peak of a training step.</summary>
+    /// <summary>
+    /// Estimates what one GPU holds at each phase of a training step and reports the phase that binds.
+    /// The terms come from ModelStateMemory (weights, gradients, states, step temporaries), ActivationMemory
+    /// (saved tensors per token) and TrainerBehavior (logits and loss buffers); sharding divides them here.
+    /// </summary>
     public static class MemoryEstimator
     {
         public static TrainingMemoryEstimate Estimate(Workload workload)
         {
             var r = new ResolvedRecipe(workload);
-            var m = r.Model;
-            long p = m.TotalParameters;
-            long weights = p * 2;
-            long grads = workload.Method == FinetuneMethod.Full ? p * 2 : 0;
-            long states = grads * 2;
-            long acts = (long)r.BatchSize * r.SequenceLength * m.HiddenSize * m.NumLayers * 34;
-            var peak = new PhaseMemory(Phase.OptimizerStep, weights, grads, states, acts, 0);
+            var t = new TrainerBehavior(r);
+            var p = new ParameterBudget(r, t);
+            var states = new ModelStateMemory(r, t, p);
+            var acts = new ActivationMemory(r, t);
+            var notes = new List<string>(r.Assumptions);
+            var step = new StepLayout(r, t, p, states, acts, notes);
+
+            var phases = step.Phases();
+            var peak = phases.OrderByDescending(x => x.Allocated).First();
+            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), r.Model.NumLayers);
+            long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), step.PagedStates);
+            if (step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
+
             return new TrainingMemoryEstimate(workload, r)
             {
-                Parameters = p,
-                TrainableParameters = workload.Method == FinetuneMethod.Full ? p : 0,
+                Parameters = r.Model.TotalParameters,
+                TrainableParameters = p.Trainable,
                 Weights = peak.Weights,
                 Gradients = peak.Gradients,
                 OptimizerStates = peak.OptimizerStates,
                 Activations = peak.Activations,
                 Other = peak.Other,
                 Allocated = peak.Allocated,
-                Reserved = peak.Allocated,
-                Total = peak.Allocated,
+                Reserved = reserved,
+                Total = device,
+                HostMemory = step.HostMemory,
                 PeakPhase = peak.Phase,
-                Phases = new[] { peak },
-                Assumptions = r.Assumptions.ToArray(),
+                Phases = phases,
+                Assumptions = notes.ToArray(),
             };
         }
     }

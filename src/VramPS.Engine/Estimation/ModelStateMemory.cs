@@ -1,0 +1,112 @@
+using System;
+
+namespace VramPS.Engine.Estimation
+{
+    /// <summary>
+    /// Weights, gradients, optimizer states and the optimizer step's temporaries, per GPU, after sharding.
+    /// Bytes per parameter follow the recipe: fp32 master weights under autocast, pure 16-bit, NF4 blocks,
+    /// fp32 or 16-bit adapters, and each optimizer's own state layout.
+    /// </summary>
+    internal sealed class ModelStateMemory
+    {
+        /// <summary>NF4 with double quantization: 4 bits + 8/64 bits of block constants + 32/(64*256) (QLoRA paper).</summary>
+        public const double Nf4DoubleQuantBits = 4 + 8.0 / 64 + 32.0 / (64 * 256);
+        /// <summary>NF4 without double quantization: 4 bits + one fp32 constant per 64 weights.</summary>
+        public const double Nf4Bits = 4 + 32.0 / 64;
+
+        public ModelStateMemory(ResolvedRecipe r, TrainerBehavior t, ParameterBudget p)
+        {
+            var method = r.Workload.Method;
+            bool pure = r.Precision == Precision.Bf16 || r.Precision == Precision.Fp16;
+            int masterBytes = pure ? 2 : 4;
+            bool adapter = r.IsAdapter;
+            int trainableBytes = adapter ? t.AdapterBytes : masterBytes;
+            TrainableBytes = trainableBytes;
+
+            double weights;
+            if (method == FinetuneMethod.QLoRA)
+            {
+                double bits = r.Quantization == Quantization.Int8 ? 8 + 32.0 / 4096
+                    : t.DoubleQuant ? Nf4DoubleQuantBits : Nf4Bits;
+                int rest = t.UpcastsNonQuantized ? 4 : 2;
+                weights = p.BlockLinear * bits / 8 + (double)p.NotQuantized * rest + (double)p.Adapters * t.AdapterBytes;
+            }
+            else if (adapter)
+            {
+                weights = (double)p.Total * masterBytes + (double)p.Adapters * t.AdapterBytes;
+            }
+            else
+            {
+                weights = (double)p.Total * masterBytes;
+            }
+            FullWeights = weights;
+            FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : masterBytes;
+
+            Gradients = (double)p.Trainable * trainableBytes;
+            States = StatesFor(r.Optimizer, p, trainableBytes, r);
+            StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r.Optimizer, p, trainableBytes, r.Techniques);
+        }
+
+        public int TrainableBytes { get; }
+        /// <summary>Bytes per parameter of a frozen or gathered 16-bit copy.</summary>
+        public int FrozenBytesPerParameter { get; }
+        public double FullWeights { get; }
+        public double Gradients { get; }
+        public double States { get; }
+        public double StepTemporaries { get; }
+
+        private static double StatesFor(OptimizerKind o, ParameterBudget p, int bytes, ResolvedRecipe r)
+        {
+            double n = p.Trainable;
+            switch (o)
+            {
+                case OptimizerKind.AdamW:
+                case OptimizerKind.PagedAdamW:
+                    return 2 * n * bytes;
+                case OptimizerKind.AdamW8bit:
+                case OptimizerKind.PagedAdamW8bit:
+                    // One byte per state plus one fp32 absmax per 2048-element block (bitsandbytes blockwise quantization).
+                    return 2 * n * (1 + 4.0 / 2048);
+                case OptimizerKind.Lion:
+                    return n * bytes;
+                case OptimizerKind.SGD:
+                    return n * bytes;
+                default:
+                    return AdafactorStates(r, p);
+            }
+        }
+
+        /// <summary>Adafactor keeps a row and a column statistic per matrix, a full one per vector (fp32), no momentum.</summary>
+        private static double AdafactorStates(ResolvedRecipe r, ParameterBudget p)
+        {
+            var m = r.Model;
+            if (r.Workload.Method != FinetuneMethod.Full) return p.Trainable * 4.0;
+            double sum = (m.VocabSize + m.HiddenSize) * 4.0;
+            for (int i = 0; i < m.NumLayers; i++)
+            {
+                foreach (var mod in m.LinearModules(i)) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count;
+                sum += m.LayerNormParameters * 4.0;
+            }
+            return sum;
+        }
+
+        private static double TemporariesFor(OptimizerKind o, ParameterBudget p, int bytes, Techniques techniques)
+        {
+            if ((techniques & Techniques.OptimizerInBackward) != 0) return 0;
+            switch (o)
+            {
+                case OptimizerKind.AdamW:
+                case OptimizerKind.SGD:
+                    // torch's default multi-tensor (foreach) step: _foreach_sqrt of the second moment is one
+                    // trainable-size temporary list.
+                    return (double)p.Trainable * bytes;
+                case OptimizerKind.Adafactor:
+                case OptimizerKind.Lion:
+                    // Per-tensor implementations: the largest tensor's fp32 update and squared gradient.
+                    return 2.0 * Math.Min(p.LargestTensor, p.Trainable) * 4;
+                default:
+                    return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+
+namespace VramPS.Engine.Estimation
+{
+    /// <summary>
+    /// Lays the terms out over the phases of one steady-state step on one GPU: sharding (ZeRO / FSDP units in
+    /// flight), gradient accumulation, checkpointing and offload decide which tensors are resident when.
+    /// </summary>
+    internal sealed class StepLayout
+    {
+        private readonly ResolvedRecipe _r;
+        private readonly TrainerBehavior _t;
+        private readonly ParameterBudget _p;
+        private readonly ModelStateMemory _s;
+        private readonly ActivationMemory _a;
+        private readonly List<string> _notes;
+
+        public StepLayout(ResolvedRecipe r, TrainerBehavior t, ParameterBudget p, ModelStateMemory s, ActivationMemory a, List<string> notes)
+        {
+            _r = r;
+            _t = t;
+            _p = p;
+            _s = s;
+            _a = a;
+            _notes = notes;
+        }
+
+        public long PagedStates { get; private set; }
+        public long HostMemory { get; private set; }
+
+        public IReadOnlyList<PhaseMemory> Phases()
+        {
+            var r = _r;
+            var m = r.Model;
+            int n = r.GpuCount;
+            bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
+            bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
+            bool statesSharded = r.Sharding != Sharding.None && n > 1;
+            double tokens = (double)r.BatchSize * r.SequenceLength;
+            int c = TrainerBehavior.ComputeBytes(r.Precision);
+            bool adapter = r.IsAdapter;
+
+            // Weights: sharded storage plus, under ZeRO-3 / FSDP, the root unit and two block units gathered in 16-bit.
+            double weightsStored = zero3 ? _s.FullWeights / n : _s.FullWeights;
+            double gatheredLayer = r.Workload.Method == FinetuneMethod.QLoRA
+                ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
+                : _p.LargestLayer * (double)c;
+            double rootUnit = (_p.Embedding + _p.Head) * (double)(r.Workload.Method == FinetuneMethod.QLoRA && _t.UpcastsNonQuantized ? 4 : c);
+            double inFlight = zero3 ? rootUnit + 2 * gatheredLayer : 0;
+            if (r.Offload == Offload.OptimizerAndParameters)
+            {
+                HostMemory += (long)weightsStored;
+                weightsStored = 0;
+            }
+            double weightsCompute = weightsStored + inFlight;
+
+            // Gradients: full, sharded, or, under Lightning FSDP with accumulation (no_sync), unsharded per block.
+            double grads = gradsSharded ? _s.Gradients / n : _s.Gradients;
+            bool litgptNoSync = zero3 && r.Framework == Framework.Litgpt && r.GradientAccumulation > 1;
+            if (litgptNoSync)
+            {
+                grads = adapter ? (_p.Total - _p.Embedding - _p.Head) * (double)c + _p.Adapters * (double)_t.AdapterBytes : _s.Gradients;
+                _notes.Add("Lightning FSDP skips gradient sync while accumulating: gradients stay unsharded, full-size for every block");
+            }
+            else if (n > 1 && r.Sharding == Sharding.None)
+            {
+                grads *= 2;
+                _notes.Add("DDP keeps a bucket copy of every gradient");
+            }
+            double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
+                ? _p.LargestLayer * (double)_s.TrainableBytes : 0;
+            bool inBackward = r.Has(Techniques.OptimizerInBackward);
+            if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
+
+            // Optimizer states and the step's temporaries.
+            double states = statesSharded ? _s.States / n : _s.States;
+            double temps = statesSharded ? _s.StepTemporaries / n : _s.StepTemporaries;
+            if (r.Offload != Offload.None)
+            {
+                HostMemory += (long)(states + grads);
+                states = 0;
+                temps = 0;
+            }
+            if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
+            {
+                PagedStates = Checked.Bytes(states);
+                states = 0;
+            }
+
+            // Activations.
+            double outside = _a.OutsideLayersPerToken * tokens;
+            double saved;
+            double topWorking;
+            bool offloadActs = r.Has(Techniques.ActivationOffload);
+            if (r.Checkpointing == Checkpointing.Full)
+            {
+                double checkpoints = m.NumLayers * _a.CheckpointPerTokenPerLayer * tokens;
+                double recompute = (_a.LargestLayerSavedPerToken + _a.TransientPerToken) * tokens;
+                if (offloadActs)
+                {
+                    HostMemory += (long)checkpoints;
+                    checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
+                }
+                saved = checkpoints + outside;
+                topWorking = saved + recompute;
+            }
+            else
+            {
+                double all = _a.AllLayersSavedPerToken * tokens;
+                if (offloadActs)
+                {
+                    HostMemory += (long)all;
+                    all = 2 * _a.LargestLayerSavedPerToken * tokens;
+                }
+                saved = all + outside;
+                topWorking = saved + _a.TransientPerToken * tokens;
+            }
+            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3;
+            double copies = 0;
+            if (autocastCopies)
+            {
+                double perLayer = _a.AutocastCopiesPerLayer(m.NumLayers - 1);
+                copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * m.NumLayers;
+                copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+            }
+
+            double vocabTokens = r.Model.Encoder ? 0 : tokens * r.Model.VocabSize;
+            var logits = _t.Logits;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
+
+            var list = new List<PhaseMemory>(6);
+            if (_t.ChunkedHead && r.Workload.Method == FinetuneMethod.QLoRA)
+            {
+                // litgpt materializes the 16-bit checkpoint before bitsandbytes quantizes it.
+                list.Add(Phase(Estimation.Phase.Load, _p.Total * 2.0, 0, 0, 0, 0));
+            }
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved, vocabTokens * logits.ForwardPeak));
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, 0));
+            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, 0));
+            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps));
+            return list;
+        }
+
+        private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>
+            new PhaseMemory(phase, Checked.Bytes(weights), Checked.Bytes(grads), Checked.Bytes(states), Checked.Bytes(acts), Checked.Bytes(other));
+    }
+}

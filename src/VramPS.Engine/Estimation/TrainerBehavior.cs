@@ -1,0 +1,108 @@
+namespace VramPS.Engine.Estimation
+{
+    /// <summary>How the loss path holds logits, per token, as multiples of the vocabulary size (bytes per vocabulary entry).</summary>
+    internal readonly struct LogitsFootprint
+    {
+        public LogitsFootprint(double forwardPeak, double backwardPeak, double held)
+        {
+            ForwardPeak = forwardPeak;
+            BackwardPeak = backwardPeak;
+            Held = held;
+        }
+
+        /// <summary>Largest moment inside the loss computation.</summary>
+        public double ForwardPeak { get; }
+        /// <summary>Largest moment of the loss and head backward.</summary>
+        public double BackwardPeak { get; }
+        /// <summary>Still held between the end of forward and the start of backward.</summary>
+        public double Held { get; }
+    }
+
+    /// <summary>
+    /// What a training stack really does with the tensors of a step: adapter dtype, the fp32 upcast of k-bit
+    /// preparation, how the loss holds logits, the optimizer implementation, its module code. One instance per
+    /// resolved recipe; every choice traces to the trainer's source (see docs/architecture.md).
+    /// </summary>
+    internal sealed class TrainerBehavior
+    {
+        public TrainerBehavior(ResolvedRecipe r)
+        {
+            var f = r.Framework;
+            bool nativeStack = f == Framework.Litgpt || f == Framework.Torchtune;
+
+            // peft upcasts adapters to fp32 (autocast_adapter_dtype); litgpt and torchtune keep them in the model dtype.
+            AdapterBytes = nativeStack ? ComputeBytes(r.Precision) : 4;
+
+            // TRL / peft prepare_model_for_kbit_training upcasts every non-quantized parameter to fp32;
+            // fms-acceleration's accelerated-peft, litgpt, torchtune, fsdp_qlora and Unsloth skip it.
+            UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
+                && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl || f == Framework.LlamaFactory);
+
+            // HF gradient-checkpointing and litgpt add dropout on the adapter input; torchtune's configs use 0.
+            LoraDropout = f != Framework.Torchtune;
+
+            // litgpt computes the head in 128-token chunks and a cross-entropy per chunk.
+            ChunkedHead = f == Framework.Litgpt;
+
+            // litgpt fuses q, k, v into one attn linear whatever the checkpoint calls them; adapters see one input.
+            FusedQkvAdapters = f == Framework.Litgpt;
+
+            // litgpt keeps a separate output head even for tied checkpoints (its converter copies the embedding).
+            SeparateHead = f == Framework.Litgpt;
+
+            // torchtune's recipes build AdamW with fused=True: the step needs no temporaries.
+            FusedAdamW = f == Framework.Torchtune;
+
+            // litgpt's bnb.nf4 is single quantization (nf4-dq is a separate choice); the Trainer stacks follow the QLoRA recipe.
+            DoubleQuant = f != Framework.Litgpt;
+
+            Logits = LogitsFor(r);
+        }
+
+        public bool DoubleQuant { get; }
+        public bool FusedAdamW { get; }
+
+        public int AdapterBytes { get; }
+        public bool UpcastsNonQuantized { get; }
+        public bool LoraDropout { get; }
+        public bool ChunkedHead { get; }
+        public bool FusedQkvAdapters { get; }
+        public bool SeparateHead { get; }
+        public LogitsFootprint Logits { get; }
+
+        public static int ComputeBytes(Precision p) => p == Precision.Fp32 ? 4 : 2;
+
+        public static bool AutocastOverFp32(Precision p) => p == Precision.Bf16Mixed || p == Precision.Fp16Mixed;
+
+        private static LogitsFootprint LogitsFor(ResolvedRecipe r)
+        {
+            if (r.Has(Techniques.FusedLinearLoss)) return new LogitsFootprint(0, 0, 0);
+            int c = ComputeBytes(r.Precision);
+            switch (r.Framework)
+            {
+                case Framework.Litgpt:
+                    // bf16 logit chunks plus each chunk's log-softmax in the compute dtype.
+                    return new LogitsFootprint(2 * c, 2 * c + c, 2 * c);
+                case Framework.Torchtune:
+                    // CEWithChunkedOutputLoss keeps the 16-bit logit chunks and upcasts one of eight chunks at a time;
+                    // without it the whole output is cast to fp32 before the loss.
+                    return r.Has(Techniques.ChunkedLoss)
+                        ? new LogitsFootprint(c + 1, c + 1, c)
+                        : new LogitsFootprint(c + 8, c + 12, 8);
+                case Framework.Peft:
+                    // transformers >= 4.50: the labels are shifted, not the logits: bf16 logits, fp32 copy, log-softmax.
+                    return r.Has(Techniques.ChunkedLoss) ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
+                default:
+                    if (r.Model.ModelType == "gpt_bigcode" && !AutocastOverFp32(r.Precision))
+                    {
+                        // GPTBigCode's own loss path takes the cross-entropy of the 16-bit logits: logits, shifted
+                        // copy and log-softmax in the compute dtype, one more for the input gradient in backward.
+                        return new LogitsFootprint(3 * c, 4 * c, 2 * c);
+                    }
+                    // transformers 4.46-4.49 (the Trainer stack of 2024's published runs): bf16 logits, fp32 copy,
+                    // contiguous shifted copy and log-softmax output; a fast cross-entropy kernel drops the fp32 copies.
+                    return r.Has(Techniques.ChunkedLoss) ? new LogitsFootprint(c + 6, c + 6, c + 4) : new LogitsFootprint(c + 12, c + 10, c + 4);
+            }
+        }
+    }
+}
