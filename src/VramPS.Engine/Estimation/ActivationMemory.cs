@@ -54,7 +54,7 @@ namespace VramPS.Engine.Estimation
             }
             OutsideLayersPerToken = Outside();
             long i0 = Math.Max(_m.IntermediateSize, _m.IsMoe ? _m.MoeIntermediateSize * Math.Max(1, _m.ExpertsPerToken) : 0);
-            TransientPerToken = 3.0 * _out * i0 + 3.0 * _res * _m.HiddenSize;
+            TransientPerToken = 2.0 * _out * i0 + 2.0 * _res * _m.HiddenSize;
         }
 
         private static bool HuggingFaceStack(Framework f) =>
@@ -158,8 +158,7 @@ namespace VramPS.Engine.Estimation
                     sum += _c * (double)(q + 2 * kv + q) + 4.0 * heads;
                     break;
                 case AttentionKernel.Sdpa:
-                    long kvSaved = _r.Framework == Framework.Litgpt ? kv : q;
-                    sum += _c * (double)(q + 2 * kvSaved + q) + 4.0 * heads;
+                    sum += _c * (double)(q + 2 * q + q) + 4.0 * heads;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
                 default:

@@ -35,7 +35,9 @@ namespace VramPS.Engine.Estimation
 
             // TRL / peft prepare_model_for_kbit_training upcasts every non-quantized parameter to fp32;
             // fms-acceleration's accelerated-peft, litgpt, torchtune, fsdp_qlora and Unsloth skip it.
+            // Under FSDP every flat parameter must share one dtype, so the upcast does not survive sharding.
             UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
+                && !(r.Sharding == Sharding.Zero3 && r.GpuCount > 1)
                 && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl || f == Framework.LlamaFactory);
 
             // HF gradient-checkpointing and litgpt add dropout on the adapter input; torchtune's configs use 0.
@@ -93,10 +95,11 @@ namespace VramPS.Engine.Estimation
                     // transformers >= 4.50: the labels are shifted, not the logits: bf16 logits, fp32 copy, log-softmax.
                     return r.Has(Techniques.ChunkedLoss) ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
                 default:
-                    if (r.Model.ModelType == "gpt_bigcode" && !AutocastOverFp32(r.Precision))
+                    if (r.Model.ModelType == "gpt_bigcode" && !AutocastOverFp32(r.Precision) && !r.IsAdapter)
                     {
-                        // GPTBigCode's own loss path takes the cross-entropy of the 16-bit logits: logits, shifted
-                        // copy and log-softmax in the compute dtype, one more for the input gradient in backward.
+                        // GPTBigCode's own loss path takes the cross-entropy of the 16-bit logits when nothing
+                        // autocasts (pure 16-bit full fine-tuning; adapter runs train under --bf16 autocast):
+                        // logits, shifted copy and log-softmax in the compute dtype, one more in backward.
                         return new LogitsFootprint(3 * c, 4 * c, 2 * c);
                     }
                     // transformers 4.46-4.49 (the Trainer stack of 2024's published runs): bf16 logits, fp32 copy,
