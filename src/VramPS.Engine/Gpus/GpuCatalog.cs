@@ -1,42 +1,130 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Reflection;
 using VramPS.Engine.Errors;
 
 namespace VramPS.Engine.Gpus
 {
-    /// <summary>The accelerators VramPS knows, from the embedded catalog (and user catalogs merged over it).</summary>
+    /// <summary>
+    /// The accelerators VramPS knows, from the embedded catalog and user catalogs merged over it. Names and aliases are
+    /// compared case-insensitively with spaces, hyphens and underscores ignored ("rtx 4090" finds RTX-4090); where a
+    /// name and an alias coincide, the name wins.
+    /// </summary>
     public sealed class GpuCatalog
     {
-        private static readonly Lazy<GpuCatalog> Embedded = new Lazy<GpuCatalog>(
-            () => new GpuCatalog(CatalogJson.LoadEmbedded<GpuCatalogFile>("gpus.json").Gpus));
+        /// <summary>How errors in the embedded catalog name the file.</summary>
+        public const string EmbeddedPath = "embedded gpus.json";
 
-        private readonly Dictionary<string, GpuSpec> _byName;
+        private const string EmbeddedResource = "VramPS.Engine.Catalogs.gpus.json";
+
+        private static readonly Lazy<GpuCatalog> Embedded = new Lazy<GpuCatalog>(
+            () => new GpuCatalog(GpuCatalogReader.Read(EmbeddedPath, ReadEmbeddedText())));
+
+        private readonly Dictionary<string, GpuSpec> _byKey = new Dictionary<string, GpuSpec>(StringComparer.Ordinal);
+        /// <summary>Per entry of <see cref="All"/>: the key of its name, then those of its aliases.</summary>
+        private readonly string[][] _keys;
 
         public GpuCatalog(IEnumerable<GpuSpec> gpus)
         {
+            if (gpus is null) throw new ArgumentNullException(nameof(gpus));
             All = gpus.ToArray();
-            _byName = new Dictionary<string, GpuSpec>(StringComparer.OrdinalIgnoreCase);
-            foreach (var g in All)
+            if (All.Any(g => g is null)) throw new ArgumentException("The list of GPUs contains null.", nameof(gpus));
+            _keys = All.Select(g => new[] { g.Name }.Concat(g.Aliases).Select(GpuNameKey.Of).ToArray()).ToArray();
+            for (int i = 0; i < All.Count; i++)
             {
-                _byName[g.Name] = g;
-                foreach (string alias in g.Aliases) _byName[alias] = g;
+                foreach (string alias in _keys[i].Skip(1)) _byKey[alias] = All[i];
             }
+            for (int i = 0; i < All.Count; i++) _byKey[_keys[i][0]] = All[i];
         }
 
-        /// <summary>The embedded catalog, loaded once per process.</summary>
+        /// <summary>The embedded catalog, loaded and validated once per process.</summary>
         public static GpuCatalog Default => Embedded.Value;
 
         public IReadOnlyList<GpuSpec> All { get; }
 
-        public GpuSpec? Find(string name) => _byName.TryGetValue(name.Trim(), out var g) ? g : null;
+        /// <summary>Reads and validates a user catalog file; any problem is an InvalidDataFileException naming the file.</summary>
+        public static GpuCatalog Load(string path) =>
+            new GpuCatalog(GpuCatalogReader.Read(path, DataFileText.Read(path)));
 
-        public GpuSpec Get(string name, string parameter = "Gpu") =>
-            Find(name) ?? throw new UnknownNameException(parameter, name, Array.Empty<string>());
-    }
+        /// <summary>The entry with this name or alias, or null.</summary>
+        public GpuSpec? Find(string? name)
+        {
+            if (name is null) return null;
+            return _byKey.TryGetValue(GpuNameKey.Of(name), out var gpu) ? gpu : null;
+        }
 
-    internal sealed class GpuCatalogFile
-    {
-        public List<GpuSpec> Gpus { get; set; } = new List<GpuSpec>();
+        /// <summary>The entry with this name or alias, else UnknownNameException naming the parameter and 5 closest names.</summary>
+        public GpuSpec Get(string? name, string parameter = "Gpu") =>
+            Find(name) ?? throw new UnknownNameException(parameter, name ?? "", ClosestNames(name, 5));
+
+        /// <summary>
+        /// Entries whose name or an alias matches a pattern with * (any run) and ? (any one character), in catalog order.
+        /// </summary>
+        public IEnumerable<GpuSpec> Match(string pattern)
+        {
+            if (pattern is null) throw new ArgumentNullException(nameof(pattern));
+            string key = GpuNameKey.Of(pattern);
+            return All.Where((gpu, i) => _keys[i].Any(k => Wildcard.IsMatch(k, key)));
+        }
+
+        /// <summary>Up to <paramref name="count"/> entry names, nearest first by edit distance to the name or any alias.</summary>
+        public IReadOnlyList<string> ClosestNames(string? name, int count)
+        {
+            if (count <= 0) return Array.Empty<string>();
+            string key = GpuNameKey.Of(name ?? "");
+            return All
+                .Select((gpu, i) => (gpu.Name, Distance: _keys[i].Min(k => EditDistance.Between(key, k)), Index: i))
+                .OrderBy(c => c.Distance)
+                .ThenBy(c => c.Index)
+                .Take(count)
+                .Select(c => c.Name)
+                .ToArray();
+        }
+
+        /// <summary>
+        /// This catalog with <paramref name="overrides"/> laid over it: an override whose name matches an entry replaces
+        /// that entry in place (the replaced entry's aliases now find the override), other overrides are added at the end,
+        /// and aliases of this catalog that an override uses as a name or alias are given up to it.
+        /// </summary>
+        public GpuCatalog MergedWith(GpuCatalog overrides)
+        {
+            if (overrides is null) throw new ArgumentNullException(nameof(overrides));
+            var claimed = new HashSet<string>(overrides._keys.SelectMany(k => k), StringComparer.Ordinal);
+            var replacements = new Dictionary<string, GpuSpec>(StringComparer.Ordinal);
+            for (int i = 0; i < overrides.All.Count; i++) replacements[overrides._keys[i][0]] = overrides.All[i];
+
+            var merged = new List<GpuSpec>(All.Count + overrides.All.Count);
+            var replaced = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < All.Count; i++)
+            {
+                var kept = All[i].Aliases.Where((alias, a) => !claimed.Contains(_keys[i][a + 1])).ToArray();
+                if (replacements.TryGetValue(_keys[i][0], out var replacement))
+                {
+                    merged.Add(replacement.WithAliases(replacement.Aliases.Concat(kept).ToArray()));
+                    replaced.Add(_keys[i][0]);
+                }
+                else
+                {
+                    merged.Add(kept.Length == All[i].Aliases.Length ? All[i] : All[i].WithAliases(kept));
+                }
+            }
+            merged.AddRange(overrides.All.Where((gpu, i) => !replaced.Contains(overrides._keys[i][0])));
+            return new GpuCatalog(merged);
+        }
+
+        private static string ReadEmbeddedText()
+        {
+            var assembly = typeof(GpuCatalog).GetTypeInfo().Assembly;
+            using (var stream = assembly.GetManifestResourceStream(EmbeddedResource))
+            {
+                if (stream is null) throw new InvalidDataFileException(EmbeddedPath, "is missing from the engine assembly.");
+                using (var reader = new StreamReader(stream))
+                {
+                    return reader.ReadToEnd();
+                }
+            }
+        }
     }
 }
