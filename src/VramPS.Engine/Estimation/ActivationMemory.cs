@@ -104,7 +104,7 @@ namespace VramPS.Engine.Estimation
         private bool BlockTrains(int layer) => _r.Workload.Method == FinetuneMethod.Full
             || (_r.Workload.Method == FinetuneMethod.Freeze && layer >= _m.NumLayers - _r.TrainableLayers);
 
-        private bool Quantized => _r.Workload.Method == FinetuneMethod.QLoRA;
+        private bool Quantized => _r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizedLinearSavesInput;
 
         private bool SavesInput(LinearModule module, bool trains) => trains || Quantized;
 

@@ -29,7 +29,7 @@ namespace VramPS.Engine.Estimation
                 double bits = r.Quantization == Quantization.Int8 ? 8 + 32.0 / 4096
                     : t.DoubleQuant ? Nf4DoubleQuantBits : Nf4Bits;
                 int rest = t.UpcastsNonQuantized ? 4 : 2;
-                weights = p.BlockLinear * bits / 8 + (double)p.NotQuantized * rest + (double)p.Adapters * t.AdapterBytes;
+                weights = p.Quantizable * bits / 8 + (double)p.NotQuantized * rest + (double)p.Adapters * t.AdapterBytes;
             }
             else if (adapter)
             {

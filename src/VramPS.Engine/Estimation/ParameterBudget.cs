@@ -21,15 +21,14 @@ namespace VramPS.Engine.Estimation
             long perLayerMax = 0;
             for (int i = 0; i < layers; i++)
             {
-                long layerLinear = 0, layerAdapters = 0;
+                long layerAdapters = 0;
                 foreach (var module in m.LinearModules(i))
                 {
-                    layerLinear += module.Parameters;
-                    if (module.Role == LinearRole.Router) continue;
-                    if (targets.Contains(module.Name)) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count;
+                    bool adapted = module.Role != LinearRole.Router && targets.Contains(module.Name);
+                    if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count;
+                    if (adapted || !t.QuantizesOnlyAdapted) Quantizable += module.Parameters;
                 }
                 long layerTotal = m.LayerParameters(i);
-                BlockLinear += layerLinear;
                 Adapters += layerAdapters;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
                 if (i >= layers - r.TrainableLayers) FreezeTrainable += layerTotal;
@@ -50,10 +49,10 @@ namespace VramPS.Engine.Estimation
         public long Total { get; }
         public long Embedding { get; }
         public long Head { get; }
-        /// <summary>Linear weights inside the blocks: what bitsandbytes quantizes.</summary>
-        public long BlockLinear { get; }
-        /// <summary>Embeddings, head, norms and biases outside the quantized linears.</summary>
-        public long NotQuantized => Total - BlockLinear;
+        /// <summary>The block linears the trainer quantizes under QLoRA (all of them, or only the adapted ones).</summary>
+        public long Quantizable { get; }
+        /// <summary>Embeddings, head, norms and linears left in 16-bit under QLoRA.</summary>
+        public long NotQuantized => Total - Quantizable;
         public long Adapters { get; }
         public long FreezeTrainable { get; }
         public long Trainable { get; }

@@ -52,6 +52,12 @@ namespace VramPS.Engine.Estimation
             // litgpt keeps a separate output head even for tied checkpoints (its converter copies the embedding).
             SeparateHead = f == Framework.Litgpt;
 
+            // torchtune quantizes only the linears that carry an adapter, and torchao's linear_nf4 saves the NF4
+            // weight, not the input, for backward (docs/source/tutorials/qlora_finetune.rst). bitsandbytes'
+            // 4-bit matmul saves its input whatever trains.
+            QuantizesOnlyAdapted = f == Framework.Torchtune;
+            QuantizedLinearSavesInput = f != Framework.Torchtune;
+
             // torchtune's recipes build AdamW with fused=True: the step needs no temporaries.
             FusedAdamW = f == Framework.Torchtune;
 
@@ -63,6 +69,8 @@ namespace VramPS.Engine.Estimation
 
         public bool DoubleQuant { get; }
         public bool FusedAdamW { get; }
+        public bool QuantizesOnlyAdapted { get; }
+        public bool QuantizedLinearSavesInput { get; }
 
         public int AdapterBytes { get; }
         public bool UpcastsNonQuantized { get; }
