@@ -39,7 +39,7 @@ namespace VramPS.Engine.Gpus
 
         private static byte[] ReadBounded(string path)
         {
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             using (var buffer = new MemoryStream())
             {
                 var chunk = new byte[81920];

@@ -100,7 +100,7 @@ namespace VramPS.Engine.Gpus
             if (value.Length == 0 || value.Length > MaxNameLength || value.Trim() != value || GpuNameKey.Of(value).Length == 0)
             {
                 throw entry.Fail(field,
-                    $"must be 1 to {MaxNameLength} characters without surrounding spaces (got \"{value}\").");
+                    $"must be 1 to {MaxNameLength} characters without surrounding spaces (got \"{JsonEntry.Shorten(value)}\").");
             }
             foreach (char c in value)
             {

@@ -71,7 +71,7 @@ namespace VramPS.Engine.Gpus
             if (header.Length != Columns.Length || gpuColumn < 0 || countColumn < 0)
             {
                 throw new InvalidDataFileException(path, $"line {records[0].Line}: the header must name the columns " +
-                    $"{string.Join(" and ", Columns)} (got \"{string.Join(",", header)}\").");
+                    $"{string.Join(" and ", Columns)} (got \"{JsonEntry.Shorten(string.Join(",", header))}\").");
             }
 
             var rows = new List<(string, int)>(records.Count - 1);
@@ -89,7 +89,7 @@ namespace VramPS.Engine.Gpus
                 string count = record.Fields[countColumn].Trim();
                 bool whole = int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int value);
                 if (!whole || value < 1 || value > MaxCount)
-                    throw new InvalidDataFileException(path, $"{row}: field 'Count' {CountRule($"\"{count}\"")}");
+                    throw new InvalidDataFileException(path, $"{row}: field 'Count' {CountRule($"\"{JsonEntry.Shorten(count)}\"")}");
                 rows.Add((gpu, value));
             }
             return rows;

@@ -116,7 +116,8 @@ namespace VramPS.Engine.Gpus
 
         private static string Quote(string text) => "\"" + Shorten(text) + "\"";
 
-        private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 40) + "...";
+        /// <summary>Text to quote in a message: the first 40 characters of it.</summary>
+        public static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 40) + "...";
 
         private JToken? Find(string field) => _object.GetValue(field, StringComparison.OrdinalIgnoreCase);
 
