@@ -40,5 +40,9 @@ namespace VramPS.Engine
         public GpuSpec? Gpu { get; set; }
 
         public Workload Clone() => (Workload)MemberwiseClone();
+
+        public override string ToString() =>
+            $"{(ModelName.Length > 0 ? ModelName : Model.Id)} {Method} {Precision} {Optimizer} b={BatchSize} s={SequenceLength} ga={GradientAccumulation} " +
+            $"{Checkpointing} {Attention} r={LoraRank} gpus={GpuCount} {Sharding} {Offload} {Techniques} {(Framework is null ? "" : FrameworkNames.ToName(Framework.Value))}";
     }
 }
