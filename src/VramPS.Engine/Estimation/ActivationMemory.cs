@@ -33,8 +33,8 @@ namespace VramPS.Engine.Estimation
             // gathers 16-bit parameters so the embedding output is already 16-bit.
             bool zero3 = r.Sharding == Sharding.Zero3 && r.GpuCount > 1;
             bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3;
-            _res = r.Precision == Precision.Fp32 || fp32Residual || t.UpcastsNonQuantized ? 4 : _c;
-            _out = t.UpcastsNonQuantized ? 4 : _c;
+            _res = r.Precision == Precision.Fp32 || fp32Residual || t.Fp32Stream ? 4 : _c;
+            _out = t.Fp32Stream ? 4 : _c;
 
             double full = 0, largest = 0;
             for (int i = 0; i < _m.NumLayers; i++)
@@ -46,7 +46,7 @@ namespace VramPS.Engine.Estimation
             AllLayersSavedPerToken = full;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize;
-            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && HuggingFaceStack(r.Framework))
+            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && TrainerBehavior.HuggingFaceStack(r.Framework))
             {
                 // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
                 // (measured in fms-acceleration's FSDP LoRA/QLoRA runs; the holder is not yet identified).
@@ -56,9 +56,6 @@ namespace VramPS.Engine.Estimation
             long i0 = Math.Max(_m.IntermediateSize, _m.IsMoe ? _m.MoeIntermediateSize * Math.Max(1, _m.ExpertsPerToken) : 0);
             TransientPerToken = 2.0 * _out * i0 + 2.0 * _res * _m.HiddenSize;
         }
-
-        private static bool HuggingFaceStack(Framework f) =>
-            f == Framework.HfTrainer || f == Framework.FmsAcceleration || f == Framework.Axolotl || f == Framework.LlamaFactory || f == Framework.Peft;
 
         /// <summary>Bytes per token every block saves without checkpointing, summed over blocks.</summary>
         public double AllLayersSavedPerToken { get; }

@@ -26,7 +26,11 @@ namespace VramPS.Engine.Estimation
                 {
                     bool adapted = module.Role != LinearRole.Router && targets.Contains(module.Name);
                     if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count;
-                    if (adapted || !t.QuantizesOnlyAdapted) Quantizable += module.Parameters;
+                    if (adapted || !t.QuantizesOnlyAdapted)
+                    {
+                        Quantizable += module.Parameters;
+                        LargestQuantizable = Math.Max(LargestQuantizable, module.InFeatures * module.OutFeatures);
+                    }
                 }
                 long layerTotal = m.LayerParameters(i);
                 Adapters += layerAdapters;
@@ -51,6 +55,8 @@ namespace VramPS.Engine.Estimation
         public long Head { get; }
         /// <summary>The block linears the trainer quantizes under QLoRA (all of them, or only the adapted ones).</summary>
         public long Quantizable { get; }
+        /// <summary>Elements of the largest single weight matrix the trainer quantizes.</summary>
+        public long LargestQuantizable { get; }
         /// <summary>Embeddings, head, norms and linears left in 16-bit under QLoRA.</summary>
         public long NotQuantized => Total - Quantizable;
         public long Adapters { get; }

@@ -40,6 +40,13 @@ namespace VramPS.Engine.Estimation
                 && !(r.Sharding == Sharding.Zero3 && r.GpuCount > 1)
                 && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl || f == Framework.LlamaFactory);
 
+            // bitsandbytes' 4-bit linear returns its output in its input's dtype. With TRL's upcast the norms run in
+            // fp32; under the Trainer's --bf16 autocast a LayerNorm returns fp32 as well (layer_norm is on autocast's
+            // fp32 list). Either way the quantized linears then emit fp32, the residual add promotes, and hidden
+            // states, MLP intermediates and checkpoints become fp32.
+            Fp32Stream = UpcastsNonQuantized
+                || (r.Workload.Method == FinetuneMethod.QLoRA && HuggingFaceStack(f) && r.Model.Norm == Models.NormKind.LayerNorm);
+
             // HF gradient-checkpointing and litgpt add dropout on the adapter input; torchtune's configs use 0.
             LoraDropout = f != Framework.Torchtune;
 
@@ -74,11 +81,16 @@ namespace VramPS.Engine.Estimation
 
         public int AdapterBytes { get; }
         public bool UpcastsNonQuantized { get; }
+        public bool Fp32Stream { get; }
         public bool LoraDropout { get; }
         public bool ChunkedHead { get; }
         public bool FusedQkvAdapters { get; }
         public bool SeparateHead { get; }
         public LogitsFootprint Logits { get; }
+
+        /// <summary>Stacks built on transformers' Trainer and accelerate.</summary>
+        public static bool HuggingFaceStack(Framework f) =>
+            f == Framework.HfTrainer || f == Framework.FmsAcceleration || f == Framework.Axolotl || f == Framework.LlamaFactory || f == Framework.Peft;
 
         public static int ComputeBytes(Precision p) => p == Precision.Fp32 ? 4 : 2;
 
