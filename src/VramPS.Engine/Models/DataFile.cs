@@ -18,6 +18,9 @@ namespace VramPS.Engine.Models
         public const long MaxBytes = 16L * 1024 * 1024;
         public const int MaxDepth = 16;
 
+        /// <summary>Windows PowerShell's Set-Content -Encoding UTF8 starts a file with one.</summary>
+        private const char ByteOrderMark = '\uFEFF';
+
         public static JToken ReadJson(string path)
         {
             string text = ReadText(path);
@@ -75,7 +78,8 @@ namespace VramPS.Engine.Models
                     }
                     if (read != buffer.Length)
                         throw new InvalidDataFileException(path, "changed while it was being read.");
-                    return new UTF8Encoding(false, true).GetString(buffer);
+                    string text = new UTF8Encoding(false, true).GetString(buffer);
+                    return text.Length > 0 && text[0] == ByteOrderMark ? text.Substring(1) : text;
                 }
             }
             catch (DecoderFallbackException e)

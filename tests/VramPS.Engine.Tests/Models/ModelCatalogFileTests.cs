@@ -43,6 +43,13 @@ namespace VramPS.Engine.Tests.Models
         }
 
         [Fact]
+        public void AFileWithAUtf8ByteOrderMarkLoads()
+        {
+            string path = _files.Write("bom.json", "\uFEFF{ \"models\": [ { \"id\": \"acme/tiny\", " + Minimal + " } ] }");
+            Assert.Equal("acme/tiny", Assert.Single(ModelCatalog.Load(path).All).Id);
+        }
+
+        [Fact]
         public void UserEntriesOverrideEmbeddedOnesByIdAndAddNewOnes()
         {
             var user = ModelCatalog.Load(Catalog(
