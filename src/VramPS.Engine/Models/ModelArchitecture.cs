@@ -13,18 +13,23 @@ namespace VramPS.Engine.Models
         /// <summary>Hugging Face config model_type: llama, mistral, gpt_bigcode, gpt_neox, phi, falcon, bert ...</summary>
         public string ModelType { get; set; } = "llama";
         public int HiddenSize { get; set; }
+        /// <summary>Width of a dense MLP (for Mixtral, which has no dense layer, the expert width).</summary>
         public int IntermediateSize { get; set; }
         public int NumLayers { get; set; }
         public int NumHeads { get; set; }
         public int NumKvHeads { get; set; }
         public int HeadDim { get; set; }
         public int VocabSize { get; set; }
+        /// <summary>Width of the token embedding when it differs from the hidden size (OPT word_embed_proj_dim), 0 otherwise.</summary>
+        public int EmbeddingDim { get; set; }
         public bool TiedEmbeddings { get; set; }
         public MlpKind Mlp { get; set; } = MlpKind.Gated;
         public string Activation { get; set; } = "silu";
         public NormKind Norm { get; set; } = NormKind.RmsNorm;
         public PositionKind Positions { get; set; } = PositionKind.Rope;
-        /// <summary>Rows of a learned position table (Positions = Learned).</summary>
+        /// <summary>Fraction of each head's dimensions that rotary embeddings rotate (Phi, GPT-NeoX rotary_pct).</summary>
+        public double PartialRotaryFactor { get; set; } = 1.0;
+        /// <summary>Rows of a learned position table (Positions = Learned; OPT adds its 2 offset rows here).</summary>
         public int MaxPositions { get; set; }
         /// <summary>Token-type embedding rows (BERT).</summary>
         public int TypeVocabSize { get; set; }
@@ -36,9 +41,13 @@ namespace VramPS.Engine.Models
         public bool ParallelBlock { get; set; }
         /// <summary>Norms per block (2 for pre-norm blocks, 1 for a shared parallel norm, 4 for Gemma 2/3 sandwich norms).</summary>
         public int NormsPerLayer { get; set; } = 2;
+        /// <summary>A norm after the last block (false for BERT and for OPT-350m's post-norm blocks).</summary>
+        public bool FinalNorm { get; set; } = true;
         /// <summary>RMSNorm on queries and keys per head (Qwen3, OLMo 2, Gemma 3).</summary>
         public bool QkNorm { get; set; }
-        /// <summary>Encoder-only model (BERT): a pooler and an MLM head instead of a causal LM head.</summary>
+        /// <summary>The query and key norms span all heads at once (OLMo 2) instead of one head.</summary>
+        public bool QkNormOverHeads { get; set; }
+        /// <summary>Encoder-only model (BERT): an embedding LayerNorm, a pooler and an MLM head instead of a causal LM head.</summary>
         public bool Encoder { get; set; }
 
         public int Experts { get; set; }
@@ -71,6 +80,8 @@ namespace VramPS.Engine.Models
         public bool IsMla => KvLoraRank > 0;
         public long KvDim => (long)NumKvHeads * HeadDim;
         public long QDim => (long)NumHeads * HeadDim;
+        /// <summary>Width of the token embedding and of the output head.</summary>
+        public long TokenEmbeddingDim => EmbeddingDim > 0 ? EmbeddingDim : HiddenSize;
 
         /// <summary>True for a layer whose MLP is a mixture of experts.</summary>
         public bool IsMoeLayer(int layer) => IsMoe && layer >= DenseLayers;
@@ -78,21 +89,33 @@ namespace VramPS.Engine.Models
         /// <summary>The linear modules of one block, named as Hugging Face names them for this model type.</summary>
         public IReadOnlyList<LinearModule> LinearModules(int layer) => ModuleLayout.For(this, layer);
 
-        /// <summary>Token, position and token-type embeddings.</summary>
+        /// <summary>
+        /// Token, position and token-type embeddings, the embedding LayerNorm of an encoder, and OPT's project_in and
+        /// project_out when the token embedding is narrower than the hidden size.
+        /// </summary>
         public long EmbeddingParameters =>
-            (long)VocabSize * HiddenSize + (long)MaxPositions * HiddenSize + (long)TypeVocabSize * HiddenSize
-            + (Encoder ? 2L * HiddenSize : 0);
+            (long)VocabSize * TokenEmbeddingDim
+            + (Positions == PositionKind.Learned ? (long)MaxPositions * HiddenSize : 0)
+            + (long)TypeVocabSize * HiddenSize
+            + (Encoder ? NormParameters : 0)
+            + (TokenEmbeddingDim != HiddenSize ? 2 * TokenEmbeddingDim * HiddenSize : 0);
 
-        /// <summary>The output head's own parameters (0 when tied to the embedding, bias aside).</summary>
+        /// <summary>
+        /// The output head's own parameters: the projection unless tied to the embedding, its bias, and for an encoder
+        /// the pooler and the MLM head's transform (dense and LayerNorm).
+        /// </summary>
         public long HeadParameters =>
-            (TiedEmbeddings ? 0 : (long)VocabSize * HiddenSize) + (LmHeadBias ? VocabSize : 0)
-            + (Encoder ? (long)HiddenSize * HiddenSize + HiddenSize + NormParameters + HiddenSize * (long)HiddenSize + HiddenSize : 0);
+            (TiedEmbeddings ? 0 : (long)VocabSize * TokenEmbeddingDim) + (LmHeadBias ? VocabSize : 0)
+            + (Encoder ? 2 * ((long)HiddenSize * HiddenSize + HiddenSize) + NormParameters : 0);
 
-        /// <summary>Weights (and biases) of one norm.</summary>
-        public long NormParameters => Norm == NormKind.LayerNorm ? 2L * HiddenSize : HiddenSize;
+        /// <summary>Weights (and biases) of one norm over the hidden size.</summary>
+        public long NormParameters => NormWeights(HiddenSize);
 
-        /// <summary>Norm parameters in one block (per-head q/k norms included).</summary>
-        public long LayerNormParameters => NormsPerLayer * NormParameters + (QkNorm ? 2L * HeadDim : 0);
+        /// <summary>Norm parameters in one block: the block norms, query/key norms and MLA's latent norms.</summary>
+        public long LayerNormParameters =>
+            NormsPerLayer * NormParameters
+            + (QkNorm ? (QkNormOverHeads ? NormWeights(QDim) + NormWeights(KvDim) : 2 * NormWeights(HeadDim)) : 0)
+            + (IsMla ? NormWeights(KvLoraRank) + (QLoraRank > 0 ? NormWeights(QLoraRank) : 0) : 0);
 
         public long LayerParameters(int layer)
         {
@@ -101,8 +124,8 @@ namespace VramPS.Engine.Models
             return sum;
         }
 
-        /// <summary>The final norm (encoders normalize the embeddings instead).</summary>
-        public long FinalNormParameters => NormParameters;
+        /// <summary>The norm after the last block, 0 where the model has none.</summary>
+        public long FinalNormParameters => FinalNorm ? NormParameters : 0;
 
         public long TotalParameters
         {
@@ -134,39 +157,26 @@ namespace VramPS.Engine.Models
             }
         }
 
-        /// <summary>
-        /// A Llama-like decoder of about the given size, for -Params: hidden size from the Llama family's aspect
-        /// ratio, SwiGLU MLP 8/3 wide, GQA with 8 KV heads above 10B, 128k vocabulary.
-        /// </summary>
-        public static ModelArchitecture LlamaLike(long parameters)
+        /// <summary>A copy of this architecture under another id (an alias or a chat variant the user named).</summary>
+        public ModelArchitecture WithId(string id)
         {
-            const int vocab = 128256;
-            int layers = parameters < 2e9 ? 16 : parameters < 5e9 ? 28 : parameters < 20e9 ? 32 : parameters < 50e9 ? 48 : parameters < 100e9 ? 80 : 126;
-            const int kvHeads = 8;
-            // Solve layers*(h*h*(2 + 2*kv/heads) + 3*h*i) + 2*vocab*h = P with i = 3.5h, head_dim 128, by bisection on h.
-            double lo = 128, hi = 65536;
-            for (int k = 0; k < 60; k++)
-            {
-                double h = (lo + hi) / 2;
-                double heads = h / 128;
-                double perLayer = h * h * 2 + 2 * h * Math.Min(kvHeads, heads) * 128 + 3 * h * 3.5 * h;
-                if (layers * perLayer + 2.0 * vocab * h > parameters) hi = h; else lo = h;
-            }
-            int hidden = Math.Max(128, (int)Math.Round(lo / 128) * 128);
-            int numHeads = hidden / 128;
-            return new ModelArchitecture
-            {
-                Id = $"llama-like-{parameters / 1e9:0.###}B",
-                ModelType = "llama",
-                HiddenSize = hidden,
-                IntermediateSize = (int)Math.Round(hidden * 3.5 / 256) * 256,
-                NumLayers = layers,
-                NumHeads = numHeads,
-                NumKvHeads = Math.Min(kvHeads, numHeads),
-                HeadDim = 128,
-                VocabSize = vocab,
-                Source = "Llama-like architecture derived from the requested parameter count",
-            };
+            var copy = (ModelArchitecture)MemberwiseClone();
+            copy.Id = id;
+            copy.Aliases = (string[])Aliases.Clone();
+            return copy;
         }
+
+        private long NormWeights(long width) => Norm switch
+        {
+            NormKind.LayerNorm => 2 * width,
+            NormKind.ParameterFreeLayerNorm => 0,
+            _ => width,
+        };
+
+        /// <summary>
+        /// A Llama-3-like decoder of about the given size (1M to 100T parameters), for -Params. See
+        /// <see cref="LlamaLikeShape"/> for how the shape is chosen.
+        /// </summary>
+        public static ModelArchitecture LlamaLike(long parameters) => LlamaLikeShape.For(parameters);
     }
 }

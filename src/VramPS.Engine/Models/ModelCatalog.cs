@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Reflection;
 using VramPS.Engine.Errors;
 
 namespace VramPS.Engine.Models
@@ -8,37 +10,112 @@ namespace VramPS.Engine.Models
     /// <summary>The models VramPS knows, from the embedded catalog (and user catalogs merged over it).</summary>
     public sealed class ModelCatalog
     {
-        private static readonly Lazy<ModelCatalog> Embedded = new Lazy<ModelCatalog>(
-            () => new ModelCatalog(CatalogJson.LoadEmbedded<ModelCatalogFile>("models.json").Models));
+        /// <summary>How errors name the catalog built into the engine.</summary>
+        public const string EmbeddedName = "models.json (embedded catalog)";
 
-        private readonly Dictionary<string, ModelArchitecture> _byId;
+        private const string EmbeddedResource = "VramPS.Engine.Catalogs.models.json";
 
+        /// <summary>Name segments that mark a tuned variant of a base model: Llama-2-7b-chat-hf, Qwen2.5-7B-Instruct, gemma-2-9b-it.</summary>
+        private static readonly HashSet<string> VariantSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "instruct", "chat", "it" };
+
+        private static readonly Lazy<ModelCatalog> Embedded = new Lazy<ModelCatalog>(LoadEmbedded);
+
+        private readonly Dictionary<string, ModelArchitecture> _byName;
+
+        /// <summary>A catalog of the given entries; where two share a name (id or alias), the later one wins.</summary>
         public ModelCatalog(IEnumerable<ModelArchitecture> models)
         {
             All = models.ToArray();
-            _byId = new Dictionary<string, ModelArchitecture>(StringComparer.OrdinalIgnoreCase);
+            _byName = new Dictionary<string, ModelArchitecture>(StringComparer.OrdinalIgnoreCase);
             foreach (var m in All)
             {
-                _byId[m.Id] = m;
-                foreach (string alias in m.Aliases) _byId[alias] = m;
+                foreach (string alias in m.Aliases) _byName[alias] = m;
+                _byName[m.Id] = m;
             }
         }
 
-        /// <summary>The embedded catalog, loaded once per process.</summary>
+        /// <summary>The embedded catalog, loaded and validated once per process.</summary>
         public static ModelCatalog Default => Embedded.Value;
 
         public IReadOnlyList<ModelArchitecture> All { get; }
 
-        /// <summary>The entry for a Hugging Face id (case-insensitive), or null.</summary>
-        public ModelArchitecture? Find(string id) => _byId.TryGetValue(id.Trim(), out var m) ? m : null;
+        /// <summary>
+        /// The entry for a Hugging Face id, ignoring case; an alias, or an id that differs from a known one only by an
+        /// -Instruct, -chat or -it segment (meta-llama/Llama-2-7b-chat-hf, mistralai/Mixtral-8x7B-Instruct-v0.1), gives the
+        /// base entry's architecture under the id asked for. Null when nothing matches.
+        /// </summary>
+        public ModelArchitecture? Find(string id)
+        {
+            string name = (id ?? "").Trim();
+            if (name.Length == 0) return null;
+            if (_byName.TryGetValue(name, out var model))
+                return string.Equals(model.Id, name, StringComparison.OrdinalIgnoreCase) ? model : model.WithId(name);
+            foreach (string baseName in BaseNames(name))
+            {
+                if (_byName.TryGetValue(baseName, out model)) return model.WithId(name);
+            }
+            return null;
+        }
 
-        /// <summary>The entry for an id, or UnknownNameException naming the parameter.</summary>
+        /// <summary>The entry for an id, or UnknownNameException naming the parameter and the 5 closest names.</summary>
         public ModelArchitecture Get(string id, string parameter = "Model") =>
-            Find(id) ?? throw new UnknownNameException(parameter, id, Array.Empty<string>());
-    }
+            Find(id) ?? throw new UnknownNameException(parameter, id, ClosestNames(id, 5));
 
-    internal sealed class ModelCatalogFile
-    {
-        public List<ModelArchitecture> Models { get; set; } = new List<ModelArchitecture>();
+        /// <summary>
+        /// The catalog names (ids and aliases) nearest to the given one by edit distance, ignoring case, measured on the
+        /// whole id and on the part after '/' (whichever is closer), nearest first.
+        /// </summary>
+        public IReadOnlyList<string> ClosestNames(string id, int count)
+        {
+            if (count <= 0) return Array.Empty<string>();
+            string query = (id ?? "").Trim();
+            string queryTail = Tail(query);
+            return All.SelectMany(m => new[] { m.Id }.Concat(m.Aliases))
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(name => new { Name = name, Distance = Math.Min(EditDistance.Between(query, name), EditDistance.Between(queryTail, Tail(name))) })
+                .OrderBy(c => c.Distance)
+                .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                .Select(c => c.Name)
+                .Take(count)
+                .ToArray();
+        }
+
+        /// <summary>Reads a user's catalog file (same schema and rules as the embedded one).</summary>
+        public static ModelCatalog Load(string path) =>
+            new ModelCatalog(ModelCatalogReader.Read(DataFile.ReadJson(path), path));
+
+        /// <summary>This catalog with the given entries added; an entry whose id is already here replaces it.</summary>
+        public ModelCatalog MergedWith(ModelCatalog overrides)
+        {
+            if (overrides is null) throw new ArgumentNullException(nameof(overrides));
+            var replaced = new HashSet<string>(overrides.All.Select(m => m.Id), StringComparer.OrdinalIgnoreCase);
+            return new ModelCatalog(All.Where(m => !replaced.Contains(m.Id)).Concat(overrides.All));
+        }
+
+        private static IEnumerable<string> BaseNames(string name)
+        {
+            int slash = name.LastIndexOf('/');
+            string owner = name.Substring(0, slash + 1);
+            string[] segments = name.Substring(slash + 1).Split('-');
+            for (int i = 1; i < segments.Length; i++)
+            {
+                if (VariantSegments.Contains(segments[i]))
+                    yield return owner + string.Join("-", segments.Where((_, k) => k != i));
+            }
+        }
+
+        private static string Tail(string name) => name.Substring(name.LastIndexOf('/') + 1);
+
+        private static ModelCatalog LoadEmbedded()
+        {
+            var assembly = typeof(ModelCatalog).GetTypeInfo().Assembly;
+            using (var stream = assembly.GetManifestResourceStream(EmbeddedResource)
+                                ?? throw new InvalidOperationException($"The engine lacks its embedded resource {EmbeddedResource}."))
+            using (var reader = new StreamReader(stream))
+            {
+                var document = DataFile.ParseJson(reader.ReadToEnd(), EmbeddedName);
+                return new ModelCatalog(ModelCatalogReader.Read(document, EmbeddedName));
+            }
+        }
     }
 }

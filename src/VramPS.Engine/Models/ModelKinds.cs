@@ -12,8 +12,12 @@ namespace VramPS.Engine.Models
     /// <summary>The normalization a block uses.</summary>
     public enum NormKind
     {
+        /// <summary>RMSNorm: one weight vector.</summary>
         RmsNorm,
+        /// <summary>LayerNorm: a weight and a bias vector.</summary>
         LayerNorm,
+        /// <summary>LayerNorm without weight or bias (OLMo 1).</summary>
+        ParameterFreeLayerNorm,
     }
 
     /// <summary>How positions enter the model.</summary>

@@ -2,7 +2,11 @@ using System.Collections.Generic;
 
 namespace VramPS.Engine.Models
 {
-    /// <summary>The linear modules of a block per model type, with Hugging Face's module names.</summary>
+    /// <summary>
+    /// The linear modules of a block per model type, with Hugging Face's module names (the last part of each module's
+    /// path, which is what a peft target list matches: BERT's attention output, intermediate and output projections are
+    /// all "dense"). Model types not named here use the Llama names.
+    /// </summary>
     internal static class ModuleLayout
     {
         public static IReadOnlyList<LinearModule> For(ModelArchitecture a, int layer)
@@ -80,7 +84,7 @@ namespace VramPS.Engine.Models
         private static void AddMlp(ModelArchitecture a, long h, long i, int count, List<LinearModule> list, bool expert)
         {
             bool bias = a.MlpBias;
-            if (expert && a.ModelType == "mixtral")
+            if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe"))
             {
                 list.Add(new LinearModule("w1", h, i, count, bias, LinearRole.MlpInput));
                 list.Add(new LinearModule("w3", h, i, count, bias, LinearRole.MlpInput));
@@ -105,8 +109,8 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("fc2", i, h, count, bias, LinearRole.MlpOutput));
                     return;
                 case "bert":
-                    list.Add(new LinearModule("intermediate.dense", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("output.dense", i, h, count, bias, LinearRole.MlpOutput));
+                    list.Add(new LinearModule("dense", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("dense", i, h, count, bias, LinearRole.MlpOutput));
                     return;
                 case "phi3":
                     list.Add(new LinearModule("gate_up_proj", h, 2 * i, count, bias, LinearRole.MlpInput));

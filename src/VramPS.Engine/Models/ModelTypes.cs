@@ -1,0 +1,20 @@
+using System;
+using System.Collections.Generic;
+
+namespace VramPS.Engine.Models
+{
+    /// <summary>The Hugging Face model_type values whose layout VramPS knows (module names, norms, biases).</summary>
+    public static class ModelTypes
+    {
+        public static IReadOnlyList<string> Known { get; } = new[]
+        {
+            "bert", "deepseek_v2", "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3", "gemma3_text", "gpt2",
+            "gpt_bigcode", "gpt_neox", "granite", "llama", "mistral", "mixtral", "olmo", "olmo2", "opt", "phi", "phi3",
+            "phimoe", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "stablelm",
+        };
+
+        private static readonly HashSet<string> KnownSet = new HashSet<string>(Known, StringComparer.Ordinal);
+
+        public static bool IsKnown(string modelType) => KnownSet.Contains(modelType);
+    }
+}
