@@ -131,28 +131,24 @@ namespace VramPS.Engine.Estimation
             double headGrad = r.Workload.Method == FinetuneMethod.Full ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 
             var list = new List<PhaseMemory>(6);
-            double load = LoadPeak();
-            if (load > 0) list.Add(Phase(Estimation.Phase.Load, load, 0, 0, 0, 0));
+            if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
+            {
+                // litgpt materializes the 16-bit checkpoint before bitsandbytes quantizes it.
+                list.Add(Phase(Estimation.Phase.Load, _p.Total * 2.0, 0, 0, 0, 0));
+            }
+            else if (r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizesOnlyAdapted)
+            {
+                // torchao's NF4 conversion (torchtune, 2024) compares every element of a weight with the 16 NF4
+                // levels at once: a (numel x 16) 16-bit difference and its absolute value, the minimum's values
+                // and int64 indices, next to the 16-bit weight being converted.
+                list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (2.0 * 16 * 2 + 2 + 8 + 2)));
+            }
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved, vocabTokens * logits.ForwardPeak));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, 0));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, 0));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps));
             return list;
-        }
-
-        /// <summary>
-        /// Quantizing loaders that peak before the first step: litgpt materializes the 16-bit checkpoint before
-        /// bitsandbytes quantizes it; torchao's NF4 conversion (torchtune, 2024) compares every element of a weight
-        /// with the 16 NF4 levels at once, a (numel x 16) 16-bit difference and its absolute value, plus the
-        /// minimum's values and int64 indices, next to the 16-bit weight being converted.
-        /// </summary>
-        private double LoadPeak()
-        {
-            if (_r.Workload.Method != FinetuneMethod.QLoRA) return 0;
-            if (_t.ChunkedHead) return _p.Total * 2.0;
-            if (_t.QuantizesOnlyAdapted) return _s.FullWeights + _p.LargestQuantizable * (2.0 * 16 * 2 + 2 + 8 + 2);
-            return 0;
         }
 
         private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>
