@@ -92,7 +92,8 @@ namespace VramPS.Engine.Estimation
 
         private string[] ResolveTargets(string[]? given)
         {
-            var names = Model.LinearModules(0).Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var names = Model.LinearModules(0).Concat(Model.LinearModules(Model.NumLayers - 1))
+                .Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (given is null || given.Length == 0)
             {
                 var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
