@@ -62,7 +62,7 @@ namespace VramPS.Engine.Planning
         /// <summary>
         /// The fewest GPUs that hold the workload. A workload without sharding tries one GPU, then Zero3 across two
         /// or more; a sharded one keeps its sharding. Per-GPU memory falls as GPUs are added, so the count is found
-        /// by bisection, keeping the upper end a verified fit.
+        /// by bisection.
         /// </summary>
         private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus)
         {
@@ -70,50 +70,17 @@ namespace VramPS.Engine.Planning
             int first = 1;
             if (sharding == Engine.Sharding.None)
             {
-                var single = At(workload, 1, Engine.Sharding.None);
-                if (Fits(single, gpu)) return new GpuPlan(1, Engine.Sharding.None, single);
+                if (Fits(At(workload, 1, sharding), gpu)) return new GpuPlan(1, sharding, At(workload, 1, sharding));
                 sharding = Engine.Sharding.Zero3;
                 first = 2;
             }
-            if (first > maxGpus) return null;
-            var best = At(workload, maxGpus, sharding);
-            if (!Fits(best, gpu)) return null;
-            int lo = first - 1, hi = maxGpus;
-            while (hi - lo > 1)
-            {
-                int mid = lo + (hi - lo) / 2;
-                var candidate = At(workload, mid, sharding);
-                if (Fits(candidate, gpu))
-                {
-                    hi = mid;
-                    best = candidate;
-                }
-                else
-                {
-                    lo = mid;
-                }
-            }
-            return new GpuPlan(hi, sharding, best);
+            int? count = Bisection.Smallest(first, maxGpus, n => Fits(At(workload, n, sharding), gpu));
+            return count is null ? null : new GpuPlan(count.Value, sharding, At(workload, count.Value, sharding));
         }
 
-        /// <summary>The largest micro-batch that fits, at least the one the plan was found with.</summary>
-        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu)
-        {
-            int lo = known, hi = known;
-            while (hi < BatchSizeLimit)
-            {
-                hi = Math.Min(BatchSizeLimit, hi * 2);
-                if (!Fits(WithBatch(plan, hi), gpu)) break;
-                lo = hi;
-            }
-            if (lo == hi) return lo;
-            while (hi - lo > 1)
-            {
-                int mid = lo + (hi - lo) / 2;
-                if (Fits(WithBatch(plan, mid), gpu)) lo = mid; else hi = mid;
-            }
-            return lo;
-        }
+        /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>
+        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu) =>
+            Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b => Fits(WithBatch(plan, b), gpu));
 
         private static Workload At(Workload workload, int gpuCount, Sharding sharding)
         {
