@@ -99,6 +99,7 @@ function Invoke-Package {
 
     $repository = "VramPS-check-$([guid]::NewGuid().ToString('N'))"
     $saved = Join-Path $OutDir 'staging/saved'
+    New-Item -ItemType Directory -Force $saved | Out-Null
     Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
     try {
         Save-PSResource -Name VramPS -Repository $repository -Path $saved -TrustRepository -SkipDependencyCheck
