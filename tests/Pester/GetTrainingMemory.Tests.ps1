@@ -83,10 +83,11 @@ Describe 'Get-TrainingMemory output' {
         $estimate.Framework | Should -Be 'peft'
     }
 
-    It 'estimates QLoRA below LoRA and LoRA below Full for the same workload' {
-        $full = Get-TrainingMemory -Model $Llama -Method Full
-        $lora = Get-TrainingMemory -Model $Llama -Method LoRA
-        $qlora = Get-TrainingMemory -Model $Llama -Method QLoRA
+    It 'estimates QLoRA below LoRA and LoRA below Full when the weights dominate' {
+        $workload = @{ Model = $Llama; SequenceLength = 512; Checkpointing = 'Full' }
+        $full = Get-TrainingMemory @workload -Method Full
+        $lora = Get-TrainingMemory @workload -Method LoRA
+        $qlora = Get-TrainingMemory @workload -Method QLoRA
         $qlora.Total | Should -BeLessThan $lora.Total
         $lora.Total | Should -BeLessThan $full.Total
     }
