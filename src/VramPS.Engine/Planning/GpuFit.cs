@@ -1,0 +1,52 @@
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
+
+namespace VramPS.Engine.Planning
+{
+    /// <summary>Whether a workload fits one accelerator as given, and what it would take to fit it there.</summary>
+    public sealed class GpuFit
+    {
+        internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? whyNot)
+        {
+            Spec = spec;
+            Estimate = estimate;
+            Gpu = spec.Name;
+            Vendor = spec.Vendor;
+            MemoryBytes = spec.MemoryBytes;
+            MemoryGiB = spec.MemoryBytes / (double)GpuFitFinder.BytesPerGiB;
+            Fits = fits;
+            GpusNeeded = plan?.Count;
+            Sharding = plan?.Sharding;
+            MaxBatchSize = maxBatchSize;
+            Total = estimate.Total;
+            Headroom = spec.MemoryBytes - estimate.Total;
+            WhyNot = whyNot;
+        }
+
+        /// <summary>The catalog name of the accelerator.</summary>
+        public string Gpu { get; }
+        public string Vendor { get; }
+        /// <summary>Usable memory of one such GPU, bytes.</summary>
+        public long MemoryBytes { get; }
+        /// <summary>Usable memory of one such GPU, GiB.</summary>
+        public double MemoryGiB { get; }
+        /// <summary>True when the workload as given (its GpuCount and Sharding) fits on this GPU.</summary>
+        public bool Fits { get; }
+        /// <summary>The fewest of these GPUs that hold the workload, with its sharding or, when it has none, with Zero3; null when none up to the limit do.</summary>
+        public int? GpusNeeded { get; }
+        /// <summary>The sharding used for GpusNeeded.</summary>
+        public Sharding? Sharding { get; }
+        /// <summary>The largest micro-batch per GPU that fits at the estimate's sequence length, on GpusNeeded GPUs.</summary>
+        public int? MaxBatchSize { get; }
+        /// <summary>Memory left on each GPU by the workload as given, bytes; negative when it does not fit.</summary>
+        public long Headroom { get; }
+        /// <summary>What nvidia-smi would show on each GPU for the workload as given, bytes.</summary>
+        public long Total { get; }
+        /// <summary>Why the workload as given does not fit; null when it does.</summary>
+        public string? WhyNot { get; }
+        /// <summary>The catalog entry.</summary>
+        public GpuSpec Spec { get; }
+        /// <summary>The estimate of the workload as given, made for this GPU.</summary>
+        public TrainingMemoryEstimate Estimate { get; }
+    }
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
+
+namespace VramPS.Engine.Planning
+{
+    /// <summary>
+    /// Tries a workload on each accelerator: whether it fits as given, the fewest GPUs that hold it and the largest
+    /// micro-batch that fits. Every figure comes from MemoryEstimator with Workload.Gpu set to the GPU tried, so Total
+    /// includes that GPU's context.
+    /// </summary>
+    public static class GpuFitFinder
+    {
+        public const int DefaultMaxGpus = 64;
+        /// <summary>The largest micro-batch MaxBatchSize reports.</summary>
+        public const int BatchSizeLimit = 1 << 16;
+        internal const long BytesPerGiB = 1L << 30;
+
+        /// <summary>One row per GPU: those that fit first, then by GpusNeeded, then by memory.</summary>
+        public static IReadOnlyList<GpuFit> Find(Workload workload, IEnumerable<GpuSpec> gpus, int maxGpus = DefaultMaxGpus)
+        {
+            if (workload is null) throw new ArgumentNullException(nameof(workload));
+            if (gpus is null) throw new ArgumentNullException(nameof(gpus));
+            if (maxGpus < 1)
+                throw new InvalidWorkloadException("MaxGpus", $"-MaxGpus must be a positive integer; got {maxGpus}.");
+            return gpus.Select(g => Assess(workload, g, maxGpus))
+                .OrderByDescending(f => f.Fits)
+                .ThenBy(f => f.GpusNeeded ?? int.MaxValue)
+                .ThenBy(f => f.MemoryBytes)
+                .ThenBy(f => f.Gpu, StringComparer.OrdinalIgnoreCase)
+                .ToArray();
+        }
+
+        /// <summary>The workload tried on one GPU.</summary>
+        public static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus = DefaultMaxGpus)
+        {
+            var asGiven = workload.Clone();
+            asGiven.Gpu = gpu;
+            var estimate = MemoryEstimator.Estimate(asGiven);
+            if (!gpu.SupportsBf16 && (estimate.Precision == Precision.Bf16 || estimate.Precision == Precision.Bf16Mixed))
+                return new GpuFit(gpu, estimate, false, null, null, $"bf16 not supported on {gpu.Name}");
+
+            bool fits = estimate.Total <= gpu.MemoryBytes;
+            var plan = FewestGpus(asGiven, estimate, gpu, maxGpus);
+            int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu);
+            return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan));
+        }
+
+        private static string WhyNot(TrainingMemoryEstimate estimate, GpuSpec gpu, GpuPlan? plan)
+        {
+            if (plan is null)
+                return string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
+                    estimate.Total / (double)BytesPerGiB, gpu.MemoryBytes / (double)BytesPerGiB);
+            string gpus = plan.Count == 1 ? "1 GPU" : $"{plan.Count} GPUs";
+            return plan.Sharding == Engine.Sharding.None || plan.Count == 1 ? $"needs {gpus}" : $"needs {gpus} with {plan.Sharding}";
+        }
+
+        /// <summary>
+        /// The fewest GPUs that hold the workload. A workload without sharding tries one GPU, then Zero3 across two
+        /// or more; a sharded one keeps its sharding. Per-GPU memory falls as GPUs are added, so the count is found
+        /// by bisection.
+        /// </summary>
+        private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus)
+        {
+            var sharding = estimate.Sharding;
+            int first = 1;
+            if (sharding == Engine.Sharding.None)
+            {
+                if (Fits(At(workload, 1, sharding), gpu)) return new GpuPlan(1, sharding, At(workload, 1, sharding));
+                sharding = Engine.Sharding.Zero3;
+                first = 2;
+            }
+            int? count = Bisection.Smallest(first, maxGpus, n => Fits(At(workload, n, sharding), gpu));
+            return count is null ? null : new GpuPlan(count.Value, sharding, At(workload, count.Value, sharding));
+        }
+
+        /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>
+        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu) =>
+            Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b => Fits(WithBatch(plan, b), gpu));
+
+        private static Workload At(Workload workload, int gpuCount, Sharding sharding)
+        {
+            var w = workload.Clone();
+            w.GpuCount = gpuCount;
+            w.Sharding = sharding;
+            return w;
+        }
+
+        private static Workload WithBatch(Workload workload, int batchSize)
+        {
+            var w = workload.Clone();
+            w.BatchSize = batchSize;
+            return w;
+        }
+
+        /// <summary>A workload too large to estimate (past 8 EiB) does not fit.</summary>
+        private static bool Fits(Workload workload, GpuSpec gpu)
+        {
+            try
+            {
+                return MemoryEstimator.Estimate(workload).Total <= gpu.MemoryBytes;
+            }
+            catch (InvalidWorkloadException)
+            {
+                return false;
+            }
+        }
+    }
+}

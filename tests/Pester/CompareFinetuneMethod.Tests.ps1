@@ -1,0 +1,84 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $CommandName = 'VramPS.Commands.CompareFinetuneMethodCommand'
+}
+
+Describe 'Compare-FinetuneMethod parameters' {
+    BeforeAll {
+        $command = Get-Command Compare-FinetuneMethod
+    }
+
+    It 'has the workload sets of Get-TrainingMemory' {
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Model', 'Params')
+    }
+
+    It 'takes lists of methods, optimizers and precisions' {
+        $command.Parameters['Method'].ParameterType | Should -Be ([VramPS.Engine.FinetuneMethod[]])
+        $command.Parameters['Optimizer'].ParameterType | Should -Be ([VramPS.Engine.OptimizerKind[]])
+        $command.Parameters['Precision'].ParameterType | Should -Be ([VramPS.Engine.Precision[]])
+    }
+
+    It 'binds -<_> by property name' -TestCases $WorkloadParameters {
+        $command.Parameters[$_].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Not -Contain $false
+    }
+}
+
+Describe 'Compare-FinetuneMethod' {
+    It 'compares Full, Freeze, LoRA and QLoRA by default' {
+        $rows = Compare-FinetuneMethod -Model $Llama
+        $rows | Should -BeOfType ([VramPS.Engine.Planning.MethodComparison])
+        $rows.Method | Should -Be @('Full', 'Freeze', 'LoRA', 'QLoRA')
+    }
+
+    It 'gives each row the Total of the same estimate from Get-TrainingMemory' {
+        foreach ($row in Compare-FinetuneMethod -Model $Llama -SequenceLength 1024) {
+            $row.Total | Should -BeOfType ([long])
+            $row.Total | Should -Be (Get-TrainingMemory -Model $Llama -Method $row.Method -SequenceLength 1024).Total
+        }
+    }
+
+    It 'relates each row to Full' {
+        $rows = Compare-FinetuneMethod -Model $Llama
+        $full = $rows | Where-Object Method -eq Full
+        $full.RelativeToFull | Should -Be 1
+        foreach ($row in $rows) { $row.RelativeToFull | Should -BeExactly ($row.Total / $full.Total) }
+    }
+
+    It 'trains fewer parameters with adapters than with Full' {
+        $rows = Compare-FinetuneMethod -Model $Llama
+        $full = $rows | Where-Object Method -eq Full
+        $full.TrainableParameters | Should -Be $full.Parameters
+        ($rows | Where-Object Method -eq LoRA).TrainableParameters | Should -BeLessThan $full.TrainableParameters
+    }
+
+    It 'returns only the methods under 24 GiB through Where-Object, sorted by Sort-Object' {
+        $rows = Compare-FinetuneMethod -Model $Llama
+        $small = @(Compare-FinetuneMethod -Model $Llama | Where-Object Total -lt 24GB | Sort-Object Total)
+        $small.Count | Should -Be @($rows | Where-Object { $_.Total -lt 24GB }).Count
+        $small | ForEach-Object { $_.Total | Should -BeLessThan 24GB }
+        for ($i = 1; $i -lt $small.Count; $i++) { $small[$i - 1].Total | Should -BeLessOrEqual $small[$i].Total }
+        $rows | Where-Object Method -eq Full | ForEach-Object { $_.Total | Should -BeGreaterThan 24GB }
+    }
+
+    It 'crosses methods with optimizers and precisions' {
+        $rows = Compare-FinetuneMethod -Model $Llama -Method Full, LoRA -Optimizer AdamW, SGD -Precision Bf16, Fp32
+        $rows | Should -HaveCount 8
+        @($rows | ForEach-Object { "$($_.Method)/$($_.Optimizer)/$($_.Precision)" } | Sort-Object -Unique) | Should -HaveCount 8
+    }
+
+    It 'binds the method list by position' {
+        (Compare-FinetuneMethod $Llama LoRA, QLoRA).Method | Should -Be @('LoRA', 'QLoRA')
+    }
+
+    It 'takes piped rows, one comparison per row' {
+        $plans = "Model,SequenceLength`n$Llama,1024`n$Mistral,4096" | ConvertFrom-Csv
+        $rows = $plans | Compare-FinetuneMethod -Method LoRA
+        $rows.Model | Should -Be @($Llama, $Mistral)
+        $rows.SequenceLength | Should -Be @(1024, 4096)
+    }
+
+    It 'reports an unknown model with its own error id' {
+        Compare-FinetuneMethod -Model nobody/nothing -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "UnknownModel,$CommandName"
+    }
+}

@@ -1,0 +1,312 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $CommandName = 'VramPS.Commands.GetTrainingMemoryCommand'
+}
+
+Describe 'Get-TrainingMemory parameters' {
+    BeforeAll {
+        $command = Get-Command Get-TrainingMemory
+    }
+
+    It 'has the Model, Config and Params parameter sets, Model by default' {
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Model', 'Params')
+        $command.DefaultParameterSet | Should -Be 'Model'
+    }
+
+    It 'makes -<Name> mandatory in its own set only' -TestCases @(
+        @{ Name = 'Model'; Set = 'Model' }
+        @{ Name = 'ConfigPath'; Set = 'Config' }
+        @{ Name = 'Params'; Set = 'Params' }
+    ) {
+        $sets = $command.Parameters[$Name].ParameterSets
+        $sets.Keys | Should -Be @($Set)
+        $sets[$Set].IsMandatory | Should -BeTrue
+    }
+
+    It 'binds -<_> by property name from the pipeline in every set' -TestCases ($WorkloadParameters + 'Model', 'ConfigPath', 'Params', 'Method', 'Precision', 'Optimizer', 'Gpu') {
+        $parameter = $command.Parameters[$_]
+        $parameter | Should -Not -BeNullOrEmpty
+        $parameter.ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Not -Contain $false
+    }
+
+    It 'gives -<_> a nullable type so an absent setting stays "not given"' -TestCases @(
+        'BatchSize', 'SequenceLength', 'GradientAccumulation', 'Checkpointing', 'Attention', 'LoraRank', 'Quantization',
+        'TrainableLayers', 'GpuCount', 'Sharding', 'Offload', 'Techniques', 'Method', 'Precision', 'Optimizer') {
+        [Nullable]::GetUnderlyingType($command.Parameters[$_].ParameterType) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'takes Model at position 0 and Method at position 1' {
+        $command.Parameters['Model'].ParameterSets['Model'].Position | Should -Be 0
+        $command.Parameters['Method'].ParameterSets['Model'].Position | Should -Be 1
+    }
+
+    It 'tab-completes -<Parameter> from <Prefix>' -TestCases @(
+        @{ Parameter = 'Model'; Prefix = 'meta-llama/Llama-2-7'; Expected = 'meta-llama/Llama-2-7b-hf' }
+        @{ Parameter = 'Framework'; Prefix = 'llama-f'; Expected = 'LLaMA-Factory' }
+        @{ Parameter = 'Framework'; Prefix = 'fms'; Expected = 'fms-acceleration' }
+        @{ Parameter = 'Gpu'; Prefix = 'h100'; Expected = 'H100-SXM' }
+        @{ Parameter = 'Method'; Prefix = 'QL'; Expected = 'QLoRA' }
+    ) {
+        $line = "Get-TrainingMemory -$Parameter $Prefix"
+        $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completions.CompletionMatches.CompletionText | Should -Contain $Expected
+    }
+}
+
+Describe 'Get-TrainingMemory output' {
+    It 'returns one estimate whose byte terms are [long]' {
+        $estimate = Get-TrainingMemory -Params 7B -Method QLoRA
+        $estimate | Should -HaveCount 1
+        $estimate | Should -BeOfType ([VramPS.Engine.Estimation.TrainingMemoryEstimate])
+        foreach ($term in 'Weights', 'Gradients', 'OptimizerStates', 'Activations', 'Other', 'Allocated', 'Reserved', 'Total') {
+            $estimate.$term | Should -BeOfType ([long])
+        }
+        $estimate.Total | Should -BeGreaterThan 0
+    }
+
+    It 'lists the defaults it took in Assumptions' {
+        $estimate = Get-TrainingMemory -Params 7B -Method QLoRA
+        $estimate.Assumptions | Should -Not -BeNullOrEmpty
+        ($estimate.Assumptions -join "`n") | Should -Match '2048'
+        $given = Get-TrainingMemory -Params 7B -Method QLoRA -SequenceLength 4096 -BatchSize 2 -Optimizer AdamW
+        $given.Assumptions.Count | Should -BeLessThan $estimate.Assumptions.Count
+        ($given.Assumptions -join "`n") | Should -Not -Match '2048'
+    }
+
+    It 'echoes the workload it estimated' {
+        $estimate = Get-TrainingMemory -Model $Llama -Method LoRA -BatchSize 4 -SequenceLength 1024 -LoraRank 16 -Framework peft
+        $estimate.Model | Should -Be $Llama
+        $estimate.Method | Should -Be 'LoRA'
+        $estimate.BatchSize | Should -Be 4
+        $estimate.SequenceLength | Should -Be 1024
+        $estimate.LoraRank | Should -Be 16
+        $estimate.Framework | Should -Be 'peft'
+    }
+
+    It 'estimates QLoRA below LoRA and LoRA below Full when the weights dominate' {
+        $workload = @{ Model = $Llama; SequenceLength = 512; Checkpointing = 'Full' }
+        $full = Get-TrainingMemory @workload -Method Full
+        $lora = Get-TrainingMemory @workload -Method LoRA
+        $qlora = Get-TrainingMemory @workload -Method QLoRA
+        $qlora.Total | Should -BeLessThan $lora.Total
+        $lora.Total | Should -BeLessThan $full.Total
+    }
+
+    It 'grows with the micro-batch' {
+        (Get-TrainingMemory -Model $Llama -Method LoRA -BatchSize 8).Total |
+            Should -BeGreaterThan (Get-TrainingMemory -Model $Llama -Method LoRA -BatchSize 1).Total
+    }
+
+    It 'counts the GPU context in Total when -Gpu is given' {
+        $estimate = Get-TrainingMemory -Model $Llama -Method LoRA -Gpu H100-SXM
+        $estimate.Gpu | Should -Be 'H100-SXM'
+        $estimate.Total | Should -BeGreaterOrEqual $estimate.Reserved
+    }
+
+    It 'counts a model given by its config.json as the catalog counts it' {
+        $folder = Join-Path $TestDrive 'llama'
+        New-Item -ItemType Directory $folder | Out-Null
+        @{
+            model_type = 'llama'; hidden_size = 4096; intermediate_size = 11008; num_hidden_layers = 32
+            num_attention_heads = 32; num_key_value_heads = 32; vocab_size = 32000; tie_word_embeddings = $false
+        } | ConvertTo-Json | Set-Content (Join-Path $folder 'config.json')
+        $fromFile = Get-TrainingMemory -ConfigPath (Join-Path $folder 'config.json') -Method LoRA
+        $fromFolder = Get-TrainingMemory -ConfigPath $folder -Method LoRA
+        $fromCatalog = Get-TrainingMemory -Model $Llama -Method LoRA
+        $fromFile.Parameters | Should -Be $fromCatalog.Parameters
+        $fromFolder.Total | Should -Be $fromFile.Total
+        (Get-Item (Join-Path $folder 'config.json') | Get-TrainingMemory -Method LoRA).Total | Should -Be $fromFile.Total
+    }
+}
+
+Describe 'Get-TrainingMemory binding' {
+    It 'binds by name and by position alike' {
+        $byName = Get-TrainingMemory -Model $Llama -Method LoRA
+        $byPosition = Get-TrainingMemory $Llama LoRA
+        $byPosition.Total | Should -Be $byName.Total
+        $byPosition.Method | Should -Be 'LoRA'
+    }
+
+    It 'reads the model id case-insensitively' {
+        (Get-TrainingMemory -Model $Llama.ToUpperInvariant() -Method LoRA).Total |
+            Should -Be (Get-TrainingMemory -Model $Llama -Method LoRA).Total
+    }
+
+    It 'binds piped objects by property name, one estimate per object' {
+        $plans = @(
+            [pscustomobject]@{ Model = $Llama; Method = 'LoRA'; BatchSize = 2 }
+            [pscustomobject]@{ Model = $Mistral; Method = 'QLoRA'; SequenceLength = 4096 }
+            [pscustomobject]@{ Params = '13B'; Method = 'Full' }
+        )
+        $estimates = $plans | Get-TrainingMemory
+        $estimates | Should -HaveCount 3
+        $estimates[0].BatchSize | Should -Be 2
+        $estimates[1].Method | Should -Be 'QLoRA'
+        $estimates[1].SequenceLength | Should -Be 4096
+        $estimates[2].Parameters | Should -BeGreaterThan 12e9
+    }
+
+    It 'takes an estimate back from the pipeline, with command-line settings winning' {
+        $first = Get-TrainingMemory -Model $Llama -Method LoRA -LoraRank 32
+        $again = $first | Get-TrainingMemory
+        $again.Total | Should -Be $first.Total
+        $bigger = $first | Get-TrainingMemory -BatchSize 8
+        $bigger.BatchSize | Should -Be 8
+        $bigger.LoraRank | Should -Be 32
+        $bigger.Total | Should -BeGreaterThan $first.Total
+    }
+
+    It 'takes back an estimate made from -Params, keeping its architecture' {
+        $first = Get-TrainingMemory -Params 3B -Method Full
+        $again = $first | Get-TrainingMemory -SequenceLength 512
+        $again.Parameters | Should -Be $first.Parameters
+        $again.SequenceLength | Should -Be 512
+    }
+
+    It 'reads -LoraTargets as a comma list or an array' {
+        $list = Get-TrainingMemory -Model $Llama -Method LoRA -LoraTargets 'q_proj,k_proj,v_proj'
+        $array = Get-TrainingMemory -Model $Llama -Method LoRA -LoraTargets q_proj, k_proj, v_proj
+        $list.LoraTargets | Should -Be @('q_proj', 'k_proj', 'v_proj')
+        $array.Total | Should -Be $list.Total
+    }
+
+    It 'reads -Techniques as a comma list or an array' {
+        $list = Get-TrainingMemory -Model $Llama -Techniques 'ChunkedLoss,FusedKernels'
+        $array = Get-TrainingMemory -Model $Llama -Techniques ChunkedLoss, FusedKernels
+        $list.Techniques | Should -Be ([VramPS.Engine.Techniques]'ChunkedLoss, FusedKernels')
+        $array.Techniques | Should -Be $list.Techniques
+    }
+
+    It 'accepts every framework as the CSV spells it: <_>' -TestCases @(
+        'HF-Trainer', 'torchtune', 'litgpt', 'peft', 'axolotl', 'LLaMA-Factory', 'fsdp_qlora', 'fms-acceleration', 'Unsloth') {
+        (Get-TrainingMemory -Model $Llama -Method LoRA -Framework $_).Framework | Should -Be $_
+    }
+
+    It 'gives one estimate per row of the validation CSV and no error' {
+        $rows = Import-Csv $DevCsv
+        $estimates = $rows | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue -WarningVariable warnings
+        $failures | ForEach-Object { $_.Exception.Message } | Sort-Object -Unique | Should -BeNullOrEmpty
+        $estimates | Should -HaveCount $rows.Count
+        $warnings | Should -BeNullOrEmpty
+    }
+
+    It 'reads empty CSV cells as not given, with no warning for a Full row without LoRA settings' {
+        $csv = @(
+            'Model,Method,Precision,Optimizer,BatchSize,SequenceLength,LoraRank,LoraTargets,Quantization,Techniques,Framework,Notes'
+            "$Llama,Full,,,,,,,,,,full row"
+        )
+        $row = $csv | ConvertFrom-Csv
+        $estimate = $row | Get-TrainingMemory -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
+        $estimate.BatchSize | Should -Be (Get-TrainingMemory -Model $Llama).BatchSize
+        $estimate.Total | Should -Be (Get-TrainingMemory -Model $Llama -Method Full).Total
+    }
+
+    It 'writes one error for a bad row and still estimates the others' {
+        $csv = @(
+            'Id,Model,Method,BatchSize,LoraTargets,Framework'
+            "a,$Llama,LoRA,2,""q_proj,v_proj"",peft"
+            'b,nobody/no-such-model,LoRA,2,,peft'
+            "c,$Mistral,QLoRA,,,"
+            "d,$Llama,Full,0,,"
+            "e,$Llama,Full,1,,HF-Trainer"
+        )
+        $estimates = $csv | ConvertFrom-Csv | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue
+        $estimates | Should -HaveCount 3
+        $estimates.Model | Should -Be @($Llama, $Mistral, $Llama)
+        $failures | Should -HaveCount 2
+        $failures[0].FullyQualifiedErrorId | Should -Be "UnknownModel,$CommandName"
+        $failures[1].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+    }
+
+    It 'filters and sorts by Total with Where-Object and Sort-Object' {
+        $estimates = 'Full', 'LoRA', 'QLoRA' | ForEach-Object { Get-TrainingMemory -Model $Llama -Method $_ }
+        $small = $estimates | Where-Object Total -lt 24GB
+        $small | ForEach-Object { $_.Total | Should -BeLessThan 24GB }
+        $small.Count | Should -Be ($estimates | Where-Object { $_.Total -lt 24GB }).Count
+        $sorted = $estimates | Sort-Object Total
+        $sorted[0].Total | Should -BeLessOrEqual $sorted[1].Total
+        $sorted[1].Total | Should -BeLessOrEqual $sorted[2].Total
+        $sorted[-1].Method | Should -Be 'Full'
+    }
+}
+
+Describe 'Get-TrainingMemory errors' {
+    It 'reports an unknown model as ObjectNotFound with the closest names' {
+        Get-TrainingMemory -Model 'meta-llama/Llama-2-7b-hg' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -Be "UnknownModel,$CommandName"
+        $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure[0].Exception.Message | Should -Match 'meta-llama/Llama-2-7b-hf'
+    }
+
+    It 'reports an unknown GPU as ObjectNotFound' {
+        Get-TrainingMemory -Model $Llama -Gpu 'H1OO' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "UnknownGpu,$CommandName"
+        $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure[0].Exception.Message | Should -Match 'Closest'
+    }
+
+    It 'rejects -Params <_> as InvalidArgument naming the accepted forms' -TestCases 'seven', '0', '-3B', '1e40' {
+        Get-TrainingMemory -Params $_ -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure[0].Exception.Message | Should -Match '-Params'
+        $failure[0].Exception.Message | Should -Match "'7B'"
+    }
+
+    It 'rejects an unknown framework, listing the known ones' {
+        Get-TrainingMemory -Model $Llama -Framework 'deepspeed-chat' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Message | Should -Match 'LLaMA-Factory'
+    }
+
+    It 'rejects a non-positive <Name> as InvalidWorkload' -TestCases @(
+        @{ Name = 'BatchSize' }, @{ Name = 'SequenceLength' }, @{ Name = 'GpuCount' }
+    ) {
+        $arguments = @{ Model = $Llama; $Name = 0 }
+        Get-TrainingMemory @arguments -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Message | Should -Match $Name
+    }
+
+    It 'rejects an enum value it does not know at binding' {
+        { Get-TrainingMemory -Model $Llama -Method Adapter -ErrorAction Stop } |
+            Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ExpectedMessage '*Adapter*'
+    }
+
+    It 'reports a malformed config.json as InvalidData naming the path' {
+        $file = Join-Path $TestDrive 'broken.json'
+        Set-Content $file '{ "model_type": "llama", "hidden_size": 40'
+        Get-TrainingMemory -ConfigPath $file -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidModelFile,$CommandName"
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failure[0].Exception.Message | Should -BeLike "*broken.json*"
+    }
+
+    It 'reports an unknown model_type listing the known ones' {
+        $file = Join-Path $TestDrive 'mamba.json'
+        Set-Content $file '{ "model_type": "mamba", "hidden_size": 768 }'
+        Get-TrainingMemory -ConfigPath $file -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidModelFile,$CommandName"
+        $failure[0].Exception.Message | Should -Match 'llama'
+    }
+
+    It 'warns, without failing, when LoRA settings come with -Method <_>' -TestCases 'Full', 'Freeze' {
+        $estimate = Get-TrainingMemory -Model $Llama -Method $_ -LoraRank 16 -WarningVariable warnings -WarningAction SilentlyContinue
+        $estimate | Should -HaveCount 1
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match '-LoraRank'
+    }
+
+    It 'warns when -TrainableLayers comes without -Method Freeze' {
+        Get-TrainingMemory -Model $Llama -Method LoRA -TrainableLayers 4 -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        "$warnings" | Should -Match '-TrainableLayers'
+    }
+
+    It 'does not warn for LoRA settings with -Method LoRA' {
+        Get-TrainingMemory -Model $Llama -Method LoRA -LoraRank 16 -LoraTargets all-linear -WarningVariable warnings | Out-Null
+        $warnings | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,94 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    function Show([Parameter(ValueFromPipeline)] $InputObject, [string] $As = 'Table') {
+        begin { $items = [System.Collections.Generic.List[object]]::new() }
+        process { $items.Add($InputObject) }
+        end {
+            if ($As -eq 'Table') { $items | Format-Table | Out-String -Width 250 } else { $items | Format-List | Out-String -Width 250 }
+        }
+    }
+    $Estimate = Get-TrainingMemory -Params 7B -Method QLoRA
+}
+
+Describe 'Estimate views' {
+    It 'shows an estimate as a table by default, in GiB with two decimals' {
+        $text = $Estimate | Out-String -Width 250
+        $text | Should -Match 'Model\s+Method\s+Precision\s+Batch\s+SeqLen\s+Total\s+Weights\s+Gradients\s+OptStates\s+Activations\s+Other\s+PeakPhase'
+        $total = [VramPS.Formatting.GiB]::Format($Estimate.Total)
+        $total | Should -Match '^\d+\.\d\d GiB$'
+        $text | Should -Match ([regex]::Escape($total))
+        $text | Should -Not -Match ([regex]::Escape("$($Estimate.Total)"))
+    }
+
+    It 'renders one table row per estimate' {
+        $text = Get-TrainingMemory -Params 7B -Method QLoRA | Show
+        ($text -split "`n" | Where-Object { $_ -match 'GiB' }) | Should -HaveCount 1
+        $text = 'LoRA', 'QLoRA' | ForEach-Object { Get-TrainingMemory -Model $Llama -Method $_ } | Show
+        ($text -split "`n" | Where-Object { $_ -match 'GiB' }) | Should -HaveCount 2
+    }
+
+    It 'right-aligns the numbers under their headers' {
+        $lines = (Show -InputObject $Estimate) -split "`n" | Where-Object { $_.Trim() }
+        $header = $lines | Where-Object { $_ -match 'PeakPhase' }
+        $row = $lines | Where-Object { $_ -match 'GiB' }
+        $end = $header.IndexOf('Total') + 'Total'.Length
+        $row.Substring(0, $end) | Should -Match 'GiB$'
+    }
+
+    It 'lists everything in the list view: <_>' -TestCases @(
+        'Model', 'Method', 'Precision', 'Optimizer', 'BatchSize', 'SequenceLength', 'Checkpointing', 'Attention', 'LoraRank',
+        'LoraTargets', 'Quantization', 'GpuCount', 'Sharding', 'Offload', 'Techniques', 'Framework', 'Parameters',
+        'TrainableParameters', 'Weights', 'Gradients', 'OptimizerStates', 'Activations', 'Other', 'Allocated', 'Reserved',
+        'Total', 'HostMemory', 'PeakPhase', 'Phases', 'Assumptions') {
+        $Estimate | Show -As List | Should -Match "(?m)^$_\s+:"
+    }
+
+    It 'shows byte terms in GiB, phases by name and one assumption per line in the list view' {
+        $text = $Estimate | Show -As List
+        $text | Should -Match "(?m)^Total\s+: $([regex]::Escape([VramPS.Formatting.GiB]::Format($Estimate.Total)))"
+        foreach ($phase in $Estimate.Phases) {
+            $text | Should -Match "$($phase.Phase) $([regex]::Escape([VramPS.Formatting.GiB]::Format($phase.Allocated)))"
+        }
+        foreach ($assumption in $Estimate.Assumptions) {
+            $text | Should -Match "(?m)^(Assumptions\s+: |\s+)$([regex]::Escape($assumption))\s*$"
+        }
+    }
+
+    It 'keeps the byte properties [long] on the object' {
+        $Estimate.Total | Should -BeOfType ([long])
+        $Estimate.Weights | Should -BeOfType ([long])
+    }
+}
+
+Describe 'GpuFit and comparison views' {
+    It 'shows GPU fits as a table with memory and headroom in GiB' {
+        $text = $Estimate | Find-GpuFit | Show
+        $text | Should -Match 'Gpu\s+Memory\s+Fits\s+GPUs\s+Sharding\s+MaxBatch\s+Headroom\s+Total\s+WhyNot'
+        $text | Should -Match 'H100-SXM\s+\d+\.\d\d GiB'
+    }
+
+    It 'shows comparisons as a table with totals in GiB and the ratio to Full' {
+        $text = Compare-FinetuneMethod -Model $Llama | Show
+        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Total\s+RelativeToFull\s+Trainable\s+Allocated\s+PeakPhase'
+        $text | Should -Match 'Full\s+\w+\s+\w+\s+\d+\.\d\d GiB\s+1\.00\s+6\.74B\s+\d+\.\d\d GiB'
+    }
+}
+
+Describe 'GiB formatter' {
+    It 'formats <Bytes> bytes as <Text>' -TestCases @(
+        @{ Bytes = 0; Text = '0.00 GiB' }
+        @{ Bytes = 1GB; Text = '1.00 GiB' }
+        @{ Bytes = 1610612736; Text = '1.50 GiB' }
+        @{ Bytes = -2GB; Text = '-2.00 GiB' }
+    ) {
+        [VramPS.Formatting.GiB]::Format($Bytes) | Should -Be $Text
+    }
+
+    It 'formats counts as <Text>' -TestCases @(
+        @{ Count = 6738415616; Text = '6.74B' }
+        @{ Count = 4194304; Text = '4.19M' }
+        @{ Count = 999; Text = '999' }
+    ) {
+        [VramPS.Formatting.Count]::Short($Count) | Should -Be $Text
+    }
+}

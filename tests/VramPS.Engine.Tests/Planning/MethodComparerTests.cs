@@ -1,0 +1,106 @@
+using System.Linq;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Models;
+using VramPS.Engine.Planning;
+using Xunit;
+
+namespace VramPS.Engine.Tests.Planning
+{
+    /// <summary>The comparer against the estimator: each row is the estimate of its own variant of the workload.</summary>
+    public class MethodComparerTests
+    {
+        private static Workload Llama() => new Workload(ModelCatalog.Default.Get("meta-llama/Llama-2-7b-hf"))
+        {
+            ModelName = "meta-llama/Llama-2-7b-hf",
+            SequenceLength = 1024,
+        };
+
+        private static long Total(FinetuneMethod method, OptimizerKind? optimizer = null, Precision? precision = null)
+        {
+            var w = Llama();
+            w.Method = method;
+            w.Optimizer = optimizer;
+            w.Precision = precision;
+            return MemoryEstimator.Estimate(w).Total;
+        }
+
+        [Fact]
+        public void Compares_the_four_methods_by_default_in_order()
+        {
+            var rows = MethodComparer.Compare(Llama());
+            Assert.Equal(new[] { FinetuneMethod.Full, FinetuneMethod.Freeze, FinetuneMethod.LoRA, FinetuneMethod.QLoRA },
+                rows.Select(r => r.Method));
+        }
+
+        [Fact]
+        public void Each_row_is_the_estimate_of_its_method()
+        {
+            foreach (var row in MethodComparer.Compare(Llama()))
+            {
+                Assert.Equal(Total(row.Method), row.Total);
+                Assert.Equal(row.Estimate.Allocated, row.Allocated);
+                Assert.Equal(row.Estimate.TrainableParameters, row.TrainableParameters);
+                Assert.Equal("meta-llama/Llama-2-7b-hf", row.Model);
+            }
+        }
+
+        [Fact]
+        public void RelativeToFull_divides_by_Full_of_the_same_workload()
+        {
+            var rows = MethodComparer.Compare(Llama());
+            long full = Total(FinetuneMethod.Full);
+            Assert.Equal(1.0, rows.Single(r => r.Method == FinetuneMethod.Full).RelativeToFull);
+            foreach (var row in rows) Assert.Equal(row.Total / (double)full, row.RelativeToFull, 12);
+        }
+
+        [Fact]
+        public void RelativeToFull_is_computed_even_when_Full_is_not_listed()
+        {
+            var row = MethodComparer.Compare(Llama(), new[] { FinetuneMethod.QLoRA }).Single();
+            Assert.Equal(Total(FinetuneMethod.QLoRA) / (double)Total(FinetuneMethod.Full), row.RelativeToFull, 12);
+        }
+
+        [Fact]
+        public void Optimizers_and_precisions_cross_and_each_compares_with_its_own_Full()
+        {
+            var optimizers = new[] { OptimizerKind.AdamW, OptimizerKind.SGD };
+            var precisions = new[] { Precision.Bf16, Precision.Fp32 };
+            var rows = MethodComparer.Compare(Llama(), new[] { FinetuneMethod.Full, FinetuneMethod.LoRA }, optimizers, precisions);
+
+            Assert.Equal(8, rows.Count);
+            Assert.Equal(8, rows.Select(r => (r.Method, r.Optimizer, r.Precision)).Distinct().Count());
+            foreach (var row in rows)
+            {
+                Assert.Equal(Total(row.Method, row.Optimizer, row.Precision), row.Total);
+                Assert.Equal(row.Total / (double)Total(FinetuneMethod.Full, row.Optimizer, row.Precision), row.RelativeToFull, 12);
+            }
+        }
+
+        [Fact]
+        public void Quantization_applies_to_QLoRA_rows_only()
+        {
+            var w = Llama();
+            w.Quantization = Quantization.Int8;
+            var rows = MethodComparer.Compare(w, new[] { FinetuneMethod.LoRA, FinetuneMethod.QLoRA });
+            Assert.Equal(Quantization.None, rows[0].Quantization);
+            Assert.Equal(Quantization.Int8, rows[1].Quantization);
+        }
+
+        [Fact]
+        public void Repeated_methods_give_one_row_each()
+        {
+            var rows = MethodComparer.Compare(Llama(), new[] { FinetuneMethod.LoRA, FinetuneMethod.LoRA });
+            Assert.Single(rows);
+        }
+
+        [Fact]
+        public void The_given_workload_is_not_changed()
+        {
+            var w = Llama();
+            MethodComparer.Compare(w, null, new[] { OptimizerKind.SGD }, new[] { Precision.Fp32 });
+            Assert.Equal(FinetuneMethod.Full, w.Method);
+            Assert.Null(w.Optimizer);
+            Assert.Null(w.Precision);
+        }
+    }
+}
