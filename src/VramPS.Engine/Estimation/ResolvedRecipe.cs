@@ -18,6 +18,11 @@ namespace VramPS.Engine.Estimation
         {
             Workload = w;
             Model = w.Model;
+            if (Model.Id.StartsWith("llama-like-", StringComparison.Ordinal))
+            {
+                _assumptions.Add($"a Llama-like model of {Model.TotalParameters / 1e9:0.##}B parameters: {Model.NumLayers} layers, hidden {Model.HiddenSize}, " +
+                                 $"MLP {Model.IntermediateSize}, {Model.NumHeads} heads ({Model.NumKvHeads} KV), vocabulary {Model.VocabSize}");
+            }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
             Techniques = w.Techniques;
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
@@ -27,7 +32,9 @@ namespace VramPS.Engine.Estimation
             BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
-            Checkpointing = w.Checkpointing ?? Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
+            Checkpointing = w.Checkpointing ?? (w.Method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(Framework)
+                ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
+                : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)"));
             Attention = w.Attention ?? Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
             GpuCount = Positive(w.GpuCount, "GpuCount", 1, "one GPU");
             Sharding = w.Sharding ?? (GpuCount > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);

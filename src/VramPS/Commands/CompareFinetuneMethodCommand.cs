@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using VramPS.Completion;
+using VramPS.Engine.Gpus;
 using VramPS.Engine;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Planning;
-using VramPS.Resolution;
 using VramPS.Transformation;
 
 namespace VramPS.Commands
@@ -37,7 +37,7 @@ namespace VramPS.Commands
             try
             {
                 var workload = BuildWorkload();
-                if (Gpu != null) workload.Gpu = CatalogLookup.Gpu(Gpu);
+                if (Gpu != null) workload.Gpu = GpuCatalog.Default.Get(Gpu);
                 WriteObject(MethodComparer.Compare(workload, Method, Optimizer, Precision), true);
             }
             catch (VramException e)

@@ -7,7 +7,6 @@ using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
-using VramPS.Resolution;
 
 namespace VramPS.Commands
 {
@@ -71,7 +70,7 @@ namespace VramPS.Commands
                 }
                 try
                 {
-                    chosen.Add(CatalogLookup.Gpu(filter));
+                    chosen.Add(GpuCatalog.Default.Get(filter));
                 }
                 catch (UnknownNameException e)
                 {

@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using VramPS.Completion;
+using VramPS.Engine.Gpus;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
-using VramPS.Resolution;
 using VramPS.Transformation;
 
 namespace VramPS.Commands
@@ -23,7 +23,7 @@ namespace VramPS.Commands
             try
             {
                 var workload = BuildSingleWorkload();
-                if (Gpu != null) workload.Gpu = CatalogLookup.Gpu(Gpu);
+                if (Gpu != null) workload.Gpu = GpuCatalog.Default.Get(Gpu);
                 WriteObject(MemoryEstimator.Estimate(workload));
             }
             catch (VramException e)

@@ -4,7 +4,6 @@ using VramPS.Engine;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Models;
 using VramPS.Engine.Parsing;
-using VramPS.Resolution;
 using VramPS.Transformation;
 
 namespace VramPS.Commands
@@ -169,11 +168,11 @@ namespace VramPS.Commands
             {
                 case ConfigSet:
                     string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
-                    return new Workload(HfConfigFile.Read(path)) { ModelName = ConfigPath };
+                    return new Workload(HfConfigReader.Read(path)) { ModelName = ConfigPath };
                 case ParamsSet:
                     return new Workload(ModelArchitecture.LlamaLike(ParameterSize.Parse(Params))) { ModelName = Params.Trim() };
                 default:
-                    return new Workload(CatalogLookup.Model(Model)) { ModelName = Model.Trim() };
+                    return new Workload(ModelCatalog.Default.Get(Model)) { ModelName = Model.Trim() };
             }
         }
 
