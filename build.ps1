@@ -8,7 +8,9 @@
     Package  Build, then a .nupkg of the module in out/packages, checked by saving it back from a temporary
              local repository.
     Clean    Removes module/, out/ and every bin/ and obj/ folder.
-    Accuracy Build, then tools/Measure-Accuracy.ps1 over tests/data/measured-dev.csv.
+    Accuracy Build, then tools/Measure-Accuracy.ps1 over tests/data/measured-dev.csv; writes the per-row report to
+             out/accuracy.csv, draws docs/accuracy.png (tools/AccuracyChart) and puts the summary table into
+             README.md between its accuracy markers.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 -Task Test
 #>
@@ -121,9 +123,24 @@ function Invoke-Clean {
 
 function Invoke-Accuracy {
     Invoke-Build
+    New-Item -ItemType Directory -Force -Path $OutDir | Out-Null
+    $report = Join-Path $OutDir 'accuracy.csv'
+    $summary = Join-Path $OutDir 'accuracy.md'
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Measure-Accuracy.ps1') `
-        -Csv (Join-Path $Root 'tests/data/measured-dev.csv') -Module (Join-Path $ModuleDir 'VramPS.psd1') | Out-Host
+        -Csv (Join-Path $Root 'tests/data/measured-dev.csv') -Module (Join-Path $ModuleDir 'VramPS.psd1') `
+        -ReportPath $report -MarkdownPath $summary | Out-Host
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    Invoke-Dotnet run --project (Join-Path $Root 'tools/AccuracyChart/AccuracyChart.csproj') -c $Configuration -- $report (Join-Path $Root 'docs/accuracy.png')
+    Update-ReadmeAccuracy (Get-Content -Raw $summary)
+}
+
+function Update-ReadmeAccuracy([string] $Table) {
+    $readme = Join-Path $Root 'README.md'
+    $text = Get-Content -Raw $readme
+    $pattern = '(?s)(<!-- accuracy:start -->).*?(<!-- accuracy:end -->)'
+    if ($text -notmatch $pattern) { throw "README.md has no <!-- accuracy:start --> ... <!-- accuracy:end --> markers." }
+    $replacement = '$1' + "`n" + $Table.Trim().Replace('$', '$$') + "`n" + '$2'
+    Set-Content -Path $readme -Value ([regex]::Replace($text, $pattern, $replacement)) -NoNewline -Encoding utf8
 }
 
 Push-Location $Root

@@ -18,6 +18,10 @@
     The module manifest to import; module/VramPS.psd1 (the built module) by default.
 .PARAMETER PassThru
     Emits one object per scored row.
+.PARAMETER ReportPath
+    Also writes the per-row results (Id, Framework, Method, MeasuredGiB, EstimatedGiB, RuleGiB ...) as CSV there.
+.PARAMETER MarkdownPath
+    Also writes the summary (overall, by framework, by method) as a Markdown table there.
 .PARAMETER Strict
     Exits 1 when a row gives no estimate, the MAPE is above -MaxMape or the share within 10% is below -MinWithin10.
 .PARAMETER MaxMape
@@ -34,6 +38,8 @@ param(
     [Parameter(Mandatory)] [string] $Csv,
     [string] $Module = (Join-Path $PSScriptRoot '../module/VramPS.psd1'),
     [switch] $PassThru,
+    [string] $ReportPath,
+    [string] $MarkdownPath,
     [switch] $Strict,
     [double] $MaxMape = 15,
     [double] $MinWithin10 = 50
@@ -136,6 +142,15 @@ $summary | Format-Table -AutoSize | Out-String -Width 240 | Write-Host
 $all = $summary[0]
 Write-Host ("MAPE {0}% (rules of thumb {1}%), median {2}%, within 10%: {3}% of {4} scored rows; {5} rows without an estimate." -f
     $all.'MAPE%', $all.'RuleMAPE%', $all.'Median%', $all.'Within10%', $all.Scored, $failed.Count)
+
+if ($ReportPath) { $results | Export-Csv -Path $ReportPath -NoTypeInformation -Encoding utf8 }
+
+if ($MarkdownPath) {
+    $columns = 'Group', 'Rows', 'MAPE%', 'Median%', 'Within10%', 'Worst', 'RuleMAPE%', 'RuleMedian%', 'RuleWithin10%'
+    $lines = @(('| ' + ($columns -join ' | ') + ' |'), ('|' + (($columns | ForEach-Object { '---' }) -join '|') + '|'))
+    $lines += $summary | ForEach-Object { $s = $_; '| ' + (($columns | ForEach-Object { $s.$_ }) -join ' | ') + ' |' }
+    Set-Content -Path $MarkdownPath -Value $lines -Encoding utf8
+}
 
 if ($PassThru) { $results }
 

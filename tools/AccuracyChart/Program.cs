@@ -6,7 +6,7 @@ using System.Linq;
 using ScottPlot;
 
 // Usage: AccuracyChart <report.csv> <chart.png>
-// report.csv columns (Export-Csv of Measure-Accuracy.ps1 -PassThru): Id, Framework, Method, MeasuredGiB, EstimatedGiB, RuleOfThumbGiB.
+// report.csv columns (Export-Csv of Measure-Accuracy.ps1 -PassThru): Id, Framework, Method, MeasuredGiB, EstimatedGiB, RuleGiB.
 if (args.Length != 2)
 {
     Console.Error.WriteLine("usage: AccuracyChart <report.csv> <chart.png>");
@@ -16,7 +16,7 @@ if (args.Length != 2)
 var lines = File.ReadAllLines(args[0]).Where(l => l.Length > 0).ToList();
 var header = Cells(lines[0]);
 int Col(string name) => Array.FindIndex(header, h => h == name) is int i && i >= 0 ? i : throw new InvalidDataException($"{args[0]}: no column {name}");
-int framework = Col("Framework"), measured = Col("MeasuredGiB"), estimated = Col("EstimatedGiB"), thumb = Col("RuleOfThumbGiB");
+int framework = Col("Framework"), measured = Col("MeasuredGiB"), estimated = Col("EstimatedGiB"), thumb = Col("RuleGiB");
 var rows = lines.Skip(1).Select(Cells).ToList();
 double Num(string[] r, int i) => double.Parse(r[i], CultureInfo.InvariantCulture);
 
