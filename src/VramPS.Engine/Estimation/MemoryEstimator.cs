@@ -23,7 +23,7 @@ namespace VramPS.Engine.Estimation
 
             var phases = step.Phases();
             var peak = phases.OrderByDescending(x => x.Allocated).First();
-            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), r.Model.NumLayers);
+            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), r.Model.NumLayers, step.GatherStreamPool);
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), step.PagedStates);
             if (step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 

@@ -25,6 +25,11 @@ namespace VramPS.Engine.Estimation
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
             Techniques = w.Techniques;
+            if (Framework == Engine.Framework.Unsloth && (Techniques & (Techniques.ChunkedLoss | Techniques.FusedKernels)) == 0)
+            {
+                Techniques |= Techniques.ChunkedLoss | Techniques.FusedKernels;
+                _assumptions.Add("Unsloth's fast cross-entropy and fused RMSNorm, RoPE, SwiGLU and LoRA kernels");
+            }
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
 
             Precision = w.Precision ?? DefaultPrecision(w.Method);
@@ -32,9 +37,7 @@ namespace VramPS.Engine.Estimation
             BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
-            Checkpointing = w.Checkpointing ?? (w.Method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(Framework)
-                ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
-                : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)"));
+            Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
             Attention = w.Attention ?? Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
             GpuCount = Positive(w.GpuCount, "GpuCount", 1, "one GPU");
             Sharding = w.Sharding ?? (GpuCount > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
@@ -57,7 +60,7 @@ namespace VramPS.Engine.Estimation
         public Workload Workload { get; }
         public ModelArchitecture Model { get; }
         public Framework Framework { get; }
-        public Techniques Techniques { get; }
+        public Techniques Techniques { get; private set; }
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
@@ -89,6 +92,22 @@ namespace VramPS.Engine.Estimation
                 ? Take(Engine.Precision.Bf16Mixed, "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
+        private Checkpointing DefaultCheckpointing(FinetuneMethod method)
+        {
+            switch (Framework)
+            {
+                case Engine.Framework.LlamaFactory:
+                    return Take(Engine.Checkpointing.Full, "activation checkpointing on (LLaMA-Factory's default)");
+                case Engine.Framework.Unsloth:
+                    Techniques |= Techniques.ActivationOffload;
+                    return Take(Engine.Checkpointing.Full, "Unsloth's checkpointing: block inputs offloaded to host memory");
+                default:
+                    return method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(Framework)
+                        ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
+                        : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
+            }
+        }
+
         private int Positive(int? value, string name, int fallback, string why)
         {
             if (value is null) return Take(fallback, why);
@@ -101,6 +120,11 @@ namespace VramPS.Engine.Estimation
         {
             var names = Model.LinearModules(0).Concat(Model.LinearModules(Model.NumLayers - 1))
                 .Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
+            {
+                _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
+                return names.Where(n => n != "gate" && n != "shared_expert_gate").ToArray();
+            }
             if (given is null || given.Length == 0)
             {
                 var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"

@@ -12,15 +12,16 @@ namespace VramPS.Engine.Estimation
         private const long BlockRounding = 2L << 20;
 
         /// <summary>
-        /// Reserved = allocated plus what the allocator cannot hand back between phases: blocks freed by the
-        /// activation and logits churn that do not fit the next requests. The churn's share follows the caching
-        /// allocator's behaviour of splitting and keeping segments of the largest transient tensors.
+        /// Reserved = allocated plus what the allocator cannot hand back between phases: half a 2 MiB block of
+        /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
+        /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its
+        /// own stream, whose blocks stay in that stream's pool of the caching allocator.
         /// </summary>
-        public static long Reserved(long allocated, long churn, int tensorsAlive)
+        public static long Reserved(long allocated, long churn, int tensorsAlive, long otherStreamPool)
         {
             long rounding = tensorsAlive * (BlockRounding / 2);
             long fragmentation = churn / 10;
-            return Checked.Sum(allocated, rounding, fragmentation);
+            return Checked.Sum(allocated, rounding, fragmentation, otherStreamPool);
         }
 
         public static long Context(GpuSpec? gpu) => gpu is null || gpu.ContextBytes <= 0 ? DefaultContextBytes : gpu.ContextBytes;

@@ -27,6 +27,8 @@ namespace VramPS.Engine.Estimation
         }
 
         public long PagedStates { get; private set; }
+        /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
+        public long GatherStreamPool { get; private set; }
         public long HostMemory { get; private set; }
 
         public IReadOnlyList<PhaseMemory> Phases()
@@ -48,6 +50,7 @@ namespace VramPS.Engine.Estimation
                 : _p.LargestLayer * (double)c;
             double rootUnit = (_p.Embedding + _p.Head) * (double)(r.Workload.Method == FinetuneMethod.QLoRA && _t.UpcastsNonQuantized ? 4 : c);
             double inFlight = zero3 ? rootUnit + 2 * gatheredLayer : 0;
+            GatherStreamPool = Checked.Bytes(inFlight);
             if (r.Offload == Offload.OptimizerAndParameters)
             {
                 HostMemory += (long)weightsStored;

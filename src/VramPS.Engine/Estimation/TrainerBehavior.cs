@@ -33,12 +33,13 @@ namespace VramPS.Engine.Estimation
             // peft upcasts adapters to fp32 (autocast_adapter_dtype); litgpt and torchtune keep them in the model dtype.
             AdapterBytes = nativeStack ? ComputeBytes(r.Precision) : 4;
 
-            // TRL / peft prepare_model_for_kbit_training upcasts every non-quantized parameter to fp32;
-            // fms-acceleration's accelerated-peft, litgpt, torchtune, fsdp_qlora and Unsloth skip it.
+            // TRL / peft prepare_model_for_kbit_training upcasts every non-quantized parameter to fp32 (axolotl calls
+            // it too); fms-acceleration's accelerated-peft, LLaMA-Factory (its own preparation upcasts norms only on
+            // request), litgpt, torchtune, fsdp_qlora and Unsloth skip it.
             // Under FSDP every flat parameter must share one dtype, so the upcast does not survive sharding.
             UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
                 && !(r.Sharding == Sharding.Zero3 && r.GpuCount > 1)
-                && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl || f == Framework.LlamaFactory);
+                && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl);
 
             // bitsandbytes' 4-bit linear returns its output in its input's dtype. With TRL's upcast the norms run in
             // fp32; under the Trainer's --bf16 autocast a LayerNorm returns fp32 as well (layer_norm is on autocast's
@@ -47,8 +48,9 @@ namespace VramPS.Engine.Estimation
             Fp32Stream = UpcastsNonQuantized
                 || (r.Workload.Method == FinetuneMethod.QLoRA && HuggingFaceStack(f) && r.Model.Norm == Models.NormKind.LayerNorm);
 
-            // HF gradient-checkpointing and litgpt add dropout on the adapter input; torchtune's configs use 0.
-            LoraDropout = f != Framework.Torchtune;
+            // The Trainer recipes and litgpt put dropout on the adapter input; torchtune's configs, LLaMA-Factory's
+            // and Unsloth's defaults use 0.
+            LoraDropout = f != Framework.Torchtune && f != Framework.LlamaFactory && f != Framework.Unsloth;
 
             // litgpt computes the head in 128-token chunks and a cross-entropy per chunk.
             ChunkedHead = f == Framework.Litgpt;

@@ -1,0 +1,67 @@
+using VramPS.Engine.Estimation;
+using Xunit;
+
+namespace VramPS.Engine.Tests.Estimation
+{
+    /// <summary>What each trainer does by default, on Llama-2-7B; expected values derived from the trainers' documented defaults.</summary>
+    public class TrainerRecipeTests
+    {
+        private const long H = Llama2Fixture.Hidden;
+        private const long I = Llama2Fixture.Intermediate;
+        private const long L = Llama2Fixture.Layers;
+
+        private static Workload Bare(FinetuneMethod method, Framework framework) =>
+            new Workload(Llama2Fixture.Model()) { Method = method, Framework = framework };
+
+        [Fact]
+        public void LlamaFactoryAdaptsEveryLinearAndCheckpointsByDefault()
+        {
+            var e = MemoryEstimator.Estimate(Bare(FinetuneMethod.LoRA, Framework.LlamaFactory));
+
+            // lora_target: all, rank 8: q, k, v, o (h -> h), gate and up (h -> i), down (i -> h).
+            long perLayer = 8 * (4 * (H + H) + 2 * (H + I) + (I + H));
+            Assert.Equal(L * perLayer, e.TrainableParameters);
+            Assert.Equal(Checkpointing.Full, e.Checkpointing);
+        }
+
+        [Fact]
+        public void LlamaFactoryQloraKeepsNonQuantizedParametersInBf16WhereTrlUpcastsThem()
+        {
+            var factory = MemoryEstimator.Estimate(Bare(FinetuneMethod.QLoRA, Framework.LlamaFactory));
+            var trl = MemoryEstimator.Estimate(Bare(FinetuneMethod.QLoRA, Framework.HfTrainer));
+
+            // Both quantize every block linear to NF4 and keep fp32 adapters (LLaMA-Factory adapts every linear, TRL
+            // q_proj and v_proj); the embeddings, head and norms stay at 2 bytes in LLaMA-Factory, 4 under TRL.
+            long notQuantized = Llama2Fixture.Parameters - Llama2Fixture.BlockLinear;
+            long factoryAdapters = factory.TrainableParameters * 4;
+            long trlAdapters = trl.TrainableParameters * 4;
+            double nf4 = (4 + 8.0 / 64 + 32.0 / (64 * 256)) / 8;
+            Assert.Equal((long)System.Math.Round(Llama2Fixture.BlockLinear * nf4 + notQuantized * 2.0 + factoryAdapters), factory.Weights);
+            Assert.Equal((long)System.Math.Round(Llama2Fixture.BlockLinear * nf4 + notQuantized * 4.0 + trlAdapters), trl.Weights);
+        }
+
+        [Fact]
+        public void UnslothTurnsOnItsKernelsAndOffloadedCheckpointing()
+        {
+            var e = MemoryEstimator.Estimate(Bare(FinetuneMethod.QLoRA, Framework.Unsloth));
+            Assert.Equal(Techniques.ChunkedLoss | Techniques.FusedKernels | Techniques.ActivationOffload, e.Techniques);
+            Assert.Equal(Checkpointing.Full, e.Checkpointing);
+            Assert.True(e.HostMemory > 0);
+        }
+
+        [Fact]
+        public void FsdpReservesTheGatheredUnitsOnTheirOwnStream()
+        {
+            var w = Bare(FinetuneMethod.LoRA, Framework.FsdpQlora);
+            w.GpuCount = 2;
+            w.Sharding = Sharding.Zero3;
+            w.Checkpointing = Checkpointing.Full;
+            var e = MemoryEstimator.Estimate(w);
+
+            // Root unit (embedding and head, bf16) and two gathered blocks (bf16) stay in the all-gather stream's pool.
+            long root = 2 * Llama2Fixture.Vocab * H * 2;
+            long block = 4 * H * H + 3 * H * I + 2 * H;
+            Assert.True(e.Reserved - e.Allocated >= root + 2 * block * 2);
+        }
+    }
+}
