@@ -159,8 +159,12 @@ namespace VramPS.Engine.Estimation
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
                 default:
-                    bool dropout = _m.Encoder;
-                    double probs = dropout ? _c + 1 + _c : 4 + _c;
+                    // The softmax output is saved in fp32 when autocast puts softmax on its fp32 list or the model
+                    // code upcasts it (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders
+                    // (BERT) drop out the probabilities: a 1-byte mask, and the dropout output feeds the matmul.
+                    bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
+                    double softmaxOut = fp32Softmax ? 4 : _c;
+                    double probs = _m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0);
                     sum += _c * (double)(q + 2 * q + q) + heads * (double)s * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
