@@ -21,6 +21,7 @@ namespace VramPS.Engine.Models
         private static readonly Lazy<ModelCatalog> Embedded = new Lazy<ModelCatalog>(LoadEmbedded);
 
         private readonly Dictionary<string, ModelArchitecture> _byName;
+        private readonly Dictionary<string, ModelArchitecture?> _byTail;
 
         /// <summary>A catalog of the given entries; where two share a name (id or alias), the later one wins.</summary>
         public ModelCatalog(IEnumerable<ModelArchitecture> models)
@@ -32,6 +33,12 @@ namespace VramPS.Engine.Models
                 foreach (string alias in m.Aliases) _byName[alias] = m;
                 _byName[m.Id] = m;
             }
+            _byTail = new Dictionary<string, ModelArchitecture?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var pair in _byName)
+            {
+                string tail = Tail(pair.Key);
+                _byTail[tail] = _byTail.TryGetValue(tail, out var seen) && seen != null && !ReferenceEquals(seen, pair.Value) ? null : pair.Value;
+            }
         }
 
         /// <summary>The embedded catalog, loaded and validated once per process.</summary>
@@ -42,7 +49,9 @@ namespace VramPS.Engine.Models
         /// <summary>
         /// The entry for a Hugging Face id, ignoring case; an alias, or an id that differs from a known one only by an
         /// -Instruct, -chat or -it segment (meta-llama/Llama-2-7b-chat-hf, mistralai/Mixtral-8x7B-Instruct-v0.1), gives the
-        /// base entry's architecture under the id asked for. Null when nothing matches.
+        /// base entry's architecture under the id asked for. A mirror under another organization
+        /// (NousResearch/Llama-2-7b-hf) resolves by the name after '/' when exactly one entry carries it. Null when
+        /// nothing matches.
         /// </summary>
         public ModelArchitecture? Find(string id)
         {
@@ -53,6 +62,10 @@ namespace VramPS.Engine.Models
             foreach (string baseName in BaseNames(name))
             {
                 if (_byName.TryGetValue(baseName, out model)) return model.WithId(name);
+            }
+            foreach (string baseName in new[] { name }.Concat(BaseNames(name)))
+            {
+                if (_byTail.TryGetValue(Tail(baseName), out var mirrored) && mirrored != null) return mirrored.WithId(name);
             }
             return null;
         }

@@ -152,5 +152,17 @@ namespace VramPS.Engine.Tests.Models
         {
             Assert.Equal(count, Catalog.ClosestNames("llama", count).Count);
         }
+
+        [Theory]
+        [InlineData("NousResearch/Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf")]
+        [InlineData("NousResearch/Llama-2-7b-chat-hf", "meta-llama/Llama-2-7b-hf")]
+        [InlineData("mistralai/Mistral-7B-Instruct-v0.2", "mistral-community/Mistral-7B-v0.2")]
+        public void MirrorsUnderAnotherOrganizationResolveByName(string asked, string catalogued)
+        {
+            var mirror = ModelCatalog.Default.Get(asked);
+            var original = ModelCatalog.Default.Get(catalogued);
+            Assert.Equal(asked, mirror.Id);
+            Assert.Equal(original.TotalParameters, mirror.TotalParameters);
+        }
     }
 }
