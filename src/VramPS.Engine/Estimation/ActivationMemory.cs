@@ -53,7 +53,8 @@ namespace VramPS.Engine.Estimation
                 CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize;
             }
             OutsideLayersPerToken = Outside();
-            long i0 = Math.Max(_m.IntermediateSize, _m.IsMoe ? _m.MoeIntermediateSize * Math.Max(1, _m.ExpertsPerToken) : 0);
+            // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
+            long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 + 2.0 * _res * _m.HiddenSize;
         }
 
