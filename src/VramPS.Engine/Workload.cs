@@ -36,6 +36,8 @@ namespace VramPS.Engine
         public Offload? Offload { get; set; }
         public Techniques Techniques { get; set; }
         public Framework? Framework { get; set; }
+        /// <summary>The transformers release of a Trainer-based stack: its loss path decides how logits are held.</summary>
+        public Version? TransformersVersion { get; set; }
         /// <summary>The GPU the run uses, when known: its context size shapes Total.</summary>
         public GpuSpec? Gpu { get; set; }
 

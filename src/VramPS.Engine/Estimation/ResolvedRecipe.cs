@@ -30,6 +30,7 @@ namespace VramPS.Engine.Estimation
                 Techniques |= Techniques.ChunkedLoss | Techniques.FusedKernels;
                 _assumptions.Add("Unsloth's fast cross-entropy and fused RMSNorm, RoPE, SwiGLU and LoRA kernels");
             }
+            TransformersVersion = w.TransformersVersion ?? DefaultTransformersVersion();
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
 
             Precision = w.Precision ?? DefaultPrecision(w.Method);
@@ -61,6 +62,8 @@ namespace VramPS.Engine.Estimation
         public ModelArchitecture Model { get; }
         public Framework Framework { get; }
         public Techniques Techniques { get; private set; }
+        /// <summary>The transformers release whose model code runs (Trainer-based stacks and fsdp_qlora); null for litgpt and torchtune.</summary>
+        public Version? TransformersVersion { get; }
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
@@ -91,6 +94,26 @@ namespace VramPS.Engine.Estimation
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
                 ? Take(Engine.Precision.Bf16Mixed, "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
+
+        /// <summary>
+        /// The transformers release each stack's published runs used: fsdp_qlora's (March 2024) 4.40, peft's current
+        /// benchmark 5.x, the other Trainer stacks 4.46-4.49 (the 2024 releases behind most published runs).
+        /// </summary>
+        private Version? DefaultTransformersVersion()
+        {
+            switch (Framework)
+            {
+                case Engine.Framework.Litgpt:
+                case Engine.Framework.Torchtune:
+                    return null;
+                case Engine.Framework.FsdpQlora:
+                    return Take(new Version(4, 40), "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model");
+                case Engine.Framework.Peft:
+                    return Take(new Version(5, 0), "transformers 5: the loss shifts labels, not logits");
+                default:
+                    return Take(new Version(4, 46), "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
+            }
+        }
 
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)
         {

@@ -1,3 +1,5 @@
+using System;
+
 namespace VramPS.Engine.Estimation
 {
     /// <summary>How the loss path holds logits, per token, as multiples of the vocabulary size (bytes per vocabulary entry).</summary>
@@ -98,6 +100,27 @@ namespace VramPS.Engine.Estimation
 
         public static bool AutocastOverFp32(Precision p) => p == Precision.Bf16Mixed || p == Precision.Fp16Mixed;
 
+        /// <summary>
+        /// transformers' causal-LM loss path by release: up to 4.45 the model upcasts the logits (the 16-bit ones are
+        /// freed at once), then the loss shifts a contiguous fp32 copy and keeps the log-softmax (12 bytes per entry);
+        /// 4.46-4.49 keep the 16-bit logits in the outputs and do the upcast, shift and log-softmax in the loss
+        /// function (c + 12); from 4.50 the labels are shifted instead (c + 8). A fast cross-entropy kernel (fms
+        /// FOAK, Unsloth) drops the fp32 log-softmax copies. GPTBigCode kept its own loss on the 16-bit logits
+        /// before 4.50 when nothing autocasts.
+        /// </summary>
+        private static LogitsFootprint HuggingFaceLogits(ResolvedRecipe r, int c)
+        {
+            var v = r.TransformersVersion ?? new Version(4, 46);
+            bool chunked = r.Has(Techniques.ChunkedLoss);
+            if (v >= new Version(4, 50))
+                return chunked ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
+            if (r.Model.ModelType == "gpt_bigcode" && !AutocastOverFp32(r.Precision) && !r.IsAdapter)
+                return new LogitsFootprint(3 * c, 4 * c, 2 * c);
+            if (v >= new Version(4, 46))
+                return chunked ? new LogitsFootprint(c + 6, c + 6, c + 4) : new LogitsFootprint(c + 12, c + 10, c + 4);
+            return chunked ? new LogitsFootprint(8, 8, 8) : new LogitsFootprint(12, 12, 8);
+        }
+
         private static LogitsFootprint LogitsFor(ResolvedRecipe r)
         {
             if (r.Has(Techniques.FusedLinearLoss)) return new LogitsFootprint(0, 0, 0);
@@ -113,20 +136,8 @@ namespace VramPS.Engine.Estimation
                     return r.Has(Techniques.ChunkedLoss)
                         ? new LogitsFootprint(c + 1, c + 1, c)
                         : new LogitsFootprint(c + 8, c + 12, 8);
-                case Framework.Peft:
-                    // transformers >= 4.50: the labels are shifted, not the logits: bf16 logits, fp32 copy, log-softmax.
-                    return r.Has(Techniques.ChunkedLoss) ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
                 default:
-                    if (r.Model.ModelType == "gpt_bigcode" && !AutocastOverFp32(r.Precision) && !r.IsAdapter)
-                    {
-                        // GPTBigCode's own loss path takes the cross-entropy of the 16-bit logits when nothing
-                        // autocasts (pure 16-bit full fine-tuning; adapter runs train under --bf16 autocast):
-                        // logits, shifted copy and log-softmax in the compute dtype, one more in backward.
-                        return new LogitsFootprint(3 * c, 4 * c, 2 * c);
-                    }
-                    // transformers 4.46-4.49 (the Trainer stack of 2024's published runs): bf16 logits, fp32 copy,
-                    // contiguous shifted copy and log-softmax output; a fast cross-entropy kernel drops the fp32 copies.
-                    return r.Has(Techniques.ChunkedLoss) ? new LogitsFootprint(c + 6, c + 6, c + 4) : new LogitsFootprint(c + 12, c + 10, c + 4);
+                    return HuggingFaceLogits(r, c);
             }
         }
     }
