@@ -63,5 +63,22 @@ namespace VramPS.Engine.Tests.Estimation
             long block = 4 * H * H + 3 * H * I + 2 * H;
             Assert.True(e.Reserved - e.Allocated >= root + 2 * block * 2);
         }
+
+        [Theory]
+        [InlineData(4, 40, 12)]
+        [InlineData(4, 46, 14)]
+        [InlineData(5, 0, 10)]
+        public void TheLossPathHoldsLogitsByTransformersRelease(int major, int minor, int bytesPerEntry)
+        {
+            // Up to 4.45: fp32 logits, shifted fp32 copy, fp32 log-softmax (12 B per vocabulary entry and token);
+            // 4.46-4.49: the bf16 logits stay in the outputs as well (14 B); from 4.50 the labels shift (2 + 4 + 4 B).
+            var w = Llama2Fixture.Workload(FinetuneMethod.LoRA);
+            w.LoraRank = 8;
+            w.LoraTargets = new[] { "q_proj", "v_proj" };
+            w.TransformersVersion = new System.Version(major, minor);
+            var e = MemoryEstimator.Estimate(w);
+            var forward = System.Linq.Enumerable.Single(e.Phases, p => p.Phase == Phase.ForwardEnd);
+            Assert.Equal(512L * Llama2Fixture.Vocab * bytesPerEntry, forward.Other);
+        }
     }
 }
