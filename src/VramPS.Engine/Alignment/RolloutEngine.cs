@@ -21,7 +21,7 @@ namespace VramPS.Engine.Alignment
         public RolloutEngine(ModelArchitecture policy, bool quantized, double fraction, GpuSpec gpu,
             double prompts, double completions, int prompt, int completion, List<string> notes)
         {
-            Reservation = fraction * gpu.MemoryBytes;
+            double reservation = fraction * gpu.MemoryBytes;
             if (quantized)
             {
                 long blockLinears = Enumerable.Range(0, policy.NumLayers).Sum(i => policy.LinearModules(i).Sum(x => x.Parameters));
@@ -32,19 +32,19 @@ namespace VramPS.Engine.Alignment
                 Weights = policy.TotalParameters * 2.0;
             }
             KvCache = (prompts * prompt + completions * completion) * Alignment.KvCache.PerToken(policy, 2, compressedLatent: true);
-            Footprint = Math.Max(Reservation, Weights);
+            Footprint = Math.Max(reservation, Weights);
 
             var c = CultureInfo.InvariantCulture;
-            string share = string.Format(c, "{0:0.##} of {1} ({2:0.0} GiB)", fraction, gpu.Name, Reservation / (1L << 30));
-            if (Reservation < Weights)
+            string share = string.Format(c, "{0:0.##} of {1} ({2:0.0} GiB)", fraction, gpu.Name, reservation / (1L << 30));
+            if (reservation < Weights)
             {
                 notes.Add(string.Format(c, "vLLM's reservation, {0}, cannot hold its {1:0.0} GiB of weights: it fails at start; counted at its weights",
                     share, Weights / (1L << 30)));
             }
-            else if (Reservation - Weights < KvCache)
+            else if (reservation - Weights < KvCache)
             {
                 notes.Add(string.Format(c, "vLLM's reservation, {0}, leaves {1:0.0} GiB for a KV cache that needs {2:0.0} GiB: it generates the batch in waves",
-                    share, (Reservation - Weights) / (1L << 30), KvCache / (1L << 30)));
+                    share, (reservation - Weights) / (1L << 30), KvCache / (1L << 30)));
             }
             else
             {
@@ -52,8 +52,6 @@ namespace VramPS.Engine.Alignment
             }
         }
 
-        /// <summary>The share of the GPU vLLM takes, bytes.</summary>
-        public double Reservation { get; }
         /// <summary>vLLM's copy of the policy's weights.</summary>
         public double Weights { get; }
         /// <summary>Keys and values the rollout needs at full length, prompts shared within a group.</summary>

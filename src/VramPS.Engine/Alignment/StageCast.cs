@@ -68,7 +68,6 @@ namespace VramPS.Engine.Alignment
         public FrozenModel? Reward { get; }
         public TrainedModel? Value { get; }
         public RolloutEngine? Engine { get; }
-        public IReadOnlyList<CastMember> Members => _members;
 
         /// <summary>A phase holding the frozen models' weights and the engine's reservation, which stay for the whole run.</summary>
         public StagePhase Phase(Estimation.Phase phase)

@@ -48,8 +48,8 @@ namespace VramPS.Engine.Alignment
                 _notes.Add("activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)");
             }
 
-            Online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
-            if (Online)
+            bool online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
+            if (online)
             {
                 PromptLength = Positive(w.PromptLength, "PromptLength", PromptTokens, $"prompts of {PromptTokens} tokens");
                 int completion = Stage == TrainingStage.Grpo ? GrpoCompletionTokens : PpoResponseTokens;
@@ -73,7 +73,7 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (Online && w.RolloutMemoryFraction is double fraction)
+            if (online && w.RolloutMemoryFraction is double fraction)
             {
                 if (!(fraction > 0 && fraction < 1))
                     throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
@@ -83,7 +83,7 @@ namespace VramPS.Engine.Alignment
                 if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
             }
 
-            double kl = w.KlCoefficient ?? 0;
+            double kl = Stage == TrainingStage.Grpo ? w.KlCoefficient ?? 0 : 0;
             if (kl < 0 || double.IsNaN(kl) || double.IsInfinity(kl))
                 throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
 
@@ -105,7 +105,7 @@ namespace VramPS.Engine.Alignment
             if (Stage == TrainingStage.Kto)
                 _notes.Add($"KTO's KL term runs {Policy.BatchSize} mismatched sequences through the policy and the reference without gradients");
 
-            if (Online)
+            if (online)
             {
                 RolloutBatch = Policy.BatchSize * Policy.GradientAccumulation;
                 _notes.Add(Stage == TrainingStage.Grpo
@@ -155,7 +155,6 @@ namespace VramPS.Engine.Alignment
         public Workload Given { get; }
         public ResolvedRecipe Policy { get; }
         public TrainerBehavior Behavior { get; }
-        public bool Online { get; }
         /// <summary>Sequences per training forward of the policy.</summary>
         public int Rows { get; }
         public int? PromptLength { get; }
