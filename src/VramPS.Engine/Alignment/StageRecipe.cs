@@ -81,6 +81,8 @@ namespace VramPS.Engine.Alignment
                 RolloutFraction = fraction;
                 RolloutGpu = w.Gpu ?? GpuCatalog.Default.Get(AssumedGpu);
                 if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
+                if (Stage == TrainingStage.Ppo)
+                    _notes.Add("TRL's PPOTrainer generates with transformers: the colocated vLLM engine is OpenRLHF's (--colocate_all_models), which computes the policy's log-probs with a forward");
             }
 
             double kl = Stage == TrainingStage.Grpo ? w.KlCoefficient ?? 0 : 0;

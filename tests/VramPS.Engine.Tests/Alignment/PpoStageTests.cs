@@ -82,6 +82,25 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void AVllmEngineReplacesTheKeptScoresWithAPolicyForward()
+        {
+            var w = Workload(TrainingStage.Ppo, FinetuneMethod.LoRA);
+            w.SequenceLength = null;
+            w.PromptLength = Prompt;
+            w.GenerationLength = Completion;
+            w.RolloutMemoryFraction = 0.3;
+            w.Gpu = Engine.Gpus.GpuCatalog.Default.Get("H100-SXM");
+            var e = MemoryEstimator.Estimate(w);
+
+            Assert.Equal(ModelRole.Rollout, e.Models.Last().Role);
+            // No generate scores: the update holds only the full-length logits and the response's log-softmax.
+            var engine = e.Row(ModelRole.Rollout);
+            Assert.Equal(engine.Other + Sequence * V * 2 + Completion * V * 2, e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(Prompt * KvPerToken + Completion * KvPerToken, e.KvCache);
+            Assert.Contains(e.Assumptions, a => a.Contains("OpenRLHF"));
+        }
+
+        [Fact]
         public void TheModelRowsAddUpToTheTerms()
         {
             var e = Ppo();
