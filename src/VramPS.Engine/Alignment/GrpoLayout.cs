@@ -26,13 +26,18 @@ namespace VramPS.Engine.Alignment
             if (cast.Reward != null) forwards.Add((ModelRole.Reward, cast.Reward.Forward.Run(s.RolloutBatch ?? 0, tokens, 0, keepHiddenStates: false)));
             if (forwards.Count > 0) phases.Add(RolloutPhases.Scoring(cast, forwards));
 
-            var loss = LossBuffers.Completion(TrainerBehavior.ComputeBytes(s.Policy.Precision));
-            double vocabTokens = batch * (double)completion * s.Policy.Model.VocabSize;
+            int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            var loss = LossBuffers.Completion(c);
+            double completionTokens = batch * (double)completion;
+            bool fused = s.Policy.Has(Techniques.FusedLinearLoss);
+            double forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
+                : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
+            double backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
-                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(vocabTokens * loss.ForwardPeak));
-                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(vocabTokens * loss.BackwardPeak));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(forwardBytes));
+                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(backwardBytes));
                 phases.Add(p);
             }
             return phases;

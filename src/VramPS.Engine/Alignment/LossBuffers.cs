@@ -32,6 +32,18 @@ namespace VramPS.Engine.Alignment
         }
 
         /// <summary>
+        /// Liger's fused linear losses, which DPOTrainer, KTOTrainer and GRPOTrainer use with use_liger_kernel (the
+        /// FusedLinearLoss technique): the last hidden states, copied contiguous, go into the loss, which computes the
+        /// loss and the input's gradient chunk by chunk during the forward, so the logits never exist. The copy and its
+        /// gradient, bytes per token.
+        /// </summary>
+        public static double FusedLinearPerToken(int c, long hidden) => 2.0 * c * hidden;
+
+        /// <summary>Whether the stage's TRL trainer has a Liger fused linear loss (ORPO, CPO/SimPO and PPO have none).</summary>
+        public static bool HasFusedLinearLoss(TrainingStage stage) =>
+            stage == TrainingStage.Dpo || stage == TrainingStage.Kto || stage == TrainingStage.Grpo;
+
+        /// <summary>
         /// GRPO computes logits for the completion only (logits_to_keep) inside _get_per_token_logps_and_entropies and
         /// divides them by the temperature in place; the logits are freed when it returns with the log-probs, so only the
         /// saved log-softmax is held until backward (grpo_trainer.py).

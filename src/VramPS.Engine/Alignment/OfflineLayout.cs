@@ -23,21 +23,29 @@ namespace VramPS.Engine.Alignment
                 _ => LossBuffers.LogProbs(c),
             };
             int tokens = s.Policy.SequenceLength;
-            double vocabTokens = s.Rows * (double)tokens * s.Policy.Model.VocabSize;
+            double sequenceTokens = s.Rows * (double)tokens;
+            bool fused = s.Policy.Has(Techniques.FusedLinearLoss) && LossBuffers.HasFusedLinearLoss(s.Stage);
+            double fusedPerToken = LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize);
+            double perVocab = fused ? 0 : sequenceTokens * s.Policy.Model.VocabSize;
+            double hiddenCopies = fused ? sequenceTokens * fusedPerToken : 0;
 
             var phases = new List<StagePhase>();
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
-                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(vocabTokens * loss.ForwardPeak));
-                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(vocabTokens * loss.BackwardPeak));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies));
+                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies));
                 phases.Add(p);
                 if (phase == Phase.ForwardEnd && s.HasReference)
                 {
+                    // With the fused loss the reference's backbone returns hidden states, copied contiguous for the loss.
+                    var reference = fused
+                        ? cast.ReferenceForward.Run(s.Rows, tokens, 0, keepHiddenStates: false) + Terms.OtherOnly(sequenceTokens * fusedPerToken / 2)
+                        : cast.ReferenceForward.Run(s.Rows, tokens, tokens, keepHiddenStates: false);
                     phases.Add(cast.Phase(Phase.Scoring)
                         .Add(cast.PolicyRole, policy.At(Phase.ForwardEnd))
-                        .Add(cast.PolicyRole, Terms.OtherOnly(vocabTokens * loss.Held))
-                        .Add(ModelRole.Reference, cast.ReferenceForward.Run(s.Rows, tokens, tokens, keepHiddenStates: false)));
+                        .Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.Held + hiddenCopies))
+                        .Add(ModelRole.Reference, reference));
                 }
             }
             return phases;

@@ -102,6 +102,8 @@ namespace VramPS.Engine.Alignment
                 TrainingStage.SimPo => 2 * Policy.BatchSize,
                 _ => Policy.BatchSize,
             };
+            if (Policy.Has(Techniques.FusedLinearLoss) && !LossBuffers.HasFusedLinearLoss(Stage) && Stage != TrainingStage.RewardModel)
+                _notes.Add($"TRL's trainer for -Stage {Stage} has no fused linear loss: its logits are counted");
             if (Rows != Policy.BatchSize)
                 _notes.Add($"chosen and rejected run as one batch: {Rows} sequences of {Policy.SequenceLength} tokens per forward");
             if (Stage == TrainingStage.Kto)

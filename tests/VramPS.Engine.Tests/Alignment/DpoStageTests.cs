@@ -79,6 +79,19 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void LigersFusedLossNeverMaterializesTheLogits()
+        {
+            var w = Workload(TrainingStage.Dpo, FinetuneMethod.LoRA);
+            w.Techniques = Techniques.FusedLinearLoss;
+            var e = MemoryEstimator.Estimate(w);
+
+            // The contiguous copy of the last hidden states and its gradient, bf16, per token; no vocabulary rows.
+            Assert.Equal(Tokens * 2 * 2 * H, e.At(Phase.ForwardEnd).Other);
+            // The reference's backbone adds its own hidden-state copy, and no logits.
+            Assert.Equal(Tokens * 2 * 2 * H + Tokens * 2 * H, e.At(Phase.Scoring).Other);
+        }
+
+        [Fact]
         public void TheDefaultSequenceIsTrlsMaxLengthAndCheckpointingIsOn()
         {
             var w = Workload(TrainingStage.Dpo, FinetuneMethod.LoRA);

@@ -63,6 +63,15 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void LigersFusedLossReplacesTheCompletionLogits()
+        {
+            var w = Grpo();
+            w.Techniques = Techniques.FusedLinearLoss;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(8 * Completion * 2 * 2 * H, e.At(Phase.ForwardEnd).Other);
+        }
+
+        [Fact]
         public void AKlCoefficientAddsTheReferenceForward()
         {
             var w = Grpo();

@@ -39,6 +39,16 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void OrpoHasNoFusedLossInTrlSoItsLogitsStay()
+        {
+            var w = Workload(TrainingStage.Orpo, FinetuneMethod.LoRA);
+            w.Techniques = Techniques.FusedLinearLoss;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
+            Assert.Contains(e.Assumptions, a => a.Contains("no fused linear loss"));
+        }
+
+        [Fact]
         public void SimPoKeepsOnlyTheLogProbBuffers()
         {
             var e = MemoryEstimator.Estimate(Workload(TrainingStage.SimPo, FinetuneMethod.LoRA));
