@@ -1,4 +1,5 @@
 using System;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 
@@ -15,7 +16,7 @@ namespace VramPS.Engine
             Model = model ?? throw new ArgumentNullException(nameof(model));
         }
 
-        public ModelArchitecture Model { get; }
+        public ModelArchitecture Model { get; private set; }
         /// <summary>How the user named the model (catalog id, config path or parameter count).</summary>
         public string ModelName { get; set; } = "";
         public FinetuneMethod Method { get; set; } = FinetuneMethod.Full;
@@ -40,8 +41,34 @@ namespace VramPS.Engine
         public Version? TransformersVersion { get; set; }
         /// <summary>The GPU the run uses, when known: its context size shapes Total.</summary>
         public GpuSpec? Gpu { get; set; }
+        /// <summary>The training stage; Sft when not given.</summary>
+        public TrainingStage? Stage { get; set; }
+        /// <summary>The reward model of PPO and GRPO (a scalar head replaces its LM head).</summary>
+        public ModelArchitecture? RewardModel { get; set; }
+        /// <summary>How the user named the reward model (catalog id or config path).</summary>
+        public string RewardModelName { get; set; } = "";
+        /// <summary>Completions generated per prompt (GRPO).</summary>
+        public int? NumGenerations { get; set; }
+        /// <summary>Prompt tokens of each rollout (PPO, GRPO).</summary>
+        public int? PromptLength { get; set; }
+        /// <summary>Generated tokens of each rollout (PPO, GRPO).</summary>
+        public int? GenerationLength { get; set; }
+        /// <summary>Share of the GPU's memory a colocated vLLM engine reserves for generation (PPO, GRPO); HF generate when not given.</summary>
+        public double? RolloutMemoryFraction { get; set; }
+        /// <summary>Reference log-probs computed before training, so no reference runs during it (DPO, KTO).</summary>
+        public bool PrecomputeReferenceLogProbs { get; set; }
+        /// <summary>The KL coefficient of GRPO (TRL's beta): above 0 a reference model runs.</summary>
+        public double? KlCoefficient { get; set; }
 
         public Workload Clone() => (Workload)MemberwiseClone();
+
+        /// <summary>A copy of this workload for another model (an alignment stage's reward or value model).</summary>
+        public Workload WithModel(ModelArchitecture model)
+        {
+            var copy = Clone();
+            copy.Model = model ?? throw new ArgumentNullException(nameof(model));
+            return copy;
+        }
 
         public override string ToString() =>
             $"{(ModelName.Length > 0 ? ModelName : Model.Id)} {Method} {Precision} {Optimizer} b={BatchSize} s={SequenceLength} ga={GradientAccumulation} " +

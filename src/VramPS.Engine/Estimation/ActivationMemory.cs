@@ -58,6 +58,11 @@ namespace VramPS.Engine.Estimation
             TransientPerToken = 2.0 * _out * i0 + 2.0 * _res * _m.HiddenSize;
         }
 
+        /// <summary>Bytes per element of the residual stream (4 where it runs in fp32).</summary>
+        public int ResidualBytes => _res;
+        /// <summary>Bytes per element of the block linears' outputs.</summary>
+        public int OutputBytes => _out;
+
         /// <summary>Bytes per token every block saves without checkpointing, summed over blocks.</summary>
         public double AllLayersSavedPerToken { get; }
         public double LargestLayerSavedPerToken { get; }

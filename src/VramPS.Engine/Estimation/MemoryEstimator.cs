@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using VramPS.Engine.Alignment;
 
 namespace VramPS.Engine.Estimation
 {
@@ -13,6 +14,7 @@ namespace VramPS.Engine.Estimation
     {
         public static TrainingMemoryEstimate Estimate(Workload workload)
         {
+            if (workload.Stage != null && workload.Stage != TrainingStage.Sft) return StageEstimator.Estimate(workload);
             var r = new ResolvedRecipe(workload);
             var t = new TrainerBehavior(r);
             var p = new ParameterBudget(r, t);
@@ -43,6 +45,11 @@ namespace VramPS.Engine.Estimation
                 PeakPhase = peak.Phase,
                 Phases = phases,
                 Assumptions = notes.ToArray(),
+                Models = new[]
+                {
+                    new ModelMemory(ModelRole.Policy, workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id, workload.Method.ToString(),
+                        peak.Weights, peak.Gradients, peak.OptimizerStates, peak.Activations, peak.Other),
+                },
             };
         }
     }

@@ -15,5 +15,9 @@ namespace VramPS.Engine.Estimation
         BackwardEnd,
         /// <summary>Optimizer step: weights, gradients, states and the step's temporaries.</summary>
         OptimizerStep,
+        /// <summary>Generating rollouts (PPO, GRPO): every model's weights, the KV cache and the sampling buffers.</summary>
+        Generation,
+        /// <summary>Frozen forwards that score a batch: reference log-probs, rewards, values.</summary>
+        Scoring,
     }
 }

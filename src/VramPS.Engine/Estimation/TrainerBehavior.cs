@@ -78,6 +78,12 @@ namespace VramPS.Engine.Estimation
             Logits = LogitsFor(r);
         }
 
+        /// <summary>The same trainer with its loss path given by the caller (an alignment stage owns its own loss buffers).</summary>
+        public TrainerBehavior(ResolvedRecipe r, LogitsFootprint logits) : this(r)
+        {
+            Logits = logits;
+        }
+
         public bool DoubleQuant { get; }
         public bool FusedAdamW { get; }
         public bool QuantizesOnlyAdapted { get; }

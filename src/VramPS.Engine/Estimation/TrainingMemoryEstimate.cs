@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using VramPS.Engine.Alignment;
 
 namespace VramPS.Engine.Estimation
 {
@@ -31,6 +32,7 @@ namespace VramPS.Engine.Estimation
             Techniques = recipe.Techniques;
             Framework = FrameworkNames.ToName(recipe.Framework);
             Gpu = workload.Gpu?.Name;
+            ForwardBatch = recipe.BatchSize;
         }
 
         /// <summary>The workload as given, for planners that vary it.</summary>
@@ -79,5 +81,24 @@ namespace VramPS.Engine.Estimation
         public Phase PeakPhase { get; internal set; }
         public IReadOnlyList<PhaseMemory> Phases { get; internal set; } = Array.Empty<PhaseMemory>();
         public string[] Assumptions { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>The training stage the estimate is for.</summary>
+        public TrainingStage Stage { get; internal set; }
+        /// <summary>Each model of the stage and what it holds at the peak phase; the rows add up to the terms above.</summary>
+        public IReadOnlyList<ModelMemory> Models { get; internal set; } = Array.Empty<ModelMemory>();
+        /// <summary>Keys and values generation holds for its sequences at full length, bytes (PPO, GRPO).</summary>
+        public long KvCache { get; internal set; }
+        /// <summary>Sequences per training forward: twice BatchSize where chosen and rejected run together.</summary>
+        public int ForwardBatch { get; internal set; }
+        /// <summary>Sequences each generation round makes per GPU (PPO, GRPO).</summary>
+        public int? RolloutBatch { get; internal set; }
+        /// <summary>The reward model as named with -RewardModel.</summary>
+        public string? RewardModel { get; internal set; }
+        public int? NumGenerations { get; internal set; }
+        public int? PromptLength { get; internal set; }
+        public int? GenerationLength { get; internal set; }
+        public double? RolloutMemoryFraction { get; internal set; }
+        public bool PrecomputeReferenceLogProbs { get; internal set; }
+        public double? KlCoefficient { get; internal set; }
     }
 }

@@ -49,6 +49,11 @@ namespace VramPS.Engine.Models
         public bool QkNormOverHeads { get; set; }
         /// <summary>Encoder-only model (BERT): an embedding LayerNorm, a pooler and an MLM head instead of a causal LM head.</summary>
         public bool Encoder { get; set; }
+        /// <summary>
+        /// A bias-free score projection to one output instead of the LM head, as AutoModelForSequenceClassification builds
+        /// reward and value models with num_labels=1 (LlamaForSequenceClassification.score, OPTForSequenceClassification.score).
+        /// </summary>
+        public bool ScalarHead { get; set; }
 
         public int Experts { get; set; }
         public int ExpertsPerToken { get; set; }
@@ -105,8 +110,9 @@ namespace VramPS.Engine.Models
         /// the pooler and the MLM head's transform (dense and LayerNorm).
         /// </summary>
         public long HeadParameters =>
-            (TiedEmbeddings ? 0 : (long)VocabSize * TokenEmbeddingDim) + (LmHeadBias ? VocabSize : 0)
-            + (Encoder ? 2 * ((long)HiddenSize * HiddenSize + HiddenSize) + NormParameters : 0);
+            ScalarHead ? TokenEmbeddingDim
+            : (TiedEmbeddings ? 0 : (long)VocabSize * TokenEmbeddingDim) + (LmHeadBias ? VocabSize : 0)
+              + (Encoder ? 2 * ((long)HiddenSize * HiddenSize + HiddenSize) + NormParameters : 0);
 
         /// <summary>Weights (and biases) of one norm over the hidden size.</summary>
         public long NormParameters => NormWeights(HiddenSize);
@@ -163,6 +169,14 @@ namespace VramPS.Engine.Models
             var copy = (ModelArchitecture)MemberwiseClone();
             copy.Id = id;
             copy.Aliases = (string[])Aliases.Clone();
+            return copy;
+        }
+
+        /// <summary>This architecture with a scalar score head in place of its LM head (a reward or value model).</summary>
+        public ModelArchitecture WithScalarHead()
+        {
+            var copy = WithId(Id);
+            copy.ScalarHead = true;
             return copy;
         }
 

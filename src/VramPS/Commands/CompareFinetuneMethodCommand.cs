@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine.Gpus;
 using VramPS.Engine;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Planning;
 using VramPS.Transformation;
@@ -13,7 +14,7 @@ namespace VramPS.Commands
     [OutputType(typeof(MethodComparison))]
     public sealed class CompareFinetuneMethodCommand : WorkloadCommandBase
     {
-        /// <summary>The methods to compare; Full, Freeze, LoRA and QLoRA when not given.</summary>
+        /// <summary>The methods to compare; Full, Freeze, LoRA and QLoRA when not given (Full, LoRA and QLoRA for an alignment stage).</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
         public FinetuneMethod[]? Method { get; set; }
@@ -38,7 +39,8 @@ namespace VramPS.Commands
             {
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = GpuCatalog.Default.Get(Gpu);
-                WriteObject(MethodComparer.Compare(workload, Method, Optimizer, Precision), true);
+                var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
+                WriteObject(MethodComparer.Compare(workload, methods, Optimizer, Precision), true);
             }
             catch (VramException e)
             {

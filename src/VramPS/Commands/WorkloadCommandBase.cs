@@ -13,7 +13,7 @@ namespace VramPS.Commands
     /// file or parameter count) and the workload settings. Every setting binds by property name from the pipeline
     /// and is nullable: null (or an empty CSV cell) means "not given", and the estimator fills in the default.
     /// </summary>
-    public abstract class WorkloadCommandBase : PSCmdlet
+    public abstract partial class WorkloadCommandBase : PSCmdlet
     {
         public const string ModelSet = "Model";
         public const string ConfigSet = "Config";
@@ -159,6 +159,7 @@ namespace VramPS.Commands
             if (Offload != null) w.Offload = Offload;
             if (Techniques != null) w.Techniques = Techniques.Value;
             if (Framework != null) w.Framework = FrameworkNames.Parse(Framework);
+            ApplyStage(w);
             return w;
         }
 

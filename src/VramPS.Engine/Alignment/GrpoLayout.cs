@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using VramPS.Engine.Estimation;
+
+namespace VramPS.Engine.Alignment
+{
+    /// <summary>
+    /// GRPO's step as GRPOTrainer runs it (grpo_trainer.py): the whole generation batch (micro-batch x
+    /// steps_per_generation completions per GPU) is generated at once, then scored without gradients — the policy's
+    /// own log-probs where vLLM sampled them (vllm_importance_sampling_correction), the reference's in micro-batches
+    /// when beta is above 0, a reward model over the whole batch in one forward — then each micro-batch updates the
+    /// policy with logits for the completion tokens only (logits_to_keep).
+    /// </summary>
+    internal static class GrpoLayout
+    {
+        public static List<StagePhase> Phases(StageRecipe s, StageCast cast, out double kvCache)
+        {
+            var policy = cast.Policy;
+            int batch = s.Policy.BatchSize;
+            int tokens = s.Policy.SequenceLength;
+            int completion = s.GenerationLength ?? 0;
+            var phases = new List<StagePhase> { RolloutPhases.Generation(s, cast, s.RolloutBatch ?? 0, out kvCache) };
+
+            var forwards = new List<(ModelRole, Terms)>();
+            if (cast.Engine != null) forwards.Add((cast.PolicyRole, policy.Forward.Run(batch, tokens, completion, keepHiddenStates: false)));
+            if (s.HasReference) forwards.Add((ModelRole.Reference, cast.ReferenceForward.Run(batch, tokens, completion, keepHiddenStates: false)));
+            if (cast.Reward != null) forwards.Add((ModelRole.Reward, cast.Reward.Forward.Run(s.RolloutBatch ?? 0, tokens, 0, keepHiddenStates: false)));
+            if (forwards.Count > 0) phases.Add(RolloutPhases.Scoring(cast, forwards));
+
+            int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            var loss = LossBuffers.Completion(c);
+            double completionTokens = batch * (double)completion;
+            bool fused = s.Policy.Has(Techniques.FusedLinearLoss);
+            double forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
+                : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
+            double backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+            foreach (var phase in policy.UpdatePhases)
+            {
+                var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(forwardBytes));
+                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(backwardBytes));
+                phases.Add(p);
+            }
+            return phases;
+        }
+    }
+}

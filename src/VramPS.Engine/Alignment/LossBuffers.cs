@@ -1,0 +1,57 @@
+using VramPS.Engine.Estimation;
+
+namespace VramPS.Engine.Alignment
+{
+    /// <summary>
+    /// The loss buffers of TRL's preference and RL trainers, in bytes per vocabulary entry per token that gets logits
+    /// (c is the logits' dtype: the compute dtype, since these trainers call the model without labels and transformers
+    /// upcasts only inside its own loss). Every trainer turns logits into log-probs with selective_log_softmax
+    /// (trl/trainer/utils.py): 16-bit logits are log-softmaxed one sequence at a time and each output is saved for the
+    /// gather's backward, so the end of forward holds the logits and their log-softmax (2c) and backward holds the saved
+    /// log-softmax and the logits' gradient (2c); fp32 logits go through logsumexp, which keeps the logits themselves (c)
+    /// and adds their gradient in backward (2c).
+    /// </summary>
+    internal static class LossBuffers
+    {
+        /// <summary>
+        /// DPO, KTO, SimPO: the model's output stays referenced in _compute_loss until the step's loss is built, so the
+        /// logits are still held while the reference scores the batch (dpo_trainer.py, kto_trainer.py, cpo_trainer.py).
+        /// </summary>
+        public static LogitsFootprint LogProbs(int c) => c == 4 ? new LogitsFootprint(c, 2 * c, c) : new LogitsFootprint(2 * c, 2 * c, 2 * c);
+
+        /// <summary>
+        /// ORPO first takes the chosen half's NLL (orpo_trainer.py concatenated_forward): nn.CrossEntropyLoss over a
+        /// contiguous copy of the chosen logits, which is freed after the loss while the loss's log-softmax stays saved;
+        /// half a vocabulary row per token of the concatenated batch each. Then the log-probs of both halves. Backward adds
+        /// the NLL's gradient to the log-probs' buffers.
+        /// </summary>
+        public static LogitsFootprint OddsRatio(int c)
+        {
+            var p = LogProbs(c);
+            return new LogitsFootprint(System.Math.Max(2.0 * c, p.ForwardPeak + 0.5 * c), p.BackwardPeak + c, p.Held + 0.5 * c);
+        }
+
+        /// <summary>
+        /// Liger's fused linear losses, which DPOTrainer, KTOTrainer and GRPOTrainer use with use_liger_kernel (the
+        /// FusedLinearLoss technique): the last hidden states, copied contiguous, go into the loss, which computes the
+        /// loss and the input's gradient chunk by chunk during the forward, so the logits never exist. The copy and its
+        /// gradient, bytes per token.
+        /// </summary>
+        public static double FusedLinearPerToken(int c, long hidden) => 2.0 * c * hidden;
+
+        /// <summary>Whether the stage's TRL trainer has a Liger fused linear loss (ORPO, CPO/SimPO and PPO have none).</summary>
+        public static bool HasFusedLinearLoss(TrainingStage stage) =>
+            stage == TrainingStage.Dpo || stage == TrainingStage.Kto || stage == TrainingStage.Grpo;
+
+        /// <summary>
+        /// GRPO computes logits for the completion only (logits_to_keep) inside _get_per_token_logps_and_entropies and
+        /// divides them by the temperature in place; the logits are freed when it returns with the log-probs, so only the
+        /// saved log-softmax is held until backward (grpo_trainer.py).
+        /// </summary>
+        public static LogitsFootprint Completion(int c)
+        {
+            var p = LogProbs(c);
+            return new LogitsFootprint(p.ForwardPeak, p.BackwardPeak, c);
+        }
+    }
+}

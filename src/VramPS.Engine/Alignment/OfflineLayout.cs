@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using VramPS.Engine.Estimation;
+
+namespace VramPS.Engine.Alignment
+{
+    /// <summary>
+    /// The step of the offline stages, which train on a fixed dataset: reward modelling (RewardTrainer: chosen and
+    /// rejected concatenated, a scalar per sequence, no logits), DPO (DPOTrainer: chosen and rejected concatenated by
+    /// its collator, then the reference's forward under no_grad while the policy's activations and logits are still
+    /// held), ORPO and SimPO (chosen and rejected concatenated, no reference) and KTO (unpaired examples; the reference
+    /// scores the batch and the KL sequences one forward after the other).
+    /// </summary>
+    internal static class OfflineLayout
+    {
+        public static List<StagePhase> Phases(StageRecipe s, StageCast cast)
+        {
+            var policy = cast.Policy;
+            int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            var loss = s.Stage switch
+            {
+                TrainingStage.RewardModel => new LogitsFootprint(0, 0, 0),
+                TrainingStage.Orpo => LossBuffers.OddsRatio(c),
+                _ => LossBuffers.LogProbs(c),
+            };
+            int tokens = s.Policy.SequenceLength;
+            double sequenceTokens = s.Rows * (double)tokens;
+            bool fused = s.Policy.Has(Techniques.FusedLinearLoss) && LossBuffers.HasFusedLinearLoss(s.Stage);
+            double fusedPerToken = LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize);
+            double perVocab = fused ? 0 : sequenceTokens * s.Policy.Model.VocabSize;
+            double hiddenCopies = fused ? sequenceTokens * fusedPerToken : 0;
+
+            var phases = new List<StagePhase>();
+            foreach (var phase in policy.UpdatePhases)
+            {
+                var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies));
+                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies));
+                phases.Add(p);
+                if (phase == Phase.ForwardEnd && s.HasReference)
+                {
+                    // With the fused loss the reference's backbone returns hidden states, copied contiguous for the loss.
+                    var reference = fused
+                        ? cast.ReferenceForward.Run(s.Rows, tokens, 0, keepHiddenStates: false) + Terms.OtherOnly(sequenceTokens * fusedPerToken / 2)
+                        : cast.ReferenceForward.Run(s.Rows, tokens, tokens, keepHiddenStates: false);
+                    phases.Add(cast.Phase(Phase.Scoring)
+                        .Add(cast.PolicyRole, policy.At(Phase.ForwardEnd))
+                        .Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.Held + hiddenCopies))
+                        .Add(ModelRole.Reference, reference));
+                }
+            }
+            return phases;
+        }
+    }
+}

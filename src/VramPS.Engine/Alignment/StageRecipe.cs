@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
+using VramPS.Engine.Models;
+
+namespace VramPS.Engine.Alignment
+{
+    /// <summary>
+    /// An alignment stage's workload with every unset knob filled as TRL's trainer for the stage fills it, the cast of
+    /// models the stage holds, and the batch shapes each model runs. Validates the stage's settings.
+    /// </summary>
+    internal sealed class StageRecipe
+    {
+        /// <summary>max_length of DPOConfig, KTOConfig, ORPOConfig, CPOConfig and RewardConfig.</summary>
+        public const int PreferenceLength = 1024;
+        public const int PromptTokens = 512;
+        /// <summary>GRPOConfig.max_completion_length.</summary>
+        public const int GrpoCompletionTokens = 512;
+        /// <summary>PPOConfig.response_length.</summary>
+        public const int PpoResponseTokens = 53;
+        /// <summary>GRPOConfig.num_generations.</summary>
+        public const int Generations = 8;
+        /// <summary>PPOConfig.local_rollout_forward_batch_size: sequences per generate call and per scoring forward.</summary>
+        public const int RolloutForwardBatch = 64;
+        /// <summary>The GPU whose memory a rollout fraction is taken of when the workload names none.</summary>
+        public const string AssumedGpu = "H100-SXM";
+
+        private readonly List<string> _notes = new List<string>();
+
+        public StageRecipe(Workload w)
+        {
+            Stage = w.Stage ?? TrainingStage.Sft;
+            Original = w;
+            var given = w.Clone();
+            var framework = w.Framework ?? Framework.HfTrainer;
+            if (!TrainerBehavior.HuggingFaceStack(framework) && framework != Framework.Unsloth)
+                throw new InvalidWorkloadException("Stage",
+                    $"-Stage {Stage} follows TRL's trainers: -Framework {FrameworkNames.ToName(framework)} has none. Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration or Unsloth.");
+            if (w.Model.Encoder)
+                throw new InvalidWorkloadException("Stage", $"-Stage {Stage} trains a causal language model; {w.Model.Id} is an encoder.");
+
+            if (given.Checkpointing is null)
+            {
+                given.Checkpointing = Checkpointing.Full;
+                _notes.Add("activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)");
+            }
+
+            bool online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
+            if (online)
+            {
+                PromptLength = Positive(w.PromptLength, "PromptLength", PromptTokens, $"prompts of {PromptTokens} tokens");
+                int completion = Stage == TrainingStage.Grpo ? GrpoCompletionTokens : PpoResponseTokens;
+                string source = Stage == TrainingStage.Grpo ? "GRPOConfig.max_completion_length" : "PPOConfig.response_length";
+                GenerationLength = Positive(w.GenerationLength, "GenerationLength", completion, $"{completion} generated tokens ({source})");
+                given.SequenceLength = PromptLength + GenerationLength;
+            }
+            else if (given.SequenceLength is null)
+            {
+                given.SequenceLength = PreferenceLength;
+                _notes.Add($"sequence length {PreferenceLength} tokens (max_length of TRL's preference and reward configs)");
+            }
+
+            if (Stage == TrainingStage.Grpo)
+            {
+                NumGenerations = Positive(w.NumGenerations, "NumGenerations", Generations, $"{Generations} completions per prompt (GRPOConfig.num_generations)");
+                if (given.BatchSize is null)
+                {
+                    given.BatchSize = NumGenerations;
+                    _notes.Add($"micro-batch of {NumGenerations} completions per GPU: one prompt's group");
+                }
+            }
+
+            if (online && w.RolloutMemoryFraction is double fraction)
+            {
+                if (!(fraction > 0 && fraction < 1))
+                    throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
+                        "-RolloutMemoryFraction must be above 0 and below 1; got {0}.", fraction));
+                RolloutFraction = fraction;
+                RolloutGpu = w.Gpu ?? GpuCatalog.Default.Get(AssumedGpu);
+                if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
+                if (Stage == TrainingStage.Ppo)
+                    _notes.Add("TRL's PPOTrainer generates with transformers: the colocated vLLM engine is OpenRLHF's (--colocate_all_models), which computes the policy's log-probs with a forward");
+            }
+
+            double kl = Stage == TrainingStage.Grpo ? w.KlCoefficient ?? 0 : 0;
+            if (kl < 0 || double.IsNaN(kl) || double.IsInfinity(kl))
+                throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
+
+            Given = Stage == TrainingStage.RewardModel ? given.WithModel(w.Model.WithScalarHead()) : given;
+            Policy = new ResolvedRecipe(Given);
+            Behavior = new TrainerBehavior(Policy);
+            _notes.InsertRange(0, Policy.Assumptions);
+
+            Rows = Stage switch
+            {
+                TrainingStage.RewardModel => 2 * Policy.BatchSize,
+                TrainingStage.Dpo => 2 * Policy.BatchSize,
+                TrainingStage.Orpo => 2 * Policy.BatchSize,
+                TrainingStage.SimPo => 2 * Policy.BatchSize,
+                _ => Policy.BatchSize,
+            };
+            if (Policy.Has(Techniques.FusedLinearLoss) && !LossBuffers.HasFusedLinearLoss(Stage) && Stage != TrainingStage.RewardModel)
+                _notes.Add($"TRL's trainer for -Stage {Stage} has no fused linear loss: its logits are counted");
+            if (Rows != Policy.BatchSize)
+                _notes.Add($"chosen and rejected run as one batch: {Rows} sequences of {Policy.SequenceLength} tokens per forward");
+            if (Stage == TrainingStage.Kto)
+                _notes.Add($"KTO's KL term runs {Policy.BatchSize} mismatched sequences through the policy and the reference without gradients");
+
+            if (online)
+            {
+                RolloutBatch = Policy.BatchSize * Policy.GradientAccumulation;
+                _notes.Add(Stage == TrainingStage.Grpo
+                    ? $"each generation round makes {RolloutBatch} completions per GPU (micro-batch x gradient accumulation, GRPOConfig.steps_per_generation)"
+                    : $"each rollout makes {RolloutBatch} responses per GPU (micro-batch x gradient accumulation, PPOConfig.local_batch_size)");
+                if (Stage == TrainingStage.Grpo && RolloutBatch * Policy.GpuCount % NumGenerations != 0)
+                    _notes.Add($"TRL needs the generation batch ({RolloutBatch * Policy.GpuCount} completions) to hold whole groups of {NumGenerations}");
+            }
+
+            bool adapter = Policy.IsAdapter;
+            HasReference = Stage switch
+            {
+                TrainingStage.Dpo => !w.PrecomputeReferenceLogProbs,
+                TrainingStage.Kto => !w.PrecomputeReferenceLogProbs,
+                TrainingStage.Ppo => true,
+                TrainingStage.Grpo => kl > 0,
+                _ => false,
+            };
+            ReferenceIsCopy = HasReference && !adapter;
+            if (w.PrecomputeReferenceLogProbs && (Stage == TrainingStage.Dpo || Stage == TrainingStage.Kto))
+                _notes.Add("reference log-probs precomputed before training (precompute_ref_log_probs): no reference during the step");
+            if (Stage == TrainingStage.Grpo && kl == 0)
+                _notes.Add("no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)");
+            if (HasReference && adapter)
+                _notes.Add("the reference is the policy's base with its adapters disabled: no second copy of the weights");
+
+            if (Stage == TrainingStage.Ppo || (Stage == TrainingStage.Grpo && w.RewardModel != null))
+            {
+                var reward = w.RewardModel ?? w.Model;
+                RewardArchitecture = reward.WithScalarHead();
+                RewardName = w.RewardModel is null ? ModelName : (w.RewardModelName.Length > 0 ? w.RewardModelName : reward.Id);
+                if (w.RewardModel is null)
+                    _notes.Add($"reward model: the policy's architecture with a scalar head ({RewardArchitecture.TotalParameters / 1e9:0.##}B parameters); -RewardModel names another");
+            }
+            else if (Stage == TrainingStage.Grpo)
+            {
+                _notes.Add("rewards from reward functions, no reward model (-RewardModel adds one)");
+            }
+            if (Stage == TrainingStage.Ppo)
+                _notes.Add($"value model: the reward model's architecture, trained with -Method {w.Method} like the policy (OpenRLHF's critic takes the actor's LoRA and 4-bit settings)");
+        }
+
+        public TrainingStage Stage { get; }
+        /// <summary>The workload as given.</summary>
+        public Workload Original { get; }
+        /// <summary>The workload with the stage's defaults filled: the policy's (for reward modelling, the scalar-head model's).</summary>
+        public Workload Given { get; }
+        public ResolvedRecipe Policy { get; }
+        public TrainerBehavior Behavior { get; }
+        /// <summary>Sequences per training forward of the policy.</summary>
+        public int Rows { get; }
+        public int? PromptLength { get; }
+        public int? GenerationLength { get; }
+        public int? NumGenerations { get; }
+        /// <summary>Sequences each generation round makes per GPU.</summary>
+        public int? RolloutBatch { get; }
+        public double? RolloutFraction { get; }
+        public GpuSpec? RolloutGpu { get; }
+        public bool HasReference { get; }
+        /// <summary>The reference is a separate model (the policy trains all or part of its own weights).</summary>
+        public bool ReferenceIsCopy { get; }
+        /// <summary>The reward model of PPO and GRPO, with its scalar head.</summary>
+        public ModelArchitecture? RewardArchitecture { get; }
+        public string RewardName { get; } = "";
+        public IReadOnlyList<string> Assumptions => _notes;
+
+        /// <summary>How the user named the policy.</summary>
+        public string ModelName => Original.ModelName.Length > 0 ? Original.ModelName : Original.Model.Id;
+
+        private int Positive(int? value, string name, int fallback, string why)
+        {
+            if (value is null)
+            {
+                _notes.Add(why);
+                return fallback;
+            }
+            if (value.Value < 1)
+                throw new InvalidWorkloadException(name, $"-{name} must be a positive integer; got {value.Value}.");
+            return value.Value;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.IO;
+using System.Management.Automation;
+using VramPS.Completion;
+using VramPS.Engine;
+using VramPS.Engine.Alignment;
+using VramPS.Engine.Models;
+using VramPS.Transformation;
+
+namespace VramPS.Commands
+{
+    /// <summary>
+    /// The alignment-stage parameters every VramPS cmdlet shares: the stage, its reward model and the shapes of its
+    /// rollouts. Like the other workload settings they bind by property name and are "not given" when null.
+    /// </summary>
+    public abstract partial class WorkloadCommandBase
+    {
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public TrainingStage? Stage { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ModelNameCompleter))]
+        [EmptyAsNull]
+        public string? RewardModel { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? NumGenerations { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? PromptLength { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? GenerationLength { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public double? RolloutMemoryFraction { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        public SwitchParameter PrecomputeReferenceLogProbs { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public double? KlCoefficient { get; set; }
+
+        /// <summary>Applies the bound stage settings to the workload and warns about those its stage ignores.</summary>
+        private void ApplyStage(Workload w)
+        {
+            if (Stage != null) w.Stage = Stage;
+            if (RewardModel != null)
+            {
+                w.RewardModel = ResolveRewardModel(RewardModel);
+                w.RewardModelName = RewardModel.Trim();
+            }
+            if (NumGenerations != null) w.NumGenerations = NumGenerations;
+            if (PromptLength != null) w.PromptLength = PromptLength;
+            if (GenerationLength != null) w.GenerationLength = GenerationLength;
+            if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
+            if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
+            foreach (string message in StageSettings.Ignored(w)) WriteWarning(message);
+        }
+
+        /// <summary>A catalog id, else a config.json or model folder.</summary>
+        private ModelArchitecture ResolveRewardModel(string name)
+        {
+            var known = ModelCatalog.Default.Find(name);
+            if (known != null) return known;
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(name);
+            return File.Exists(path) || Directory.Exists(path)
+                ? HfConfigReader.Read(path)
+                : ModelCatalog.Default.Get(name, nameof(RewardModel));
+        }
+    }
+}

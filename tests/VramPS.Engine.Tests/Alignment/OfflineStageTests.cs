@@ -1,0 +1,74 @@
+using System.Linq;
+using VramPS.Engine.Alignment;
+using VramPS.Engine.Estimation;
+using Xunit;
+using static VramPS.Engine.Tests.Alignment.StageFixture;
+
+namespace VramPS.Engine.Tests.Alignment
+{
+    /// <summary>Reward modelling, ORPO, SimPO and KTO on Llama-2-7B with 512-token sequences.</summary>
+    public class OfflineStageTests
+    {
+        [Fact]
+        public void RewardModellingTrainsAScalarHeadOnBothSequencesOfAPair()
+        {
+            var e = MemoryEstimator.Estimate(Workload(TrainingStage.RewardModel, FinetuneMethod.Full));
+
+            Assert.Equal(2, e.ForwardBatch);
+            Assert.Equal(ScalarHeadParameters, e.Parameters);
+            Assert.Equal(new[] { ModelRole.Reward }, e.Models.Select(m => m.Role));
+            // No vocabulary logits: one reward per sequence.
+            Assert.Equal(0, e.At(Phase.ForwardEnd).Other);
+            // Pure bf16 full training binds at the optimizer step at 10 B per parameter.
+            Assert.Equal(Phase.OptimizerStep, e.PeakPhase);
+            Assert.Equal(10 * ScalarHeadParameters, e.Allocated);
+        }
+
+        [Fact]
+        public void OrpoAddsTheChosenHalfsCrossEntropyAndHasNoReference()
+        {
+            var e = MemoryEstimator.Estimate(Workload(TrainingStage.Orpo, FinetuneMethod.LoRA));
+
+            Assert.Equal(2, e.ForwardBatch);
+            Assert.Equal(new[] { ModelRole.Policy }, e.Models.Select(m => m.Role));
+            Assert.DoesNotContain(e.Phases, p => p.Phase == Phase.Scoring);
+            // Logits and log-softmax (2 + 2 B) plus, over the chosen half, the loss's saved log-softmax (2 B / 2).
+            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
+            // Backward: saved log-softmaxes (2 + 1 B), the logits' gradient (2 B) and the NLL's half-size gradient (1 B).
+            Assert.Equal(2 * 512 * V * 6, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void OrpoHasNoFusedLossInTrlSoItsLogitsStay()
+        {
+            var w = Workload(TrainingStage.Orpo, FinetuneMethod.LoRA);
+            w.Techniques = Techniques.FusedLinearLoss;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
+            Assert.Contains(e.Assumptions, a => a.Contains("no fused linear loss"));
+        }
+
+        [Fact]
+        public void SimPoKeepsOnlyTheLogProbBuffers()
+        {
+            var e = MemoryEstimator.Estimate(Workload(TrainingStage.SimPo, FinetuneMethod.LoRA));
+
+            Assert.Equal(new[] { ModelRole.Policy }, e.Models.Select(m => m.Role));
+            Assert.Equal(2 * 512 * V * 4, e.At(Phase.ForwardEnd).Other);
+        }
+
+        [Fact]
+        public void KtoRunsUnpairedExamplesAndScoresThemWithTheReference()
+        {
+            var e = MemoryEstimator.Estimate(Workload(TrainingStage.Kto, FinetuneMethod.Full));
+
+            Assert.Equal(1, e.ForwardBatch);
+            Assert.Equal(512 * V * 4, e.At(Phase.ForwardEnd).Other);
+            var reference = e.Row(ModelRole.Reference);
+            Assert.Equal("Frozen", reference.Method);
+            var scoring = e.At(Phase.Scoring);
+            Assert.Equal(e.At(Phase.ForwardEnd).Activations + 512 * ForwardWorkingPerToken, scoring.Activations);
+            Assert.Equal(512 * V * 4 + 2 * 512 * V * 2, scoring.Other);
+        }
+    }
+}
