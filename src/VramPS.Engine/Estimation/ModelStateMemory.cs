@@ -80,11 +80,13 @@ namespace VramPS.Engine.Estimation
         private static double AdafactorStates(ResolvedRecipe r, ParameterBudget p)
         {
             var m = r.Model;
+            var stage = p.Stage;
             if (r.Workload.Method != FinetuneMethod.Full) return p.Trainable * 4.0;
-            double sum = (m.VocabSize + m.HiddenSize) * 4.0;
-            for (int i = 0; i < m.NumLayers; i++)
+            double sum = stage.HasEmbedding ? (m.VocabSize / (double)stage.Tensor + m.HiddenSize) * 4.0 : 0;
+            for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
             {
-                foreach (var mod in m.LinearModules(i)) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count;
+                bool moe = m.IsMoeLayer(i);
+                foreach (var mod in m.LinearModules(i)) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count / stage.Divisor(mod, moe);
                 sum += m.LayerNormParameters * 4.0;
             }
             return sum;

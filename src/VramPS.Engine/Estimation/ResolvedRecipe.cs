@@ -36,10 +36,12 @@ namespace VramPS.Engine.Estimation
                 ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
                 : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)"));
             Attention = w.Attention ?? Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
-            GpuCount = Positive(w.GpuCount, "GpuCount", 1, "one GPU");
-            Sharding = w.Sharding ?? (GpuCount > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
+            int replica = Parallelism.ModelParallelOf(w);
+            GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
+            Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);
+            Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
             Offload = w.Offload ?? Engine.Offload.None;
-            if (Sharding != Engine.Sharding.None && GpuCount == 1) _assumptions.Add($"{Sharding} on one GPU shards nothing");
+            if (Sharding != Engine.Sharding.None && Parallel.ShardDegree == 1) _assumptions.Add($"{Sharding} on one {(GpuCount == 1 ? "GPU" : "data-parallel rank")} shards nothing");
 
             Quantization = w.Quantization ?? (w.Method == FinetuneMethod.QLoRA
                 ? Take(Engine.Quantization.NF4, "NF4 with double quantization (bitsandbytes)")
@@ -67,6 +69,7 @@ namespace VramPS.Engine.Estimation
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int GpuCount { get; }
+        public Parallelism Parallel { get; }
         public Sharding Sharding { get; }
         public Offload Offload { get; }
         public Quantization Quantization { get; }

@@ -5,7 +5,10 @@ namespace VramPS.Engine.Estimation
 {
     /// <summary>
     /// Lays the terms out over the phases of one steady-state step on one GPU: sharding (ZeRO / FSDP units in
-    /// flight), gradient accumulation, checkpointing and offload decide which tensors are resident when.
+    /// flight), gradient accumulation, checkpointing and offload decide which tensors are resident when. Under a
+    /// parallel layout the terms are the rank's own (ParameterBudget and ActivationMemory count its stage and share),
+    /// sharding spans the data-parallel ranks, context parallelism splits each sequence, and only the rank with the
+    /// head holds the logits, a 1/t share of the vocabulary.
     /// </summary>
     internal sealed class StepLayout
     {
@@ -32,12 +35,12 @@ namespace VramPS.Engine.Estimation
         public IReadOnlyList<PhaseMemory> Phases()
         {
             var r = _r;
-            var m = r.Model;
-            int n = r.GpuCount;
+            var stage = _p.Stage;
+            int n = r.Parallel.ShardDegree;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
             bool statesSharded = r.Sharding != Sharding.None && n > 1;
-            double tokens = (double)r.BatchSize * r.SequenceLength;
+            double tokens = (double)r.BatchSize * r.SequenceLength / r.Parallel.Context;
             int c = TrainerBehavior.ComputeBytes(r.Precision);
             bool adapter = r.IsAdapter;
 
@@ -96,7 +99,7 @@ namespace VramPS.Engine.Estimation
             bool offloadActs = r.Has(Techniques.ActivationOffload);
             if (r.Checkpointing == Checkpointing.Full)
             {
-                double checkpoints = m.NumLayers * _a.CheckpointPerTokenPerLayer * tokens;
+                double checkpoints = _a.HeldLayers * _a.CheckpointPerTokenPerLayer * tokens;
                 double recompute = (_a.LargestLayerSavedPerToken + _a.TransientPerToken) * tokens;
                 if (offloadActs)
                 {
@@ -121,12 +124,12 @@ namespace VramPS.Engine.Estimation
             double copies = 0;
             if (autocastCopies)
             {
-                double perLayer = _a.AutocastCopiesPerLayer(m.NumLayers - 1);
-                copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * m.NumLayers;
-                copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                double perLayer = _a.AutocastCopiesPerLayer();
+                copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * _a.HeldLayers;
+                if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
             }
 
-            double vocabTokens = r.Model.Encoder ? 0 : tokens * r.Model.VocabSize;
+            double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
             double headGrad = r.Workload.Method == FinetuneMethod.Full ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 

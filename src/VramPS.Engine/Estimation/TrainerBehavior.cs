@@ -37,7 +37,7 @@ namespace VramPS.Engine.Estimation
             // fms-acceleration's accelerated-peft, litgpt, torchtune, fsdp_qlora and Unsloth skip it.
             // Under FSDP every flat parameter must share one dtype, so the upcast does not survive sharding.
             UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
-                && !(r.Sharding == Sharding.Zero3 && r.GpuCount > 1)
+                && !(r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1)
                 && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl || f == Framework.LlamaFactory);
 
             // bitsandbytes' 4-bit linear returns its output in its input's dtype. With TRL's upcast the norms run in

@@ -31,6 +31,15 @@ namespace VramPS.Engine.Estimation
             Techniques = recipe.Techniques;
             Framework = FrameworkNames.ToName(recipe.Framework);
             Gpu = workload.Gpu?.Name;
+            var parallel = recipe.Parallel;
+            TensorParallel = parallel.Tensor;
+            PipelineParallel = parallel.Pipeline;
+            PipelineSchedule = parallel.Schedule;
+            VirtualStages = parallel.VirtualStages;
+            SequenceParallel = parallel.SequenceParallel;
+            ContextParallel = parallel.Context;
+            ExpertParallel = parallel.Expert;
+            DataParallel = parallel.Data;
         }
 
         /// <summary>The workload as given, for planners that vary it.</summary>
@@ -56,11 +65,24 @@ namespace VramPS.Engine.Estimation
         /// <summary>The trainer, spelled as the validation CSV spells it.</summary>
         public string Framework { get; }
         public string? Gpu { get; }
+        public int TensorParallel { get; }
+        public int PipelineParallel { get; }
+        public PipelineSchedule PipelineSchedule { get; }
+        public int VirtualStages { get; }
+        public bool SequenceParallel { get; }
+        public int ContextParallel { get; }
+        public int ExpertParallel { get; }
+        /// <summary>GpuCount / (TensorParallel x PipelineParallel x ContextParallel): the replicas ZeRO and FSDP shard across (with the context-parallel ranks).</summary>
+        public int DataParallel { get; }
+        /// <summary>The pipeline stage (0-based) whose rank the per-GPU figures describe: the most loaded one.</summary>
+        public int PipelineStage { get; internal set; }
+        /// <summary>Which rank the per-GPU figures describe, in words.</summary>
+        public string Rank { get; internal set; } = "";
 
         public long Parameters { get; internal set; }
         public long TrainableParameters { get; internal set; }
 
-        /// <summary>Per GPU at the peak phase, bytes.</summary>
+        /// <summary>Per GPU (the most loaded rank) at the peak phase, bytes.</summary>
         public long Weights { get; internal set; }
         public long Gradients { get; internal set; }
         public long OptimizerStates { get; internal set; }
