@@ -36,7 +36,7 @@ namespace VramPS.Engine.Estimation
             // Autocast over fp32 weights keeps an fp32 residual stream, except under FSDP mixed precision, which
             // gathers 16-bit parameters so the embedding output is already 16-bit.
             bool zero3 = r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
-            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3;
+            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer;
             _res = r.Precision == Precision.Fp32 || fp32Residual || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 
@@ -131,7 +131,7 @@ namespace VramPS.Engine.Estimation
         private double NormSaved(bool trains)
         {
             long h = _m.HiddenSize;
-            bool fused = (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile)) && _m.Norm == NormKind.RmsNorm;
+            bool fused = (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile) || _t.FusedNorms) && _m.Norm == NormKind.RmsNorm;
             if (fused || _m.Norm == NormKind.LayerNorm) return _res * (double)h;
             return 4.0 * h + (trains ? _res * (double)h : 0);
         }
@@ -195,7 +195,7 @@ namespace VramPS.Engine.Estimation
             int copies = moe ? Math.Max(1, _m.ExpertsPerToken) : 1;
             bool gated = _m.Mlp == MlpKind.Gated;
             bool pythonGelu = _m.Activation == "gelu_new";
-            double intermediates = gated ? (_r.Has(Techniques.Compile) ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
+            double intermediates = gated ? (_r.Has(Techniques.Compile) || _t.FusedActivation ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
             double sum = intermediates * _out * width;
             bool downSaves = mlpOut.Count > 0 && SavesInput(mlpOut[0], trains);
             if (downSaves) sum += _c * (double)width;

@@ -22,6 +22,8 @@ namespace VramPS.Engine.Estimation
             bool adapter = r.IsAdapter;
             int trainableBytes = adapter ? t.AdapterBytes : masterBytes;
             TrainableBytes = trainableBytes;
+            // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
+            int modelBytes = t.MasterCopyInOptimizer ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
             double weights;
             if (method == FinetuneMethod.QLoRA)
@@ -33,17 +35,17 @@ namespace VramPS.Engine.Estimation
             }
             else if (adapter)
             {
-                weights = (double)p.Total * masterBytes + (double)p.Adapters * t.AdapterBytes;
+                weights = (double)p.Total * modelBytes + (double)p.Adapters * t.AdapterBytes;
             }
             else
             {
-                weights = (double)p.Total * masterBytes;
+                weights = (double)p.Total * modelBytes;
             }
             FullWeights = weights;
-            FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : masterBytes;
+            FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
             Gradients = (double)p.Trainable * trainableBytes;
-            States = StatesFor(r.Optimizer, p, trainableBytes, r);
+            States = StatesFor(r.Optimizer, p, trainableBytes, r) + (t.MasterCopyInOptimizer && !adapter ? 4.0 * p.Trainable : 0);
             StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r.Optimizer, p, trainableBytes, r.Techniques);
         }
 

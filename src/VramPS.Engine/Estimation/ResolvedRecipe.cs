@@ -35,7 +35,9 @@ namespace VramPS.Engine.Estimation
             Checkpointing = w.Checkpointing ?? (w.Method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(Framework)
                 ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
                 : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)"));
-            Attention = w.Attention ?? Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
+            Attention = w.Attention ?? (Framework == Engine.Framework.MegatronLM
+                ? Take(AttentionKernel.Flash, "Transformer Engine's flash attention (Megatron-LM's default)")
+                : Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)"));
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
             Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);

@@ -50,7 +50,7 @@ namespace VramPS.Engine.Estimation
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
             double rootUnit = (_p.Embedding + _p.Head) * (double)(r.Workload.Method == FinetuneMethod.QLoRA && _t.UpcastsNonQuantized ? 4 : c);
-            double inFlight = zero3 ? rootUnit + 2 * gatheredLayer : 0;
+            double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
             if (r.Offload == Offload.OptimizerAndParameters)
             {
                 HostMemory += (long)weightsStored;
@@ -66,13 +66,15 @@ namespace VramPS.Engine.Estimation
                 grads = adapter ? (_p.Total - _p.Embedding - _p.Head) * (double)c + _p.Adapters * (double)_t.AdapterBytes : _s.Gradients;
                 _notes.Add("Lightning FSDP skips gradient sync while accumulating: gradients stay unsharded, full-size for every block");
             }
-            else if (n > 1 && r.Sharding == Sharding.None)
+            else if (n > 1 && r.Sharding == Sharding.None && !_t.GradientBufferViews)
             {
                 grads *= 2;
                 _notes.Add("DDP keeps a bucket copy of every gradient");
             }
+            double gradUnitSize = _t.GathersModules ? _p.LargestTensor * (double)c : _p.LargestLayer * (double)_s.TrainableBytes;
             double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
-                ? _p.LargestLayer * (double)_s.TrainableBytes : 0;
+                ? gradUnitSize : 0;
+            double bucket = n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
             if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
             double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
@@ -120,7 +122,7 @@ namespace VramPS.Engine.Estimation
                 saved = all + outside;
                 topWorking = saved + _a.TransientPerToken * tokens;
             }
-            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3;
+            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer;
             double copies = 0;
             if (autocastCopies)
             {
@@ -148,8 +150,8 @@ namespace VramPS.Engine.Estimation
             }
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved, vocabTokens * logits.ForwardPeak));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, 0));
-            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, 0));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
+            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps));
             return list;
         }
