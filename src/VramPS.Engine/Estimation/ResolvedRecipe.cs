@@ -41,6 +41,8 @@ namespace VramPS.Engine.Estimation
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
             Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);
+            GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
+            if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
             Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
             Offload = w.Offload ?? Engine.Offload.None;
             if (Sharding != Engine.Sharding.None && Parallel.ShardDegree == 1) _assumptions.Add($"{Sharding} on one {(GpuCount == 1 ? "GPU" : "data-parallel rank")} shards nothing");
@@ -72,6 +74,7 @@ namespace VramPS.Engine.Estimation
         public AttentionKernel Attention { get; }
         public int GpuCount { get; }
         public Parallelism Parallel { get; }
+        public int GpusPerNode { get; }
         public Sharding Sharding { get; }
         public Offload Offload { get; }
         public Quantization Quantization { get; }

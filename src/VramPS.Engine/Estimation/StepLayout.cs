@@ -87,6 +87,11 @@ namespace VramPS.Engine.Estimation
                 HostMemory += (long)(states + grads);
                 states = 0;
                 temps = 0;
+                if (_t.OffloadsGradients)
+                {
+                    grads = 0;
+                    gradsForward = 0;
+                }
             }
             if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
             {

@@ -88,6 +88,9 @@ namespace VramPS.Engine.Estimation
             // largest module's 16-bit weight and gradient) and reduces gradients through a reduce bucket of
             // reduce_bucket_size elements (5e8 by default, deepspeed/runtime/zero/config.py).
             GathersModules = f == Framework.DeepSpeed;
+
+            // ZeRO-Offload keeps the fp32 gradient partitions on the host next to the states it steps there.
+            OffloadsGradients = f == Framework.DeepSpeed;
             ReduceBucketElements = f == Framework.DeepSpeed ? 500_000_000 : 0;
 
             // litgpt's bnb.nf4 is single quantization (nf4-dq is a separate choice); the Trainer stacks follow the QLoRA recipe.
@@ -103,6 +106,7 @@ namespace VramPS.Engine.Estimation
         public bool FusedNorms { get; }
         public bool FusedActivation { get; }
         public bool GathersModules { get; }
+        public bool OffloadsGradients { get; }
         public long ReduceBucketElements { get; }
         public bool QuantizesOnlyAdapted { get; }
         public bool QuantizedLinearSavesInput { get; }

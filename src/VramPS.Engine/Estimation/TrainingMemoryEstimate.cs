@@ -40,6 +40,7 @@ namespace VramPS.Engine.Estimation
             ContextParallel = parallel.Context;
             ExpertParallel = parallel.Expert;
             DataParallel = parallel.Data;
+            GpusPerNode = recipe.GpusPerNode;
         }
 
         /// <summary>The workload as given, for planners that vary it.</summary>
@@ -74,6 +75,9 @@ namespace VramPS.Engine.Estimation
         public int ExpertParallel { get; }
         /// <summary>GpuCount / (TensorParallel x PipelineParallel x ContextParallel): the replicas ZeRO and FSDP shard across (with the context-parallel ranks).</summary>
         public int DataParallel { get; }
+        public int GpusPerNode { get; }
+        /// <summary>Nodes the GPUs fill at GpusPerNode each.</summary>
+        public int Nodes { get; internal set; }
         /// <summary>The pipeline stage (0-based) whose rank the per-GPU figures describe: the most loaded one.</summary>
         public int PipelineStage { get; internal set; }
         /// <summary>Which rank the per-GPU figures describe, in words.</summary>
@@ -95,7 +99,7 @@ namespace VramPS.Engine.Estimation
         public long Reserved { get; internal set; }
         /// <summary>Reserved plus CUDA context and libraries: what nvidia-smi shows.</summary>
         public long Total { get; internal set; }
-        /// <summary>Host RAM the run needs per node for offloaded state.</summary>
+        /// <summary>Host RAM each node needs: its ranks' offloaded states, gradients, parameters and activations, and their data loaders' pinned batches.</summary>
         public long HostMemory { get; internal set; }
 
         public Phase PeakPhase { get; internal set; }

@@ -186,5 +186,30 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(20_448_258_304, gpuMem);
             Assert.Equal(gpuMem, ModelStates(At(e, Phase.BackwardEnd)));
         }
+
+        /// <summary>
+        /// cpu_offload: the GPU keeps 4 x largest_layer_params + 2 x total_params / total_gpus and the host
+        /// total_params x 16 / num_nodes (x 18 with cpu_offload_params; the GPU then keeps only the largest layer).
+        /// DeepSpeed multiplies the host figure by additional_buffer_factor 1.5, a margin rather than a tensor; here the
+        /// host adds each rank's data-loader share instead (input ids, labels and mask as int64, loaded and pinned).
+        /// </summary>
+        [Theory]
+        [InlineData(Offload.Optimizer, 2, 16)]
+        [InlineData(Offload.OptimizerAndParameters, 0, 18)]
+        public void Zero3_offload_matches_DeepSpeeds_estimator_on_gpu_and_host(Offload offload, long gpuBytesPerParameter, long hostBytesPerParameter)
+        {
+            var w = Llama70B(Framework.DeepSpeed);
+            w.GpuCount = 64;
+            w.Sharding = Sharding.Zero3;
+            w.Offload = offload;
+            var e = MemoryEstimator.Estimate(w);
+
+            long total = Megatron.Block + 2 * Megatron.Embedding;
+            long largest = Vocab * H;
+            Assert.Equal(4 * largest + gpuBytesPerParameter * total / 64, ModelStates(At(e, Phase.BackwardEnd)));
+            const int nodes = 8;
+            Assert.Equal(nodes, e.Nodes);
+            Assert.Equal(hostBytesPerParameter * total / nodes + 8 * 48 * Seq, e.HostMemory);
+        }
     }
 }
