@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using VramPS.Engine.Planning;
 
 namespace VramPS.Engine.Estimation
 {
@@ -105,5 +106,11 @@ namespace VramPS.Engine.Estimation
         public Phase PeakPhase { get; internal set; }
         public IReadOnlyList<PhaseMemory> Phases { get; internal set; } = Array.Empty<PhaseMemory>();
         public string[] Assumptions { get; internal set; } = Array.Empty<string>();
+        /// <summary>Whether Total fits the GPU of the workload; null when no GPU was given.</summary>
+        public bool? Fits { get; internal set; }
+        /// <summary>Changes that make the workload fit its GPU, best first; empty when it fits or no GPU was given.</summary>
+        public IReadOnlyList<Suggestion> Suggestions { get; internal set; } = Array.Empty<Suggestion>();
+        /// <summary>Time and cost of the run on its GPU; null when no GPU was given.</summary>
+        public TrainingRun? Run { get; internal set; }
     }
 }

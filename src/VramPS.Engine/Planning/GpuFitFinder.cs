@@ -47,7 +47,8 @@ namespace VramPS.Engine.Planning
             bool fits = estimate.Total <= gpu.MemoryBytes;
             var plan = FewestGpus(asGiven, estimate, gpu, maxGpus);
             int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu);
-            return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan));
+            var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings());
+            return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan), suggestions);
         }
 
         private static string WhyNot(TrainingMemoryEstimate estimate, GpuSpec gpu, GpuPlan? plan)
