@@ -18,11 +18,15 @@ namespace VramPS.Engine.Planning
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (gpu is null) throw new ArgumentNullException(nameof(gpu));
             if (settings is null) throw new ArgumentNullException(nameof(settings));
+            return Estimate(new TrainingFlops(workload), gpu, settings);
+        }
+
+        internal static TrainingRun Estimate(TrainingFlops flops, GpuSpec gpu, RunSettings settings)
+        {
             var notes = new List<string>();
             double tokens = settings.ResolveTokens(notes);
             double mfu = settings.ResolveMfu(notes);
             double? given = settings.ResolvePrice();
-            var flops = new TrainingFlops(workload);
             int gpus = flops.GpuCount;
             if (gpu.DenseTflops16 <= 0) throw new InvalidWorkloadException("Gpu", $"{gpu.Name} has no dense 16-bit TFLOPS in the catalog to time the run with.");
 
