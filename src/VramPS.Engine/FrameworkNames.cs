@@ -19,6 +19,8 @@ namespace VramPS.Engine
             new KeyValuePair<Framework, string>(Framework.FsdpQlora, "fsdp_qlora"),
             new KeyValuePair<Framework, string>(Framework.FmsAcceleration, "fms-acceleration"),
             new KeyValuePair<Framework, string>(Framework.Unsloth, "Unsloth"),
+            new KeyValuePair<Framework, string>(Framework.MegatronLM, "Megatron-LM"),
+            new KeyValuePair<Framework, string>(Framework.DeepSpeed, "DeepSpeed"),
         };
 
         /// <summary>Every accepted spelling, in catalog order.</summary>

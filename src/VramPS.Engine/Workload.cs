@@ -59,6 +59,21 @@ namespace VramPS.Engine
         public bool PrecomputeReferenceLogProbs { get; set; }
         /// <summary>The KL coefficient of GRPO (TRL's beta): above 0 a reference model runs.</summary>
         public double? KlCoefficient { get; set; }
+        /// <summary>Tensor-parallel degree: block linears, attention heads and the vocabulary split across this many GPUs.</summary>
+        public int? TensorParallel { get; set; }
+        /// <summary>Pipeline-parallel degree: the blocks split into this many stages.</summary>
+        public int? PipelineParallel { get; set; }
+        public PipelineSchedule? PipelineSchedule { get; set; }
+        /// <summary>Model chunks per GPU under the interleaved schedule.</summary>
+        public int? VirtualStages { get; set; }
+        /// <summary>Norm, dropout and residual activations split across the tensor-parallel ranks too.</summary>
+        public bool SequenceParallel { get; set; }
+        /// <summary>Context-parallel degree: each sequence split into this many chunks.</summary>
+        public int? ContextParallel { get; set; }
+        /// <summary>Expert-parallel degree: the experts of an MoE layer split across this many GPUs.</summary>
+        public int? ExpertParallel { get; set; }
+        /// <summary>GPUs per node, for the host memory each node needs.</summary>
+        public int? GpusPerNode { get; set; }
 
         public Workload Clone() => (Workload)MemberwiseClone();
 

@@ -115,5 +115,9 @@ namespace VramPS.Engine
         FsdpQlora,
         FmsAcceleration,
         Unsloth,
+        /// <summary>NVIDIA Megatron-LM (Megatron-Core with Transformer Engine).</summary>
+        MegatronLM,
+        /// <summary>Microsoft DeepSpeed's engine (ZeRO) over a transformers model.</summary>
+        DeepSpeed,
     }
 }

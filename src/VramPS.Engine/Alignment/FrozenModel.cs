@@ -28,8 +28,9 @@ namespace VramPS.Engine.Alignment
             member.TrainableLayers = null;
             var recipe = new ResolvedRecipe(member);
             var behavior = new TrainerBehavior(recipe);
-            var budget = new ParameterBudget(recipe, behavior);
-            Forward = new ForwardPass(recipe, budget, new ActivationMemory(recipe, behavior));
+            var whole = PipelineStage.WholeModel(recipe.Model.NumLayers);
+            var budget = new ParameterBudget(recipe, behavior, whole);
+            Forward = new ForwardPass(recipe, budget, new ActivationMemory(recipe, behavior, whole));
 
             int c = TrainerBehavior.ComputeBytes(recipe.Precision);
             bool sharded = recipe.Sharding != Sharding.None;

@@ -16,9 +16,10 @@ namespace VramPS.Engine.Alignment
         {
             Recipe = new ResolvedRecipe(workload);
             var behavior = new TrainerBehavior(Recipe, new LogitsFootprint(0, 0, 0));
-            Budget = new ParameterBudget(Recipe, behavior);
+            var whole = PipelineStage.WholeModel(Recipe.Model.NumLayers);
+            Budget = new ParameterBudget(Recipe, behavior, whole);
             var states = new ModelStateMemory(Recipe, behavior, Budget);
-            var activations = new ActivationMemory(Recipe, behavior);
+            var activations = new ActivationMemory(Recipe, behavior, whole);
             Notes = new List<string>();
             var layout = new StepLayout(Recipe, behavior, Budget, states, activations, Notes);
             _phases = layout.Phases();

@@ -10,7 +10,10 @@ namespace VramPS.Engine.Estimation
     /// trains (bitsandbytes' 4-bit matmul always), norms keep fp32 copies, SDPA keeps q and repeated k, v, gated MLPs
     /// keep gate, activation and up, peft's LoRA branch keeps the dropout output and mask in the adapter dtype, eager
     /// attention keeps the heads x s probabilities. Checkpointing keeps only each block's input and recomputes one
-    /// block at a time.
+    /// block at a time. Per rank of a parallel layout: the tensors inside attention and MLP divide by the
+    /// tensor-parallel degree, those outside them (norm inputs, block inputs, the inputs of the first linears) only
+    /// under sequence parallelism (Korthikanti et al. 2022, section 4.2), and a pipeline stage holds its own layers
+    /// for each micro-batch in flight.
     /// </summary>
     internal sealed class ActivationMemory
     {
@@ -21,8 +24,9 @@ namespace VramPS.Engine.Estimation
         private readonly int _c;
         private readonly int _res;
         private readonly int _out;
+        private readonly PipelineStage _stage;
 
-        public ActivationMemory(ResolvedRecipe r, TrainerBehavior t)
+        public ActivationMemory(ResolvedRecipe r, TrainerBehavior t, PipelineStage stage)
         {
             _r = r;
             _t = t;
@@ -31,31 +35,35 @@ namespace VramPS.Engine.Estimation
             _c = TrainerBehavior.ComputeBytes(r.Precision);
             // Autocast over fp32 weights keeps an fp32 residual stream, except under FSDP mixed precision, which
             // gathers 16-bit parameters so the embedding output is already 16-bit.
-            bool zero3 = r.Sharding == Sharding.Zero3 && r.GpuCount > 1;
-            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3;
+            bool zero3 = r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
+            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer;
             _res = r.Precision == Precision.Fp32 || fp32Residual || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 
-            double full = 0, largest = 0;
-            for (int i = 0; i < _m.NumLayers; i++)
+            _stage = stage;
+            double tp = stage.Tensor, sp = stage.SequenceShards;
+            double held = 0, largest = 0;
+            for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
             {
-                double layer = LayerSaved(i);
-                full += layer;
+                var (outside, inside) = LayerSaved(i);
+                double layer = outside / sp + inside / tp;
+                held += layer;
                 largest = Math.Max(largest, layer);
             }
-            AllLayersSavedPerToken = full;
+            AllLayersSavedPerToken = held * stage.InFlight;
+            HeldLayers = stage.Layers * stage.InFlight;
             LargestLayerSavedPerToken = largest;
-            CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize;
+            CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
             if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && TrainerBehavior.HuggingFaceStack(r.Framework))
             {
                 // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
                 // (measured in fms-acceleration's FSDP LoRA/QLoRA runs; the holder is not yet identified).
-                CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize;
+                CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize / sp;
             }
-            OutsideLayersPerToken = Outside();
+            OutsideLayersPerToken = stage.HasHead ? Outside() / sp : 0;
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
-            TransientPerToken = 2.0 * _out * i0 + 2.0 * _res * _m.HiddenSize;
+            TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
         }
 
         /// <summary>Bytes per element of the residual stream (4 where it runs in fp32).</summary>
@@ -63,26 +71,36 @@ namespace VramPS.Engine.Estimation
         /// <summary>Bytes per element of the block linears' outputs.</summary>
         public int OutputBytes => _out;
 
-        /// <summary>Bytes per token every block saves without checkpointing, summed over blocks.</summary>
+        /// <summary>Bytes per token of one micro-batch that the rank's blocks save without checkpointing, summed over its blocks and the micro-batches it holds.</summary>
         public double AllLayersSavedPerToken { get; }
+        /// <summary>Blocks whose saved tensors the rank holds at once: its layers times the micro-batches in flight.</summary>
+        public double HeldLayers { get; }
         public double LargestLayerSavedPerToken { get; }
         /// <summary>Bytes per token a checkpointed block keeps: its input hidden state.</summary>
         public double CheckpointPerTokenPerLayer { get; }
-        /// <summary>Final norm and head input, per token.</summary>
+        /// <summary>Final norm and head input, per token, on the rank that holds the head.</summary>
         public double OutsideLayersPerToken { get; }
         /// <summary>Gradient buffers alive while one block runs backward, per token.</summary>
         public double TransientPerToken { get; }
 
-        /// <summary>Bytes of 16-bit weight copies that autocast over fp32 weights makes for one block's linears.</summary>
-        public double AutocastCopiesPerLayer(int layer) => 2.0 * _m.LinearModules(layer).Sum(x => (double)x.Parameters);
+        /// <summary>Bytes of 16-bit weight copies that autocast over fp32 weights makes for the linears of the rank's last block.</summary>
+        public double AutocastCopiesPerLayer()
+        {
+            int layer = _stage.LastLayer;
+            bool moe = _m.IsMoeLayer(layer);
+            return 2.0 * _m.LinearModules(layer).Sum(x => (double)x.Parameters / _stage.Divisor(x, moe));
+        }
 
-        /// <summary>Bytes per token of one block's saved tensors.</summary>
-        private double LayerSaved(int layer)
+        /// <summary>
+        /// Bytes per token of one block's saved tensors: those outside attention and MLP, which every tensor-parallel
+        /// rank holds whole, and those inside, which it holds a 1/t share of.
+        /// </summary>
+        private (double Outside, double Inside) LayerSaved(int layer)
         {
             var modules = _m.LinearModules(layer);
             bool trains = BlockTrains(layer);
             long h = _m.HiddenSize, q = _m.QDim, kv = _m.KvDim;
-            double sum = 0;
+            double sum = 0, inside = 0;
 
             sum += _m.NormsPerLayer * NormSaved(trains);
 
@@ -92,16 +110,18 @@ namespace VramPS.Engine.Estimation
             var mlpOut = modules.Where(x => x.Role == LinearRole.MlpOutput).ToList();
 
             sum += LinearInputs(attnIn, h, trains);
-            sum += Attention(q, kv, attnOut.Count > 0 && SavesInput(attnOut[0], trains));
-            sum += Adapters(attnOut, q);
+            inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(attnOut[0], trains));
+            inside += Adapters(attnOut, q);
             sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
-            sum += Mlp(layer, mlpOut, trains);
+            inside += Mlp(layer, mlpOut, trains);
             if (_m.IsMoeLayer(layer))
             {
-                // Router logits and their fp32 softmax.
+                // Router logits and their fp32 softmax; each routed token's gathered input and the expert output kept
+                // by the routing-weight multiply.
                 sum += 8.0 * _m.Experts;
+                sum += Math.Max(1, _m.ExpertsPerToken) * 2.0 * _c * h;
             }
-            return sum;
+            return (sum, inside);
         }
 
         private bool BlockTrains(int layer) => _r.Workload.Method == FinetuneMethod.Full
@@ -117,7 +137,7 @@ namespace VramPS.Engine.Estimation
         private double NormSaved(bool trains)
         {
             long h = _m.HiddenSize;
-            bool fused = (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile)) && _m.Norm == NormKind.RmsNorm;
+            bool fused = (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile) || _t.FusedNorms) && _m.Norm == NormKind.RmsNorm;
             if (fused || _m.Norm == NormKind.LayerNorm) return _res * (double)h;
             return 4.0 * h + (trains ? _res * (double)h : 0);
         }
@@ -185,7 +205,7 @@ namespace VramPS.Engine.Estimation
             int copies = moe ? Math.Max(1, _m.ExpertsPerToken) : 1;
             bool gated = _m.Mlp == MlpKind.Gated;
             bool pythonGelu = _m.Activation == "gelu_new";
-            double intermediates = gated ? (_r.Has(Techniques.Compile) ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
+            double intermediates = gated ? (_r.Has(Techniques.Compile) || _t.FusedActivation ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
             double sum = intermediates * _out * width;
             bool downSaves = mlpOut.Count > 0 && SavesInput(mlpOut[0], trains);
             if (downSaves) sum += _c * (double)width;
@@ -193,8 +213,6 @@ namespace VramPS.Engine.Estimation
             sum *= copies;
             if (moe)
             {
-                // Each routed token's gathered input and the expert output kept by the routing-weight multiply.
-                sum += copies * 2.0 * _c * _m.HiddenSize;
                 if (_m.SharedExperts > 0)
                 {
                     long shared = _m.SharedExpertIntermediateSize > 0 ? _m.SharedExpertIntermediateSize : _m.MoeIntermediateSize * _m.SharedExperts;

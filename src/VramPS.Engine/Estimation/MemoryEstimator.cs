@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Alignment;
@@ -9,6 +8,7 @@ namespace VramPS.Engine.Estimation
     /// Estimates what one GPU holds at each phase of a training step and reports the phase that binds.
     /// The terms come from ModelStateMemory (weights, gradients, states, step temporaries), ActivationMemory
     /// (saved tensors per token) and TrainerBehavior (logits and loss buffers); sharding divides them here.
+    /// Under pipeline parallelism the first and the last stage are both laid out and the more loaded one reported.
     /// </summary>
     public static class MemoryEstimator
     {
@@ -17,22 +17,25 @@ namespace VramPS.Engine.Estimation
             if (workload.Stage != null && workload.Stage != TrainingStage.Sft) return StageEstimator.Estimate(workload);
             var r = new ResolvedRecipe(workload);
             var t = new TrainerBehavior(r);
-            var p = new ParameterBudget(r, t);
-            var states = new ModelStateMemory(r, t, p);
-            var acts = new ActivationMemory(r, t);
-            var notes = new List<string>(r.Assumptions);
-            var step = new StepLayout(r, t, p, states, acts, notes);
-
-            var phases = step.Phases();
-            var peak = phases.OrderByDescending(x => x.Allocated).First();
-            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), r.Model.NumLayers, step.GatherStreamPool);
-            long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), step.PagedStates);
-            if (step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
+            RankLayout? reported = null;
+            foreach (var stage in r.Parallel.Stages)
+            {
+                var layout = new RankLayout(r, t, stage);
+                if (reported is null || layout.Peak.Allocated > reported.Peak.Allocated) reported = layout;
+            }
+            var rank = reported!;
+            var peak = rank.Peak;
+            var notes = rank.Notes;
+            bool whole = r.Parallel.Stages.Count == 1 && r.Parallel.Tensor == 1 && r.Parallel.Expert == 1;
+            long trainable = whole ? rank.Budget.Trainable : new ParameterBudget(r, t, PipelineStage.WholeModel(r.Model.NumLayers)).Trainable;
+            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), rank.Stage.Layers, rank.Step.GatherStreamPool);
+            long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), rank.Step.PagedStates);
+            if (rank.Step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 
             return new TrainingMemoryEstimate(workload, r)
             {
                 Parameters = r.Model.TotalParameters,
-                TrainableParameters = p.Trainable,
+                TrainableParameters = trainable,
                 Weights = peak.Weights,
                 Gradients = peak.Gradients,
                 OptimizerStates = peak.OptimizerStates,
@@ -41,9 +44,12 @@ namespace VramPS.Engine.Estimation
                 Allocated = peak.Allocated,
                 Reserved = reserved,
                 Total = device,
-                HostMemory = step.HostMemory,
+                HostMemory = HostMemory.PerNode(rank.Step.HostMemory, r),
+                Nodes = HostMemory.Nodes(r),
                 PeakPhase = peak.Phase,
-                Phases = phases,
+                Phases = rank.Phases,
+                PipelineStage = rank.Stage.Index,
+                Rank = rank.Stage.Describe(),
                 Assumptions = notes.ToArray(),
                 Models = new[]
                 {
@@ -51,6 +57,29 @@ namespace VramPS.Engine.Estimation
                         peak.Weights, peak.Gradients, peak.OptimizerStates, peak.Activations, peak.Other),
                 },
             };
+        }
+
+        /// <summary>One rank's terms laid out over the phases of a step.</summary>
+        private sealed class RankLayout
+        {
+            public RankLayout(ResolvedRecipe r, TrainerBehavior t, PipelineStage stage)
+            {
+                Stage = stage;
+                Budget = new ParameterBudget(r, t, stage);
+                var states = new ModelStateMemory(r, t, Budget);
+                var acts = new ActivationMemory(r, t, stage);
+                Notes = new List<string>(r.Assumptions);
+                Step = new StepLayout(r, t, Budget, states, acts, Notes);
+                Phases = Step.Phases();
+                Peak = Phases.OrderByDescending(x => x.Allocated).First();
+            }
+
+            public PipelineStage Stage { get; }
+            public ParameterBudget Budget { get; }
+            public StepLayout Step { get; }
+            public List<string> Notes { get; }
+            public IReadOnlyList<PhaseMemory> Phases { get; }
+            public PhaseMemory Peak { get; }
         }
     }
 }

@@ -22,6 +22,8 @@ namespace VramPS.Engine.Estimation
             bool adapter = r.IsAdapter;
             int trainableBytes = adapter ? t.AdapterBytes : masterBytes;
             TrainableBytes = trainableBytes;
+            // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
+            int modelBytes = t.MasterCopyInOptimizer ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
             double weights;
             if (method == FinetuneMethod.QLoRA)
@@ -33,17 +35,17 @@ namespace VramPS.Engine.Estimation
             }
             else if (adapter)
             {
-                weights = (double)p.Total * masterBytes + (double)p.Adapters * t.AdapterBytes;
+                weights = (double)p.Total * modelBytes + (double)p.Adapters * t.AdapterBytes;
             }
             else
             {
-                weights = (double)p.Total * masterBytes;
+                weights = (double)p.Total * modelBytes;
             }
             FullWeights = weights;
-            FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : masterBytes;
+            FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
             Gradients = (double)p.Trainable * trainableBytes;
-            States = StatesFor(r.Optimizer, p, trainableBytes, r);
+            States = StatesFor(r.Optimizer, p, trainableBytes, r) + (t.MasterCopyInOptimizer && !adapter ? 4.0 * p.Trainable : 0);
             StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r.Optimizer, p, trainableBytes, r.Techniques);
         }
 
@@ -80,11 +82,13 @@ namespace VramPS.Engine.Estimation
         private static double AdafactorStates(ResolvedRecipe r, ParameterBudget p)
         {
             var m = r.Model;
+            var stage = p.Stage;
             if (r.Workload.Method != FinetuneMethod.Full) return p.Trainable * 4.0;
-            double sum = (m.VocabSize + m.HiddenSize) * 4.0;
-            for (int i = 0; i < m.NumLayers; i++)
+            double sum = stage.HasEmbedding ? (m.VocabSize / (double)stage.Tensor + m.HiddenSize) * 4.0 : 0;
+            for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
             {
-                foreach (var mod in m.LinearModules(i)) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count;
+                bool moe = m.IsMoeLayer(i);
+                foreach (var mod in m.LinearModules(i)) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count / stage.Divisor(mod, moe);
                 sum += m.LayerNormParameters * 4.0;
             }
             return sum;

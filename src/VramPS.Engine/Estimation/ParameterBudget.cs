@@ -5,39 +5,53 @@ using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
 {
-    /// <summary>The model's parameters split the way memory treats them: quantizable block linears, the rest, trainable, adapters.</summary>
+    /// <summary>
+    /// The parameters one rank holds, split the way memory treats them: quantizable block linears, the rest,
+    /// trainable, adapters. Without parallelism the rank holds the whole model; with it, the layers of its pipeline
+    /// stage, its tensor- and expert-parallel share of each linear, and the embeddings or head where its stage has them.
+    /// </summary>
     internal sealed class ParameterBudget
     {
-        public ParameterBudget(ResolvedRecipe r, TrainerBehavior t)
+        public ParameterBudget(ResolvedRecipe r, TrainerBehavior t, PipelineStage stage)
         {
             var m = r.Model;
             int layers = m.NumLayers;
+            Stage = stage;
             var targets = new HashSet<string>(r.LoraTargets, StringComparer.OrdinalIgnoreCase);
+            long vocabulary = (long)m.VocabSize * m.TokenEmbeddingDim;
             long extraHead = t.SeparateHead && m.TiedEmbeddings ? (long)m.VocabSize * m.HiddenSize : 0;
-            Head = m.HeadParameters + extraHead;
-            Embedding = m.EmbeddingParameters;
-            Total = m.TotalParameters + extraHead;
+            // A tied head on a last stage without the embedding keeps its own copy of the embedding matrix (Megatron-LM's shared word embeddings).
+            long stageCopy = m.TiedEmbeddings && extraHead == 0 && !stage.HasEmbedding ? vocabulary : 0;
+            long headVocabulary = (m.TiedEmbeddings ? extraHead + stageCopy : vocabulary) + (m.LmHeadBias ? m.VocabSize : 0);
+            Head = stage.HasHead ? stage.VocabularyShare(m.HeadParameters + extraHead + stageCopy, headVocabulary) : 0;
+            Embedding = stage.HasEmbedding ? stage.VocabularyShare(m.EmbeddingParameters, vocabulary) : 0;
+            long total = Embedding + Head + (stage.HasHead ? m.FinalNormParameters : 0);
 
             long perLayerMax = 0;
-            for (int i = 0; i < layers; i++)
+            for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
             {
-                long layerAdapters = 0;
+                bool moe = m.IsMoeLayer(i);
+                long layerAdapters = 0, layerTotal = m.LayerNormParameters;
                 foreach (var module in m.LinearModules(i))
                 {
+                    long divisor = stage.Divisor(module, moe);
+                    long onRank = module.Parameters / divisor;
+                    layerTotal += onRank;
                     bool adapted = module.Role != LinearRole.Router && targets.Contains(module.Name);
-                    if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count;
+                    if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count / divisor;
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
-                        Quantizable += module.Parameters;
-                        LargestQuantizable = Math.Max(LargestQuantizable, module.InFeatures * module.OutFeatures);
+                        Quantizable += onRank;
+                        LargestQuantizable = Math.Max(LargestQuantizable, module.InFeatures * module.OutFeatures / stage.Tensor);
                     }
                 }
-                long layerTotal = m.LayerParameters(i);
+                total += layerTotal;
                 Adapters += layerAdapters;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
                 if (i >= layers - r.TrainableLayers) FreezeTrainable += layerTotal;
             }
-            if (targets.Contains("lm_head")) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize);
+            if (targets.Contains("lm_head") && stage.HasHead) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize) / stage.Tensor;
+            Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
             {
@@ -45,11 +59,14 @@ namespace VramPS.Engine.Estimation
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
             };
-            LargestTensor = Math.Max((long)m.VocabSize * m.HiddenSize,
-                m.LinearModules(layers - 1).Max(x => x.InFeatures * x.OutFeatures));
+            long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? (long)m.VocabSize * m.HiddenSize / stage.Tensor : 0;
+            LargestTensor = Math.Max(vocabularyOnRank,
+                m.LinearModules(stage.LastLayer).Max(x => x.InFeatures * x.OutFeatures / stage.Tensor));
         }
 
-        /// <summary>Every parameter the trainer loads (a separate head for trainers that untie it included).</summary>
+        /// <summary>The rank these parameters are counted for.</summary>
+        public PipelineStage Stage { get; }
+        /// <summary>Every parameter the rank holds (a separate head for trainers that untie it included).</summary>
         public long Total { get; }
         public long Embedding { get; }
         public long Head { get; }

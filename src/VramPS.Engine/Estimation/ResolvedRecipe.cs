@@ -39,11 +39,17 @@ namespace VramPS.Engine.Estimation
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
-            Attention = w.Attention ?? Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
-            GpuCount = Positive(w.GpuCount, "GpuCount", 1, "one GPU");
-            Sharding = w.Sharding ?? (GpuCount > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
+            Attention = w.Attention ?? (Framework == Engine.Framework.MegatronLM
+                ? Take(AttentionKernel.Flash, "Transformer Engine's flash attention (Megatron-LM's default)")
+                : Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)"));
+            int replica = Parallelism.ModelParallelOf(w);
+            GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
+            Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);
+            GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
+            if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
+            Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
             Offload = w.Offload ?? Engine.Offload.None;
-            if (Sharding != Engine.Sharding.None && GpuCount == 1) _assumptions.Add($"{Sharding} on one GPU shards nothing");
+            if (Sharding != Engine.Sharding.None && Parallel.ShardDegree == 1) _assumptions.Add($"{Sharding} on one {(GpuCount == 1 ? "GPU" : "data-parallel rank")} shards nothing");
 
             Quantization = w.Quantization ?? (w.Method == FinetuneMethod.QLoRA
                 ? Take(Engine.Quantization.NF4, "NF4 with double quantization (bitsandbytes)")
@@ -73,6 +79,8 @@ namespace VramPS.Engine.Estimation
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int GpuCount { get; }
+        public Parallelism Parallel { get; }
+        public int GpusPerNode { get; }
         public Sharding Sharding { get; }
         public Offload Offload { get; }
         public Quantization Quantization { get; }

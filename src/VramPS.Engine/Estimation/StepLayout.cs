@@ -5,7 +5,10 @@ namespace VramPS.Engine.Estimation
 {
     /// <summary>
     /// Lays the terms out over the phases of one steady-state step on one GPU: sharding (ZeRO / FSDP units in
-    /// flight), gradient accumulation, checkpointing and offload decide which tensors are resident when.
+    /// flight), gradient accumulation, checkpointing and offload decide which tensors are resident when. Under a
+    /// parallel layout the terms are the rank's own (ParameterBudget and ActivationMemory count its stage and share),
+    /// sharding spans the data-parallel ranks, context parallelism splits each sequence, and only the rank with the
+    /// head holds the logits, a 1/t share of the vocabulary.
     /// </summary>
     internal sealed class StepLayout
     {
@@ -34,12 +37,12 @@ namespace VramPS.Engine.Estimation
         public IReadOnlyList<PhaseMemory> Phases()
         {
             var r = _r;
-            var m = r.Model;
-            int n = r.GpuCount;
+            var stage = _p.Stage;
+            int n = r.Parallel.ShardDegree;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
             bool statesSharded = r.Sharding != Sharding.None && n > 1;
-            double tokens = (double)r.BatchSize * r.SequenceLength;
+            double tokens = (double)r.BatchSize * r.SequenceLength / r.Parallel.Context;
             int c = TrainerBehavior.ComputeBytes(r.Precision);
             bool adapter = r.IsAdapter;
 
@@ -49,7 +52,7 @@ namespace VramPS.Engine.Estimation
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
             double rootUnit = (_p.Embedding + _p.Head) * (double)(r.Workload.Method == FinetuneMethod.QLoRA && _t.UpcastsNonQuantized ? 4 : c);
-            double inFlight = zero3 ? rootUnit + 2 * gatheredLayer : 0;
+            double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
             GatherStreamPool = Checked.Bytes(inFlight);
             if (r.Offload == Offload.OptimizerAndParameters)
             {
@@ -66,13 +69,15 @@ namespace VramPS.Engine.Estimation
                 grads = adapter ? (_p.Total - _p.Embedding - _p.Head) * (double)c + _p.Adapters * (double)_t.AdapterBytes : _s.Gradients;
                 _notes.Add("Lightning FSDP skips gradient sync while accumulating: gradients stay unsharded, full-size for every block");
             }
-            else if (n > 1 && r.Sharding == Sharding.None)
+            else if (n > 1 && r.Sharding == Sharding.None && !_t.GradientBufferViews)
             {
                 grads *= 2;
                 _notes.Add("DDP keeps a bucket copy of every gradient");
             }
+            double gradUnitSize = _t.GathersModules ? _p.LargestTensor * (double)c : _p.LargestLayer * (double)_s.TrainableBytes;
             double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
-                ? _p.LargestLayer * (double)_s.TrainableBytes : 0;
+                ? gradUnitSize : 0;
+            double bucket = n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
             if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
             double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
@@ -85,6 +90,11 @@ namespace VramPS.Engine.Estimation
                 HostMemory += (long)(states + grads);
                 states = 0;
                 temps = 0;
+                if (_t.OffloadsGradients)
+                {
+                    grads = 0;
+                    gradsForward = 0;
+                }
             }
             if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
             {
@@ -99,7 +109,7 @@ namespace VramPS.Engine.Estimation
             bool offloadActs = r.Has(Techniques.ActivationOffload);
             if (r.Checkpointing == Checkpointing.Full)
             {
-                double checkpoints = m.NumLayers * _a.CheckpointPerTokenPerLayer * tokens;
+                double checkpoints = _a.HeldLayers * _a.CheckpointPerTokenPerLayer * tokens;
                 double recompute = (_a.LargestLayerSavedPerToken + _a.TransientPerToken) * tokens;
                 if (offloadActs)
                 {
@@ -120,16 +130,16 @@ namespace VramPS.Engine.Estimation
                 saved = all + outside;
                 topWorking = saved + _a.TransientPerToken * tokens;
             }
-            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3;
+            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer;
             double copies = 0;
             if (autocastCopies)
             {
-                double perLayer = _a.AutocastCopiesPerLayer(m.NumLayers - 1);
-                copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * m.NumLayers;
-                copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                double perLayer = _a.AutocastCopiesPerLayer();
+                copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * _a.HeldLayers;
+                if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
             }
 
-            double vocabTokens = r.Model.Encoder ? 0 : tokens * r.Model.VocabSize;
+            double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
             double headGrad = r.Workload.Method == FinetuneMethod.Full ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 
@@ -148,8 +158,8 @@ namespace VramPS.Engine.Estimation
             }
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved, vocabTokens * logits.ForwardPeak));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, 0));
-            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, 0));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
+            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps));
             return list;
         }

@@ -40,7 +40,7 @@ namespace VramPS.Engine.Estimation
             // request), litgpt, torchtune, fsdp_qlora and Unsloth skip it.
             // Under FSDP every flat parameter must share one dtype, so the upcast does not survive sharding.
             UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
-                && !(r.Sharding == Sharding.Zero3 && r.GpuCount > 1)
+                && !(r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1)
                 && (f == Framework.HfTrainer || f == Framework.Peft || f == Framework.Axolotl);
 
             // bitsandbytes' 4-bit linear returns its output in its input's dtype. With TRL's upcast the norms run in
@@ -69,8 +69,33 @@ namespace VramPS.Engine.Estimation
             QuantizesOnlyAdapted = f == Framework.Torchtune;
             QuantizedLinearSavesInput = f != Framework.Torchtune;
 
-            // torchtune's recipes build AdamW with fused=True: the step needs no temporaries.
-            FusedAdamW = f == Framework.Torchtune;
+            // torchtune's recipes build AdamW with fused=True: the step needs no temporaries. Megatron-LM (apex / Transformer
+            // Engine FusedAdam) and DeepSpeed (FusedAdam) step with fused multi-tensor kernels too.
+            FusedAdamW = f == Framework.Torchtune || f == Framework.MegatronLM || f == Framework.DeepSpeed;
+
+            // Megatron-LM's --bf16 and DeepSpeed's bf16 / fp16 modes hold the model in 16-bit and give the optimizer an
+            // fp32 master copy (Megatron's Float16OptimizerWithFloat16Params, DeepSpeed's BF16_Optimizer and ZeRO's fp32
+            // partitions); gradients are accumulated in fp32 (Megatron's main_grad buffer, ZeRO's fp32 gradient
+            // partitions). Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments.
+            MasterCopyInOptimizer = (f == Framework.MegatronLM || f == Framework.DeepSpeed) && AutocastOverFp32(r.Precision);
+
+            // Megatron-LM's DistributedDataParallel reduces from one contiguous fp32 gradient buffer that the
+            // parameters' main_grad fields view: no bucket copy of the gradients.
+            GradientBufferViews = f == Framework.MegatronLM;
+
+            // Transformer Engine's fused LayerNormLinear keeps the 16-bit norm input (and rstd), not an fp32 copy, and its
+            // fused SwiGLU keeps the fc1 output and the fc2 input only.
+            FusedNorms = f == Framework.MegatronLM;
+            FusedActivation = f == Framework.MegatronLM;
+
+            // DeepSpeed ZeRO-3 gathers parameters module by module (estimate_zero3_model_states_mem_needs counts the
+            // largest module's 16-bit weight and gradient) and reduces gradients through a reduce bucket of
+            // reduce_bucket_size elements (5e8 by default, deepspeed/runtime/zero/config.py).
+            GathersModules = f == Framework.DeepSpeed;
+
+            // ZeRO-Offload keeps the fp32 gradient partitions on the host next to the states it steps there.
+            OffloadsGradients = f == Framework.DeepSpeed;
+            ReduceBucketElements = f == Framework.DeepSpeed ? 500_000_000 : 0;
 
             // litgpt's bnb.nf4 is single quantization (nf4-dq is a separate choice); the Trainer stacks follow the QLoRA recipe.
             DoubleQuant = f != Framework.Litgpt;
@@ -86,6 +111,13 @@ namespace VramPS.Engine.Estimation
 
         public bool DoubleQuant { get; }
         public bool FusedAdamW { get; }
+        public bool MasterCopyInOptimizer { get; }
+        public bool GradientBufferViews { get; }
+        public bool FusedNorms { get; }
+        public bool FusedActivation { get; }
+        public bool GathersModules { get; }
+        public bool OffloadsGradients { get; }
+        public long ReduceBucketElements { get; }
         public bool QuantizesOnlyAdapted { get; }
         public bool QuantizedLinearSavesInput { get; }
 
@@ -142,6 +174,11 @@ namespace VramPS.Engine.Estimation
                     return r.Has(Techniques.ChunkedLoss)
                         ? new LogitsFootprint(c + 1, c + 1, c)
                         : new LogitsFootprint(c + 8, c + 12, 8);
+                case Framework.MegatronLM:
+                    // megatron/core/tensor_parallel/cross_entropy.py: the vocabulary-parallel loss casts the 16-bit logits
+                    // to fp32 and turns that copy into the softmax in place, which it saves; backward writes the gradient
+                    // into it and hands a 16-bit copy to the output layer.
+                    return new LogitsFootprint(c + 4, 4 + c, 4);
                 default:
                     return HuggingFaceLogits(r, c);
             }

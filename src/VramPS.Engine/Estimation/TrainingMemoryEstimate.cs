@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using VramPS.Engine.Alignment;
+using VramPS.Engine.Planning;
 
 namespace VramPS.Engine.Estimation
 {
@@ -33,6 +34,16 @@ namespace VramPS.Engine.Estimation
             Framework = FrameworkNames.ToName(recipe.Framework);
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
+            var parallel = recipe.Parallel;
+            TensorParallel = parallel.Tensor;
+            PipelineParallel = parallel.Pipeline;
+            PipelineSchedule = parallel.Schedule;
+            VirtualStages = parallel.VirtualStages;
+            SequenceParallel = parallel.SequenceParallel;
+            ContextParallel = parallel.Context;
+            ExpertParallel = parallel.Expert;
+            DataParallel = parallel.Data;
+            GpusPerNode = recipe.GpusPerNode;
         }
 
         /// <summary>The workload as given, for planners that vary it.</summary>
@@ -58,11 +69,27 @@ namespace VramPS.Engine.Estimation
         /// <summary>The trainer, spelled as the validation CSV spells it.</summary>
         public string Framework { get; }
         public string? Gpu { get; }
+        public int TensorParallel { get; }
+        public int PipelineParallel { get; }
+        public PipelineSchedule PipelineSchedule { get; }
+        public int VirtualStages { get; }
+        public bool SequenceParallel { get; }
+        public int ContextParallel { get; }
+        public int ExpertParallel { get; }
+        /// <summary>GpuCount / (TensorParallel x PipelineParallel x ContextParallel): the replicas ZeRO and FSDP shard across (with the context-parallel ranks).</summary>
+        public int DataParallel { get; }
+        public int GpusPerNode { get; }
+        /// <summary>Nodes the GPUs fill at GpusPerNode each.</summary>
+        public int Nodes { get; internal set; }
+        /// <summary>The pipeline stage (0-based) whose rank the per-GPU figures describe: the most loaded one.</summary>
+        public int PipelineStage { get; internal set; }
+        /// <summary>Which rank the per-GPU figures describe, in words.</summary>
+        public string Rank { get; internal set; } = "";
 
         public long Parameters { get; internal set; }
         public long TrainableParameters { get; internal set; }
 
-        /// <summary>Per GPU at the peak phase, bytes.</summary>
+        /// <summary>Per GPU (the most loaded rank) at the peak phase, bytes.</summary>
         public long Weights { get; internal set; }
         public long Gradients { get; internal set; }
         public long OptimizerStates { get; internal set; }
@@ -75,7 +102,7 @@ namespace VramPS.Engine.Estimation
         public long Reserved { get; internal set; }
         /// <summary>Reserved plus CUDA context and libraries: what nvidia-smi shows.</summary>
         public long Total { get; internal set; }
-        /// <summary>Host RAM the run needs per node for offloaded state.</summary>
+        /// <summary>Host RAM each node needs: its ranks' offloaded states, gradients, parameters and activations, and their data loaders' pinned batches.</summary>
         public long HostMemory { get; internal set; }
 
         public Phase PeakPhase { get; internal set; }
@@ -100,5 +127,11 @@ namespace VramPS.Engine.Estimation
         public double? RolloutMemoryFraction { get; internal set; }
         public bool PrecomputeReferenceLogProbs { get; internal set; }
         public double? KlCoefficient { get; internal set; }
+        /// <summary>Whether Total fits the GPU of the workload; null when no GPU was given.</summary>
+        public bool? Fits { get; internal set; }
+        /// <summary>Changes that make the workload fit its GPU, best first; empty when it fits or no GPU was given.</summary>
+        public IReadOnlyList<Suggestion> Suggestions { get; internal set; } = Array.Empty<Suggestion>();
+        /// <summary>Time and cost of the run on its GPU; null when no GPU was given.</summary>
+        public TrainingRun? Run { get; internal set; }
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 
@@ -6,8 +8,10 @@ namespace VramPS.Engine.Planning
     /// <summary>Whether a workload fits one accelerator as given, and what it would take to fit it there.</summary>
     public sealed class GpuFit
     {
-        internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? whyNot)
+        internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? whyNot,
+            IReadOnlyList<Suggestion>? suggestions = null)
         {
+            Suggestions = suggestions ?? Array.Empty<Suggestion>();
             Spec = spec;
             Estimate = estimate;
             Gpu = spec.Name;
@@ -44,6 +48,8 @@ namespace VramPS.Engine.Planning
         public long Total { get; }
         /// <summary>Why the workload as given does not fit; null when it does.</summary>
         public string? WhyNot { get; }
+        /// <summary>Changes that make the workload as given fit one such GPU, best first; empty when it fits.</summary>
+        public IReadOnlyList<Suggestion> Suggestions { get; }
         /// <summary>The catalog entry.</summary>
         public GpuSpec Spec { get; }
         /// <summary>The estimate of the workload as given, made for this GPU.</summary>

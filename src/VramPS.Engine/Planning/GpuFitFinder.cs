@@ -47,7 +47,8 @@ namespace VramPS.Engine.Planning
             bool fits = estimate.Total <= gpu.MemoryBytes;
             var plan = FewestGpus(asGiven, estimate, gpu, maxGpus);
             int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu);
-            return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan));
+            var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings());
+            return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan), suggestions);
         }
 
         private static string WhyNot(TrainingMemoryEstimate estimate, GpuSpec gpu, GpuPlan? plan)
@@ -60,22 +61,24 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>
-        /// The fewest GPUs that hold the workload. A workload without sharding tries one GPU, then Zero3 across two
-        /// or more; a sharded one keeps its sharding. Per-GPU memory falls as GPUs are added, so the count is found
-        /// by bisection.
+        /// The fewest GPUs that hold the workload. A workload without sharding tries one data-parallel replica, then
+        /// Zero3 across two or more; a sharded one keeps its sharding. GPU counts are whole replicas of the workload's
+        /// tensor x pipeline x context parallel layout. Per-GPU memory falls as replicas are added, so the count is
+        /// found by bisection.
         /// </summary>
         private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus)
         {
             var sharding = estimate.Sharding;
+            int replica = Parallelism.ModelParallelOf(workload);
             int first = 1;
             if (sharding == Engine.Sharding.None)
             {
-                if (Fits(At(workload, 1, sharding), gpu)) return new GpuPlan(1, sharding, At(workload, 1, sharding));
+                if (Fits(At(workload, replica, sharding), gpu)) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
                 sharding = Engine.Sharding.Zero3;
                 first = 2;
             }
-            int? count = Bisection.Smallest(first, maxGpus, n => Fits(At(workload, n, sharding), gpu));
-            return count is null ? null : new GpuPlan(count.Value, sharding, At(workload, count.Value, sharding));
+            int? replicas = Bisection.Smallest(first, maxGpus / replica, d => Fits(At(workload, d * replica, sharding), gpu));
+            return replicas is null ? null : new GpuPlan(replicas.Value * replica, sharding, At(workload, replicas.Value * replica, sharding));
         }
 
         /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>

@@ -51,7 +51,8 @@ namespace VramPS.Engine.Tests.Alignment
         {
             var recipe = new ResolvedRecipe(Workload(TrainingStage.Grpo, FinetuneMethod.LoRA));
             var behavior = new TrainerBehavior(recipe);
-            var forward = new ForwardPass(recipe, new ParameterBudget(recipe, behavior), new ActivationMemory(recipe, behavior));
+            var whole = PipelineStage.WholeModel(recipe.Model.NumLayers);
+            var forward = new ForwardPass(recipe, new ParameterBudget(recipe, behavior, whole), new ActivationMemory(recipe, behavior, whole));
 
             var longPrompt = new HfGeneration(forward, KvPerToken, (int)L, V, 4, 4096, 1);
             Assert.Equal(4.0 * 4096 * ForwardWorkingPerToken, longPrompt.Peak.Activations);

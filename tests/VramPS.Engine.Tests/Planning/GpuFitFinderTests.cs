@@ -160,6 +160,20 @@ namespace VramPS.Engine.Tests.Planning
         }
 
         [Fact]
+        public void GpusNeeded_is_a_whole_number_of_tensor_parallel_replicas()
+        {
+            var full = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-2-7b-hf")) { Method = FinetuneMethod.Full, TensorParallel = 4 };
+            long single = TotalOn(full, Gpu("probe", 1000 * GiB));
+            var gpu = Gpu("third", single / 3);
+            var fit = GpuFitFinder.Assess(full, gpu, 64);
+
+            int n = fit.GpusNeeded!.Value;
+            Assert.Equal(0, n % 4);
+            Assert.True(FitsOn(full, gpu, x => { x.GpuCount = n; x.Sharding = fit.Sharding; }));
+            if (n > 8) Assert.False(FitsOn(full, gpu, x => { x.GpuCount = n - 4; x.Sharding = fit.Sharding; }));
+        }
+
+        [Fact]
         public void WhyNot_gives_both_sizes_when_nothing_fits()
         {
             var tiny = Gpu("tiny", GiB);

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
+
+namespace VramPS.Engine.Planning
+{
+    /// <summary>
+    /// What to change when a workload does not fit a GPU: each single change that lowers its memory (an 8-bit
+    /// optimizer, a smaller micro-batch with more accumulation, a higher ZeRO stage, activation checkpointing, offload,
+    /// a lighter method), how much it saves, whether it then fits and how much slower a step gets; when no single change
+    /// is enough, the cheapest ones combined until it fits. Changes that keep the training as given come first, by
+    /// slowdown; a change of method comes last.
+    /// </summary>
+    public static class FitAdvisor
+    {
+        /// <summary>PCIe 4.0 x16, one direction: 16 GT/s x 16 lanes x 128/130 / 8 = 31.5 GB/s (PCI-SIG), the host link offload crosses.</summary>
+        public const double HostLinkBytesPerSecond = 31.5e9;
+
+        /// <summary>The estimate of a workload on a GPU with its time and cost, and, when it does not fit, the changes that help.</summary>
+        public static TrainingMemoryEstimate Review(Workload workload, GpuSpec gpu, RunSettings settings)
+        {
+            if (workload is null) throw new ArgumentNullException(nameof(workload));
+            if (gpu is null) throw new ArgumentNullException(nameof(gpu));
+            var w = workload.Clone();
+            w.Gpu = gpu;
+            var estimate = MemoryEstimator.Estimate(w);
+            estimate.Run = TrainingTime.Estimate(w, gpu, settings);
+            estimate.Fits = estimate.Total <= gpu.MemoryBytes;
+            if (estimate.Fits == false) estimate.Suggestions = Suggest(w, estimate, gpu, settings);
+            return estimate;
+        }
+
+        /// <summary>The changes that lower the memory of a workload on a GPU, best first.</summary>
+        public static IReadOnlyList<Suggestion> Suggest(Workload workload, GpuSpec gpu, RunSettings? settings = null)
+        {
+            if (workload is null) throw new ArgumentNullException(nameof(workload));
+            if (gpu is null) throw new ArgumentNullException(nameof(gpu));
+            var w = workload.Clone();
+            w.Gpu = gpu;
+            return Suggest(w, MemoryEstimator.Estimate(w), gpu, settings ?? new RunSettings());
+        }
+
+        internal static IReadOnlyList<Suggestion> Suggest(Workload w, TrainingMemoryEstimate estimate, GpuSpec gpu, RunSettings settings)
+        {
+            var clock = new StepClock(w, estimate, gpu, settings);
+            var tried = new List<(Suggestion Suggestion, Action<Workload> Apply)>();
+            foreach (var candidate in Candidates(w, estimate, gpu))
+            {
+                var suggestion = Try(candidate.Kind, candidate.Change, w, candidate.Apply, estimate, gpu, clock);
+                if (suggestion != null) tried.Add((suggestion, candidate.Apply));
+            }
+            var ranked = Rank(tried.Select(m => m.Suggestion).Where(s => s.Saves > 0)).ToList();
+            if (!ranked.Any(s => s.Fits && s.Kind != SuggestionKind.Method))
+            {
+                var combined = Combine(tried.Where(m => m.Suggestion.Kind != SuggestionKind.Method), w, estimate, gpu, clock);
+                if (combined != null) ranked = Rank(ranked.Append(combined)).ToList();
+            }
+            return ranked;
+        }
+
+        private static IEnumerable<Suggestion> Rank(IEnumerable<Suggestion> suggestions) =>
+            suggestions.OrderBy(s => s.Kind == SuggestionKind.Method)
+                .ThenBy(s => Math.Round(s.Slowdown, 6))
+                .ThenBy(s => s.Kind)
+                .ThenByDescending(s => s.Saves);
+
+        private static IEnumerable<(SuggestionKind Kind, string Change, Action<Workload> Apply)> Candidates(Workload w, TrainingMemoryEstimate e, GpuSpec gpu)
+        {
+            if (e.Optimizer == OptimizerKind.AdamW || e.Optimizer == OptimizerKind.PagedAdamW)
+                yield return (SuggestionKind.Optimizer, $"Optimizer {e.Optimizer} -> AdamW8bit", x => x.Optimizer = OptimizerKind.AdamW8bit);
+
+            var batch = SmallerBatch(w, e, gpu);
+            if (batch != null) yield return batch.Value;
+
+            if (e.DataParallel * e.ContextParallel > 1)
+            {
+                for (var stage = e.Sharding + 1; stage <= Sharding.Zero3; stage++)
+                {
+                    var to = stage;
+                    yield return (SuggestionKind.Sharding, $"Sharding {e.Sharding} -> {to}", x => x.Sharding = to);
+                }
+            }
+
+            if (e.Checkpointing == Checkpointing.None)
+                yield return (SuggestionKind.Checkpointing, "Checkpointing None -> Selective", x => x.Checkpointing = Checkpointing.Selective);
+            if (e.Checkpointing != Checkpointing.Full)
+                yield return (SuggestionKind.Checkpointing, $"Checkpointing {e.Checkpointing} -> Full", x => x.Checkpointing = Checkpointing.Full);
+
+            if (e.Offload == Offload.None)
+                yield return (SuggestionKind.Offload, "Offload None -> Optimizer", x => x.Offload = Offload.Optimizer);
+            if (e.Offload != Offload.OptimizerAndParameters)
+                yield return (SuggestionKind.Offload, $"Offload {e.Offload} -> OptimizerAndParameters", x => x.Offload = Offload.OptimizerAndParameters);
+
+            if (e.Method == FinetuneMethod.Full || e.Method == FinetuneMethod.Freeze)
+                yield return (SuggestionKind.Method, $"Method {e.Method} -> LoRA", x => { x.Method = FinetuneMethod.LoRA; x.Precision = null; x.Quantization = null; });
+            else if (e.Method == FinetuneMethod.LoRA)
+                yield return (SuggestionKind.Method, "Method LoRA -> QLoRA", x => { x.Method = FinetuneMethod.QLoRA; x.Quantization = null; });
+        }
+
+        /// <summary>The largest divisor of the micro-batch that fits (else 1), with accumulation raised to keep the tokens per optimizer step.</summary>
+        private static (SuggestionKind, string, Action<Workload>)? SmallerBatch(Workload w, TrainingMemoryEstimate e, GpuSpec gpu)
+        {
+            int b = e.BatchSize, ga = e.GradientAccumulation;
+            if (b == 1) return null;
+            int chosen = 1;
+            for (int d = b - 1; d > 1; d--)
+            {
+                if (b % d != 0) continue;
+                var probe = w.Clone();
+                probe.BatchSize = d;
+                probe.GradientAccumulation = checked(ga * (b / d));
+                if (TotalOf(probe) <= gpu.MemoryBytes)
+                {
+                    chosen = d;
+                    break;
+                }
+            }
+            int accumulation = checked(ga * (b / chosen));
+            return (SuggestionKind.MicroBatch, $"BatchSize {b} -> {chosen}, GradientAccumulation {ga} -> {accumulation}",
+                x => { x.BatchSize = chosen; x.GradientAccumulation = accumulation; });
+        }
+
+        private static Suggestion? Try(SuggestionKind kind, string change, Workload w, Action<Workload> apply, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock)
+        {
+            var variant = w.Clone();
+            apply(variant);
+            TrainingMemoryEstimate after;
+            try
+            {
+                after = MemoryEstimator.Estimate(variant);
+            }
+            catch (InvalidWorkloadException)
+            {
+                return null;
+            }
+            var (slowdown, basis) = clock.Slowdown(kind, variant, after);
+            return new Suggestion(kind, change, variant, after.Total, e.Total - after.Total, after.Total <= gpu.MemoryBytes, slowdown, basis);
+        }
+
+        /// <summary>
+        /// The changes by slowdown, each kept when, on top of those kept before, it lowers the memory further (one per
+        /// setting: a stronger one of a kind replaces a weaker), until the workload fits; null when even all do not.
+        /// A change that saves nothing alone can save once another has moved the peak (checkpointing after an 8-bit
+        /// optimizer, when the optimizer step bound).
+        /// </summary>
+        private static Suggestion? Combine(IEnumerable<(Suggestion Suggestion, Action<Workload> Apply)> tried, Workload w, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock)
+        {
+            var ordered = tried.OrderBy(m => Math.Round(m.Suggestion.Slowdown, 6)).ThenBy(m => m.Suggestion.Kind).ThenByDescending(m => m.Suggestion.Saves);
+            var kept = new List<(Suggestion Suggestion, Action<Workload> Apply)>();
+            long total = e.Total;
+            foreach (var m in ordered)
+            {
+                var attempt = kept.Where(a => a.Suggestion.Kind != m.Suggestion.Kind).Append(m).ToList();
+                string change = string.Join(" + ", attempt.Select(a => a.Suggestion.Change));
+                var combined = Try(SuggestionKind.Combined, change, w, x => { foreach (var a in attempt) a.Apply(x); }, e, gpu, clock);
+                if (combined is null || combined.Total >= total) continue;
+                kept = attempt;
+                total = combined.Total;
+                if (combined.Fits) return kept.Count > 1 ? combined : null;
+            }
+            return null;
+        }
+
+        private static long TotalOf(Workload w)
+        {
+            try
+            {
+                return MemoryEstimator.Estimate(w).Total;
+            }
+            catch (InvalidWorkloadException)
+            {
+                return long.MaxValue;
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace VramPS.Engine.Planning
+{
+    /// <summary>How Find-GpuFit orders cluster plans.</summary>
+    public enum PlanSortOrder
+    {
+        /// <summary>Cheapest first (plans without a price last), then fastest.</summary>
+        Cost,
+        /// <summary>Fastest first, then cheapest.</summary>
+        Time,
+    }
+}

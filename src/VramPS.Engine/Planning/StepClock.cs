@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
+
+namespace VramPS.Engine.Planning
+{
+    /// <summary>
+    /// How much slower a changed workload steps than the one it changes: the ratio of executed FLOPs per token, plus the
+    /// time the change adds moving optimizer state and parameters over the host link, against the step's compute time
+    /// on the GPU (tokens per step x FLOPs per token / (peak x utilization)).
+    /// </summary>
+    internal sealed class StepClock
+    {
+        private readonly double _flops;
+        private readonly double _stepSeconds;
+        private readonly long _weights;
+        private readonly long _gradients;
+
+        public StepClock(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunSettings settings)
+        {
+            _flops = new TrainingFlops(w).PerToken;
+            double mfu = settings.ResolveMfu(new List<string>());
+            double tokensPerGpu = (double)e.BatchSize * e.SequenceLength * e.GradientAccumulation * e.DataParallel / e.GpuCount;
+            _stepSeconds = gpu.DenseTflops16 > 0 ? _flops * tokensPerGpu / (gpu.DenseTflops16 * 1e12 * mfu) : 0;
+            var step = e.Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            _weights = step.Weights;
+            _gradients = step.Gradients;
+        }
+
+        public (double Slowdown, string Basis) Slowdown(SuggestionKind kind, Workload variant, TrainingMemoryEstimate after)
+        {
+            var c = CultureInfo.InvariantCulture;
+            double ratio = new TrainingFlops(variant).PerToken / _flops;
+            double traffic = HostTraffic(after);
+            double transfer = traffic / FitAdvisor.HostLinkBytesPerSecond;
+            double slowdown = ratio + (_stepSeconds > 0 ? transfer / _stepSeconds : 0);
+            string flops = string.Format(c, "{0:0.00}x the FLOPs per token", ratio);
+            string host = traffic > 0
+                ? string.Format(c, "; {0:0.0} GB over PCIe 4.0 x16 per step ({1:0.00} s) against {2:0.00} s of compute", traffic / 1e9, transfer, _stepSeconds)
+                : "";
+            switch (kind)
+            {
+                case SuggestionKind.Optimizer:
+                    return (slowdown, "the same FLOPs per step: bitsandbytes' 8-bit AdamW steps as fast as AdamW");
+                case SuggestionKind.MicroBatch:
+                    return (slowdown, "the same FLOPs per optimizer step; smaller micro-batches use the GPU less well, which a fixed MFU does not show");
+                case SuggestionKind.Sharding:
+                    return (slowdown, after.Sharding == Sharding.Zero3
+                        ? "the same FLOPs; ZeRO-3 all-gathers the parameters in forward and backward, 1.5x the data-parallel traffic (Rajbhandari et al. 2020), overlapped with compute"
+                        : "the same FLOPs and data-parallel traffic (a reduce-scatter where DDP all-reduces)");
+                case SuggestionKind.Checkpointing:
+                    return (slowdown, flops + ": the forward recomputed during backward");
+                default:
+                    return (slowdown, flops + host);
+            }
+        }
+
+        /// <summary>
+        /// Bytes crossing the host link per optimizer step on one GPU: offloading the optimizer sends the gradients
+        /// down and the updated parameters back; offloading the parameters as well fetches them for the forward and the
+        /// backward of every micro-batch.
+        /// </summary>
+        private double HostTraffic(TrainingMemoryEstimate after)
+        {
+            if (after.Offload == Offload.None) return 0;
+            double bytes = _gradients + (double)_weights;
+            if (after.Offload == Offload.OptimizerAndParameters) bytes += 2.0 * after.GradientAccumulation * _weights;
+            return bytes;
+        }
+    }
+}

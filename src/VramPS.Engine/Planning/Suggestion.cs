@@ -1,0 +1,34 @@
+namespace VramPS.Engine.Planning
+{
+    /// <summary>One change that lowers the memory a workload needs on a GPU: how much it saves, whether it then fits, and what it costs in speed.</summary>
+    public sealed class Suggestion
+    {
+        internal Suggestion(SuggestionKind kind, string change, Workload workload, long total, long saves, bool fits, double slowdown, string basis)
+        {
+            Kind = kind;
+            Change = change;
+            Workload = workload;
+            Total = total;
+            Saves = saves;
+            Fits = fits;
+            Slowdown = slowdown;
+            SlowdownBasis = basis;
+        }
+
+        public SuggestionKind Kind { get; }
+        /// <summary>The change, as "Setting old -> new".</summary>
+        public string Change { get; }
+        /// <summary>Bytes of Total the change saves on each GPU.</summary>
+        public long Saves { get; }
+        /// <summary>What each GPU shows after the change, bytes.</summary>
+        public long Total { get; }
+        /// <summary>True when the changed workload fits the GPU.</summary>
+        public bool Fits { get; }
+        /// <summary>Step time after the change relative to before: 1 is as fast, 1.33 a third slower, below 1 faster.</summary>
+        public double Slowdown { get; }
+        /// <summary>How Slowdown was reckoned.</summary>
+        public string SlowdownBasis { get; }
+        /// <summary>The changed workload, to pipe into Get-TrainingMemory.</summary>
+        public Workload Workload { get; }
+    }
+}

@@ -1,0 +1,32 @@
+using System;
+using System.Collections.Generic;
+
+namespace VramPS.Engine.Planning
+{
+    /// <summary>How long a run takes on its GPUs and what it costs, with the basis of each figure.</summary>
+    public sealed class TrainingRun
+    {
+        internal TrainingRun() { }
+
+        public string Gpu { get; internal set; } = "";
+        public int GpuCount { get; internal set; }
+        public double Tokens { get; internal set; }
+        /// <summary>Executed FLOPs per token: forward, backward for what trains, and recomputation.</summary>
+        public double FlopsPerToken { get; internal set; }
+        /// <summary>FlopsPerToken x Tokens.</summary>
+        public double TotalFlops { get; internal set; }
+        public double Mfu { get; internal set; }
+        /// <summary>Idle share of each step added by the pipeline schedule, relative to its compute.</summary>
+        public double PipelineBubble { get; internal set; }
+        public double TokensPerSecond { get; internal set; }
+        public double Hours { get; internal set; }
+        public double GpuHours { get; internal set; }
+        /// <summary>USD per GPU-hour; null when neither -PricePerGpuHour nor the catalog gives one.</summary>
+        public double? PricePerGpuHour { get; internal set; }
+        public string PriceSource { get; internal set; } = "";
+        /// <summary>GpuHours x PricePerGpuHour in USD; null without a price.</summary>
+        public double? Cost { get; internal set; }
+        /// <summary>The assumptions behind the figures (tokens, utilization).</summary>
+        public IReadOnlyList<string> Assumptions { get; internal set; } = Array.Empty<string>();
+    }
+}
