@@ -14,7 +14,9 @@ namespace VramPS.Engine.Alignment
     /// and a paged KV cache, and keeps it for the whole run unless sleep mode is on (trl/generation/vllm_generation.py
     /// builds LLM(gpu_memory_utilization=...) without it by default). It loads the checkpoint's 16-bit weights, or 4-bit
     /// bitsandbytes weights when the policy's base is 4-bit, and its automatic prefix caching stores a prompt once for all
-    /// the completions sampled from it.
+    /// the completions sampled from it. verl frees the engine's KV cache after generation by default
+    /// (verl/trainer/config/rollout/rollout.yaml, free_cache_engine: True) and OpenRLHF can put the engine to sleep
+    /// (--vllm.enable_sleep); as in TRL's default, the reservation here is held in every phase.
     /// </summary>
     internal sealed class RolloutEngine
     {
