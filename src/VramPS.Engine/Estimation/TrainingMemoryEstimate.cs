@@ -32,6 +32,7 @@ namespace VramPS.Engine.Estimation
             Offload = recipe.Offload;
             Techniques = recipe.Techniques;
             Framework = FrameworkNames.ToName(recipe.Framework);
+            TransformersVersion = recipe.TransformersVersion?.ToString(2);
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
             var parallel = recipe.Parallel;
@@ -69,6 +70,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>The trainer, spelled as the validation CSV spells it.</summary>
         public string Framework { get; }
         public string? Gpu { get; }
+        /// <summary>The transformers release whose loss path was modelled (Trainer-based stacks), major.minor.</summary>
+        public string? TransformersVersion { get; }
         public int TensorParallel { get; }
         public int PipelineParallel { get; }
         public PipelineSchedule PipelineSchedule { get; }

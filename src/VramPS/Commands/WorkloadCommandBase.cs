@@ -160,6 +160,7 @@ namespace VramPS.Commands
             if (Techniques != null) w.Techniques = Techniques.Value;
             if (Framework != null) w.Framework = FrameworkNames.Parse(Framework);
             ApplyStage(w);
+            ApplyLibrary(w);
             return w;
         }
 

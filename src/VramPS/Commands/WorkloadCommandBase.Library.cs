@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using VramPS.Engine;
+using VramPS.Engine.Parsing;
+using VramPS.Transformation;
+
+namespace VramPS.Commands
+{
+    /// <summary>The library releases a workload runs on, where a release changes what a step holds.</summary>
+    public abstract partial class WorkloadCommandBase
+    {
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public string? TransformersVersion { get; set; }
+
+        private void ApplyLibrary(Workload w)
+        {
+            if (TransformersVersion != null) w.TransformersVersion = LibraryVersion.Parse(TransformersVersion, nameof(TransformersVersion));
+        }
+    }
+}
