@@ -12,6 +12,12 @@ namespace VramPS.Engine.Estimation
     /// </summary>
     internal sealed class ResolvedRecipe
     {
+        /// <summary>Tokens per micro-batch (2^28): far past what any GPU holds, low enough that no byte sum overflows.</summary>
+        public const long MaxTokens = 1L << 28;
+
+        /// <summary>LoRA rank (2^20): wider than any layer, low enough that adapter counts cannot overflow.</summary>
+        public const int MaxLoraRank = 1 << 20;
+
         private readonly List<string> _assumptions = new List<string>();
 
         public ResolvedRecipe(Workload w)
@@ -37,6 +43,8 @@ namespace VramPS.Engine.Estimation
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, "Optimizer AdamW (torch, foreach implementation)");
             BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
+            if ((long)BatchSize * SequenceLength > MaxTokens)
+                throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
             Attention = w.Attention ?? (Framework == Engine.Framework.MegatronLM
@@ -58,6 +66,7 @@ namespace VramPS.Engine.Estimation
                 throw new InvalidWorkloadException("Quantization", "-Method QLoRA needs a 4-bit or 8-bit base: -Quantization NF4, FP4 or Int8.");
 
             LoraRank = IsAdapter ? Positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)") : 0;
+            if (LoraRank > MaxLoraRank) throw new InvalidWorkloadException("LoraRank", $"-LoraRank must be at most {MaxLoraRank:N0}; got {LoraRank}.");
             LoraTargets = IsAdapter ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
             TrainableLayers = w.Method == FinetuneMethod.Freeze
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)

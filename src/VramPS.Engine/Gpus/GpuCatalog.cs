@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Files;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Gpus
 {
@@ -46,7 +48,7 @@ namespace VramPS.Engine.Gpus
 
         /// <summary>Reads and validates a user catalog file; any problem is an InvalidDataFileException naming the file.</summary>
         public static GpuCatalog Load(string path) =>
-            new GpuCatalog(GpuCatalogReader.Read(path, DataFileText.Read(path)));
+            new GpuCatalog(GpuCatalogReader.Read(path, DataFile.ReadText(path)));
 
         /// <summary>The entry with this name or alias, or null.</summary>
         public GpuSpec? Find(string? name)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Newtonsoft.Json.Linq;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Files;
 
 namespace VramPS.Engine.Gpus
 {
@@ -27,7 +28,7 @@ namespace VramPS.Engine.Gpus
 
         public static List<GpuSpec> Read(string path, string text)
         {
-            var root = JsonEntry.Open(path, "the top level", JsonDataFile.Parse(path, text), RootFields);
+            var root = JsonEntry.Open(path, "the top level", DataJson.Parse(path, text), RootFields);
             var gpus = root.RequiredArray("gpus");
             var result = new List<GpuSpec>(gpus.Count);
             var owners = new Dictionary<string, string>();

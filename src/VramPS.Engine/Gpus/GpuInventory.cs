@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Newtonsoft.Json.Linq;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Files;
 
 namespace VramPS.Engine.Gpus
 {
@@ -27,7 +28,7 @@ namespace VramPS.Engine.Gpus
         public static IReadOnlyList<InventoryItem> Load(string path, GpuCatalog catalog)
         {
             if (catalog is null) throw new ArgumentNullException(nameof(catalog));
-            string text = DataFileText.Read(path);
+            string text = DataFile.ReadText(path);
             var rows = StartsLikeJson(text) ? ReadJson(path, text) : ReadCsv(path, text);
             if (rows.Count == 0) throw new InvalidDataFileException(path, "lists no GPUs.");
             return rows.Select(row => new InventoryItem(catalog.Get(row.Gpu, "Gpu"), row.Count)).ToArray();
@@ -44,7 +45,7 @@ namespace VramPS.Engine.Gpus
 
         private static List<(string Gpu, int Count)> ReadJson(string path, string text)
         {
-            var root = JsonDataFile.Parse(path, text);
+            var root = DataJson.Parse(path, text);
             var items = root is JObject
                 ? JsonEntry.Open(path, "the top level", root, RootFields).RequiredArray("inventory")
                 : (JArray)root;

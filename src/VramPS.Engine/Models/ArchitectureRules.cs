@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using System.Reflection;
 
@@ -13,6 +14,12 @@ namespace VramPS.Engine.Models
         private static readonly PropertyInfo[] NumericProperties = typeof(ModelArchitecture).GetRuntimeProperties()
             .Where(p => p.CanWrite && (p.PropertyType == typeof(int) || p.PropertyType == typeof(long) || p.PropertyType == typeof(double)))
             .ToArray();
+
+        /// <summary>Far beyond any published model (Llama 3 405B has 126 blocks); it bounds the per-block loops.</summary>
+        public const int MaxLayers = 10_000;
+
+        /// <summary>The largest model VramPS estimates: twice the largest -Params size, so every Llama-like shape is within.</summary>
+        public const long MaxParameters = 2 * LlamaLikeShape.Max;
 
         /// <summary>numKvHeads defaults to numHeads and headDim to hiddenSize / numHeads when 0 (not given).</summary>
         public static void ApplyDefaults(ModelArchitecture a)
@@ -58,7 +65,27 @@ namespace VramPS.Engine.Models
             if (a.IsMla && (a.QkNopeHeadDim == 0 || a.QkRopeHeadDim == 0 || a.VHeadDim == 0))
                 return ("qkNopeHeadDim", "qkNopeHeadDim, qkRopeHeadDim and vHeadDim must be positive with multi-head latent attention (kvLoraRank > 0).");
             if (a.Aliases.Any(string.IsNullOrWhiteSpace)) return ("aliases", "must not hold empty names.");
+            if (a.NumLayers > MaxLayers) return ("numLayers", $"must be at most {MaxLayers}; got {a.NumLayers}.");
+            long? parameters = Parameters(a);
+            if (parameters is null || parameters > MaxParameters)
+            {
+                return ("hiddenSize", $"with intermediateSize, numLayers, vocabSize and experts gives {(parameters is null ? "more than 2^63" : parameters.Value.ToString("N0", CultureInfo.InvariantCulture))} " +
+                                      $"parameters; VramPS estimates models of at most {MaxParameters / 1e12:0}T.");
+            }
             return null;
+        }
+
+        /// <summary>The total parameter count, or null when it does not fit 64 bits.</summary>
+        private static long? Parameters(ModelArchitecture a)
+        {
+            try
+            {
+                return a.TotalParameters;
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
         }
 
         /// <summary>The catalog's camelCase name of a property.</summary>

@@ -11,6 +11,12 @@ namespace VramPS.Engine.Models
     /// </summary>
     internal sealed class HfConfigFields
     {
+        /// <summary>
+        /// The largest size a field may give (2^28): far past any model's widths, depths or positions, and small enough
+        /// that the reader's own sums and products of two sizes (4 x hidden_size, head dims added) stay within an int.
+        /// </summary>
+        public const int MaxInt = 1 << 28;
+
         private readonly JObject _json;
         private readonly string _path;
         private readonly string _prefix;
@@ -40,8 +46,8 @@ namespace VramPS.Engine.Models
         {
             var token = Token(name);
             if (token is null) return null;
-            if (token.Type != JTokenType.Integer || !(((JValue)token).Value is long n) || n < int.MinValue || n > int.MaxValue)
-                throw Wrong(name, "an integer", token);
+            if (token.Type != JTokenType.Integer || !(((JValue)token).Value is long n) || n < -MaxInt || n > MaxInt)
+                throw Wrong(name, $"an integer of at most {MaxInt}", token);
             return (int)n;
         }
 

@@ -1,6 +1,7 @@
 using System.IO;
 using Newtonsoft.Json.Linq;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Files;
 
 namespace VramPS.Engine.Models
 {
@@ -29,7 +30,7 @@ namespace VramPS.Engine.Models
                     throw new InvalidDataFileException(path!, $"is a folder without a {ConfigFileName}.");
             }
 
-            if (!(DataFile.ReadJson(file) is JObject json))
+            if (!(DataJson.Read(file) is JObject json))
                 throw new InvalidDataFileException(file, "must hold a JSON object (a Hugging Face config.json).");
             var config = new HfConfigFields(json, file);
             string modelType = config.String("model_type");

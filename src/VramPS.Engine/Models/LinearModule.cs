@@ -26,6 +26,6 @@ namespace VramPS.Engine.Models
         public LinearRole Role { get; }
 
         /// <summary>Weights and biases of all copies.</summary>
-        public long Parameters => Count * (InFeatures * OutFeatures + (HasBias ? OutFeatures : 0));
+        public long Parameters => checked(Count * (InFeatures * OutFeatures + (HasBias ? OutFeatures : 0)));
     }
 }

@@ -5,7 +5,8 @@ namespace VramPS.Engine.Models
 {
     /// <summary>
     /// The architecture fields a memory estimate needs, as a catalog entry or a Hugging Face config.json gives them.
-    /// Parameter counts are derived from these fields, never stored.
+    /// Parameter counts are derived from these fields, never stored; their arithmetic is checked, so absurd sizes from a
+    /// file raise OverflowException (which <see cref="ArchitectureRules"/> turns into a refusal), never a wrapped count.
     /// </summary>
     public sealed class ModelArchitecture
     {
@@ -83,8 +84,8 @@ namespace VramPS.Engine.Models
 
         public bool IsMoe => Experts > 0;
         public bool IsMla => KvLoraRank > 0;
-        public long KvDim => (long)NumKvHeads * HeadDim;
-        public long QDim => (long)NumHeads * HeadDim;
+        public long KvDim => checked((long)NumKvHeads * HeadDim);
+        public long QDim => checked((long)NumHeads * HeadDim);
         /// <summary>Width of the token embedding and of the output head.</summary>
         public long TokenEmbeddingDim => EmbeddingDim > 0 ? EmbeddingDim : HiddenSize;
 
@@ -98,35 +99,35 @@ namespace VramPS.Engine.Models
         /// Token, position and token-type embeddings, the embedding LayerNorm of an encoder, and OPT's project_in and
         /// project_out when the token embedding is narrower than the hidden size.
         /// </summary>
-        public long EmbeddingParameters =>
+        public long EmbeddingParameters => checked(
             (long)VocabSize * TokenEmbeddingDim
             + (Positions == PositionKind.Learned ? (long)MaxPositions * HiddenSize : 0)
             + (long)TypeVocabSize * HiddenSize
             + (Encoder ? NormParameters : 0)
-            + (TokenEmbeddingDim != HiddenSize ? 2 * TokenEmbeddingDim * HiddenSize : 0);
+            + (TokenEmbeddingDim != HiddenSize ? 2 * TokenEmbeddingDim * HiddenSize : 0));
 
         /// <summary>
         /// The output head's own parameters: the projection unless tied to the embedding, its bias, and for an encoder
         /// the pooler and the MLM head's transform (dense and LayerNorm).
         /// </summary>
-        public long HeadParameters =>
+        public long HeadParameters => checked(
             ScalarHead ? TokenEmbeddingDim
             : (TiedEmbeddings ? 0 : (long)VocabSize * TokenEmbeddingDim) + (LmHeadBias ? VocabSize : 0)
-              + (Encoder ? 2 * ((long)HiddenSize * HiddenSize + HiddenSize) + NormParameters : 0);
+              + (Encoder ? 2 * ((long)HiddenSize * HiddenSize + HiddenSize) + NormParameters : 0));
 
         /// <summary>Weights (and biases) of one norm over the hidden size.</summary>
         public long NormParameters => NormWeights(HiddenSize);
 
         /// <summary>Norm parameters in one block: the block norms, query/key norms and MLA's latent norms.</summary>
-        public long LayerNormParameters =>
+        public long LayerNormParameters => checked(
             NormsPerLayer * NormParameters
             + (QkNorm ? (QkNormOverHeads ? NormWeights(QDim) + NormWeights(KvDim) : 2 * NormWeights(HeadDim)) : 0)
-            + (IsMla ? NormWeights(KvLoraRank) + (QLoraRank > 0 ? NormWeights(QLoraRank) : 0) : 0);
+            + (IsMla ? NormWeights(KvLoraRank) + (QLoraRank > 0 ? NormWeights(QLoraRank) : 0) : 0));
 
         public long LayerParameters(int layer)
         {
             long sum = LayerNormParameters;
-            foreach (var m in LinearModules(layer)) sum += m.Parameters;
+            foreach (var m in LinearModules(layer)) sum = checked(sum + m.Parameters);
             return sum;
         }
 
@@ -137,8 +138,8 @@ namespace VramPS.Engine.Models
         {
             get
             {
-                long sum = EmbeddingParameters + HeadParameters + FinalNormParameters;
-                for (int i = 0; i < NumLayers; i++) sum += LayerParameters(i);
+                long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters);
+                for (int i = 0; i < NumLayers; i++) sum = checked(sum + LayerParameters(i));
                 return sum;
             }
         }
@@ -148,15 +149,15 @@ namespace VramPS.Engine.Models
         {
             get
             {
-                long sum = EmbeddingParameters + HeadParameters + FinalNormParameters;
+                long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters);
                 for (int i = 0; i < NumLayers; i++)
                 {
-                    sum += LayerNormParameters;
+                    sum = checked(sum + LayerNormParameters);
                     foreach (var m in LinearModules(i))
                     {
                         long each = m.Parameters / m.Count;
                         int used = m.Count > 1 && IsMoeLayer(i) ? Math.Min(m.Count, ExpertsPerToken) : m.Count;
-                        sum += each * used;
+                        sum = checked(sum + each * used);
                     }
                 }
                 return sum;
@@ -182,7 +183,7 @@ namespace VramPS.Engine.Models
 
         private long NormWeights(long width) => Norm switch
         {
-            NormKind.LayerNorm => 2 * width,
+            NormKind.LayerNorm => checked(2 * width),
             NormKind.ParameterFreeLayerNorm => 0,
             _ => width,
         };

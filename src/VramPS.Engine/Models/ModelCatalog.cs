@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Files;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Models
 {
@@ -95,7 +97,7 @@ namespace VramPS.Engine.Models
 
         /// <summary>Reads a user's catalog file (same schema and rules as the embedded one).</summary>
         public static ModelCatalog Load(string path) =>
-            new ModelCatalog(ModelCatalogReader.Read(DataFile.ReadJson(path), path));
+            new ModelCatalog(ModelCatalogReader.Read(DataJson.Read(path), path));
 
         /// <summary>This catalog with the given entries added; an entry whose id is already here replaces it.</summary>
         public ModelCatalog MergedWith(ModelCatalog overrides)
@@ -126,7 +128,7 @@ namespace VramPS.Engine.Models
                                 ?? throw new InvalidOperationException($"The engine lacks its embedded resource {EmbeddedResource}."))
             using (var reader = new StreamReader(stream))
             {
-                var document = DataFile.ParseJson(reader.ReadToEnd(), EmbeddedName);
+                var document = DataJson.Parse(EmbeddedName, reader.ReadToEnd());
                 return new ModelCatalog(ModelCatalogReader.Read(document, EmbeddedName));
             }
         }

@@ -5,128 +5,138 @@ namespace VramPS.Engine.Models
     /// <summary>
     /// The linear modules of a block per model type, with Hugging Face's module names (the last part of each module's
     /// path, which is what a peft target list matches: BERT's attention output, intermediate and output projections are
-    /// all "dense"). Model types not named here use the Llama names.
+    /// all "dense"). Model types not named here use the Llama names. Widths are computed checked: a size too large for
+    /// 64 bits is an OverflowException, never a wrapped width.
     /// </summary>
     internal static class ModuleLayout
     {
         public static IReadOnlyList<LinearModule> For(ModelArchitecture a, int layer)
         {
-            long h = a.HiddenSize;
-            var list = new List<LinearModule>(12);
-            AddAttention(a, h, list);
-            if (a.IsMoeLayer(layer))
+            checked
             {
-                AddMlp(a, h, a.MoeIntermediateSize, a.Experts, list, expert: true);
-                list.Add(new LinearModule("gate", h, a.Experts, 1, false, LinearRole.Router));
-                if (a.SharedExperts > 0)
+                long h = a.HiddenSize;
+                var list = new List<LinearModule>(12);
+                AddAttention(a, h, list);
+                if (a.IsMoeLayer(layer))
                 {
-                    int width = a.SharedExpertIntermediateSize > 0 ? a.SharedExpertIntermediateSize : a.MoeIntermediateSize * a.SharedExperts;
-                    AddMlp(a, h, width, 1, list, expert: false);
-                    if (a.SharedExpertGate) list.Add(new LinearModule("shared_expert_gate", h, 1, 1, false, LinearRole.Router));
+                    AddMlp(a, h, a.MoeIntermediateSize, a.Experts, list, expert: true);
+                    list.Add(new LinearModule("gate", h, a.Experts, 1, false, LinearRole.Router));
+                    if (a.SharedExperts > 0)
+                    {
+                        int width = a.SharedExpertIntermediateSize > 0 ? a.SharedExpertIntermediateSize : a.MoeIntermediateSize * a.SharedExperts;
+                        AddMlp(a, h, width, 1, list, expert: false);
+                        if (a.SharedExpertGate) list.Add(new LinearModule("shared_expert_gate", h, 1, 1, false, LinearRole.Router));
+                    }
                 }
+                else
+                {
+                    AddMlp(a, h, a.IntermediateSize, 1, list, expert: false);
+                }
+                return list;
             }
-            else
-            {
-                AddMlp(a, h, a.IntermediateSize, 1, list, expert: false);
-            }
-            return list;
         }
 
         private static void AddAttention(ModelArchitecture a, long h, List<LinearModule> list)
         {
-            long q = a.QDim, kv = a.KvDim;
-            switch (a.ModelType)
+            checked
             {
-                case "gpt_bigcode":
-                case "gpt2":
-                    list.Add(new LinearModule("c_attn", h, q + 2 * kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("c_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
-                    return;
-                case "gpt_neox":
-                case "falcon":
-                    list.Add(new LinearModule("query_key_value", h, q + 2 * kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("dense", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
-                    return;
-                case "phi3":
-                    list.Add(new LinearModule("qkv_proj", h, q + 2 * kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("o_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
-                    return;
-                case "bert":
-                    list.Add(new LinearModule("query", h, q, 1, a.QkvBias, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("key", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("value", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("dense", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
-                    return;
-            }
-            if (a.IsMla)
-            {
-                long qHead = a.QkNopeHeadDim + a.QkRopeHeadDim;
-                if (a.QLoraRank > 0)
+                long q = a.QDim, kv = a.KvDim;
+                switch (a.ModelType)
                 {
-                    list.Add(new LinearModule("q_a_proj", h, a.QLoraRank, 1, false, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("q_b_proj", a.QLoraRank, a.NumHeads * qHead, 1, false, LinearRole.AttentionInput));
+                    case "gpt_bigcode":
+                    case "gpt2":
+                        list.Add(new LinearModule("c_attn", h, q + 2 * kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("c_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
+                        return;
+                    case "gpt_neox":
+                    case "falcon":
+                        list.Add(new LinearModule("query_key_value", h, q + 2 * kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("dense", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
+                        return;
+                    case "phi3":
+                        list.Add(new LinearModule("qkv_proj", h, q + 2 * kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("o_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
+                        return;
+                    case "bert":
+                        list.Add(new LinearModule("query", h, q, 1, a.QkvBias, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("key", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("value", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("dense", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
+                        return;
                 }
-                else
+                if (a.IsMla)
                 {
-                    list.Add(new LinearModule("q_proj", h, a.NumHeads * qHead, 1, false, LinearRole.AttentionInput));
+                    long qHead = a.QkNopeHeadDim + a.QkRopeHeadDim;
+                    if (a.QLoraRank > 0)
+                    {
+                        list.Add(new LinearModule("q_a_proj", h, a.QLoraRank, 1, false, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("q_b_proj", a.QLoraRank, a.NumHeads * qHead, 1, false, LinearRole.AttentionInput));
+                    }
+                    else
+                    {
+                        list.Add(new LinearModule("q_proj", h, a.NumHeads * qHead, 1, false, LinearRole.AttentionInput));
+                    }
+                    list.Add(new LinearModule("kv_a_proj_with_mqa", h, a.KvLoraRank + a.QkRopeHeadDim, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("kv_b_proj", a.KvLoraRank, (long)a.NumHeads * (a.QkNopeHeadDim + a.VHeadDim), 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("o_proj", (long)a.NumHeads * a.VHeadDim, h, 1, false, LinearRole.AttentionOutput));
+                    return;
                 }
-                list.Add(new LinearModule("kv_a_proj_with_mqa", h, a.KvLoraRank + a.QkRopeHeadDim, 1, false, LinearRole.AttentionInput));
-                list.Add(new LinearModule("kv_b_proj", a.KvLoraRank, (long)a.NumHeads * (a.QkNopeHeadDim + a.VHeadDim), 1, false, LinearRole.AttentionInput));
-                list.Add(new LinearModule("o_proj", (long)a.NumHeads * a.VHeadDim, h, 1, false, LinearRole.AttentionOutput));
-                return;
+                list.Add(new LinearModule("q_proj", h, q, 1, a.QkvBias, LinearRole.AttentionInput));
+                list.Add(new LinearModule("k_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                list.Add(new LinearModule("v_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                list.Add(new LinearModule(a.ModelType == "phi" ? "dense" : a.ModelType == "opt" ? "out_proj" : "o_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
             }
-            list.Add(new LinearModule("q_proj", h, q, 1, a.QkvBias, LinearRole.AttentionInput));
-            list.Add(new LinearModule("k_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
-            list.Add(new LinearModule("v_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
-            list.Add(new LinearModule(a.ModelType == "phi" ? "dense" : a.ModelType == "opt" ? "out_proj" : "o_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
         }
 
         private static void AddMlp(ModelArchitecture a, long h, long i, int count, List<LinearModule> list, bool expert)
         {
-            bool bias = a.MlpBias;
-            if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe"))
+            checked
             {
-                list.Add(new LinearModule("w1", h, i, count, bias, LinearRole.MlpInput));
-                list.Add(new LinearModule("w3", h, i, count, bias, LinearRole.MlpInput));
-                list.Add(new LinearModule("w2", i, h, count, bias, LinearRole.MlpOutput));
-                return;
-            }
-            switch (a.ModelType)
-            {
-                case "gpt_bigcode":
-                case "gpt2":
-                    list.Add(new LinearModule("c_fc", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("c_proj", i, h, count, bias, LinearRole.MlpOutput));
+                bool bias = a.MlpBias;
+                if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe"))
+                {
+                    list.Add(new LinearModule("w1", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("w3", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("w2", i, h, count, bias, LinearRole.MlpOutput));
                     return;
-                case "gpt_neox":
-                case "falcon":
-                    list.Add(new LinearModule("dense_h_to_4h", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("dense_4h_to_h", i, h, count, bias, LinearRole.MlpOutput));
-                    return;
-                case "phi":
-                case "opt":
-                    list.Add(new LinearModule("fc1", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("fc2", i, h, count, bias, LinearRole.MlpOutput));
-                    return;
-                case "bert":
-                    list.Add(new LinearModule("dense", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("dense", i, h, count, bias, LinearRole.MlpOutput));
-                    return;
-                case "phi3":
-                    list.Add(new LinearModule("gate_up_proj", h, 2 * i, count, bias, LinearRole.MlpInput));
+                }
+                switch (a.ModelType)
+                {
+                    case "gpt_bigcode":
+                    case "gpt2":
+                        list.Add(new LinearModule("c_fc", h, i, count, bias, LinearRole.MlpInput));
+                        list.Add(new LinearModule("c_proj", i, h, count, bias, LinearRole.MlpOutput));
+                        return;
+                    case "gpt_neox":
+                    case "falcon":
+                        list.Add(new LinearModule("dense_h_to_4h", h, i, count, bias, LinearRole.MlpInput));
+                        list.Add(new LinearModule("dense_4h_to_h", i, h, count, bias, LinearRole.MlpOutput));
+                        return;
+                    case "phi":
+                    case "opt":
+                        list.Add(new LinearModule("fc1", h, i, count, bias, LinearRole.MlpInput));
+                        list.Add(new LinearModule("fc2", i, h, count, bias, LinearRole.MlpOutput));
+                        return;
+                    case "bert":
+                        list.Add(new LinearModule("dense", h, i, count, bias, LinearRole.MlpInput));
+                        list.Add(new LinearModule("dense", i, h, count, bias, LinearRole.MlpOutput));
+                        return;
+                    case "phi3":
+                        list.Add(new LinearModule("gate_up_proj", h, 2 * i, count, bias, LinearRole.MlpInput));
+                        list.Add(new LinearModule("down_proj", i, h, count, bias, LinearRole.MlpOutput));
+                        return;
+                }
+                if (a.Mlp == MlpKind.Gated)
+                {
+                    list.Add(new LinearModule("gate_proj", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("up_proj", h, i, count, bias, LinearRole.MlpInput));
                     list.Add(new LinearModule("down_proj", i, h, count, bias, LinearRole.MlpOutput));
-                    return;
-            }
-            if (a.Mlp == MlpKind.Gated)
-            {
-                list.Add(new LinearModule("gate_proj", h, i, count, bias, LinearRole.MlpInput));
-                list.Add(new LinearModule("up_proj", h, i, count, bias, LinearRole.MlpInput));
-                list.Add(new LinearModule("down_proj", i, h, count, bias, LinearRole.MlpOutput));
-            }
-            else
-            {
-                list.Add(new LinearModule("up_proj", h, i, count, bias, LinearRole.MlpInput));
-                list.Add(new LinearModule("down_proj", i, h, count, bias, LinearRole.MlpOutput));
+                }
+                else
+                {
+                    list.Add(new LinearModule("up_proj", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("down_proj", i, h, count, bias, LinearRole.MlpOutput));
+                }
             }
         }
     }

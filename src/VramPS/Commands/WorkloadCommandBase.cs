@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine;
@@ -169,13 +170,34 @@ namespace VramPS.Commands
             switch (ParameterSetName)
             {
                 case ConfigSet:
-                    string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
-                    return new Workload(HfConfigReader.Read(path)) { ModelName = ConfigPath };
+                    return new Workload(HfConfigReader.Read(FileSystemPath(ConfigPath))) { ModelName = ConfigPath };
                 case ParamsSet:
                     return new Workload(ModelArchitecture.LlamaLike(ParameterSize.Parse(Params))) { ModelName = Params.Trim() };
                 default:
                     return new Workload(ModelCatalog.Default.Get(Model)) { ModelName = Model.Trim() };
             }
+        }
+
+        /// <summary>
+        /// -ConfigPath as a file system path. Text PowerShell cannot resolve (a URL such as https://..., an unknown drive)
+        /// goes to the engine as given, which refuses it naming the path; a path on another provider (Env:, Function:) is
+        /// refused here.
+        /// </summary>
+        private string FileSystemPath(string path)
+        {
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception e) when (e is SessionStateException || e is NotSupportedException)
+            {
+                return path;
+            }
+            if (provider.Name != "FileSystem")
+                throw new InvalidDataFileException(path, $"is a path on the {provider.Name} provider; -ConfigPath reads files only.");
+            return resolved;
         }
 
         /// <summary>How the current input names its model, for error records.</summary>

@@ -84,6 +84,9 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("\"experts\": 8, \"moeIntermediateSize\": 64, \"expertsPerToken\": 9", "expertsPerToken")]
         [InlineData("\"partialRotaryFactor\": 1.5", "partialRotaryFactor")]
         [InlineData("\"kvLoraRank\": 64", "qkNopeHeadDim")]
+        [InlineData("\"numLayers\": 10001", "numLayers")]
+        [InlineData("\"hiddenSize\": 2000000000, \"vocabSize\": 2000000000", "hiddenSize")]
+        [InlineData("\"hiddenSize\": 1048576, \"intermediateSize\": 1048576, \"numLayers\": 100", "hiddenSize")]
         public void ABadValueNamesTheFileTheEntryAndTheField(string field, string named)
         {
             string path = Catalog(Entry(field));

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
 
 namespace VramPS.Engine.Tests.Models
@@ -20,6 +21,10 @@ namespace VramPS.Engine.Tests.Models
 
         public static string Fixture(string name, [CallerFilePath] string source = "") =>
             Path.Combine(Path.GetDirectoryName(source)!, "Fixtures", name);
+
+        /// <summary>Every config.json fixture, in name order.</summary>
+        public static string[] AllFixtures() =>
+            Directory.GetFiles(Path.GetDirectoryName(Fixture("README.md"))!, "*.json").OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
         public string Write(string name, string text)
         {

@@ -1,11 +1,14 @@
 using System;
 
-namespace VramPS.Engine.Gpus
+namespace VramPS.Engine.Text
 {
-    /// <summary>Levenshtein distance (insertions, deletions and substitutions each cost 1).</summary>
+    /// <summary>
+    /// Levenshtein distance between two names, ignoring case (insertions, deletions and substitutions each cost 1);
+    /// what the catalogs use to suggest the closest names to one they do not know.
+    /// </summary>
     internal static class EditDistance
     {
-        /// <summary>Text beyond this length is not compared: no GPU name is anywhere near it, and it bounds the work.</summary>
+        /// <summary>Text beyond this length is not compared: no catalog name is anywhere near it, and it bounds the work.</summary>
         public const int MaxCompared = 128;
 
         public static int Between(string a, string b)
@@ -17,9 +20,10 @@ namespace VramPS.Engine.Gpus
             for (int i = 1; i <= n; i++)
             {
                 current[0] = i;
+                char ai = char.ToLowerInvariant(a[i - 1]);
                 for (int j = 1; j <= m; j++)
                 {
-                    int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                    int substitution = previous[j - 1] + (ai == char.ToLowerInvariant(b[j - 1]) ? 0 : 1);
                     current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
                 }
                 var swap = previous;

@@ -3,10 +3,14 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using VramPS.Engine.Errors;
 
-namespace VramPS.Engine.Gpus
+namespace VramPS.Engine.Files
 {
-    /// <summary>Parses a JSON data file into a token tree, refusing anything malformed, truncated or too deep.</summary>
-    internal static class JsonDataFile
+    /// <summary>
+    /// Parses the text of a data file as one JSON document into a token tree: comments are allowed, anything malformed,
+    /// truncated, followed by more content, with a property given twice or nested deeper than <see cref="MaxDepth"/> is
+    /// an <see cref="InvalidDataFileException"/> naming the file and, from the parser, the path of the offending field.
+    /// </summary>
+    internal static class DataJson
     {
         /// <summary>Deeper than any data file VramPS reads needs; deeper input is refused before it is built.</summary>
         public const int MaxDepth = 16;
@@ -17,6 +21,9 @@ namespace VramPS.Engine.Gpus
             DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error,
             LineInfoHandling = LineInfoHandling.Load,
         };
+
+        /// <summary>The file read under <see cref="DataFile"/>'s rules and parsed.</summary>
+        public static JToken Read(string? path) => Parse(path ?? "", DataFile.ReadText(path));
 
         public static JToken Parse(string path, string text)
         {
