@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using VramPS.Completion;
-using VramPS.Engine.Gpus;
 using VramPS.Engine;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Planning;
@@ -37,7 +36,7 @@ namespace VramPS.Commands
             try
             {
                 var workload = BuildWorkload();
-                if (Gpu != null) workload.Gpu = GpuCatalog.Default.Get(Gpu);
+                if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 WriteObject(MethodComparer.Compare(workload, Method, Optimizer, Precision), true);
             }
             catch (VramException e)
