@@ -25,7 +25,7 @@ Describe 'Module manifest' {
     }
 }
 
-Describe '<_> metadata and help' -ForEach @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod') {
+Describe '<_> metadata and help' -ForEach @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel') {
     BeforeAll {
         $name = $_
         $command = Get-Command $name

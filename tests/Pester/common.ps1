@@ -6,8 +6,10 @@ if (-not (Test-Path $ModuleManifest)) {
 }
 Import-Module $ModuleManifest -Force
 $DevCsv = Join-Path $RepoRoot 'tests/data/measured-dev.csv'
-$Cmdlets = 'Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod'
+$Cmdlets = 'Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel'
 $Llama = 'meta-llama/Llama-2-7b-hf'
 $Mistral = 'mistralai/Mistral-7B-v0.1'
 $WorkloadParameters = 'BatchSize', 'SequenceLength', 'GradientAccumulation', 'Checkpointing', 'Attention', 'LoraRank',
-    'LoraTargets', 'Quantization', 'TrainableLayers', 'GpuCount', 'Sharding', 'Offload', 'Techniques', 'Framework'
+    'LoraTargets', 'Quantization', 'TrainableLayers', 'GpuCount', 'Sharding', 'Offload', 'Techniques', 'Framework',
+    'TensorParallel', 'PipelineParallel', 'PipelineSchedule', 'VirtualStages', 'SequenceParallel', 'ContextParallel', 'ExpertParallel',
+    'GpusPerNode'

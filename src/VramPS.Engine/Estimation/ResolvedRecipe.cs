@@ -40,7 +40,9 @@ namespace VramPS.Engine.Estimation
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
 
             Precision = w.Precision ?? DefaultPrecision(w.Method);
-            Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, "Optimizer AdamW (torch, foreach implementation)");
+            Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
+                ? "Optimizer AdamW (fused)"
+                : "Optimizer AdamW (torch, foreach implementation)");
             BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
             if ((long)BatchSize * SequenceLength > MaxTokens)
@@ -99,6 +101,9 @@ namespace VramPS.Engine.Estimation
 
         public IReadOnlyList<string> Assumptions => _assumptions;
 
+        /// <summary>Megatron-LM and DeepSpeed: 16-bit model, fp32 master copy and fused optimizer.</summary>
+        private bool MasterCopyStack => Framework == Engine.Framework.MegatronLM || Framework == Engine.Framework.DeepSpeed;
+
         public bool Has(Techniques t) => (Techniques & t) == t;
 
         private T Take<T>(T value, string why)
@@ -109,7 +114,9 @@ namespace VramPS.Engine.Estimation
 
         private Precision DefaultPrecision(FinetuneMethod method) =>
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
-                ? Take(Engine.Precision.Bf16Mixed, "fp32 weights with bf16 autocast (Trainer --bf16)")
+                ? Take(Engine.Precision.Bf16Mixed, MasterCopyStack
+                    ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
+                    : "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
         /// <summary>

@@ -19,6 +19,8 @@ namespace VramPS.Engine.Planning
             Changes = changes;
         }
 
+        /// <summary>How the workload names its model, so the plan pipes into Get-TrainingMemory.</summary>
+        public string Model => Estimate.Model;
         public string Gpu => Spec.Name;
         public int GpuCount => Estimate.GpuCount;
         public int Nodes => Estimate.Nodes;

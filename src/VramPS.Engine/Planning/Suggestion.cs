@@ -16,6 +16,8 @@ namespace VramPS.Engine.Planning
         }
 
         public SuggestionKind Kind { get; }
+        /// <summary>How the workload names its model, so the suggestion pipes into Get-TrainingMemory.</summary>
+        public string Model => Workload.ModelName.Length > 0 ? Workload.ModelName : Workload.Model.Id;
         /// <summary>The change, as "Setting old -> new".</summary>
         public string Change { get; }
         /// <summary>Bytes of Total the change saves on each GPU.</summary>

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using VramPS.Completion;
-using VramPS.Engine.Gpus;
 using VramPS.Engine;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Errors;
@@ -38,7 +37,7 @@ namespace VramPS.Commands
             try
             {
                 var workload = BuildWorkload();
-                if (Gpu != null) workload.Gpu = GpuCatalog.Default.Get(Gpu);
+                if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
                 WriteObject(MethodComparer.Compare(workload, methods, Optimizer, Precision), true);
             }

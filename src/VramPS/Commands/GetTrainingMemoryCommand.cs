@@ -3,11 +3,15 @@ using VramPS.Completion;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Planning;
 using VramPS.Transformation;
 
 namespace VramPS.Commands
 {
-    /// <summary>Estimates the GPU memory one training run needs at its peak, per GPU, by term.</summary>
+    /// <summary>
+    /// Estimates the GPU memory one training run needs at its peak, per GPU, by term. Given a GPU, it also times and
+    /// prices the run and, when the run does not fit, suggests what to change.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "TrainingMemory", DefaultParameterSetName = ModelSet)]
     [OutputType(typeof(TrainingMemoryEstimate))]
     public sealed class GetTrainingMemoryCommand : SingleWorkloadCommandBase
@@ -18,13 +22,17 @@ namespace VramPS.Commands
         [EmptyAsNull]
         public string? Gpu { get; set; }
 
+        /// <summary>The GPU as a catalog entry, from Get-VramGpu.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public GpuSpec? GpuSpec { get; set; }
+
         protected override void ProcessRecord()
         {
             try
             {
                 var workload = BuildSingleWorkload();
-                if (Gpu != null) workload.Gpu = GpuCatalog.Default.Get(Gpu);
-                WriteObject(MemoryEstimator.Estimate(workload));
+                var gpu = GpuSpec ?? (Gpu != null ? Gpus.Get(Gpu) : null);
+                WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
             }
             catch (VramException e)
             {

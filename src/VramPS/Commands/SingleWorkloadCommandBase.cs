@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using VramPS.Engine;
+using VramPS.Engine.Planning;
 using VramPS.Transformation;
 
 namespace VramPS.Commands
 {
-    /// <summary>The workload parameters of a single run: one method, precision and optimizer.</summary>
+    /// <summary>The workload parameters of a single run: one method, precision and optimizer, and how long it trains and at what price.</summary>
     public abstract class SingleWorkloadCommandBase : WorkloadCommandBase
     {
         [Parameter(ParameterSetName = ModelSet, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -25,6 +26,31 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
         [EmptyAsNull]
         public OptimizerKind? Optimizer { get; set; }
+
+        /// <summary>Tokens to train on; 1 billion when neither this nor -Epochs is given.</summary>
+        [Parameter]
+        public long? Tokens { get; set; }
+
+        [Parameter]
+        public double? Epochs { get; set; }
+
+        /// <summary>Tokens of one pass over the dataset, for -Epochs.</summary>
+        [Parameter]
+        public long? DatasetTokens { get; set; }
+
+        /// <summary>Model FLOPs utilization to assume, 0 to 1; 0.4 when not given.</summary>
+        [Parameter]
+        public double? Mfu { get; set; }
+
+        /// <summary>USD per GPU-hour, overriding the GPU catalog's dated list price.</summary>
+        [Parameter]
+        public double? PricePerGpuHour { get; set; }
+
+        /// <summary>The run length, utilization and price the parameters give.</summary>
+        protected RunSettings RunSettings => new RunSettings
+        {
+            Tokens = Tokens, Epochs = Epochs, DatasetTokens = DatasetTokens, Mfu = Mfu, PricePerGpuHour = PricePerGpuHour,
+        };
 
         /// <summary>
         /// The workload of the bound parameters with its method, precision and optimizer; warns about settings the

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 using VramPS.Engine.Parsing;
 using VramPS.Transformation;
@@ -24,6 +25,7 @@ namespace VramPS.Commands
         public const string UnknownGpu = nameof(UnknownGpu);
         public const string InvalidWorkload = nameof(InvalidWorkload);
         public const string InvalidModelFile = nameof(InvalidModelFile);
+        public const string InvalidCatalogFile = nameof(InvalidCatalogFile);
 
         private bool _modelOnCommandLine;
 
@@ -132,9 +134,74 @@ namespace VramPS.Commands
         [EmptyAsNull]
         public string? Framework { get; set; }
 
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? TensorParallel { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? PipelineParallel { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public PipelineSchedule? PipelineSchedule { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? VirtualStages { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        public SwitchParameter SequenceParallel { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? ContextParallel { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? ExpertParallel { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public int? GpusPerNode { get; set; }
+
+        /// <summary>A GPU catalog file whose entries add to and override the embedded catalog.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? GpuCatalogPath { get; set; }
+
+        /// <summary>A model catalog file whose entries add to and override the embedded catalog.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ModelCatalogPath { get; set; }
+
+        /// <summary>The GPU catalog in use: the embedded one with -GpuCatalogPath merged over it.</summary>
+        protected GpuCatalog Gpus { get; private set; } = GpuCatalog.Default;
+
+        /// <summary>The model catalog in use: the embedded one with -ModelCatalogPath merged over it.</summary>
+        protected ModelCatalog Models { get; private set; } = ModelCatalog.Default;
+
         protected override void BeginProcessing()
         {
             _modelOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Model));
+            Gpus = CatalogFiles.Gpus(this, GpuCatalogPath);
+            Models = CatalogFiles.Models(this, ModelCatalogPath);
         }
 
         /// <summary>
@@ -160,6 +227,14 @@ namespace VramPS.Commands
             if (Offload != null) w.Offload = Offload;
             if (Techniques != null) w.Techniques = Techniques.Value;
             if (Framework != null) w.Framework = FrameworkNames.Parse(Framework);
+            if (TensorParallel != null) w.TensorParallel = TensorParallel;
+            if (PipelineParallel != null) w.PipelineParallel = PipelineParallel;
+            if (PipelineSchedule != null) w.PipelineSchedule = PipelineSchedule;
+            if (VirtualStages != null) w.VirtualStages = VirtualStages;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(SequenceParallel))) w.SequenceParallel = SequenceParallel.IsPresent;
+            if (ContextParallel != null) w.ContextParallel = ContextParallel;
+            if (ExpertParallel != null) w.ExpertParallel = ExpertParallel;
+            if (GpusPerNode != null) w.GpusPerNode = GpusPerNode;
             ApplyStage(w);
             ApplyLibrary(w);
             return w;
@@ -174,7 +249,7 @@ namespace VramPS.Commands
                 case ParamsSet:
                     return new Workload(ModelArchitecture.LlamaLike(ParameterSize.Parse(Params))) { ModelName = Params.Trim() };
                 default:
-                    return new Workload(ModelCatalog.Default.Get(Model)) { ModelName = Model.Trim() };
+                    return new Workload(Models.Get(Model)) { ModelName = Model.Trim() };
             }
         }
 
