@@ -87,6 +87,24 @@ namespace VramPS.Engine.Tests.Estimation
         }
 
         [Fact]
+        public void Only_the_last_stage_holds_the_head_gradient_and_the_logits()
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Checkpointing = Checkpointing.None;
+            w.PipelineParallel = 2;
+            w.GpuCount = 2;
+            w.GradientAccumulation = 2;
+            w.Optimizer = OptimizerKind.SGD;
+            w.SequenceLength = 8192;
+            var e = MemoryEstimator.Estimate(w);
+
+            // The first stage holds 2 micro-batches of 16 layers; without the head it has no head gradient and no logits.
+            Assert.Equal(0, e.PipelineStage);
+            Assert.Equal(At(e, Phase.ForwardEnd).Gradients, At(e, Phase.BackwardStart).Gradients);
+            Assert.Equal(0, At(e, Phase.ForwardEnd).Other);
+        }
+
+        [Fact]
         public void Fewer_micro_batches_than_stages_hold_only_those()
         {
             var w = Lora();
