@@ -54,5 +54,11 @@ namespace VramPS.Engine.Planning
         public GpuSpec Spec { get; }
         /// <summary>The estimate of the workload as given, made for this GPU.</summary>
         public TrainingMemoryEstimate Estimate { get; }
+        /// <summary>The model of the workload, so a row pipes into Get-TrainingMemory by property name.</summary>
+        public string Model => Estimate.Model;
+        /// <summary>The workload as given, so a piped row keeps every setting.</summary>
+        public Workload Workload => Estimate.Workload;
+        /// <summary>GPUs of the fitting layout (GpusNeeded), so a piped row is estimated on it.</summary>
+        public int? GpuCount => GpusNeeded;
     }
 }
