@@ -43,10 +43,13 @@ namespace VramPS.Engine.Estimation
             _stage = stage;
             double tp = stage.Tensor, sp = stage.SequenceShards;
             double held = 0, largest = 0;
+            // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains:
+            // each of the four is worked out once, then added block by block.
+            var byKind = new double?[4];
             for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
             {
-                var (outside, inside) = LayerSaved(i);
-                double layer = outside / sp + inside / tp;
+                int kind = (_m.IsMoeLayer(i) ? 2 : 0) + (BlockTrains(i) ? 1 : 0);
+                double layer = byKind[kind] ??= PerRank(LayerSaved(i), sp, tp);
                 held += layer;
                 largest = Math.Max(largest, layer);
             }
@@ -95,6 +98,9 @@ namespace VramPS.Engine.Estimation
         /// Bytes per token of one block's saved tensors: those outside attention and MLP, which every tensor-parallel
         /// rank holds whole, and those inside, which it holds a 1/t share of.
         /// </summary>
+        private static double PerRank((double Outside, double Inside) saved, double sequenceShards, double tensor) =>
+            saved.Outside / sequenceShards + saved.Inside / tensor;
+
         private (double Outside, double Inside) LayerSaved(int layer)
         {
             var modules = _m.LinearModules(layer);
