@@ -24,7 +24,14 @@ namespace VramPS.Engine
         /// <summary>Every accepted spelling, in catalog order.</summary>
         public static IReadOnlyList<string> All { get; } = Names.Select(n => n.Value).ToArray();
 
-        public static string ToName(Framework framework) => Names.First(n => n.Key == framework).Value;
+        public static string ToName(Framework framework)
+        {
+            foreach (var n in Names)
+            {
+                if (n.Key == framework) return n.Value;
+            }
+            throw new ArgumentOutOfRangeException(nameof(framework), framework, "Not a framework VramPS knows.");
+        }
 
         /// <summary>Parses a name case-insensitively; the enum identifier (HfTrainer) is accepted too.</summary>
         public static Framework Parse(string value)

@@ -36,10 +36,14 @@ namespace VramPS.Engine.Estimation
             _res = r.Precision == Precision.Fp32 || fp32Residual || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 
+            // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains: each
+            // of those four is computed once, then added block by block in order.
             double full = 0, largest = 0;
+            var savedByKind = new double?[4];
             for (int i = 0; i < _m.NumLayers; i++)
             {
-                double layer = LayerSaved(i);
+                int kind = (_m.IsMoeLayer(i) ? 2 : 0) + (BlockTrains(i) ? 1 : 0);
+                double layer = savedByKind[kind] ??= LayerSaved(i);
                 full += layer;
                 largest = Math.Max(largest, layer);
             }
@@ -80,10 +84,21 @@ namespace VramPS.Engine.Estimation
 
             sum += _m.NormsPerLayer * NormSaved(trains);
 
-            var attnIn = modules.Where(x => x.Role == LinearRole.AttentionInput).ToList();
-            var attnOut = modules.Where(x => x.Role == LinearRole.AttentionOutput).ToList();
-            var mlpIn = modules.Where(x => x.Role == LinearRole.MlpInput).ToList();
-            var mlpOut = modules.Where(x => x.Role == LinearRole.MlpOutput).ToList();
+            var attnIn = new List<LinearModule>(4);
+            var attnOut = new List<LinearModule>(1);
+            var mlpIn = new List<LinearModule>(2);
+            var mlpOut = new List<LinearModule>(1);
+            for (int j = 0; j < modules.Count; j++)
+            {
+                var module = modules[j];
+                switch (module.Role)
+                {
+                    case LinearRole.AttentionInput: attnIn.Add(module); break;
+                    case LinearRole.AttentionOutput: attnOut.Add(module); break;
+                    case LinearRole.MlpInput: mlpIn.Add(module); break;
+                    case LinearRole.MlpOutput: mlpOut.Add(module); break;
+                }
+            }
 
             sum += LinearInputs(attnIn, h, trains);
             sum += Attention(q, kv, attnOut.Count > 0 && SavesInput(attnOut[0], trains));

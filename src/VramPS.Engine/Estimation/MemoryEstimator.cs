@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace VramPS.Engine.Estimation
 {
@@ -22,7 +21,11 @@ namespace VramPS.Engine.Estimation
             var step = new StepLayout(r, t, p, states, acts, notes);
 
             var phases = step.Phases();
-            var peak = phases.OrderByDescending(x => x.Allocated).First();
+            var peak = phases[0];
+            for (int i = 1; i < phases.Count; i++)
+            {
+                if (phases[i].Allocated > peak.Allocated) peak = phases[i];
+            }
             long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), r.Model.NumLayers);
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), step.PagedStates);
             if (step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -18,24 +17,33 @@ namespace VramPS.Engine.Estimation
             Embedding = m.EmbeddingParameters;
             Total = m.TotalParameters + extraHead;
 
+            // Blocks come in at most two kinds, dense ones first and then mixture-of-experts ones, alike within a kind:
+            // each kind is measured once and counted as often as it occurs.
+            int firstMoe = m.IsMoe ? Math.Max(0, Math.Min(m.DenseLayers, layers)) : layers;
+            int firstTrainable = layers - r.TrainableLayers;
             long perLayerMax = 0;
-            for (int i = 0; i < layers; i++)
+            for (int kind = 0; kind < 2; kind++)
             {
+                int first = kind == 0 ? 0 : firstMoe, end = kind == 0 ? firstMoe : layers;
+                if (end <= first) continue;
+                long count = end - first;
                 long layerAdapters = 0;
-                foreach (var module in m.LinearModules(i))
+                var modules = m.LinearModules(first);
+                for (int j = 0; j < modules.Count; j++)
                 {
+                    var module = modules[j];
                     bool adapted = module.Role != LinearRole.Router && targets.Contains(module.Name);
                     if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count;
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
-                        Quantizable += module.Parameters;
+                        Quantizable += count * module.Parameters;
                         LargestQuantizable = Math.Max(LargestQuantizable, module.InFeatures * module.OutFeatures);
                     }
                 }
-                long layerTotal = m.LayerParameters(i);
-                Adapters += layerAdapters;
+                long layerTotal = m.LayerParameters(first);
+                Adapters += count * layerAdapters;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
-                if (i >= layers - r.TrainableLayers) FreezeTrainable += layerTotal;
+                FreezeTrainable += Math.Max(0, end - Math.Max(first, firstTrainable)) * layerTotal;
             }
             if (targets.Contains("lm_head")) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize);
             LargestLayer = perLayerMax;
@@ -45,8 +53,10 @@ namespace VramPS.Engine.Estimation
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
             };
-            LargestTensor = Math.Max((long)m.VocabSize * m.HiddenSize,
-                m.LinearModules(layers - 1).Max(x => x.InFeatures * x.OutFeatures));
+            long largestLinear = 0;
+            var lastBlock = m.LinearModules(layers - 1);
+            for (int j = 0; j < lastBlock.Count; j++) largestLinear = Math.Max(largestLinear, lastBlock[j].InFeatures * lastBlock[j].OutFeatures);
+            LargestTensor = Math.Max((long)m.VocabSize * m.HiddenSize, largestLinear);
         }
 
         /// <summary>Every parameter the trainer loads (a separate head for trainers that untie it included).</summary>

@@ -108,8 +108,9 @@ namespace VramPS.Engine.Estimation
 
         private string[] ResolveTargets(string[]? given)
         {
-            var names = Model.LinearModules(0).Concat(Model.LinearModules(Model.NumLayers - 1))
-                .Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var names = new List<string>(12);
+            AddNames(Model.LinearModules(0), names);
+            AddNames(Model.LinearModules(Model.NumLayers - 1), names);
             if (given is null || given.Length == 0)
             {
                 var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
@@ -129,6 +130,18 @@ namespace VramPS.Engine.Estimation
                         $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear.");
             }
             return list;
+        }
+
+        /// <summary>Adds the modules' names not yet listed, ignoring case, in order.</summary>
+        private static void AddNames(IReadOnlyList<LinearModule> modules, List<string> names)
+        {
+            for (int i = 0; i < modules.Count; i++)
+            {
+                string name = modules[i].Name;
+                bool listed = false;
+                foreach (string n in names) listed |= string.Equals(n, name, StringComparison.OrdinalIgnoreCase);
+                if (!listed) names.Add(name);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 
 namespace VramPS.Engine.Models
 {
@@ -12,64 +13,64 @@ namespace VramPS.Engine.Models
     {
         public string Id { get; set; } = "";
         /// <summary>Hugging Face config model_type: llama, mistral, gpt_bigcode, gpt_neox, phi, falcon, bert ...</summary>
-        public string ModelType { get; set; } = "llama";
-        public int HiddenSize { get; set; }
+        public string ModelType { get; set { field = value; _derived = null; } } = "llama";
+        public int HiddenSize { get; set { field = value; _derived = null; } }
         /// <summary>Width of a dense MLP (for Mixtral, which has no dense layer, the expert width).</summary>
-        public int IntermediateSize { get; set; }
-        public int NumLayers { get; set; }
-        public int NumHeads { get; set; }
-        public int NumKvHeads { get; set; }
-        public int HeadDim { get; set; }
-        public int VocabSize { get; set; }
+        public int IntermediateSize { get; set { field = value; _derived = null; } }
+        public int NumLayers { get; set { field = value; _derived = null; } }
+        public int NumHeads { get; set { field = value; _derived = null; } }
+        public int NumKvHeads { get; set { field = value; _derived = null; } }
+        public int HeadDim { get; set { field = value; _derived = null; } }
+        public int VocabSize { get; set { field = value; _derived = null; } }
         /// <summary>Width of the token embedding when it differs from the hidden size (OPT word_embed_proj_dim), 0 otherwise.</summary>
-        public int EmbeddingDim { get; set; }
-        public bool TiedEmbeddings { get; set; }
-        public MlpKind Mlp { get; set; } = MlpKind.Gated;
-        public string Activation { get; set; } = "silu";
-        public NormKind Norm { get; set; } = NormKind.RmsNorm;
-        public PositionKind Positions { get; set; } = PositionKind.Rope;
+        public int EmbeddingDim { get; set { field = value; _derived = null; } }
+        public bool TiedEmbeddings { get; set { field = value; _derived = null; } }
+        public MlpKind Mlp { get; set { field = value; _derived = null; } } = MlpKind.Gated;
+        public string Activation { get; set { field = value; _derived = null; } } = "silu";
+        public NormKind Norm { get; set { field = value; _derived = null; } } = NormKind.RmsNorm;
+        public PositionKind Positions { get; set { field = value; _derived = null; } } = PositionKind.Rope;
         /// <summary>Fraction of each head's dimensions that rotary embeddings rotate (Phi, GPT-NeoX rotary_pct).</summary>
-        public double PartialRotaryFactor { get; set; } = 1.0;
+        public double PartialRotaryFactor { get; set { field = value; _derived = null; } } = 1.0;
         /// <summary>Rows of a learned position table (Positions = Learned; OPT adds its 2 offset rows here).</summary>
-        public int MaxPositions { get; set; }
+        public int MaxPositions { get; set { field = value; _derived = null; } }
         /// <summary>Token-type embedding rows (BERT).</summary>
-        public int TypeVocabSize { get; set; }
-        public bool QkvBias { get; set; }
-        public bool OutputBias { get; set; }
-        public bool MlpBias { get; set; }
-        public bool LmHeadBias { get; set; }
+        public int TypeVocabSize { get; set { field = value; _derived = null; } }
+        public bool QkvBias { get; set { field = value; _derived = null; } }
+        public bool OutputBias { get; set { field = value; _derived = null; } }
+        public bool MlpBias { get; set { field = value; _derived = null; } }
+        public bool LmHeadBias { get; set { field = value; _derived = null; } }
         /// <summary>Attention and MLP read the same normed input (GPT-J, NeoX parallel, Falcon, Phi).</summary>
-        public bool ParallelBlock { get; set; }
+        public bool ParallelBlock { get; set { field = value; _derived = null; } }
         /// <summary>Norms per block (2 for pre-norm blocks, 1 for a shared parallel norm, 4 for Gemma 2/3 sandwich norms).</summary>
-        public int NormsPerLayer { get; set; } = 2;
+        public int NormsPerLayer { get; set { field = value; _derived = null; } } = 2;
         /// <summary>A norm after the last block (false for BERT and for OPT-350m's post-norm blocks).</summary>
-        public bool FinalNorm { get; set; } = true;
+        public bool FinalNorm { get; set { field = value; _derived = null; } } = true;
         /// <summary>RMSNorm on queries and keys per head (Qwen3, OLMo 2, Gemma 3).</summary>
-        public bool QkNorm { get; set; }
+        public bool QkNorm { get; set { field = value; _derived = null; } }
         /// <summary>The query and key norms span all heads at once (OLMo 2) instead of one head.</summary>
-        public bool QkNormOverHeads { get; set; }
+        public bool QkNormOverHeads { get; set { field = value; _derived = null; } }
         /// <summary>Encoder-only model (BERT): an embedding LayerNorm, a pooler and an MLM head instead of a causal LM head.</summary>
-        public bool Encoder { get; set; }
+        public bool Encoder { get; set { field = value; _derived = null; } }
 
-        public int Experts { get; set; }
-        public int ExpertsPerToken { get; set; }
-        public int MoeIntermediateSize { get; set; }
-        public int SharedExperts { get; set; }
-        public int SharedExpertIntermediateSize { get; set; }
-        public bool SharedExpertGate { get; set; }
+        public int Experts { get; set { field = value; _derived = null; } }
+        public int ExpertsPerToken { get; set { field = value; _derived = null; } }
+        public int MoeIntermediateSize { get; set { field = value; _derived = null; } }
+        public int SharedExperts { get; set { field = value; _derived = null; } }
+        public int SharedExpertIntermediateSize { get; set { field = value; _derived = null; } }
+        public bool SharedExpertGate { get; set { field = value; _derived = null; } }
         /// <summary>Leading layers with a dense MLP in an MoE model (DeepSeek first_k_dense_replace).</summary>
-        public int DenseLayers { get; set; }
+        public int DenseLayers { get; set { field = value; _derived = null; } }
 
         /// <summary>Multi-head latent attention (DeepSeek V2/V3) when KvLoraRank &gt; 0.</summary>
-        public int QLoraRank { get; set; }
-        public int KvLoraRank { get; set; }
-        public int QkNopeHeadDim { get; set; }
-        public int QkRopeHeadDim { get; set; }
-        public int VHeadDim { get; set; }
+        public int QLoraRank { get; set { field = value; _derived = null; } }
+        public int KvLoraRank { get; set { field = value; _derived = null; } }
+        public int QkNopeHeadDim { get; set { field = value; _derived = null; } }
+        public int QkRopeHeadDim { get; set { field = value; _derived = null; } }
+        public int VHeadDim { get; set { field = value; _derived = null; } }
 
-        public double AttentionLogitSoftcap { get; set; }
-        public double FinalLogitSoftcap { get; set; }
-        public int SlidingWindow { get; set; }
+        public double AttentionLogitSoftcap { get; set { field = value; _derived = null; } }
+        public double FinalLogitSoftcap { get; set { field = value; _derived = null; } }
+        public int SlidingWindow { get; set { field = value; _derived = null; } }
 
         /// <summary>The count the model card or safetensors metadata publishes, for validation.</summary>
         public long PublishedParameters { get; set; }
@@ -87,8 +88,16 @@ namespace VramPS.Engine.Models
         /// <summary>True for a layer whose MLP is a mixture of experts.</summary>
         public bool IsMoeLayer(int layer) => IsMoe && layer >= DenseLayers;
 
-        /// <summary>The linear modules of one block, named as Hugging Face names them for this model type.</summary>
-        public IReadOnlyList<LinearModule> LinearModules(int layer) => ModuleLayout.For(this, layer);
+        /// <summary>
+        /// The linear modules of one block, named as Hugging Face names them for this model type. Blocks come in two
+        /// kinds at most (dense and mixture-of-experts), so the list is built once per kind and shared.
+        /// </summary>
+        public IReadOnlyList<LinearModule> LinearModules(int layer)
+        {
+            int kind = IsMoeLayer(layer) ? 1 : 0;
+            var derived = Cache;
+            return derived.Modules[kind] ??= new ReadOnlyCollection<LinearModule>(ModuleLayout.For(this, layer));
+        }
 
         /// <summary>
         /// Token, position and token-type embeddings, the embedding LayerNorm of an encoder, and OPT's project_in and
@@ -120,8 +129,12 @@ namespace VramPS.Engine.Models
 
         public long LayerParameters(int layer)
         {
+            int kind = IsMoeLayer(layer) ? 1 : 0;
+            var derived = Cache;
+            if (derived.LayerParameters[kind] is long cached) return cached;
             long sum = LayerNormParameters;
             foreach (var m in LinearModules(layer)) sum = checked(sum + m.Parameters);
+            derived.LayerParameters[kind] = sum;
             return sum;
         }
 
@@ -132,8 +145,11 @@ namespace VramPS.Engine.Models
         {
             get
             {
+                var derived = Cache;
+                if (derived.Total is long cached) return cached;
                 long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters);
                 for (int i = 0; i < NumLayers; i++) sum = checked(sum + LayerParameters(i));
+                derived.Total = sum;
                 return sum;
             }
         }
@@ -143,6 +159,8 @@ namespace VramPS.Engine.Models
         {
             get
             {
+                var derived = Cache;
+                if (derived.Active is long cached) return cached;
                 long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters);
                 for (int i = 0; i < NumLayers; i++)
                 {
@@ -154,9 +172,27 @@ namespace VramPS.Engine.Models
                         sum = checked(sum + each * used);
                     }
                 }
+                derived.Active = sum;
                 return sum;
             }
         }
+
+        /// <summary>
+        /// Values derived from the fields (module lists and parameter counts), computed on first use. Setting any field
+        /// but the metadata (Id, Aliases, Source, ParametersSource, PublishedParameters) drops them; copies made by
+        /// <see cref="WithId"/> share them. Threads that race to fill one compute the same value.
+        /// </summary>
+        private sealed class Derived
+        {
+            public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[2];
+            public readonly long?[] LayerParameters = new long?[2];
+            public long? Total;
+            public long? Active;
+        }
+
+        private Derived? _derived;
+
+        private Derived Cache => _derived ??= new Derived();
 
         /// <summary>A copy of this architecture under another id (an alias or a chat variant the user named).</summary>
         public ModelArchitecture WithId(string id)

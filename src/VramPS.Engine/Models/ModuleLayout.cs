@@ -10,7 +10,7 @@ namespace VramPS.Engine.Models
     /// </summary>
     internal static class ModuleLayout
     {
-        public static IReadOnlyList<LinearModule> For(ModelArchitecture a, int layer)
+        public static LinearModule[] For(ModelArchitecture a, int layer)
         {
             checked
             {
@@ -32,7 +32,7 @@ namespace VramPS.Engine.Models
                 {
                     AddMlp(a, h, a.IntermediateSize, 1, list, expert: false);
                 }
-                return list;
+                return list.ToArray();
             }
         }
 
