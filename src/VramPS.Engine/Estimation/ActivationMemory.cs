@@ -148,14 +148,21 @@ namespace VramPS.Engine.Estimation
         private double Adapters(List<LinearModule> group, long width)
         {
             if (!_r.IsAdapter) return 0;
-            var adapted = group.Where(x => _targets.Contains(x.Name)).ToList();
-            if (adapted.Count == 0) return 0;
+            int adapted = 0;
+            bool allAttentionInputs = true;
+            for (int j = 0; j < group.Count; j++)
+            {
+                if (!_targets.Contains(group[j].Name)) continue;
+                adapted++;
+                allAttentionInputs &= group[j].Role == LinearRole.AttentionInput;
+            }
+            if (adapted == 0) return 0;
             int a = _t.AdapterBytes;
-            int inputs = _t.FusedQkvAdapters && adapted.All(x => x.Role == LinearRole.AttentionInput) ? 1 : adapted.Count;
+            int inputs = _t.FusedQkvAdapters && allAttentionInputs ? 1 : adapted;
             bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Framework == Framework.FmsAcceleration;
             if (fusedLora) inputs = 1;
             double perInput = _t.LoraDropout && !fusedLora ? (a + 1.0) * width : (a != _c ? a * (double)width : 0);
-            return inputs * perInput + adapted.Count * (double)a * _r.LoraRank;
+            return inputs * perInput + adapted * (double)a * _r.LoraRank;
         }
 
         /// <summary>The attention core: SDPA keeps q, k and v repeated to every head (HF's repeat_kv) and its output; FlashAttention keeps k and v at KV heads; eager keeps the probabilities.</summary>
