@@ -17,7 +17,8 @@ namespace VramPS.Engine.Estimation
             var p = new ParameterBudget(r, t);
             var states = new ModelStateMemory(r, t, p);
             var acts = new ActivationMemory(r, t);
-            var notes = new List<string>(r.Assumptions);
+            var notes = new List<string>(r.Assumptions.Count + 4);
+            notes.AddRange(r.Assumptions);
             var step = new StepLayout(r, t, p, states, acts, notes);
 
             var phases = step.Phases();

@@ -18,7 +18,7 @@ namespace VramPS.Engine.Estimation
         /// <summary>LoRA rank (2^20): wider than any layer, low enough that adapter counts cannot overflow.</summary>
         public const int MaxLoraRank = 1 << 20;
 
-        private readonly List<string> _assumptions = new List<string>();
+        private readonly List<string> _assumptions = new List<string>(16);
 
         public ResolvedRecipe(Workload w)
         {
@@ -108,9 +108,7 @@ namespace VramPS.Engine.Estimation
 
         private string[] ResolveTargets(string[]? given)
         {
-            var names = new List<string>(12);
-            AddNames(Model.LinearModules(0), names);
-            AddNames(Model.LinearModules(Model.NumLayers - 1), names);
+            var names = Model.LinearModuleNames;
             if (given is null || given.Length == 0)
             {
                 var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
@@ -132,16 +130,5 @@ namespace VramPS.Engine.Estimation
             return list;
         }
 
-        /// <summary>Adds the modules' names not yet listed, ignoring case, in order.</summary>
-        private static void AddNames(IReadOnlyList<LinearModule> modules, List<string> names)
-        {
-            for (int i = 0; i < modules.Count; i++)
-            {
-                string name = modules[i].Name;
-                bool listed = false;
-                foreach (string n in names) listed |= string.Equals(n, name, StringComparison.OrdinalIgnoreCase);
-                if (!listed) names.Add(name);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Linq;
 
 namespace VramPS.Engine.Models
 {
@@ -100,6 +101,28 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>
+        /// The distinct names, ignoring case, of the linear modules in the first and the last block, in order: the names a
+        /// LoRA target list may use.
+        /// </summary>
+        public IReadOnlyList<string> LinearModuleNames
+        {
+            get
+            {
+                var derived = Cache;
+                if (derived.ModuleNames != null) return derived.ModuleNames;
+                var names = new List<string>(12);
+                foreach (int layer in new[] { 0, NumLayers - 1 })
+                {
+                    foreach (var module in LinearModules(layer))
+                    {
+                        if (!names.Contains(module.Name, StringComparer.OrdinalIgnoreCase)) names.Add(module.Name);
+                    }
+                }
+                return derived.ModuleNames = names.AsReadOnly();
+            }
+        }
+
+        /// <summary>
         /// Token, position and token-type embeddings, the embedding LayerNorm of an encoder, and OPT's project_in and
         /// project_out when the token embedding is narrower than the hidden size.
         /// </summary>
@@ -178,7 +201,7 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>
-        /// Values derived from the fields (module lists and parameter counts), computed on first use. Setting any field
+        /// Values derived from the fields (module lists, their names and parameter counts), computed on first use. Setting any field
         /// but the metadata (Id, Aliases, Source, ParametersSource, PublishedParameters) drops them; copies made by
         /// <see cref="WithId"/> share them. Threads that race to fill one compute the same value.
         /// </summary>
@@ -186,6 +209,7 @@ namespace VramPS.Engine.Models
         {
             public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[2];
             public readonly long?[] LayerParameters = new long?[2];
+            public IReadOnlyList<string>? ModuleNames;
             public long? Total;
             public long? Active;
         }
