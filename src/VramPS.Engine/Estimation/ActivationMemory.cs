@@ -17,7 +17,6 @@ namespace VramPS.Engine.Estimation
         private readonly ResolvedRecipe _r;
         private readonly TrainerBehavior _t;
         private readonly ModelArchitecture _m;
-        private readonly HashSet<string> _targets;
         private readonly int _c;
         private readonly int _res;
         private readonly int _out;
@@ -27,7 +26,6 @@ namespace VramPS.Engine.Estimation
             _r = r;
             _t = t;
             _m = r.Model;
-            _targets = new HashSet<string>(r.LoraTargets, StringComparer.OrdinalIgnoreCase);
             _c = TrainerBehavior.ComputeBytes(r.Precision);
             // Autocast over fp32 weights keeps an fp32 residual stream, except under FSDP mixed precision, which
             // gathers 16-bit parameters so the embedding output is already 16-bit.
@@ -152,7 +150,7 @@ namespace VramPS.Engine.Estimation
             bool allAttentionInputs = true;
             for (int j = 0; j < group.Count; j++)
             {
-                if (!_targets.Contains(group[j].Name)) continue;
+                if (!_r.IsTarget(group[j].Name)) continue;
                 adapted++;
                 allAttentionInputs &= group[j].Role == LinearRole.AttentionInput;
             }
@@ -220,7 +218,7 @@ namespace VramPS.Engine.Estimation
         {
             if (_m.Encoder) return 0;
             long h = _m.HiddenSize;
-            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _targets.Contains("lm_head");
+            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.IsTarget("lm_head");
             return NormSaved(_r.Workload.Method == FinetuneMethod.Full) + (headTrains ? _c * (double)h : 0);
         }
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -11,7 +10,6 @@ namespace VramPS.Engine.Estimation
         {
             var m = r.Model;
             int layers = m.NumLayers;
-            var targets = new HashSet<string>(r.LoraTargets, StringComparer.OrdinalIgnoreCase);
             long extraHead = t.SeparateHead && m.TiedEmbeddings ? (long)m.VocabSize * m.HiddenSize : 0;
             Head = m.HeadParameters + extraHead;
             Embedding = m.EmbeddingParameters;
@@ -32,7 +30,7 @@ namespace VramPS.Engine.Estimation
                 for (int j = 0; j < modules.Count; j++)
                 {
                     var module = modules[j];
-                    bool adapted = module.Role != LinearRole.Router && targets.Contains(module.Name);
+                    bool adapted = module.Role != LinearRole.Router && r.IsTarget(module.Name);
                     if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count;
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
@@ -45,7 +43,7 @@ namespace VramPS.Engine.Estimation
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
                 FreezeTrainable += Math.Max(0, end - Math.Max(first, firstTrainable)) * layerTotal;
             }
-            if (targets.Contains("lm_head")) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize);
+            if (r.IsTarget("lm_head")) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize);
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
             {

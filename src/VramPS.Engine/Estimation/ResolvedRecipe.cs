@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Models;
 
@@ -87,6 +88,43 @@ namespace VramPS.Engine.Estimation
 
         public bool Has(Techniques t) => (Techniques & t) == t;
 
+        /// <summary>
+        /// peft's default targets for each list of module names. An architecture keeps one list until a field of it
+        /// changes (ModelArchitecture.LinearModuleNames), so the defaults are worked out once per architecture.
+        /// </summary>
+        private static readonly ConditionalWeakTable<IReadOnlyList<string>, PeftTargets> DefaultTargets =
+            new ConditionalWeakTable<IReadOnlyList<string>, PeftTargets>();
+
+        private static readonly ConditionalWeakTable<IReadOnlyList<string>, PeftTargets>.CreateValueCallback PeftDefaults = names =>
+        {
+            var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
+                                           || n == "qkv_proj" || n == "query" || n == "value").ToArray();
+            if (defaults.Length == 0) defaults = names.Where(n => n != "gate").ToArray();
+            return new PeftTargets(defaults, $"LoRA on {string.Join(", ", defaults)} (peft's default targets)");
+        };
+
+        private sealed class PeftTargets
+        {
+            public PeftTargets(string[] targets, string assumption)
+            {
+                Targets = targets;
+                Assumption = assumption;
+            }
+
+            public string[] Targets { get; }
+            public string Assumption { get; }
+        }
+
+        /// <summary>Whether LoRA adapts the module of this name (LoraTargets, ignoring case).</summary>
+        public bool IsTarget(string moduleName)
+        {
+            foreach (string target in LoraTargets)
+            {
+                if (string.Equals(target, moduleName, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+
         private T Take<T>(T value, string why)
         {
             _assumptions.Add(why);
@@ -111,11 +149,9 @@ namespace VramPS.Engine.Estimation
             var names = Model.LinearModuleNames;
             if (given is null || given.Length == 0)
             {
-                var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
-                                               || n == "qkv_proj" || n == "query" || n == "value").ToArray();
-                if (defaults.Length == 0) defaults = names.Where(n => n != "gate").ToArray();
-                _assumptions.Add($"LoRA on {string.Join(", ", defaults)} (peft's default targets)");
-                return defaults;
+                var defaults = DefaultTargets.GetValue(names, PeftDefaults);
+                _assumptions.Add(defaults.Assumption);
+                return (string[])defaults.Targets.Clone();
             }
             var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
             if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
