@@ -208,10 +208,11 @@ namespace VramPS.Engine.Models
         private sealed class Derived
         {
             public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[2];
-            public readonly long?[] LayerParameters = new long?[2];
+            /// <summary>Counts are boxed: a reference is written whole, where a long? (or a long in a 32-bit process) may tear.</summary>
+            public readonly object?[] LayerParameters = new object?[2];
             public IReadOnlyList<string>? ModuleNames;
-            public long? Total;
-            public long? Active;
+            public object? Total;
+            public object? Active;
         }
 
         private Derived? _derived;
