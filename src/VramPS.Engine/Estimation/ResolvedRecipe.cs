@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Models;
 
@@ -18,7 +19,7 @@ namespace VramPS.Engine.Estimation
         /// <summary>LoRA rank (2^20): wider than any layer, low enough that adapter counts cannot overflow.</summary>
         public const int MaxLoraRank = 1 << 20;
 
-        private readonly List<string> _assumptions = new List<string>();
+        private readonly List<string> _assumptions = new List<string>(16);
 
         public ResolvedRecipe(Workload w)
         {
@@ -106,6 +107,43 @@ namespace VramPS.Engine.Estimation
 
         public bool Has(Techniques t) => (Techniques & t) == t;
 
+        /// <summary>
+        /// peft's default targets for each list of module names. An architecture keeps one list until a field of it
+        /// changes (ModelArchitecture.LinearModuleNames), so the defaults are worked out once per architecture.
+        /// </summary>
+        private static readonly ConditionalWeakTable<IReadOnlyList<string>, PeftTargets> DefaultTargets =
+            new ConditionalWeakTable<IReadOnlyList<string>, PeftTargets>();
+
+        private static readonly ConditionalWeakTable<IReadOnlyList<string>, PeftTargets>.CreateValueCallback PeftDefaults = names =>
+        {
+            var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
+                                           || n == "qkv_proj" || n == "query" || n == "value").ToArray();
+            if (defaults.Length == 0) defaults = names.Where(n => n != "gate").ToArray();
+            return new PeftTargets(defaults, $"LoRA on {string.Join(", ", defaults)} (peft's default targets)");
+        };
+
+        private sealed class PeftTargets
+        {
+            public PeftTargets(string[] targets, string assumption)
+            {
+                Targets = targets;
+                Assumption = assumption;
+            }
+
+            public string[] Targets { get; }
+            public string Assumption { get; }
+        }
+
+        /// <summary>Whether LoRA adapts the module of this name (LoraTargets, ignoring case).</summary>
+        public bool IsTarget(string moduleName)
+        {
+            foreach (string target in LoraTargets)
+            {
+                if (string.Equals(target, moduleName, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+
         private T Take<T>(T value, string why)
         {
             _assumptions.Add(why);
@@ -165,8 +203,7 @@ namespace VramPS.Engine.Estimation
 
         private string[] ResolveTargets(string[]? given)
         {
-            var names = Model.LinearModules(0).Concat(Model.LinearModules(Model.NumLayers - 1))
-                .Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var names = Model.LinearModuleNames;
             if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
             {
                 _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
@@ -174,11 +211,9 @@ namespace VramPS.Engine.Estimation
             }
             if (given is null || given.Length == 0)
             {
-                var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
-                                               || n == "qkv_proj" || n == "query" || n == "value").ToArray();
-                if (defaults.Length == 0) defaults = names.Where(n => n != "gate").ToArray();
-                _assumptions.Add($"LoRA on {string.Join(", ", defaults)} (peft's default targets)");
-                return defaults;
+                var defaults = DefaultTargets.GetValue(names, PeftDefaults);
+                _assumptions.Add(defaults.Assumption);
+                return (string[])defaults.Targets.Clone();
             }
             var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
             if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
@@ -192,5 +227,6 @@ namespace VramPS.Engine.Estimation
             }
             return list;
         }
+
     }
 }

@@ -56,7 +56,7 @@ namespace VramPS.Engine.Estimation
             GatherStreamPool = Checked.Bytes(inFlight);
             if (r.Offload == Offload.OptimizerAndParameters)
             {
-                HostMemory += (long)weightsStored;
+                HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored));
                 weightsStored = 0;
             }
             double weightsCompute = weightsStored + inFlight;
@@ -87,7 +87,7 @@ namespace VramPS.Engine.Estimation
             double temps = statesSharded ? _s.StepTemporaries / n : _s.StepTemporaries;
             if (r.Offload != Offload.None)
             {
-                HostMemory += (long)(states + grads);
+                HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + grads));
                 states = 0;
                 temps = 0;
                 if (_t.OffloadsGradients)
@@ -113,7 +113,7 @@ namespace VramPS.Engine.Estimation
                 double recompute = (_a.LargestLayerSavedPerToken + _a.TransientPerToken) * tokens;
                 if (offloadActs)
                 {
-                    HostMemory += (long)checkpoints;
+                    HostMemory = Checked.Add(HostMemory, Checked.Bytes(checkpoints));
                     checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
                 }
                 saved = checkpoints + outside;
@@ -124,7 +124,7 @@ namespace VramPS.Engine.Estimation
                 double all = _a.AllLayersSavedPerToken * tokens;
                 if (offloadActs)
                 {
-                    HostMemory += (long)all;
+                    HostMemory = Checked.Add(HostMemory, Checked.Bytes(all));
                     all = 2 * _a.LargestLayerSavedPerToken * tokens;
                 }
                 saved = all + outside;

@@ -10,12 +10,13 @@ namespace VramPS.Engine.Tests.Fuzz
 {
     /// <summary>
     /// Runs inputs through a fuzz target and collects findings: an exception other than the target's clean refusals, a
-    /// result that breaks its checks, or an input that takes more than a second. Each finding's input is saved under
+    /// result that breaks its checks, or an input that takes more than two seconds. Each finding's input is saved under
     /// <see cref="FuzzSettings.FindingsFolder"/>, named by its hash, ready to move into Corpus/.
     /// </summary>
     internal static class FuzzHarness
     {
-        private static readonly TimeSpan Slow = TimeSpan.FromSeconds(1);
+        /// <summary>No input is large: one that takes this long has found a loop that grows out of proportion.</summary>
+        private static readonly TimeSpan Slow = TimeSpan.FromSeconds(2);
 
         /// <summary>Why the input is a finding, or null when it gave a result or a clean refusal.</summary>
         public static string? Check(FuzzTarget target, byte[] input)
