@@ -38,20 +38,13 @@ namespace VramPS.Engine.Alignment
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(s.Policy.GpuCount), paged);
             if (paged > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 
-            return new TrainingMemoryEstimate(workload, s.Policy)
+            var estimate = new TrainingMemoryEstimate(workload, s.Policy)
             {
                 Parameters = s.Policy.Model.TotalParameters,
                 TrainableParameters = cast.Policy.Budget.Trainable + (cast.Value?.Budget.Trainable ?? 0),
-                Weights = peak.Weights,
-                Gradients = peak.Gradients,
-                OptimizerStates = peak.OptimizerStates,
-                Activations = peak.Activations,
-                Other = peak.Other,
-                Allocated = peak.Allocated,
                 Reserved = reserved,
                 Total = device,
                 HostMemory = cast.Policy.HostMemory + (cast.Value?.HostMemory ?? 0),
-                PeakPhase = peak.Phase,
                 Phases = phases,
                 Assumptions = notes.Distinct().ToArray(),
                 Stage = s.Stage,
@@ -67,6 +60,8 @@ namespace VramPS.Engine.Alignment
                 PrecomputeReferenceLogProbs = workload.PrecomputeReferenceLogProbs,
                 KlCoefficient = workload.KlCoefficient,
             };
+            estimate.SetPeak(peak);
+            return estimate;
         }
     }
 }

@@ -32,21 +32,14 @@ namespace VramPS.Engine.Estimation
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), rank.Step.PagedStates);
             if (rank.Step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 
-            return new TrainingMemoryEstimate(workload, r)
+            var estimate = new TrainingMemoryEstimate(workload, r)
             {
                 Parameters = r.Model.TotalParameters,
                 TrainableParameters = trainable,
-                Weights = peak.Weights,
-                Gradients = peak.Gradients,
-                OptimizerStates = peak.OptimizerStates,
-                Activations = peak.Activations,
-                Other = peak.Other,
-                Allocated = peak.Allocated,
                 Reserved = reserved,
                 Total = device,
                 HostMemory = HostMemory.PerNode(rank.Step.HostMemory, r),
                 Nodes = HostMemory.Nodes(r),
-                PeakPhase = peak.Phase,
                 Phases = rank.Phases,
                 PipelineStage = rank.Stage.Index,
                 Rank = rank.Stage.Describe(),
@@ -57,6 +50,8 @@ namespace VramPS.Engine.Estimation
                         peak.Weights, peak.Gradients, peak.OptimizerStates, peak.Activations, peak.Other),
                 },
             };
+            estimate.SetPeak(peak);
+            return estimate;
         }
 
         /// <summary>One rank's terms laid out over the phases of a step.</summary>

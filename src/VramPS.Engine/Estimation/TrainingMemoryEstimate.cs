@@ -109,6 +109,18 @@ namespace VramPS.Engine.Estimation
         public long HostMemory { get; internal set; }
 
         public Phase PeakPhase { get; internal set; }
+
+        /// <summary>Takes the terms of the phase that binds.</summary>
+        internal void SetPeak(PhaseMemory peak)
+        {
+            Weights = peak.Weights;
+            Gradients = peak.Gradients;
+            OptimizerStates = peak.OptimizerStates;
+            Activations = peak.Activations;
+            Other = peak.Other;
+            Allocated = peak.Allocated;
+            PeakPhase = peak.Phase;
+        }
         public IReadOnlyList<PhaseMemory> Phases { get; internal set; } = Array.Empty<PhaseMemory>();
         public string[] Assumptions { get; internal set; } = Array.Empty<string>();
 
