@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Text;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Tests.Accuracy
@@ -66,32 +66,12 @@ namespace VramPS.Engine.Tests.Accuracy
         public static IReadOnlyList<DevRow> Load([CallerFilePath] string here = "")
         {
             string path = Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "data", "measured-dev.csv");
-            var lines = File.ReadAllLines(path);
-            var header = Split(lines[0]);
-            return lines.Skip(1).Where(l => l.Length > 0)
-                .Select(l => new DevRow(header.Zip(Split(l), (h, v) => (h, v)).ToDictionary(x => x.h, x => x.v)))
+            var records = CsvRecords.Parse(path, File.ReadAllText(path));
+            var header = records[0].Fields;
+            return records.Skip(1)
+                .Select(r => new DevRow(header.Zip(r.Fields, (h, v) => (h, v)).ToDictionary(x => x.h, x => x.v)))
                 .Where(r => r.Cells["Quality"] != "Estimate")
                 .ToList();
-        }
-
-        private static string[] Split(string line)
-        {
-            var cells = new List<string>();
-            var cell = new StringBuilder();
-            bool quoted = false;
-            for (int i = 0; i < line.Length; i++)
-            {
-                char ch = line[i];
-                if (ch == '"')
-                {
-                    if (quoted && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                    else quoted = !quoted;
-                }
-                else if (ch == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
-                else cell.Append(ch);
-            }
-            cells.Add(cell.ToString());
-            return cells.ToArray();
         }
     }
 }
