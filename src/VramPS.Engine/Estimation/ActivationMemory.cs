@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -20,7 +19,6 @@ namespace VramPS.Engine.Estimation
         private readonly ResolvedRecipe _r;
         private readonly TrainerBehavior _t;
         private readonly ModelArchitecture _m;
-        private readonly HashSet<string> _targets;
         private readonly int _c;
         private readonly int _res;
         private readonly int _out;
@@ -31,7 +29,6 @@ namespace VramPS.Engine.Estimation
             _r = r;
             _t = t;
             _m = r.Model;
-            _targets = new HashSet<string>(r.LoraTargets, StringComparer.OrdinalIgnoreCase);
             _c = TrainerBehavior.ComputeBytes(r.Precision);
             // Autocast over fp32 weights keeps an fp32 residual stream, except under FSDP mixed precision, which
             // gathers 16-bit parameters so the embedding output is already 16-bit.
@@ -91,7 +88,9 @@ namespace VramPS.Engine.Estimation
         {
             int layer = _stage.LastLayer;
             bool moe = _m.IsMoeLayer(layer);
-            return 2.0 * _m.LinearModules(layer).Sum(x => (double)x.Parameters / _stage.Divisor(x, moe));
+            double sum = 0;
+            foreach (var module in _m.LinearModules(layer)) sum += (double)module.Parameters / _stage.Divisor(module, moe);
+            return 2.0 * sum;
         }
 
         /// <summary>
@@ -110,13 +109,13 @@ namespace VramPS.Engine.Estimation
 
             sum += _m.NormsPerLayer * NormSaved(trains);
 
-            var attnIn = modules.Where(x => x.Role == LinearRole.AttentionInput).ToList();
-            var attnOut = modules.Where(x => x.Role == LinearRole.AttentionOutput).ToList();
-            var mlpIn = modules.Where(x => x.Role == LinearRole.MlpInput).ToList();
-            var mlpOut = modules.Where(x => x.Role == LinearRole.MlpOutput).ToList();
+            var attnIn = new Group(modules, LinearRole.AttentionInput, _r);
+            var attnOut = new Group(modules, LinearRole.AttentionOutput, _r);
+            var mlpIn = new Group(modules, LinearRole.MlpInput, _r);
+            var mlpOut = new Group(modules, LinearRole.MlpOutput, _r);
 
             sum += LinearInputs(attnIn, h, trains);
-            inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(attnOut[0], trains));
+            inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
             inside += Adapters(attnOut, q);
             sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
@@ -135,9 +134,31 @@ namespace VramPS.Engine.Estimation
 
         private bool Quantized => _r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizedLinearSavesInput;
 
-        private bool SavesInput(LinearModule module, bool trains) => trains || Quantized;
+        /// <summary>A linear keeps its input when its weight trains, and under bitsandbytes' 4-bit matmul always.</summary>
+        private bool SavesInput(bool trains) => trains || Quantized;
 
-        private bool SavesInputAny(List<LinearModule> modules, bool trains) => modules.Count > 0 && SavesInput(modules[0], trains);
+        private bool SavesInputAny(Group group, bool trains) => group.Count > 0 && SavesInput(trains);
+
+        /// <summary>The linears of one role in a block: how many, and how many of them LoRA adapts.</summary>
+        private readonly struct Group
+        {
+            public Group(IReadOnlyList<LinearModule> modules, LinearRole role, ResolvedRecipe r)
+            {
+                Role = role;
+                Count = 0;
+                Adapted = 0;
+                foreach (var module in modules)
+                {
+                    if (module.Role != role) continue;
+                    Count++;
+                    if (r.IsAdapter && r.IsTarget(module.Name)) Adapted++;
+                }
+            }
+
+            public LinearRole Role { get; }
+            public int Count { get; }
+            public int Adapted { get; }
+        }
 
         /// <summary>RMSNorm in transformers and litgpt saves an fp32 copy of its input (and the normalized input when its weight trains); fused kernels save the input only.</summary>
         private double NormSaved(bool trains)
@@ -149,11 +170,11 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>The inputs a group of linears reading one tensor keep: one shared copy, or one per module where bitsandbytes casts fp32 input to the compute dtype.</summary>
-        private double LinearInputs(List<LinearModule> group, long width, bool trains)
+        private double LinearInputs(Group group, long width, bool trains)
         {
             if (group.Count == 0) return 0;
             double saved = 0;
-            if (SavesInput(group[0], trains))
+            if (SavesInput(trains))
             {
                 int copies = Quantized && _out != _c ? group.Count : 1;
                 saved += copies * (double)_c * width;
@@ -162,17 +183,15 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>peft's LoRA branch per adapted module: the dropout mask and output in the adapter dtype (or the cast input), and the rank-wide A output.</summary>
-        private double Adapters(List<LinearModule> group, long width)
+        private double Adapters(Group group, long width)
         {
-            if (!_r.IsAdapter) return 0;
-            var adapted = group.Where(x => _targets.Contains(x.Name)).ToList();
-            if (adapted.Count == 0) return 0;
+            if (group.Adapted == 0) return 0;
             int a = _t.AdapterBytes;
-            int inputs = _t.FusedQkvAdapters && adapted.All(x => x.Role == LinearRole.AttentionInput) ? 1 : adapted.Count;
+            int inputs = _t.FusedQkvAdapters && group.Role == LinearRole.AttentionInput ? 1 : group.Adapted;
             bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Framework == Framework.FmsAcceleration;
             if (fusedLora) inputs = 1;
             double perInput = _t.LoraDropout && !fusedLora ? (a + 1.0) * width : (a != _c ? a * (double)width : 0);
-            return inputs * perInput + adapted.Count * (double)a * _r.LoraRank;
+            return inputs * perInput + group.Adapted * (double)a * _r.LoraRank;
         }
 
         /// <summary>The attention core: SDPA keeps q, k and v repeated to every head (HF's repeat_kv) and its output; FlashAttention keeps k and v at KV heads; eager keeps the probabilities.</summary>
@@ -204,7 +223,7 @@ namespace VramPS.Engine.Estimation
             return sum;
         }
 
-        private double Mlp(int layer, List<LinearModule> mlpOut, bool trains)
+        private double Mlp(int layer, Group mlpOut, bool trains)
         {
             bool moe = _m.IsMoeLayer(layer);
             long width = moe ? _m.MoeIntermediateSize : _m.IntermediateSize;
@@ -213,7 +232,7 @@ namespace VramPS.Engine.Estimation
             bool pythonGelu = _m.Activation == "gelu_new";
             double intermediates = gated ? (_r.Has(Techniques.Compile) || _t.FusedActivation ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
             double sum = intermediates * _out * width;
-            bool downSaves = mlpOut.Count > 0 && SavesInput(mlpOut[0], trains);
+            bool downSaves = mlpOut.Count > 0 && SavesInput(trains);
             if (downSaves) sum += _c * (double)width;
             sum += Adapters(mlpOut, width);
             sum *= copies;
@@ -232,7 +251,7 @@ namespace VramPS.Engine.Estimation
         {
             if (_m.Encoder) return 0;
             long h = _m.HiddenSize;
-            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _targets.Contains("lm_head");
+            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.IsTarget("lm_head");
             return NormSaved(_r.Workload.Method == FinetuneMethod.Full) + (headTrains ? _c * (double)h : 0);
         }
     }

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -17,7 +15,6 @@ namespace VramPS.Engine.Estimation
             var m = r.Model;
             int layers = m.NumLayers;
             Stage = stage;
-            var targets = new HashSet<string>(r.LoraTargets, StringComparer.OrdinalIgnoreCase);
             long vocabulary = (long)m.VocabSize * m.TokenEmbeddingDim;
             long extraHead = t.SeparateHead && m.TiedEmbeddings ? (long)m.VocabSize * m.HiddenSize : 0;
             // A tied head on a last stage without the embedding keeps its own copy of the embedding matrix (Megatron-LM's shared word embeddings).
@@ -27,30 +24,34 @@ namespace VramPS.Engine.Estimation
             Embedding = stage.HasEmbedding ? stage.VocabularyShare(m.EmbeddingParameters, vocabulary) : 0;
             long total = Embedding + Head + (stage.HasHead ? m.FinalNormParameters : 0);
 
+            // Blocks of one kind (dense or mixture-of-experts) hold the same parameters: each kind is counted once
+            // and multiplied by its blocks on the stage.
+            int trainableFrom = layers - r.TrainableLayers;
             long perLayerMax = 0;
-            for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
+            foreach (bool moe in MoeKinds)
             {
-                bool moe = m.IsMoeLayer(i);
+                int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
+                if (count == 0) continue;
                 long layerAdapters = 0, layerTotal = m.LayerNormParameters;
-                foreach (var module in m.LinearModules(i))
+                foreach (var module in m.LinearModules(m.FirstLayerOfKind(moe, stage.FirstLayer)))
                 {
                     long divisor = stage.Divisor(module, moe);
                     long onRank = module.Parameters / divisor;
                     layerTotal += onRank;
-                    bool adapted = module.Role != LinearRole.Router && targets.Contains(module.Name);
+                    bool adapted = module.Role != LinearRole.Router && r.IsTarget(module.Name);
                     if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count / divisor;
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
-                        Quantizable += onRank;
+                        Quantizable += onRank * count;
                         LargestQuantizable = Math.Max(LargestQuantizable, module.InFeatures * module.OutFeatures / stage.Tensor);
                     }
                 }
-                total += layerTotal;
-                Adapters += layerAdapters;
+                total += layerTotal * count;
+                Adapters += layerAdapters * count;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
-                if (i >= layers - r.TrainableLayers) FreezeTrainable += layerTotal;
+                FreezeTrainable += layerTotal * m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
             }
-            if (targets.Contains("lm_head") && stage.HasHead) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize) / stage.Tensor;
+            if (r.IsTarget("lm_head") && stage.HasHead) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize) / stage.Tensor;
             Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
@@ -60,9 +61,12 @@ namespace VramPS.Engine.Estimation
                 _ => Adapters,
             };
             long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? (long)m.VocabSize * m.HiddenSize / stage.Tensor : 0;
-            LargestTensor = Math.Max(vocabularyOnRank,
-                m.LinearModules(stage.LastLayer).Max(x => x.InFeatures * x.OutFeatures / stage.Tensor));
+            long largest = vocabularyOnRank;
+            foreach (var module in m.LinearModules(stage.LastLayer)) largest = Math.Max(largest, module.InFeatures * module.OutFeatures / stage.Tensor);
+            LargestTensor = largest;
         }
+
+        private static readonly bool[] MoeKinds = { false, true };
 
         /// <summary>The rank these parameters are counted for.</summary>
         public PipelineStage Stage { get; }

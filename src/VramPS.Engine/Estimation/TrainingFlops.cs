@@ -92,10 +92,9 @@ namespace VramPS.Engine.Estimation
                 case FinetuneMethod.Freeze:
                     return m.NumLayers - r.TrainableLayers;
                 default:
-                    var targets = new HashSet<string>(r.LoraTargets, StringComparer.OrdinalIgnoreCase);
                     for (int i = 0; i < m.NumLayers; i++)
                     {
-                        if (m.LinearModules(i).Any(x => x.Role != LinearRole.Router && targets.Contains(x.Name))) return i;
+                        if (m.LinearModules(i).Any(x => x.Role != LinearRole.Router && r.IsTarget(x.Name))) return i;
                     }
                     return m.NumLayers;
             }

@@ -94,6 +94,17 @@ namespace VramPS.Engine.Models
         /// <summary>True for a layer whose MLP is a mixture of experts.</summary>
         public bool IsMoeLayer(int layer) => IsMoe && layer >= DenseLayers;
 
+        /// <summary>How many of the layers in [first, end) are mixture-of-experts layers (moe) or dense ones.</summary>
+        public int LayersOfKind(bool moe, int first, int end)
+        {
+            int layers = Math.Max(0, end - first);
+            int moeLayers = IsMoe ? Math.Max(0, end - Math.Max(first, DenseLayers)) : 0;
+            return moe ? moeLayers : layers - moeLayers;
+        }
+
+        /// <summary>The first layer of a kind from <paramref name="first"/> on: dense layers lead, MoE layers follow.</summary>
+        public int FirstLayerOfKind(bool moe, int first) => moe ? Math.Max(first, DenseLayers) : first;
+
         /// <summary>
         /// The linear modules of one block, named as Hugging Face names them for this model type. Blocks come in two
         /// kinds at most (dense and mixture-of-experts), so the list is built once per kind and shared.
