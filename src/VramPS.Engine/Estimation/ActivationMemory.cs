@@ -89,7 +89,7 @@ namespace VramPS.Engine.Estimation
             int layer = _stage.LastLayer;
             bool moe = _m.IsMoeLayer(layer);
             double sum = 0;
-            foreach (var module in _m.LinearModules(layer)) sum += (double)module.Parameters / _stage.Divisor(module, moe);
+            foreach (var module in _m.ModuleArray(layer)) sum += (double)module.Parameters / _stage.Divisor(module, moe);
             return 2.0 * sum;
         }
 
@@ -102,7 +102,7 @@ namespace VramPS.Engine.Estimation
 
         private (double Outside, double Inside) LayerSaved(int layer)
         {
-            var modules = _m.LinearModules(layer);
+            var modules = _m.ModuleArray(layer);
             bool trains = BlockTrains(layer);
             long h = _m.HiddenSize, q = _m.QDim, kv = _m.KvDim;
             double sum = 0, inside = 0;
@@ -142,7 +142,7 @@ namespace VramPS.Engine.Estimation
         /// <summary>The linears of one role in a block: how many, and how many of them LoRA adapts.</summary>
         private readonly struct Group
         {
-            public Group(IReadOnlyList<LinearModule> modules, LinearRole role, ResolvedRecipe r)
+            public Group(LinearModule[] modules, LinearRole role, ResolvedRecipe r)
             {
                 Role = role;
                 Count = 0;

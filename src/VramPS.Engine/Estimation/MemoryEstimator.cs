@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using VramPS.Engine.Alignment;
 
 namespace VramPS.Engine.Estimation
@@ -42,8 +41,8 @@ namespace VramPS.Engine.Estimation
                 Nodes = HostMemory.Nodes(r),
                 Phases = rank.Phases,
                 PipelineStage = rank.Stage.Index,
-                Rank = rank.Stage.Describe(),
-                Assumptions = notes.ToArray(),
+                RankStage = rank.Stage,
+                Assumptions = Concat(r.Assumptions, notes),
                 Models = new[]
                 {
                     new ModelMemory(ModelRole.Policy, workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id, workload.Method.ToString(),
@@ -52,6 +51,14 @@ namespace VramPS.Engine.Estimation
             };
             estimate.SetPeak(peak);
             return estimate;
+        }
+
+        private static string[] Concat(IReadOnlyList<string> first, List<string> second)
+        {
+            var all = new string[first.Count + second.Count];
+            for (int i = 0; i < first.Count; i++) all[i] = first[i];
+            second.CopyTo(all, first.Count);
+            return all;
         }
 
         /// <summary>One rank's terms laid out over the phases of a step.</summary>
@@ -63,15 +70,20 @@ namespace VramPS.Engine.Estimation
                 Budget = new ParameterBudget(r, t, stage);
                 var states = new ModelStateMemory(r, t, Budget);
                 var acts = new ActivationMemory(r, t, stage);
-                Notes = new List<string>(r.Assumptions);
+                Notes = new List<string>();
                 Step = new StepLayout(r, t, Budget, states, acts, Notes);
                 Phases = Step.Phases();
-                Peak = Phases.OrderByDescending(x => x.Allocated).First();
+                Peak = Phases[0];
+                foreach (var phase in Phases)
+                {
+                    if (phase.Allocated > Peak.Allocated) Peak = phase;
+                }
             }
 
             public PipelineStage Stage { get; }
             public ParameterBudget Budget { get; }
             public StepLayout Step { get; }
+            /// <summary>What the layout of this rank adds to the recipe's assumptions.</summary>
             public List<string> Notes { get; }
             public IReadOnlyList<PhaseMemory> Phases { get; }
             public PhaseMemory Peak { get; }

@@ -33,7 +33,7 @@ namespace VramPS.Engine.Estimation
                 int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
                 if (count == 0) continue;
                 long layerAdapters = 0, layerTotal = m.LayerNormParameters;
-                foreach (var module in m.LinearModules(m.FirstLayerOfKind(moe, stage.FirstLayer)))
+                foreach (var module in m.ModuleArray(m.FirstLayerOfKind(moe, stage.FirstLayer)))
                 {
                     long divisor = stage.Divisor(module, moe);
                     long onRank = module.Parameters / divisor;
@@ -62,7 +62,7 @@ namespace VramPS.Engine.Estimation
             };
             long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? (long)m.VocabSize * m.HiddenSize / stage.Tensor : 0;
             long largest = vocabularyOnRank;
-            foreach (var module in m.LinearModules(stage.LastLayer)) largest = Math.Max(largest, module.InFeatures * module.OutFeatures / stage.Tensor);
+            foreach (var module in m.ModuleArray(stage.LastLayer)) largest = Math.Max(largest, module.InFeatures * module.OutFeatures / stage.Tensor);
             LargestTensor = largest;
         }
 

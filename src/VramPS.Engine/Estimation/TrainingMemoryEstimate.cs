@@ -32,7 +32,7 @@ namespace VramPS.Engine.Estimation
             Offload = recipe.Offload;
             Techniques = recipe.Techniques;
             Framework = FrameworkNames.ToName(recipe.Framework);
-            TransformersVersion = recipe.TransformersVersion?.ToString(2);
+            _transformersVersion = recipe.TransformersVersion;
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
             var parallel = recipe.Parallel;
@@ -71,7 +71,8 @@ namespace VramPS.Engine.Estimation
         public string Framework { get; }
         public string? Gpu { get; }
         /// <summary>The transformers release whose loss path was modelled (Trainer-based stacks), major.minor.</summary>
-        public string? TransformersVersion { get; }
+        public string? TransformersVersion => _transformersVersion?.ToString(2);
+        private readonly Version? _transformersVersion;
         public int TensorParallel { get; }
         public int PipelineParallel { get; }
         public PipelineSchedule PipelineSchedule { get; }
@@ -87,7 +88,9 @@ namespace VramPS.Engine.Estimation
         /// <summary>The pipeline stage (0-based) whose rank the per-GPU figures describe: the most loaded one.</summary>
         public int PipelineStage { get; internal set; }
         /// <summary>Which rank the per-GPU figures describe, in words.</summary>
-        public string Rank { get; internal set; } = "";
+        public string Rank => RankStage?.Describe() ?? "";
+        /// <summary>The rank the per-GPU figures describe; null for alignment stages.</summary>
+        internal PipelineStage? RankStage { get; set; }
 
         public long Parameters { get; internal set; }
         public long TrainableParameters { get; internal set; }

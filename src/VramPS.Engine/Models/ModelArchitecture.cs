@@ -113,7 +113,15 @@ namespace VramPS.Engine.Models
         {
             int kind = IsMoeLayer(layer) ? 1 : 0;
             var derived = Cache;
-            return derived.Modules[kind] ??= new ReadOnlyCollection<LinearModule>(ModuleLayout.For(this, layer));
+            return derived.Modules[kind] ??= new ReadOnlyCollection<LinearModule>(ModuleArray(layer));
+        }
+
+        /// <summary>The engine's view of <see cref="LinearModules"/>: the shared array, to loop over without an enumerator. Never written.</summary>
+        internal LinearModule[] ModuleArray(int layer)
+        {
+            int kind = IsMoeLayer(layer) ? 1 : 0;
+            var derived = Cache;
+            return derived.Arrays[kind] ??= ModuleLayout.For(this, layer);
         }
 
         /// <summary>
@@ -173,7 +181,7 @@ namespace VramPS.Engine.Models
             var derived = Cache;
             if (derived.LayerParameters[kind] is long cached) return cached;
             long sum = LayerNormParameters;
-            foreach (var m in LinearModules(layer)) sum = checked(sum + m.Parameters);
+            foreach (var m in ModuleArray(layer)) sum = checked(sum + m.Parameters);
             derived.LayerParameters[kind] = sum;
             return sum;
         }
@@ -224,6 +232,7 @@ namespace VramPS.Engine.Models
         /// </summary>
         private sealed class Derived
         {
+            public readonly LinearModule[]?[] Arrays = new LinearModule[]?[2];
             public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[2];
             /// <summary>Counts are boxed: a reference is written whole, where a long? (or a long in a 32-bit process) may tear.</summary>
             public readonly object?[] LayerParameters = new object?[2];

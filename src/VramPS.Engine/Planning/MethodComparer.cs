@@ -27,21 +27,22 @@ namespace VramPS.Engine.Planning
             var optimizerList = Settings(optimizers, workload.Optimizer);
             var precisionList = Settings(precisions, workload.Precision);
 
-            var fullTotals = new Dictionary<(OptimizerKind?, Precision?), long>();
-            var rows = new List<MethodComparison>();
+            // Full with each optimizer and precision is estimated once: for its own row and as the others' reference.
+            var fullRuns = new Dictionary<(OptimizerKind?, Precision?), TrainingMemoryEstimate>();
+            var rows = new List<MethodComparison>(methodList.Count * optimizerList.Count * precisionList.Count);
             foreach (var method in methodList)
             {
                 foreach (var optimizer in optimizerList)
                 {
                     foreach (var precision in precisionList)
                     {
-                        if (!fullTotals.TryGetValue((optimizer, precision), out long fullTotal))
+                        if (!fullRuns.TryGetValue((optimizer, precision), out var full))
                         {
-                            fullTotal = MemoryEstimator.Estimate(Variant(workload, FinetuneMethod.Full, optimizer, precision)).Total;
-                            fullTotals[(optimizer, precision)] = fullTotal;
+                            full = MemoryEstimator.Estimate(Variant(workload, FinetuneMethod.Full, optimizer, precision));
+                            fullRuns[(optimizer, precision)] = full;
                         }
-                        var estimate = MemoryEstimator.Estimate(Variant(workload, method, optimizer, precision));
-                        rows.Add(new MethodComparison(estimate, fullTotal));
+                        var estimate = method == FinetuneMethod.Full ? full : MemoryEstimator.Estimate(Variant(workload, method, optimizer, precision));
+                        rows.Add(new MethodComparison(estimate, full.Total));
                     }
                 }
             }
