@@ -85,6 +85,57 @@ namespace VramPS.Engine
             return copy;
         }
 
+        /// <summary>
+        /// Whether two workloads describe the same run in every setting but <see cref="Gpu"/> (models by reference, LoRA
+        /// target lists name by name): planners that try one run on many GPUs estimate each such run once.
+        /// </summary>
+        internal bool SameRunAs(Workload other) =>
+            ReferenceEquals(Model, other.Model) && ModelName == other.ModelName && Method == other.Method
+            && Precision == other.Precision && Optimizer == other.Optimizer && BatchSize == other.BatchSize
+            && SequenceLength == other.SequenceLength && GradientAccumulation == other.GradientAccumulation
+            && Checkpointing == other.Checkpointing && Attention == other.Attention && LoraRank == other.LoraRank
+            && SameTargets(LoraTargets, other.LoraTargets) && Quantization == other.Quantization
+            && TrainableLayers == other.TrainableLayers && GpuCount == other.GpuCount && Sharding == other.Sharding
+            && Offload == other.Offload && Techniques == other.Techniques && Framework == other.Framework
+            && Equals(TransformersVersion, other.TransformersVersion) && Stage == other.Stage
+            && ReferenceEquals(RewardModel, other.RewardModel) && RewardModelName == other.RewardModelName
+            && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength
+            && GenerationLength == other.GenerationLength && RolloutMemoryFraction == other.RolloutMemoryFraction
+            && PrecomputeReferenceLogProbs == other.PrecomputeReferenceLogProbs && KlCoefficient == other.KlCoefficient
+            && TensorParallel == other.TensorParallel && PipelineParallel == other.PipelineParallel
+            && PipelineSchedule == other.PipelineSchedule && VirtualStages == other.VirtualStages
+            && SequenceParallel == other.SequenceParallel && ContextParallel == other.ContextParallel
+            && ExpertParallel == other.ExpertParallel && GpusPerNode == other.GpusPerNode;
+
+        /// <summary>A hash over the settings planners vary, consistent with <see cref="SameRunAs"/>.</summary>
+        internal int RunHash()
+        {
+            unchecked
+            {
+                int h = (int)Method;
+                h = h * 31 + (BatchSize ?? 0);
+                h = h * 31 + (GpuCount ?? 0);
+                h = h * 31 + (GradientAccumulation ?? 0);
+                h = h * 31 + (int)(Sharding ?? (Engine.Sharding)(-1));
+                h = h * 31 + (int)(Offload ?? (Engine.Offload)(-1));
+                h = h * 31 + (int)(Checkpointing ?? (Engine.Checkpointing)(-1));
+                h = h * 31 + (int)(Optimizer ?? (OptimizerKind)(-1));
+                h = h * 31 + (int)(Precision ?? (Engine.Precision)(-1));
+                return h;
+            }
+        }
+
+        private static bool SameTargets(string[]? a, string[]? b)
+        {
+            if (ReferenceEquals(a, b)) return true;
+            if (a is null || b is null || a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
+            }
+            return true;
+        }
+
         public override string ToString() =>
             $"{(ModelName.Length > 0 ? ModelName : Model.Id)} {Method} {Precision} {Optimizer} b={BatchSize} s={SequenceLength} ga={GradientAccumulation} " +
             $"{Checkpointing} {Attention} r={LoraRank} gpus={GpuCount} {Sharding} {Offload} {Techniques} {(Framework is null ? "" : FrameworkNames.ToName(Framework.Value))}";

@@ -11,9 +11,15 @@ namespace VramPS.Engine.Estimation
     /// </summary>
     public static class MemoryEstimator
     {
+        /// <summary>
+        /// Whether an estimate may depend on its GPU beyond the CUDA context in Total: alignment stages do (a rollout
+        /// engine reserves a share of the GPU's memory); supervised fine-tuning does not.
+        /// </summary>
+        public static bool DependsOnGpu(Workload workload) => workload.Stage != null && workload.Stage != TrainingStage.Sft;
+
         public static TrainingMemoryEstimate Estimate(Workload workload)
         {
-            if (workload.Stage != null && workload.Stage != TrainingStage.Sft) return StageEstimator.Estimate(workload);
+            if (DependsOnGpu(workload)) return StageEstimator.Estimate(workload);
             var r = new ResolvedRecipe(workload);
             var t = new TrainerBehavior(r);
             RankLayout? reported = null;

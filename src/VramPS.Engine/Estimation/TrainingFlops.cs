@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -27,21 +25,25 @@ namespace VramPS.Engine.Estimation
             double s = r.SequenceLength;
             double attention = 4.0 * s * m.QDim;
             double head = (double)m.VocabSize * m.TokenEmbeddingDim;
-            var linear = Enumerable.Range(0, layers).Select(i => ActiveLinear(m, i)).ToArray();
+            // Blocks of one kind (dense or mixture-of-experts) cost the same: sums over blocks are counts times each kind's cost.
+            double dense = m.LayersOfKind(false, 0, layers) > 0 ? ActiveLinear(m, false) : 0;
+            double moe = m.LayersOfKind(true, 0, layers) > 0 ? ActiveLinear(m, true) : 0;
+            double LinearFrom(int first) => m.LayersOfKind(false, first, layers) * dense + m.LayersOfKind(true, first, layers) * moe;
             int lowest = LowestTrainingLayer(r);
             var method = r.Workload.Method;
+            double all = LinearFrom(0), trained = LinearFrom(lowest);
 
-            double forward = linear.Sum(x => 2 * x) + layers * attention + 2 * head;
-            double backwardInputs = linear.Skip(lowest).Sum(x => 2 * x) + (layers - lowest) * 2 * attention + 2 * head;
+            double forward = 2 * all + layers * attention + 2 * head;
+            double backwardInputs = 2 * trained + (layers - lowest) * 2 * attention + 2 * head;
             double weightGradients = method switch
             {
-                FinetuneMethod.Full => linear.Sum(x => 2 * x) + 2 * head,
-                FinetuneMethod.Freeze => linear.Skip(lowest).Sum(x => 2 * x),
+                FinetuneMethod.Full => 2 * all + 2 * head,
+                FinetuneMethod.Freeze => 2 * trained,
                 _ => 6.0 * budget.Adapters,
             };
             double recompute = r.Checkpointing switch
             {
-                Checkpointing.Full => linear.Skip(lowest).Sum(x => 2 * x) + (layers - lowest) * attention,
+                Checkpointing.Full => 2 * trained + (layers - lowest) * attention,
                 Checkpointing.Selective => (layers - lowest) * attention,
                 _ => 0,
             };
@@ -69,11 +71,10 @@ namespace VramPS.Engine.Estimation
             Parallel.Pipeline == 1 ? 0 : (Parallel.Pipeline - 1) / ((double)Parallel.VirtualStages * Parallel.MicroBatches);
 
         /// <summary>Parameters of one block's linears that one token passes through (the routed experts of an MoE layer).</summary>
-        private static double ActiveLinear(ModelArchitecture m, int layer)
+        private static double ActiveLinear(ModelArchitecture m, bool moe)
         {
-            bool moe = m.IsMoeLayer(layer);
             double sum = 0;
-            foreach (var module in m.LinearModules(layer))
+            foreach (var module in m.ModuleArray(m.FirstLayerOfKind(moe, 0)))
             {
                 int used = moe && module.Count > 1 ? Math.Min(module.Count, Math.Max(1, m.ExpertsPerToken)) : module.Count;
                 sum += (double)module.Parameters / module.Count * used;
@@ -92,12 +93,23 @@ namespace VramPS.Engine.Estimation
                 case FinetuneMethod.Freeze:
                     return m.NumLayers - r.TrainableLayers;
                 default:
-                    for (int i = 0; i < m.NumLayers; i++)
+                    // Dense blocks lead and MoE blocks follow: the lowest adapted block is the first of the first kind with an adapter.
+                    foreach (bool moe in new[] { false, true })
                     {
-                        if (m.LinearModules(i).Any(x => x.Role != LinearRole.Router && r.IsTarget(x.Name))) return i;
+                        int first = m.FirstLayerOfKind(moe, 0);
+                        if (m.LayersOfKind(moe, first, m.NumLayers) > 0 && HasAdapter(r, m.ModuleArray(first))) return first;
                     }
                     return m.NumLayers;
             }
+        }
+
+        private static bool HasAdapter(ResolvedRecipe r, LinearModule[] modules)
+        {
+            foreach (var module in modules)
+            {
+                if (module.Role != LinearRole.Router && r.IsTarget(module.Name)) return true;
+            }
+            return false;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using VramPS.Engine.Alignment;
+using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
 
 namespace VramPS.Engine.Estimation
@@ -48,7 +49,7 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>The workload as given, for planners that vary it.</summary>
-        public Workload Workload { get; }
+        public Workload Workload { get; private set; }
 
         public string Model { get; }
         public FinetuneMethod Method { get; }
@@ -60,7 +61,7 @@ namespace VramPS.Engine.Estimation
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int? LoraRank { get; }
-        public string[] LoraTargets { get; }
+        public string[] LoraTargets { get; private set; }
         public Quantization Quantization { get; }
         public int? TrainableLayers { get; }
         public int GpuCount { get; }
@@ -69,7 +70,7 @@ namespace VramPS.Engine.Estimation
         public Techniques Techniques { get; }
         /// <summary>The trainer, spelled as the validation CSV spells it.</summary>
         public string Framework { get; }
-        public string? Gpu { get; }
+        public string? Gpu { get; private set; }
         /// <summary>The transformers release whose loss path was modelled (Trainer-based stacks), major.minor.</summary>
         public string? TransformersVersion => _transformersVersion?.ToString(2);
         private readonly Version? _transformersVersion;
@@ -112,6 +113,25 @@ namespace VramPS.Engine.Estimation
         public long HostMemory { get; internal set; }
 
         public Phase PeakPhase { get; internal set; }
+
+        /// <summary>
+        /// Total on another GPU: only the CUDA context differs. Valid for an estimate that does not depend on its GPU
+        /// otherwise (<see cref="MemoryEstimator.DependsOnGpu"/>), or for the GPU it was made for.
+        /// </summary>
+        internal long TotalOn(GpuSpec gpu) => Checked.Add(Total - RuntimeMemory.Context(Workload.Gpu), RuntimeMemory.Context(gpu));
+
+        /// <summary>A copy of this estimate for the workload run on another GPU (see <see cref="TotalOn"/>), with its own lists.</summary>
+        internal TrainingMemoryEstimate OnGpu(GpuSpec gpu)
+        {
+            var copy = (TrainingMemoryEstimate)MemberwiseClone();
+            copy.Total = TotalOn(gpu);
+            copy.Workload = Workload.Clone();
+            copy.Workload.Gpu = gpu;
+            copy.Gpu = gpu.Name;
+            copy.Assumptions = (string[])Assumptions.Clone();
+            copy.LoraTargets = (string[])LoraTargets.Clone();
+            return copy;
+        }
 
         /// <summary>Takes the terms of the phase that binds.</summary>
         internal void SetPeak(PhaseMemory peak)

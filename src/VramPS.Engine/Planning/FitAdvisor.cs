@@ -29,7 +29,7 @@ namespace VramPS.Engine.Planning
             var estimate = MemoryEstimator.Estimate(w);
             estimate.Run = TrainingTime.Estimate(w, gpu, settings);
             estimate.Fits = estimate.Total <= gpu.MemoryBytes;
-            if (estimate.Fits == false) estimate.Suggestions = Suggest(w, estimate, gpu, settings);
+            if (estimate.Fits == false) estimate.Suggestions = Suggest(w, estimate, gpu, settings, new RunMemo());
             return estimate;
         }
 
@@ -40,22 +40,23 @@ namespace VramPS.Engine.Planning
             if (gpu is null) throw new ArgumentNullException(nameof(gpu));
             var w = workload.Clone();
             w.Gpu = gpu;
-            return Suggest(w, MemoryEstimator.Estimate(w), gpu, settings ?? new RunSettings());
+            return Suggest(w, MemoryEstimator.Estimate(w), gpu, settings ?? new RunSettings(), new RunMemo());
         }
 
-        internal static IReadOnlyList<Suggestion> Suggest(Workload w, TrainingMemoryEstimate estimate, GpuSpec gpu, RunSettings settings)
+        /// <summary>The changes, with the runs they try estimated through the memo of the caller's planning call.</summary>
+        internal static IReadOnlyList<Suggestion> Suggest(Workload w, TrainingMemoryEstimate estimate, GpuSpec gpu, RunSettings settings, RunMemo memo)
         {
-            var clock = new StepClock(w, estimate, gpu, settings);
+            var clock = new StepClock(w, estimate, gpu, settings, memo);
             var tried = new List<(Suggestion Suggestion, Action<Workload> Apply)>();
-            foreach (var candidate in Candidates(w, estimate, gpu))
+            foreach (var candidate in Candidates(w, estimate, gpu, memo))
             {
-                var suggestion = Try(candidate.Kind, candidate.Change, w, candidate.Apply, estimate, gpu, clock);
+                var suggestion = Try(candidate.Kind, candidate.Change, w, candidate.Apply, estimate, gpu, clock, memo);
                 if (suggestion != null) tried.Add((suggestion, candidate.Apply));
             }
             var ranked = Rank(tried.Select(m => m.Suggestion).Where(s => s.Saves > 0)).ToList();
             if (!ranked.Any(s => s.Fits && s.Kind != SuggestionKind.Method))
             {
-                var combined = Combine(tried.Where(m => m.Suggestion.Kind != SuggestionKind.Method), w, estimate, gpu, clock);
+                var combined = Combine(tried.Where(m => m.Suggestion.Kind != SuggestionKind.Method), w, estimate, gpu, clock, memo);
                 if (combined != null) ranked = Rank(ranked.Append(combined)).ToList();
             }
             return ranked;
@@ -67,12 +68,12 @@ namespace VramPS.Engine.Planning
                 .ThenBy(s => s.Kind)
                 .ThenByDescending(s => s.Saves);
 
-        private static IEnumerable<(SuggestionKind Kind, string Change, Action<Workload> Apply)> Candidates(Workload w, TrainingMemoryEstimate e, GpuSpec gpu)
+        private static IEnumerable<(SuggestionKind Kind, string Change, Action<Workload> Apply)> Candidates(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
         {
             if (e.Optimizer == OptimizerKind.AdamW || e.Optimizer == OptimizerKind.PagedAdamW)
                 yield return (SuggestionKind.Optimizer, $"Optimizer {e.Optimizer} -> AdamW8bit", x => x.Optimizer = OptimizerKind.AdamW8bit);
 
-            var batch = SmallerBatch(w, e, gpu);
+            var batch = SmallerBatch(w, e, gpu, memo);
             if (batch != null) yield return batch.Value;
 
             if (e.DataParallel * e.ContextParallel > 1)
@@ -101,7 +102,7 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>The largest divisor of the micro-batch that fits (else 1), with accumulation raised to keep the tokens per optimizer step.</summary>
-        private static (SuggestionKind, string, Action<Workload>)? SmallerBatch(Workload w, TrainingMemoryEstimate e, GpuSpec gpu)
+        private static (SuggestionKind, string, Action<Workload>)? SmallerBatch(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
         {
             int b = e.BatchSize, ga = e.GradientAccumulation;
             if (b == 1) return null;
@@ -112,7 +113,7 @@ namespace VramPS.Engine.Planning
                 var probe = w.Clone();
                 probe.BatchSize = d;
                 probe.GradientAccumulation = checked(ga * (b / d));
-                if (TotalOf(probe) <= gpu.MemoryBytes)
+                if (memo.Fits(probe, gpu))
                 {
                     chosen = d;
                     break;
@@ -123,19 +124,12 @@ namespace VramPS.Engine.Planning
                 x => { x.BatchSize = chosen; x.GradientAccumulation = accumulation; });
         }
 
-        private static Suggestion? Try(SuggestionKind kind, string change, Workload w, Action<Workload> apply, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock)
+        private static Suggestion? Try(SuggestionKind kind, string change, Workload w, Action<Workload> apply, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock, RunMemo memo)
         {
             var variant = w.Clone();
             apply(variant);
-            TrainingMemoryEstimate after;
-            try
-            {
-                after = MemoryEstimator.Estimate(variant);
-            }
-            catch (InvalidWorkloadException)
-            {
-                return null;
-            }
+            var after = memo.TryEstimate(variant, gpu);
+            if (after is null) return null;
             var (slowdown, basis) = clock.Slowdown(kind, variant, after);
             return new Suggestion(kind, change, variant, after.Total, e.Total - after.Total, after.Total <= gpu.MemoryBytes, slowdown, basis);
         }
@@ -146,7 +140,7 @@ namespace VramPS.Engine.Planning
         /// A change that saves nothing alone can save once another has moved the peak (checkpointing after an 8-bit
         /// optimizer, when the optimizer step bound).
         /// </summary>
-        private static Suggestion? Combine(IEnumerable<(Suggestion Suggestion, Action<Workload> Apply)> tried, Workload w, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock)
+        private static Suggestion? Combine(IEnumerable<(Suggestion Suggestion, Action<Workload> Apply)> tried, Workload w, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock, RunMemo memo)
         {
             var ordered = tried.OrderBy(m => Math.Round(m.Suggestion.Slowdown, 6)).ThenBy(m => m.Suggestion.Kind).ThenByDescending(m => m.Suggestion.Saves);
             var kept = new List<(Suggestion Suggestion, Action<Workload> Apply)>();
@@ -155,25 +149,13 @@ namespace VramPS.Engine.Planning
             {
                 var attempt = kept.Where(a => a.Suggestion.Kind != m.Suggestion.Kind).Append(m).ToList();
                 string change = string.Join(" + ", attempt.Select(a => a.Suggestion.Change));
-                var combined = Try(SuggestionKind.Combined, change, w, x => { foreach (var a in attempt) a.Apply(x); }, e, gpu, clock);
+                var combined = Try(SuggestionKind.Combined, change, w, x => { foreach (var a in attempt) a.Apply(x); }, e, gpu, clock, memo);
                 if (combined is null || combined.Total >= total) continue;
                 kept = attempt;
                 total = combined.Total;
                 if (combined.Fits) return kept.Count > 1 ? combined : null;
             }
             return null;
-        }
-
-        private static long TotalOf(Workload w)
-        {
-            try
-            {
-                return MemoryEstimator.Estimate(w).Total;
-            }
-            catch (InvalidWorkloadException)
-            {
-                return long.MaxValue;
-            }
         }
     }
 }

@@ -11,7 +11,7 @@ namespace VramPS.Engine.Planning
     /// <summary>
     /// Tries a workload on each accelerator: whether it fits as given, the fewest GPUs that hold it and the largest
     /// micro-batch that fits. Every figure comes from MemoryEstimator with Workload.Gpu set to the GPU tried, so Total
-    /// includes that GPU's context.
+    /// includes that GPU's context; one RunMemo serves the whole catalog, so each run is estimated once.
     /// </summary>
     public static class GpuFitFinder
     {
@@ -27,7 +27,8 @@ namespace VramPS.Engine.Planning
             if (gpus is null) throw new ArgumentNullException(nameof(gpus));
             if (maxGpus < 1)
                 throw new InvalidWorkloadException("MaxGpus", $"-MaxGpus must be a positive integer; got {maxGpus}.");
-            return gpus.Select(g => Assess(workload, g, maxGpus))
+            var memo = new RunMemo();
+            return gpus.Select(g => Assess(workload, g, maxGpus, memo))
                 .OrderByDescending(f => f.Fits)
                 .ThenBy(f => f.GpusNeeded ?? int.MaxValue)
                 .ThenBy(f => f.MemoryBytes)
@@ -36,18 +37,19 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>The workload tried on one GPU.</summary>
-        public static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus = DefaultMaxGpus)
+        public static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus = DefaultMaxGpus) => Assess(workload, gpu, maxGpus, new RunMemo());
+
+        private static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus, RunMemo memo)
         {
-            var asGiven = workload.Clone();
-            asGiven.Gpu = gpu;
-            var estimate = MemoryEstimator.Estimate(asGiven);
+            var estimate = memo.Estimate(workload, gpu);
+            var asGiven = estimate.Workload;
             if (!gpu.SupportsBf16 && (estimate.Precision == Precision.Bf16 || estimate.Precision == Precision.Bf16Mixed))
                 return new GpuFit(gpu, estimate, false, null, null, $"bf16 not supported on {gpu.Name}");
 
             bool fits = estimate.Total <= gpu.MemoryBytes;
-            var plan = FewestGpus(asGiven, estimate, gpu, maxGpus);
-            int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu);
-            var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings());
+            var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo);
+            int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu, memo);
+            var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo);
             return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan), suggestions);
         }
 
@@ -66,24 +68,24 @@ namespace VramPS.Engine.Planning
         /// tensor x pipeline x context parallel layout. Per-GPU memory falls as replicas are added, so the count is
         /// found by bisection.
         /// </summary>
-        private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus)
+        private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus, RunMemo memo)
         {
             var sharding = estimate.Sharding;
             int replica = Parallelism.ModelParallelOf(workload);
             int first = 1;
             if (sharding == Engine.Sharding.None)
             {
-                if (Fits(At(workload, replica, sharding), gpu)) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
+                if (memo.Fits(At(workload, replica, sharding), gpu)) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
                 sharding = Engine.Sharding.Zero3;
                 first = 2;
             }
-            int? replicas = Bisection.Smallest(first, maxGpus / replica, d => Fits(At(workload, d * replica, sharding), gpu));
+            int? replicas = Bisection.Smallest(first, maxGpus / replica, d => memo.Fits(At(workload, d * replica, sharding), gpu));
             return replicas is null ? null : new GpuPlan(replicas.Value * replica, sharding, At(workload, replicas.Value * replica, sharding));
         }
 
         /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>
-        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu) =>
-            Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b => Fits(WithBatch(plan, b), gpu));
+        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu, RunMemo memo) =>
+            Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b => memo.Fits(WithBatch(plan, b), gpu));
 
         private static Workload At(Workload workload, int gpuCount, Sharding sharding)
         {
@@ -98,19 +100,6 @@ namespace VramPS.Engine.Planning
             var w = workload.Clone();
             w.BatchSize = batchSize;
             return w;
-        }
-
-        /// <summary>A workload too large to estimate (past 8 EiB) does not fit.</summary>
-        private static bool Fits(Workload workload, GpuSpec gpu)
-        {
-            try
-            {
-                return MemoryEstimator.Estimate(workload).Total <= gpu.MemoryBytes;
-            }
-            catch (InvalidWorkloadException)
-            {
-                return false;
-            }
         }
     }
 }

@@ -17,10 +17,12 @@ namespace VramPS.Engine.Planning
         private readonly double _stepSeconds;
         private readonly long _weights;
         private readonly long _gradients;
+        private readonly RunMemo _memo;
 
-        public StepClock(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunSettings settings)
+        public StepClock(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunSettings settings, RunMemo memo)
         {
-            _flops = new TrainingFlops(w).PerToken;
+            _memo = memo;
+            _flops = memo.FlopsPerToken(w);
             double mfu = settings.ResolveMfu(new List<string>());
             double tokensPerGpu = (double)e.BatchSize * e.SequenceLength * e.GradientAccumulation * e.DataParallel / e.GpuCount;
             _stepSeconds = gpu.DenseTflops16 > 0 ? _flops * tokensPerGpu / (gpu.DenseTflops16 * 1e12 * mfu) : 0;
@@ -32,7 +34,7 @@ namespace VramPS.Engine.Planning
         public (double Slowdown, string Basis) Slowdown(SuggestionKind kind, Workload variant, TrainingMemoryEstimate after)
         {
             var c = CultureInfo.InvariantCulture;
-            double ratio = new TrainingFlops(variant).PerToken / _flops;
+            double ratio = _memo.FlopsPerToken(variant) / _flops;
             double traffic = HostTraffic(after);
             double transfer = traffic / FitAdvisor.HostLinkBytesPerSecond;
             double slowdown = ratio + (_stepSeconds > 0 ? transfer / _stepSeconds : 0);
