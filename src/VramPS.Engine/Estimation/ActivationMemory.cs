@@ -40,16 +40,27 @@ namespace VramPS.Engine.Estimation
             _stage = stage;
             double tp = stage.Tensor, sp = stage.SequenceShards;
             double held = 0, largest = 0;
-            // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains:
-            // each of the four is worked out once, then added block by block.
-            var byKind = new double?[4];
-            for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
+            // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains, and
+            // the blocks that train are the top ones: each group is worked out once and counted.
+            int trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
+                : r.Workload.Method == FinetuneMethod.Freeze ? _m.NumLayers - r.TrainableLayers : _m.NumLayers;
+            foreach (bool moe in new[] { false, true })
             {
-                int kind = (_m.IsMoeLayer(i) ? 2 : 0) + (BlockTrains(i) ? 1 : 0);
-                double layer = byKind[kind] ??= PerRank(LayerSaved(i), sp, tp);
-                held += layer;
-                largest = Math.Max(largest, layer);
+                int blocks = _m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
+                if (blocks == 0) continue;
+                int firstTrained = Math.Max(trainedFrom, stage.FirstLayer);
+                int trained = _m.LayersOfKind(moe, firstTrained, stage.EndLayer);
+                if (blocks > trained) Count(_m.FirstLayerOfKind(moe, stage.FirstLayer), blocks - trained);
+                if (trained > 0) Count(_m.FirstLayerOfKind(moe, firstTrained), trained);
             }
+
+            void Count(int layer, int blocks)
+            {
+                double saved = PerRank(LayerSaved(layer), sp, tp);
+                held += blocks * saved;
+                largest = Math.Max(largest, saved);
+            }
+
             AllLayersSavedPerToken = held * stage.InFlight;
             HeldLayers = stage.Layers * stage.InFlight;
             LargestLayerSavedPerToken = largest;

@@ -36,14 +36,14 @@ namespace VramPS.Engine.Estimation
                 foreach (var module in m.ModuleArray(m.FirstLayerOfKind(moe, stage.FirstLayer)))
                 {
                     long divisor = stage.Divisor(module, moe);
-                    long onRank = module.Parameters / divisor;
+                    long onRank = PipelineStage.Share(module.Parameters, divisor);
                     layerTotal += onRank;
                     bool adapted = module.Role != LinearRole.Router && r.IsTarget(module.Name);
-                    if (adapted) layerAdapters += (long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count / divisor;
+                    if (adapted) layerAdapters += PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
                         Quantizable += onRank * count;
-                        LargestQuantizable = Math.Max(LargestQuantizable, module.InFeatures * module.OutFeatures / stage.Tensor);
+                        LargestQuantizable = Math.Max(LargestQuantizable, PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor));
                     }
                 }
                 total += layerTotal * count;
@@ -51,7 +51,7 @@ namespace VramPS.Engine.Estimation
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
                 FreezeTrainable += layerTotal * m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
             }
-            if (r.IsTarget("lm_head") && stage.HasHead) Adapters += (long)r.LoraRank * (m.HiddenSize + m.VocabSize) / stage.Tensor;
+            if (r.IsTarget("lm_head") && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
             Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
@@ -60,9 +60,9 @@ namespace VramPS.Engine.Estimation
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
             };
-            long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? (long)m.VocabSize * m.HiddenSize / stage.Tensor : 0;
+            long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? PipelineStage.Share((long)m.VocabSize * m.HiddenSize, stage.Tensor) : 0;
             long largest = vocabularyOnRank;
-            foreach (var module in m.ModuleArray(stage.LastLayer)) largest = Math.Max(largest, module.InFeatures * module.OutFeatures / stage.Tensor);
+            foreach (var module in m.ModuleArray(stage.LastLayer)) largest = Math.Max(largest, PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor));
             LargestTensor = largest;
         }
 

@@ -161,6 +161,10 @@ namespace VramPS.Engine.Estimation
         /// The transformers release each stack's published runs used: fsdp_qlora's (March 2024) 4.40, peft's current
         /// benchmark 5.x, the other Trainer stacks 4.46-4.49 (the 2024 releases behind most published runs).
         /// </summary>
+        private static readonly Version Transformers440 = new Version(4, 40);
+        private static readonly Version Transformers446 = new Version(4, 46);
+        private static readonly Version Transformers5 = new Version(5, 0);
+
         private Version? DefaultTransformersVersion()
         {
             switch (Framework)
@@ -169,11 +173,11 @@ namespace VramPS.Engine.Estimation
                 case Engine.Framework.Torchtune:
                     return null;
                 case Engine.Framework.FsdpQlora:
-                    return Take(new Version(4, 40), "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model");
+                    return Take(Transformers440, "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model");
                 case Engine.Framework.Peft:
-                    return Take(new Version(5, 0), "transformers 5: the loss shifts labels, not logits");
+                    return Take(Transformers5, "transformers 5: the loss shifts labels, not logits");
                 default:
-                    return Take(new Version(4, 46), "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
+                    return Take(Transformers446, "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
             }
         }
 

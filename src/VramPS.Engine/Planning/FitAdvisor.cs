@@ -53,20 +53,48 @@ namespace VramPS.Engine.Planning
                 var suggestion = Try(candidate.Kind, candidate.Change, w, candidate.Apply, estimate, gpu, clock, memo);
                 if (suggestion != null) tried.Add((suggestion, candidate.Apply));
             }
-            var ranked = Rank(tried.Select(m => m.Suggestion).Where(s => s.Saves > 0)).ToList();
-            if (!ranked.Any(s => s.Fits && s.Kind != SuggestionKind.Method))
+            var ranked = new List<Suggestion>(tried.Count + 1);
+            foreach (var m in tried)
+            {
+                if (m.Suggestion.Saves > 0) ranked.Add(m.Suggestion);
+            }
+            Rank(ranked);
+            if (!ranked.Exists(s => s.Fits && s.Kind != SuggestionKind.Method))
             {
                 var combined = Combine(tried.Where(m => m.Suggestion.Kind != SuggestionKind.Method), w, estimate, gpu, clock, memo);
-                if (combined != null) ranked = Rank(ranked.Append(combined)).ToList();
+                if (combined != null)
+                {
+                    ranked.Add(combined);
+                    Rank(ranked);
+                }
             }
             return ranked;
         }
 
-        private static IEnumerable<Suggestion> Rank(IEnumerable<Suggestion> suggestions) =>
-            suggestions.OrderBy(s => s.Kind == SuggestionKind.Method)
-                .ThenBy(s => Math.Round(s.Slowdown, 6))
-                .ThenBy(s => s.Kind)
-                .ThenByDescending(s => s.Saves);
+        /// <summary>
+        /// Orders suggestions best first: a change of method last, then by slowdown, kind and savings. Stable (an
+        /// insertion sort: the lists hold a dozen at most), so equal suggestions keep the order they were tried in.
+        /// </summary>
+        private static void Rank(List<Suggestion> suggestions)
+        {
+            for (int i = 1; i < suggestions.Count; i++)
+            {
+                var s = suggestions[i];
+                int j = i - 1;
+                for (; j >= 0 && Before(s, suggestions[j]); j--) suggestions[j + 1] = suggestions[j];
+                suggestions[j + 1] = s;
+            }
+        }
+
+        private static bool Before(Suggestion a, Suggestion b)
+        {
+            bool aMethod = a.Kind == SuggestionKind.Method, bMethod = b.Kind == SuggestionKind.Method;
+            if (aMethod != bMethod) return bMethod;
+            double aSlow = Math.Round(a.Slowdown, 6), bSlow = Math.Round(b.Slowdown, 6);
+            if (aSlow != bSlow) return aSlow < bSlow;
+            if (a.Kind != b.Kind) return a.Kind < b.Kind;
+            return a.Saves > b.Saves;
+        }
 
         private static IEnumerable<(SuggestionKind Kind, string Change, Action<Workload> Apply)> Candidates(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
         {
@@ -128,10 +156,11 @@ namespace VramPS.Engine.Planning
         {
             var variant = w.Clone();
             apply(variant);
-            var after = memo.TryEstimate(variant, gpu);
+            var after = memo.Shared(variant, gpu);
             if (after is null) return null;
-            var (slowdown, basis) = clock.Slowdown(kind, variant, after);
-            return new Suggestion(kind, change, variant, after.Total, e.Total - after.Total, after.Total <= gpu.MemoryBytes, slowdown, basis);
+            long total = after.TotalOn(gpu);
+            return new Suggestion(kind, change, variant, total, e.Total - total, total <= gpu.MemoryBytes,
+                clock.Slowdown(variant, after), () => clock.Basis(kind, variant, after));
         }
 
         /// <summary>

@@ -72,33 +72,43 @@ namespace VramPS.Engine.Planning
         {
             var sharding = estimate.Sharding;
             int replica = Parallelism.ModelParallelOf(workload);
+            // One probe workload is set to each count asked about; the memo keeps its own copy of what it estimates.
+            var probe = workload.Clone();
+            bool FitsOn(int gpus, Sharding shards)
+            {
+                probe.GpuCount = gpus;
+                probe.Sharding = shards;
+                return memo.Fits(probe, gpu);
+            }
+
             int first = 1;
             if (sharding == Engine.Sharding.None)
             {
-                if (memo.Fits(At(workload, replica, sharding), gpu)) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
+                bool oneReplicaFits = estimate.GpuCount == replica ? estimate.Total <= gpu.MemoryBytes : FitsOn(replica, sharding);
+                if (oneReplicaFits) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
                 sharding = Engine.Sharding.Zero3;
                 first = 2;
             }
-            int? replicas = Bisection.Smallest(first, maxGpus / replica, d => memo.Fits(At(workload, d * replica, sharding), gpu));
+            int? replicas = Bisection.Smallest(first, maxGpus / replica, d => FitsOn(d * replica, sharding));
             return replicas is null ? null : new GpuPlan(replicas.Value * replica, sharding, At(workload, replicas.Value * replica, sharding));
         }
 
         /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>
-        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu, RunMemo memo) =>
-            Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b => memo.Fits(WithBatch(plan, b), gpu));
+        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu, RunMemo memo)
+        {
+            var probe = plan.Clone();
+            return Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b =>
+            {
+                probe.BatchSize = b;
+                return memo.Fits(probe, gpu);
+            });
+        }
 
         private static Workload At(Workload workload, int gpuCount, Sharding sharding)
         {
             var w = workload.Clone();
             w.GpuCount = gpuCount;
             w.Sharding = sharding;
-            return w;
-        }
-
-        private static Workload WithBatch(Workload workload, int batchSize)
-        {
-            var w = workload.Clone();
-            w.BatchSize = batchSize;
             return w;
         }
     }

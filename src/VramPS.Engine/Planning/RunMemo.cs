@@ -25,8 +25,11 @@ namespace VramPS.Engine.Planning
             return outcome.Estimate!.OnGpu(gpu);
         }
 
-        /// <summary>The workload's estimate on the GPU, or null where VramPS refuses the run.</summary>
-        public TrainingMemoryEstimate? TryEstimate(Workload workload, GpuSpec gpu) => Lookup(workload, gpu).Estimate?.OnGpu(gpu);
+        /// <summary>
+        /// The remembered estimate itself, or null where VramPS refuses the run: shared, so never to be changed, and its
+        /// Total is that of the GPU it was made for (<see cref="Total"/> gives it on this one).
+        /// </summary>
+        public TrainingMemoryEstimate? Shared(Workload workload, GpuSpec gpu) => Lookup(workload, gpu).Estimate;
 
         /// <summary>Total on the GPU, or long.MaxValue where VramPS refuses the run (past 8 EiB, a layout the model cannot take).</summary>
         public long Total(Workload workload, GpuSpec gpu) => Lookup(workload, gpu).Estimate?.TotalOn(gpu) ?? long.MaxValue;

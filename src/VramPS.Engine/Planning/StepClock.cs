@@ -31,33 +31,38 @@ namespace VramPS.Engine.Planning
             _gradients = step.Gradients;
         }
 
-        public (double Slowdown, string Basis) Slowdown(SuggestionKind kind, Workload variant, TrainingMemoryEstimate after)
+        /// <summary>Step time after the change relative to before.</summary>
+        public double Slowdown(Workload variant, TrainingMemoryEstimate after) =>
+            Ratio(variant) + (_stepSeconds > 0 ? HostTraffic(after) / FitAdvisor.HostLinkBytesPerSecond / _stepSeconds : 0);
+
+        /// <summary>How <see cref="Slowdown"/> was reckoned for a change of this kind, in words.</summary>
+        public string Basis(SuggestionKind kind, Workload variant, TrainingMemoryEstimate after)
         {
             var c = CultureInfo.InvariantCulture;
-            double ratio = _memo.FlopsPerToken(variant) / _flops;
             double traffic = HostTraffic(after);
-            double transfer = traffic / FitAdvisor.HostLinkBytesPerSecond;
-            double slowdown = ratio + (_stepSeconds > 0 ? transfer / _stepSeconds : 0);
-            string flops = string.Format(c, "{0:0.00}x the FLOPs per token", ratio);
+            string flops = string.Format(c, "{0:0.00}x the FLOPs per token", Ratio(variant));
             string host = traffic > 0
-                ? string.Format(c, "; {0:0.0} GB over PCIe 4.0 x16 per step ({1:0.00} s) against {2:0.00} s of compute", traffic / 1e9, transfer, _stepSeconds)
+                ? string.Format(c, "; {0:0.0} GB over PCIe 4.0 x16 per step ({1:0.00} s) against {2:0.00} s of compute",
+                    traffic / 1e9, traffic / FitAdvisor.HostLinkBytesPerSecond, _stepSeconds)
                 : "";
             switch (kind)
             {
                 case SuggestionKind.Optimizer:
-                    return (slowdown, "the same FLOPs per step: bitsandbytes' 8-bit AdamW steps as fast as AdamW");
+                    return "the same FLOPs per step: bitsandbytes' 8-bit AdamW steps as fast as AdamW";
                 case SuggestionKind.MicroBatch:
-                    return (slowdown, "the same FLOPs per optimizer step; smaller micro-batches use the GPU less well, which a fixed MFU does not show");
+                    return "the same FLOPs per optimizer step; smaller micro-batches use the GPU less well, which a fixed MFU does not show";
                 case SuggestionKind.Sharding:
-                    return (slowdown, after.Sharding == Sharding.Zero3
+                    return after.Sharding == Sharding.Zero3
                         ? "the same FLOPs; ZeRO-3 all-gathers the parameters in forward and backward, 1.5x the data-parallel traffic (Rajbhandari et al. 2020), overlapped with compute"
-                        : "the same FLOPs and data-parallel traffic (a reduce-scatter where DDP all-reduces)");
+                        : "the same FLOPs and data-parallel traffic (a reduce-scatter where DDP all-reduces)";
                 case SuggestionKind.Checkpointing:
-                    return (slowdown, flops + ": the forward recomputed during backward");
+                    return flops + ": the forward recomputed during backward";
                 default:
-                    return (slowdown, flops + host);
+                    return flops + host;
             }
         }
+
+        private double Ratio(Workload variant) => _memo.FlopsPerToken(variant) / _flops;
 
         /// <summary>
         /// Bytes crossing the host link per optimizer step on one GPU: offloading the optimizer sends the gradients

@@ -1,9 +1,11 @@
+using System;
+
 namespace VramPS.Engine.Planning
 {
     /// <summary>One change that lowers the memory a workload needs on a GPU: how much it saves, whether it then fits, and what it costs in speed.</summary>
     public sealed class Suggestion
     {
-        internal Suggestion(SuggestionKind kind, string change, Workload workload, long total, long saves, bool fits, double slowdown, string basis)
+        internal Suggestion(SuggestionKind kind, string change, Workload workload, long total, long saves, bool fits, double slowdown, Func<string> basis)
         {
             Kind = kind;
             Change = change;
@@ -12,7 +14,7 @@ namespace VramPS.Engine.Planning
             Saves = saves;
             Fits = fits;
             Slowdown = slowdown;
-            SlowdownBasis = basis;
+            _describeBasis = basis;
         }
 
         public SuggestionKind Kind { get; }
@@ -28,8 +30,10 @@ namespace VramPS.Engine.Planning
         public bool Fits { get; }
         /// <summary>Step time after the change relative to before: 1 is as fast, 1.33 a third slower, below 1 faster.</summary>
         public double Slowdown { get; }
-        /// <summary>How Slowdown was reckoned.</summary>
-        public string SlowdownBasis { get; }
+        /// <summary>How Slowdown was reckoned (put in words when first read: planners make many suggestions nobody reads).</summary>
+        public string SlowdownBasis => _basis ??= _describeBasis();
+        private readonly Func<string> _describeBasis;
+        private string? _basis;
         /// <summary>The changed workload, to pipe into Get-TrainingMemory.</summary>
         public Workload Workload { get; }
     }

@@ -83,7 +83,7 @@ namespace VramPS.Engine.Tests.Planning
             var memo = new RunMemo();
             var gpu = Catalog("H100-SXM");
             Assert.Throws<InvalidWorkloadException>(() => memo.Estimate(w, gpu));
-            Assert.Null(memo.TryEstimate(w, gpu));
+            Assert.Null(memo.Shared(w, gpu));
             Assert.Equal(long.MaxValue, memo.Total(w, gpu));
             Assert.False(memo.Fits(w, gpu));
         }
