@@ -43,16 +43,25 @@ namespace VramPS.Engine.Planning
             return Suggest(w, MemoryEstimator.Estimate(w), gpu, settings ?? new RunSettings(), new RunMemo());
         }
 
-        /// <summary>The changes, with the runs they try estimated through the memo of the caller's planning call.</summary>
-        internal static IReadOnlyList<Suggestion> Suggest(Workload w, TrainingMemoryEstimate estimate, GpuSpec gpu, RunSettings settings, RunMemo memo)
+        /// <summary>
+        /// The changes, with the runs they try estimated through the memo of the caller's planning call. A planner that
+        /// advises on one workload for many GPUs passes its <see cref="SettingChanges"/>, which no GPU changes.
+        /// </summary>
+        internal static IReadOnlyList<Suggestion> Suggest(Workload w, TrainingMemoryEstimate estimate, GpuSpec gpu, RunSettings settings, RunMemo memo,
+            IReadOnlyList<SettingChange>? settingChanges = null)
         {
             var clock = new StepClock(w, estimate, gpu, settings, memo);
-            var tried = new List<(Suggestion Suggestion, Action<Workload> Apply)>();
-            foreach (var candidate in Candidates(w, estimate, gpu, memo))
+            var tried = new List<(Suggestion Suggestion, SettingChange Change)>();
+            void Add(SettingChange change)
             {
-                var suggestion = Try(candidate.Kind, candidate.Change, w, candidate.Apply, estimate, gpu, clock, memo);
-                if (suggestion != null) tried.Add((suggestion, candidate.Apply));
+                var suggestion = Try(change.Kind, change.Text, w, change.Apply, estimate, gpu, clock, memo);
+                if (suggestion != null) tried.Add((suggestion, change));
             }
+
+            foreach (var change in settingChanges ?? SettingChanges(estimate)) Add(change);
+            var batch = SmallerBatch(w, estimate, gpu, memo);
+            if (batch != null) Add(batch);
+
             var ranked = new List<Suggestion>(tried.Count + 1);
             foreach (var m in tried)
             {
@@ -96,49 +105,53 @@ namespace VramPS.Engine.Planning
             return a.Saves > b.Saves;
         }
 
-        private static IEnumerable<(SuggestionKind Kind, string Change, Action<Workload> Apply)> Candidates(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
+        /// <summary>
+        /// The changes of a setting worth trying on a workload on any GPU: all but a smaller micro-batch, whose size
+        /// depends on the GPU. (Where a change lands in the list does not matter: suggestions of different kinds never
+        /// tie in the ranking.)
+        /// </summary>
+        internal static IReadOnlyList<SettingChange> SettingChanges(TrainingMemoryEstimate e)
         {
+            var changes = new List<SettingChange>(10);
             if (e.Optimizer == OptimizerKind.AdamW || e.Optimizer == OptimizerKind.PagedAdamW)
-                yield return (SuggestionKind.Optimizer, $"Optimizer {e.Optimizer} -> AdamW8bit", x => x.Optimizer = OptimizerKind.AdamW8bit);
-
-            var batch = SmallerBatch(w, e, gpu, memo);
-            if (batch != null) yield return batch.Value;
+                changes.Add(new SettingChange(SuggestionKind.Optimizer, $"Optimizer {e.Optimizer} -> AdamW8bit", x => x.Optimizer = OptimizerKind.AdamW8bit));
 
             if (e.DataParallel * e.ContextParallel > 1)
             {
                 for (var stage = e.Sharding + 1; stage <= Sharding.Zero3; stage++)
                 {
                     var to = stage;
-                    yield return (SuggestionKind.Sharding, $"Sharding {e.Sharding} -> {to}", x => x.Sharding = to);
+                    changes.Add(new SettingChange(SuggestionKind.Sharding, $"Sharding {e.Sharding} -> {to}", x => x.Sharding = to));
                 }
             }
 
             if (e.Checkpointing == Checkpointing.None)
-                yield return (SuggestionKind.Checkpointing, "Checkpointing None -> Selective", x => x.Checkpointing = Checkpointing.Selective);
+                changes.Add(new SettingChange(SuggestionKind.Checkpointing, "Checkpointing None -> Selective", x => x.Checkpointing = Checkpointing.Selective));
             if (e.Checkpointing != Checkpointing.Full)
-                yield return (SuggestionKind.Checkpointing, $"Checkpointing {e.Checkpointing} -> Full", x => x.Checkpointing = Checkpointing.Full);
+                changes.Add(new SettingChange(SuggestionKind.Checkpointing, $"Checkpointing {e.Checkpointing} -> Full", x => x.Checkpointing = Checkpointing.Full));
 
             if (e.Offload == Offload.None)
-                yield return (SuggestionKind.Offload, "Offload None -> Optimizer", x => x.Offload = Offload.Optimizer);
+                changes.Add(new SettingChange(SuggestionKind.Offload, "Offload None -> Optimizer", x => x.Offload = Offload.Optimizer));
             if (e.Offload != Offload.OptimizerAndParameters)
-                yield return (SuggestionKind.Offload, $"Offload {e.Offload} -> OptimizerAndParameters", x => x.Offload = Offload.OptimizerAndParameters);
+                changes.Add(new SettingChange(SuggestionKind.Offload, $"Offload {e.Offload} -> OptimizerAndParameters", x => x.Offload = Offload.OptimizerAndParameters));
 
             if (e.Method == FinetuneMethod.Full || e.Method == FinetuneMethod.Freeze)
-                yield return (SuggestionKind.Method, $"Method {e.Method} -> LoRA", x => { x.Method = FinetuneMethod.LoRA; x.Precision = null; x.Quantization = null; });
+                changes.Add(new SettingChange(SuggestionKind.Method, $"Method {e.Method} -> LoRA", x => { x.Method = FinetuneMethod.LoRA; x.Precision = null; x.Quantization = null; }));
             else if (e.Method == FinetuneMethod.LoRA)
-                yield return (SuggestionKind.Method, "Method LoRA -> QLoRA", x => { x.Method = FinetuneMethod.QLoRA; x.Quantization = null; });
+                changes.Add(new SettingChange(SuggestionKind.Method, "Method LoRA -> QLoRA", x => { x.Method = FinetuneMethod.QLoRA; x.Quantization = null; }));
+            return changes;
         }
 
         /// <summary>The largest divisor of the micro-batch that fits (else 1), with accumulation raised to keep the tokens per optimizer step.</summary>
-        private static (SuggestionKind, string, Action<Workload>)? SmallerBatch(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
+        private static SettingChange? SmallerBatch(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
         {
             int b = e.BatchSize, ga = e.GradientAccumulation;
             if (b == 1) return null;
             int chosen = 1;
+            var probe = w.Clone();
             for (int d = b - 1; d > 1; d--)
             {
                 if (b % d != 0) continue;
-                var probe = w.Clone();
                 probe.BatchSize = d;
                 probe.GradientAccumulation = checked(ga * (b / d));
                 if (memo.Fits(probe, gpu))
@@ -148,7 +161,7 @@ namespace VramPS.Engine.Planning
                 }
             }
             int accumulation = checked(ga * (b / chosen));
-            return (SuggestionKind.MicroBatch, $"BatchSize {b} -> {chosen}, GradientAccumulation {ga} -> {accumulation}",
+            return new SettingChange(SuggestionKind.MicroBatch, $"BatchSize {b} -> {chosen}, GradientAccumulation {ga} -> {accumulation}",
                 x => { x.BatchSize = chosen; x.GradientAccumulation = accumulation; });
         }
 
@@ -169,16 +182,16 @@ namespace VramPS.Engine.Planning
         /// A change that saves nothing alone can save once another has moved the peak (checkpointing after an 8-bit
         /// optimizer, when the optimizer step bound).
         /// </summary>
-        private static Suggestion? Combine(IEnumerable<(Suggestion Suggestion, Action<Workload> Apply)> tried, Workload w, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock, RunMemo memo)
+        private static Suggestion? Combine(IEnumerable<(Suggestion Suggestion, SettingChange Change)> tried, Workload w, TrainingMemoryEstimate e, GpuSpec gpu, StepClock clock, RunMemo memo)
         {
             var ordered = tried.OrderBy(m => Math.Round(m.Suggestion.Slowdown, 6)).ThenBy(m => m.Suggestion.Kind).ThenByDescending(m => m.Suggestion.Saves);
-            var kept = new List<(Suggestion Suggestion, Action<Workload> Apply)>();
+            var kept = new List<(Suggestion Suggestion, SettingChange Change)>();
             long total = e.Total;
             foreach (var m in ordered)
             {
                 var attempt = kept.Where(a => a.Suggestion.Kind != m.Suggestion.Kind).Append(m).ToList();
                 string change = string.Join(" + ", attempt.Select(a => a.Suggestion.Change));
-                var combined = Try(SuggestionKind.Combined, change, w, x => { foreach (var a in attempt) a.Apply(x); }, e, gpu, clock, memo);
+                var combined = Try(SuggestionKind.Combined, change, w, x => { foreach (var a in attempt) a.Change.Apply(x); }, e, gpu, clock, memo);
                 if (combined is null || combined.Total >= total) continue;
                 kept = attempt;
                 total = combined.Total;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 
@@ -8,7 +9,7 @@ namespace VramPS.Engine.Planning
     /// <summary>Whether a workload fits one accelerator as given, and what it would take to fit it there.</summary>
     public sealed class GpuFit
     {
-        internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? whyNot,
+        internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? refusal,
             IReadOnlyList<Suggestion>? suggestions = null)
         {
             Suggestions = suggestions ?? Array.Empty<Suggestion>();
@@ -24,7 +25,7 @@ namespace VramPS.Engine.Planning
             MaxBatchSize = maxBatchSize;
             Total = estimate.Total;
             Headroom = spec.MemoryBytes - estimate.Total;
-            WhyNot = whyNot;
+            _refusal = refusal;
         }
 
         /// <summary>The catalog name of the accelerator.</summary>
@@ -46,8 +47,10 @@ namespace VramPS.Engine.Planning
         public long Headroom { get; }
         /// <summary>What nvidia-smi would show on each GPU for the workload as given, bytes.</summary>
         public long Total { get; }
-        /// <summary>Why the workload as given does not fit; null when it does.</summary>
-        public string? WhyNot { get; }
+        /// <summary>Why the workload as given does not fit; null when it does. Put in words when read.</summary>
+        public string? WhyNot => _refusal ?? (Fits ? null : _whyNot ??= Explain());
+        private readonly string? _refusal;
+        private string? _whyNot;
         /// <summary>Changes that make the workload as given fit one such GPU, best first; empty when it fits.</summary>
         public IReadOnlyList<Suggestion> Suggestions { get; }
         /// <summary>The catalog entry.</summary>
@@ -60,5 +63,14 @@ namespace VramPS.Engine.Planning
         public Workload Workload => Estimate.Workload;
         /// <summary>GPUs of the fitting layout (GpusNeeded), so a piped row is estimated on it.</summary>
         public int? GpuCount => GpusNeeded;
+
+        private string Explain()
+        {
+            if (GpusNeeded is not int count)
+                return string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
+                    Total / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
+            string gpus = count == 1 ? "1 GPU" : $"{count} GPUs";
+            return Sharding == Engine.Sharding.None || count == 1 ? $"needs {gpus}" : $"needs {gpus} with {Sharding}";
+        }
     }
 }

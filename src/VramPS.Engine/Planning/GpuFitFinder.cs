@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
@@ -28,7 +27,10 @@ namespace VramPS.Engine.Planning
             if (maxGpus < 1)
                 throw new InvalidWorkloadException("MaxGpus", $"-MaxGpus must be a positive integer; got {maxGpus}.");
             var memo = new RunMemo();
-            return gpus.Select(g => Assess(workload, g, maxGpus, memo))
+            IReadOnlyList<SettingChange>? changes = null;
+            var rows = new List<GpuFit>();
+            foreach (var gpu in gpus) rows.Add(Assess(workload, gpu, maxGpus, memo, ref changes));
+            return rows
                 .OrderByDescending(f => f.Fits)
                 .ThenBy(f => f.GpusNeeded ?? int.MaxValue)
                 .ThenBy(f => f.MemoryBytes)
@@ -37,9 +39,14 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>The workload tried on one GPU.</summary>
-        public static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus = DefaultMaxGpus) => Assess(workload, gpu, maxGpus, new RunMemo());
+        public static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus = DefaultMaxGpus)
+        {
+            IReadOnlyList<SettingChange>? changes = null;
+            return Assess(workload, gpu, maxGpus, new RunMemo(), ref changes);
+        }
 
-        private static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus, RunMemo memo)
+        /// <summary>The workload tried on one GPU of many: the memo and the setting changes to suggest are shared by all.</summary>
+        private static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus, RunMemo memo, ref IReadOnlyList<SettingChange>? changes)
         {
             var estimate = memo.Estimate(workload, gpu);
             var asGiven = estimate.Workload;
@@ -49,17 +56,8 @@ namespace VramPS.Engine.Planning
             bool fits = estimate.Total <= gpu.MemoryBytes;
             var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo);
             int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu, memo);
-            var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo);
-            return new GpuFit(gpu, estimate, fits, plan, maxBatch, fits ? null : WhyNot(estimate, gpu, plan), suggestions);
-        }
-
-        private static string WhyNot(TrainingMemoryEstimate estimate, GpuSpec gpu, GpuPlan? plan)
-        {
-            if (plan is null)
-                return string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
-                    estimate.Total / (double)BytesPerGiB, gpu.MemoryBytes / (double)BytesPerGiB);
-            string gpus = plan.Count == 1 ? "1 GPU" : $"{plan.Count} GPUs";
-            return plan.Sharding == Engine.Sharding.None || plan.Count == 1 ? $"needs {gpus}" : $"needs {gpus} with {plan.Sharding}";
+            var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo, changes ??= FitAdvisor.SettingChanges(estimate));
+            return new GpuFit(gpu, estimate, fits, plan, maxBatch, null, suggestions);
         }
 
         /// <summary>
