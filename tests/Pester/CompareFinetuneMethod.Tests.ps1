@@ -9,7 +9,8 @@ Describe 'Compare-FinetuneMethod parameters' {
     }
 
     It 'has the workload sets of Get-TrainingMemory' {
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Model', 'Params')
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Model', 'NoModel', 'Params')
+        $command.DefaultParameterSet | Should -Be 'NoModel'
     }
 
     It 'takes lists of methods, optimizers and precisions' {
@@ -75,6 +76,18 @@ Describe 'Compare-FinetuneMethod' {
         $rows = $plans | Compare-FinetuneMethod -Method LoRA
         $rows.Model | Should -Be @($Llama, $Mistral)
         $rows.SequenceLength | Should -Be @(1024, 4096)
+    }
+
+    It 'takes a piped object with typed properties and -Params' {
+        $rows = [pscustomobject]@{ Params = '7B'; BatchSize = 2; SequenceLength = 1024 } | Compare-FinetuneMethod
+        $rows | Should -HaveCount 4
+        ($rows | Where-Object Method -eq 'LoRA').Total | Should -Be (Get-TrainingMemory -Params 7B -Method LoRA -BatchSize 2 -SequenceLength 1024).Total
+    }
+
+    It 'reports a call that names no model as InvalidWorkload' {
+        Compare-FinetuneMethod -Method LoRA -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Message | Should -Match 'No model named'
     }
 
     It 'reports an unknown model with its own error id' {

@@ -13,7 +13,8 @@ Describe 'Find-GpuFit parameters' {
     }
 
     It 'adds an Estimate set to the workload sets of Get-TrainingMemory' {
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Estimate', 'Model', 'Params')
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Estimate', 'Model', 'NoModel', 'Params')
+        $command.DefaultParameterSet | Should -Be 'NoModel'
         $command.Parameters['Estimate'].ParameterSets['Estimate'].ValueFromPipeline | Should -BeTrue
     }
 
@@ -120,6 +121,17 @@ Describe 'Find-GpuFit' {
     It 'gives nothing for a wildcard that matches no GPU' {
         $Estimate | Find-GpuFit -Gpu 'NoSuchGpu*' -ErrorVariable failure | Should -BeNullOrEmpty
         $failure | Should -BeNullOrEmpty
+    }
+
+    It 'takes a piped object with typed properties and -Params' {
+        $fit = [pscustomobject]@{ Params = '7B'; Method = 'QLoRA'; BatchSize = 2 } | Find-GpuFit -Gpu H100-SXM
+        $fit.Total | Should -Be (Get-TrainingMemory -Params 7B -Method QLoRA -BatchSize 2 -Gpu H100-SXM).Total
+    }
+
+    It 'reports a call that names no model as InvalidWorkload' {
+        Find-GpuFit -Gpu H100-SXM -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Message | Should -Match 'No model named'
     }
 
     It 'reports an unknown model with its own error id' {

@@ -8,9 +8,9 @@ Describe 'Get-TrainingMemory parameters' {
         $command = Get-Command Get-TrainingMemory
     }
 
-    It 'has the Model, Config and Params parameter sets, Model by default' {
-        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Model', 'Params')
-        $command.DefaultParameterSet | Should -Be 'Model'
+    It 'has the Model, Config and Params parameter sets, and a NoModel set by default' {
+        $command.ParameterSets.Name | Sort-Object | Should -Be @('Config', 'Model', 'NoModel', 'Params')
+        $command.DefaultParameterSet | Should -Be 'NoModel'
     }
 
     It 'makes -<Name> mandatory in its own set only' -TestCases @(
@@ -146,6 +146,25 @@ Describe 'Get-TrainingMemory binding' {
         $estimates[2].Parameters | Should -BeGreaterThan 12e9
     }
 
+    It 'binds objects whose properties are typed (ints, not CSV strings), with -Params as with -Model' {
+        $typed = @(
+            [pscustomobject]@{ Params = '7B'; Method = 'QLoRA'; BatchSize = 4; SequenceLength = 1024 }
+            [pscustomobject]@{ Model = $Llama; Method = 'LoRA'; BatchSize = 2; GpuCount = 1 }
+        )
+        $estimates = $typed | Get-TrainingMemory
+        $estimates | Should -HaveCount 2
+        $estimates[0].Total | Should -Be (Get-TrainingMemory -Params 7B -Method QLoRA -BatchSize 4 -SequenceLength 1024).Total
+        $estimates[1].Total | Should -Be (Get-TrainingMemory -Model $Llama -Method LoRA -BatchSize 2).Total
+    }
+
+    It 'takes a piped catalog GPU as -GpuSpec' {
+        $piped = Get-VramGpu H100-SXM | Get-TrainingMemory -Model $Llama -Method LoRA
+        $named = Get-TrainingMemory -Model $Llama -Method LoRA -Gpu H100-SXM
+        $piped.Gpu | Should -Be 'H100-SXM'
+        $piped.Total | Should -Be $named.Total
+        $piped.Fits | Should -BeTrue
+    }
+
     It 'takes an estimate back from the pipeline, with command-line settings winning' {
         $first = Get-TrainingMemory -Model $Llama -Method LoRA -LoraRank 32
         $again = $first | Get-TrainingMemory
@@ -232,6 +251,17 @@ Describe 'Get-TrainingMemory binding' {
 }
 
 Describe 'Get-TrainingMemory errors' {
+    It 'refuses workload settings without a model at binding' {
+        { Get-TrainingMemory -Method LoRA } | Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException])
+    }
+
+    It 'reports a call that names no model as InvalidWorkload naming the three ways to name one' {
+        Get-TrainingMemory -Gpu H100-SXM -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Message | Should -Match '-Model .*-ConfigPath .*-Params'
+    }
+
     It 'reports an unknown model as ObjectNotFound with the closest names' {
         Get-TrainingMemory -Model 'meta-llama/Llama-2-7b-hg' -ErrorVariable failure -ErrorAction SilentlyContinue
         $failure | Should -HaveCount 1

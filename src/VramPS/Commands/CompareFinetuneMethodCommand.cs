@@ -9,7 +9,7 @@ using VramPS.Transformation;
 namespace VramPS.Commands
 {
     /// <summary>Estimates one workload under several fine-tuning methods, optionally crossed with optimizers and precisions.</summary>
-    [Cmdlet(VerbsData.Compare, "FinetuneMethod", DefaultParameterSetName = ModelSet)]
+    [Cmdlet(VerbsData.Compare, "FinetuneMethod", DefaultParameterSetName = NoModelSet)]
     [OutputType(typeof(MethodComparison))]
     public sealed class CompareFinetuneMethodCommand : WorkloadCommandBase
     {

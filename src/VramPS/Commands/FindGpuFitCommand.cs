@@ -17,7 +17,7 @@ namespace VramPS.Commands
     /// -Gpu, it plans clusters: GPU type, count, parallel layout, sharding, checkpointing and micro-batch that fit,
     /// with their time and cost, within -MaxGpus, -Budget and an -Inventory of the user's GPUs.
     /// </summary>
-    [Cmdlet(VerbsCommon.Find, "GpuFit", DefaultParameterSetName = ModelSet)]
+    [Cmdlet(VerbsCommon.Find, "GpuFit", DefaultParameterSetName = NoModelSet)]
     [OutputType(typeof(GpuFit), typeof(ClusterPlan))]
     public sealed class FindGpuFitCommand : SingleWorkloadCommandBase
     {

@@ -12,7 +12,7 @@ namespace VramPS.Commands
     /// Estimates the GPU memory one training run needs at its peak, per GPU, by term. Given a GPU, it also times and
     /// prices the run and, when the run does not fit, suggests what to change.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TrainingMemory", DefaultParameterSetName = ModelSet)]
+    [Cmdlet(VerbsCommon.Get, "TrainingMemory", DefaultParameterSetName = NoModelSet)]
     [OutputType(typeof(TrainingMemoryEstimate))]
     public sealed class GetTrainingMemoryCommand : SingleWorkloadCommandBase
     {
@@ -22,16 +22,24 @@ namespace VramPS.Commands
         [EmptyAsNull]
         public string? Gpu { get; set; }
 
-        /// <summary>The GPU as a catalog entry, from Get-VramGpu.</summary>
-        [Parameter(ValueFromPipeline = true)]
+        /// <summary>The GPU as a catalog entry, from Get-VramGpu (or piped).</summary>
+        [Parameter]
         public GpuSpec? GpuSpec { get; set; }
+
+        /// <summary>
+        /// Each object the pipeline sends: a GpuSpec from Get-VramGpu is taken as -GpuSpec, any other object is read by
+        /// property name. Typed object so that PowerShell never tries, and fails with an exception, to turn each row of
+        /// a plan file into a GpuSpec: that failed conversion cost more than the estimate itself.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public object? InputObject { get; set; }
 
         protected override void ProcessRecord()
         {
             try
             {
                 var workload = BuildSingleWorkload();
-                var gpu = GpuSpec ?? (Gpu != null ? Gpus.Get(Gpu) : null);
+                var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? Gpus.Get(Gpu) : null);
                 WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
             }
             catch (VramException e)
@@ -39,5 +47,7 @@ namespace VramPS.Commands
                 WriteEngineError(e);
             }
         }
+
+        private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;
     }
 }

@@ -20,6 +20,12 @@ namespace VramPS.Commands
         public const string ModelSet = "Model";
         public const string ConfigSet = "Config";
         public const string ParamsSet = "Params";
+        /// <summary>
+        /// The default set: no model named. PowerShell binds a piped object's properties to the default set first, so
+        /// with a model set as default an object with a typed property (BatchSize = 4) was held to -Model and a -Params
+        /// row failed; this set takes no piped property and only reports that no model was named.
+        /// </summary>
+        public const string NoModelSet = "NoModel";
 
         public const string UnknownModel = nameof(UnknownModel);
         public const string UnknownGpu = nameof(UnknownGpu);
@@ -248,6 +254,9 @@ namespace VramPS.Commands
                     return new Workload(HfConfigReader.Read(FileSystemPath(ConfigPath))) { ModelName = ConfigPath };
                 case ParamsSet:
                     return new Workload(ModelArchitecture.LlamaLike(ParameterSize.Parse(Params))) { ModelName = Params.Trim() };
+                case NoModelSet:
+                    throw new InvalidWorkloadException("Model",
+                        "No model named: give -Model (a catalog name or alias), -ConfigPath (a Hugging Face config.json) or -Params (a size such as 7B).");
                 default:
                     return new Workload(Models.Get(Model)) { ModelName = Model.Trim() };
             }
