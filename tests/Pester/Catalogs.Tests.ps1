@@ -26,6 +26,15 @@ Describe 'Get-VramGpu' {
         $gpus | Should -BeOfType ([VramPS.Engine.Gpus.GpuSpec])
     }
 
+    It 'gives entries no script can change, so every runspace shares the same catalog' {
+        $gpu = Get-VramGpu H100-SXM
+        { $gpu.MemoryBytes = 1 } | Should -Throw
+        (Get-VramGpu H100-SXM).MemoryBytes | Should -BeGreaterThan 80e9
+        $model = Get-VramModel meta-llama/Llama-2-7b-hf
+        { $model.HiddenSize = 1 } | Should -Throw
+        (Get-VramModel meta-llama/Llama-2-7b-hf).HiddenSize | Should -Be 4096
+    }
+
     It 'filters names and aliases with wildcards, by position and from the pipeline' {
         (Get-VramGpu 'H100*').Name | ForEach-Object { $_ | Should -BeLike 'H100*' }
         ('rtx 4090' | Get-VramGpu).Name | Should -Be 'RTX-4090'

@@ -12,77 +12,82 @@ namespace VramPS.Engine.Models
     /// </summary>
     public sealed class ModelArchitecture
     {
-        public string Id { get; set; } = "";
+        /// <summary>Architectures are made by the catalog and config readers only, and never change once shared.</summary>
+        internal ModelArchitecture()
+        {
+        }
+
+        public string Id { get; internal set; } = "";
         /// <summary>Hugging Face config model_type: llama, mistral, gpt_bigcode, gpt_neox, phi, falcon, bert ...</summary>
-        public string ModelType { get; set { field = value; _derived = null; } } = "llama";
-        public int HiddenSize { get; set { field = value; _derived = null; } }
+        public string ModelType { get; internal set { field = value; _derived = null; } } = "llama";
+        public int HiddenSize { get; internal set { field = value; _derived = null; } }
         /// <summary>Width of a dense MLP (for Mixtral, which has no dense layer, the expert width).</summary>
-        public int IntermediateSize { get; set { field = value; _derived = null; } }
-        public int NumLayers { get; set { field = value; _derived = null; } }
-        public int NumHeads { get; set { field = value; _derived = null; } }
-        public int NumKvHeads { get; set { field = value; _derived = null; } }
-        public int HeadDim { get; set { field = value; _derived = null; } }
-        public int VocabSize { get; set { field = value; _derived = null; } }
+        public int IntermediateSize { get; internal set { field = value; _derived = null; } }
+        public int NumLayers { get; internal set { field = value; _derived = null; } }
+        public int NumHeads { get; internal set { field = value; _derived = null; } }
+        public int NumKvHeads { get; internal set { field = value; _derived = null; } }
+        public int HeadDim { get; internal set { field = value; _derived = null; } }
+        public int VocabSize { get; internal set { field = value; _derived = null; } }
         /// <summary>Width of the token embedding when it differs from the hidden size (OPT word_embed_proj_dim), 0 otherwise.</summary>
-        public int EmbeddingDim { get; set { field = value; _derived = null; } }
-        public bool TiedEmbeddings { get; set { field = value; _derived = null; } }
-        public MlpKind Mlp { get; set { field = value; _derived = null; } } = MlpKind.Gated;
-        public string Activation { get; set { field = value; _derived = null; } } = "silu";
-        public NormKind Norm { get; set { field = value; _derived = null; } } = NormKind.RmsNorm;
-        public PositionKind Positions { get; set { field = value; _derived = null; } } = PositionKind.Rope;
+        public int EmbeddingDim { get; internal set { field = value; _derived = null; } }
+        public bool TiedEmbeddings { get; internal set { field = value; _derived = null; } }
+        public MlpKind Mlp { get; internal set { field = value; _derived = null; } } = MlpKind.Gated;
+        public string Activation { get; internal set { field = value; _derived = null; } } = "silu";
+        public NormKind Norm { get; internal set { field = value; _derived = null; } } = NormKind.RmsNorm;
+        public PositionKind Positions { get; internal set { field = value; _derived = null; } } = PositionKind.Rope;
         /// <summary>Fraction of each head's dimensions that rotary embeddings rotate (Phi, GPT-NeoX rotary_pct).</summary>
-        public double PartialRotaryFactor { get; set { field = value; _derived = null; } } = 1.0;
+        public double PartialRotaryFactor { get; internal set { field = value; _derived = null; } } = 1.0;
         /// <summary>Rows of a learned position table (Positions = Learned; OPT adds its 2 offset rows here).</summary>
-        public int MaxPositions { get; set { field = value; _derived = null; } }
+        public int MaxPositions { get; internal set { field = value; _derived = null; } }
         /// <summary>Token-type embedding rows (BERT).</summary>
-        public int TypeVocabSize { get; set { field = value; _derived = null; } }
-        public bool QkvBias { get; set { field = value; _derived = null; } }
-        public bool OutputBias { get; set { field = value; _derived = null; } }
-        public bool MlpBias { get; set { field = value; _derived = null; } }
-        public bool LmHeadBias { get; set { field = value; _derived = null; } }
+        public int TypeVocabSize { get; internal set { field = value; _derived = null; } }
+        public bool QkvBias { get; internal set { field = value; _derived = null; } }
+        public bool OutputBias { get; internal set { field = value; _derived = null; } }
+        public bool MlpBias { get; internal set { field = value; _derived = null; } }
+        public bool LmHeadBias { get; internal set { field = value; _derived = null; } }
         /// <summary>Attention and MLP read the same normed input (GPT-J, NeoX parallel, Falcon, Phi).</summary>
-        public bool ParallelBlock { get; set { field = value; _derived = null; } }
+        public bool ParallelBlock { get; internal set { field = value; _derived = null; } }
         /// <summary>Norms per block (2 for pre-norm blocks, 1 for a shared parallel norm, 4 for Gemma 2/3 sandwich norms).</summary>
-        public int NormsPerLayer { get; set { field = value; _derived = null; } } = 2;
+        public int NormsPerLayer { get; internal set { field = value; _derived = null; } } = 2;
         /// <summary>A norm after the last block (false for BERT and for OPT-350m's post-norm blocks).</summary>
-        public bool FinalNorm { get; set { field = value; _derived = null; } } = true;
+        public bool FinalNorm { get; internal set { field = value; _derived = null; } } = true;
         /// <summary>RMSNorm on queries and keys per head (Qwen3, OLMo 2, Gemma 3).</summary>
-        public bool QkNorm { get; set { field = value; _derived = null; } }
+        public bool QkNorm { get; internal set { field = value; _derived = null; } }
         /// <summary>The query and key norms span all heads at once (OLMo 2) instead of one head.</summary>
-        public bool QkNormOverHeads { get; set { field = value; _derived = null; } }
+        public bool QkNormOverHeads { get; internal set { field = value; _derived = null; } }
         /// <summary>Encoder-only model (BERT): an embedding LayerNorm, a pooler and an MLM head instead of a causal LM head.</summary>
-        public bool Encoder { get; set { field = value; _derived = null; } }
+        public bool Encoder { get; internal set { field = value; _derived = null; } }
         /// <summary>
         /// A bias-free score projection to one output instead of the LM head, as AutoModelForSequenceClassification builds
         /// reward and value models with num_labels=1 (LlamaForSequenceClassification.score, OPTForSequenceClassification.score).
         /// </summary>
-        public bool ScalarHead { get; set { field = value; _derived = null; } }
+        public bool ScalarHead { get; internal set { field = value; _derived = null; } }
 
-        public int Experts { get; set { field = value; _derived = null; } }
-        public int ExpertsPerToken { get; set { field = value; _derived = null; } }
-        public int MoeIntermediateSize { get; set { field = value; _derived = null; } }
-        public int SharedExperts { get; set { field = value; _derived = null; } }
-        public int SharedExpertIntermediateSize { get; set { field = value; _derived = null; } }
-        public bool SharedExpertGate { get; set { field = value; _derived = null; } }
+        public int Experts { get; internal set { field = value; _derived = null; } }
+        public int ExpertsPerToken { get; internal set { field = value; _derived = null; } }
+        public int MoeIntermediateSize { get; internal set { field = value; _derived = null; } }
+        public int SharedExperts { get; internal set { field = value; _derived = null; } }
+        public int SharedExpertIntermediateSize { get; internal set { field = value; _derived = null; } }
+        public bool SharedExpertGate { get; internal set { field = value; _derived = null; } }
         /// <summary>Leading layers with a dense MLP in an MoE model (DeepSeek first_k_dense_replace).</summary>
-        public int DenseLayers { get; set { field = value; _derived = null; } }
+        public int DenseLayers { get; internal set { field = value; _derived = null; } }
 
         /// <summary>Multi-head latent attention (DeepSeek V2/V3) when KvLoraRank &gt; 0.</summary>
-        public int QLoraRank { get; set { field = value; _derived = null; } }
-        public int KvLoraRank { get; set { field = value; _derived = null; } }
-        public int QkNopeHeadDim { get; set { field = value; _derived = null; } }
-        public int QkRopeHeadDim { get; set { field = value; _derived = null; } }
-        public int VHeadDim { get; set { field = value; _derived = null; } }
+        public int QLoraRank { get; internal set { field = value; _derived = null; } }
+        public int KvLoraRank { get; internal set { field = value; _derived = null; } }
+        public int QkNopeHeadDim { get; internal set { field = value; _derived = null; } }
+        public int QkRopeHeadDim { get; internal set { field = value; _derived = null; } }
+        public int VHeadDim { get; internal set { field = value; _derived = null; } }
 
-        public double AttentionLogitSoftcap { get; set { field = value; _derived = null; } }
-        public double FinalLogitSoftcap { get; set { field = value; _derived = null; } }
-        public int SlidingWindow { get; set { field = value; _derived = null; } }
+        public double AttentionLogitSoftcap { get; internal set { field = value; _derived = null; } }
+        public double FinalLogitSoftcap { get; internal set { field = value; _derived = null; } }
+        public int SlidingWindow { get; internal set { field = value; _derived = null; } }
 
         /// <summary>The count the model card or safetensors metadata publishes, for validation.</summary>
-        public long PublishedParameters { get; set; }
-        public string ParametersSource { get; set; } = "";
-        public string Source { get; set; } = "";
-        public string[] Aliases { get; set; } = Array.Empty<string>();
+        public long PublishedParameters { get; internal set; }
+        public string ParametersSource { get; internal set; } = "";
+        public string Source { get; internal set; } = "";
+        public string[] Aliases { get; internal set; } = Array.Empty<string>();
 
         public bool IsMoe => Experts > 0;
         public bool IsMla => KvLoraRank > 0;

@@ -16,7 +16,7 @@ namespace VramPS.Engine.Models
         private static readonly string[] RequiredFields = { "id", "modelType", "hiddenSize", "numLayers", "numHeads", "vocabSize" };
 
         private static readonly Dictionary<string, PropertyInfo> Fields = typeof(ModelArchitecture).GetRuntimeProperties()
-            .Where(p => p.CanWrite && p.SetMethod != null && p.SetMethod.IsPublic)
+            .Where(p => p.SetMethod != null && p.SetMethod.IsAssembly)
             .ToDictionary(p => ArchitectureRules.JsonName(p.Name), StringComparer.Ordinal);
 
         public static IReadOnlyList<ModelArchitecture> Read(JToken document, string path)
