@@ -120,10 +120,11 @@ namespace VramPS.Engine.Estimation
 
             sum += _m.NormsPerLayer * NormSaved(trains);
 
-            var attnIn = new Group(modules, LinearRole.AttentionInput, _r);
-            var attnOut = new Group(modules, LinearRole.AttentionOutput, _r);
-            var mlpIn = new Group(modules, LinearRole.MlpInput, _r);
-            var mlpOut = new Group(modules, LinearRole.MlpOutput, _r);
+            var names = _m.ModuleNameIndexes(layer);
+            var attnIn = new Group(modules, names, LinearRole.AttentionInput, _r);
+            var attnOut = new Group(modules, names, LinearRole.AttentionOutput, _r);
+            var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r);
+            var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r);
 
             sum += LinearInputs(attnIn, h, trains);
             inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
@@ -153,16 +154,16 @@ namespace VramPS.Engine.Estimation
         /// <summary>The linears of one role in a block: how many, and how many of them LoRA adapts.</summary>
         private readonly struct Group
         {
-            public Group(LinearModule[] modules, LinearRole role, ResolvedRecipe r)
+            public Group(LinearModule[] modules, int[] names, LinearRole role, ResolvedRecipe r)
             {
                 Role = role;
                 Count = 0;
                 Adapted = 0;
-                foreach (var module in modules)
+                for (int i = 0; i < modules.Length; i++)
                 {
-                    if (module.Role != role) continue;
+                    if (modules[i].Role != role) continue;
                     Count++;
-                    if (r.IsAdapter && r.IsTarget(module.Name)) Adapted++;
+                    if (r.AdaptsName(names[i])) Adapted++;
                 }
             }
 
@@ -262,7 +263,7 @@ namespace VramPS.Engine.Estimation
         {
             if (_m.Encoder) return 0;
             long h = _m.HiddenSize;
-            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.IsTarget("lm_head");
+            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.HeadAdapted;
             return NormSaved(_r.Workload.Method == FinetuneMethod.Full) + (headTrains ? _c * (double)h : 0);
         }
     }

@@ -33,12 +33,16 @@ namespace VramPS.Engine.Estimation
                 int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
                 if (count == 0) continue;
                 long layerAdapters = 0, layerTotal = m.LayerNormParameters;
-                foreach (var module in m.ModuleArray(m.FirstLayerOfKind(moe, stage.FirstLayer)))
+                int layer = m.FirstLayerOfKind(moe, stage.FirstLayer);
+                var modules = m.ModuleArray(layer);
+                var names = m.ModuleNameIndexes(layer);
+                for (int j = 0; j < modules.Length; j++)
                 {
+                    var module = modules[j];
                     long divisor = stage.Divisor(module, moe);
                     long onRank = PipelineStage.Share(module.Parameters, divisor);
                     layerTotal += onRank;
-                    bool adapted = module.Role != LinearRole.Router && r.IsTarget(module.Name);
+                    bool adapted = module.Role != LinearRole.Router && r.AdaptsName(names[j]);
                     if (adapted) layerAdapters += PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
@@ -51,7 +55,7 @@ namespace VramPS.Engine.Estimation
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
                 FreezeTrainable += layerTotal * m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
             }
-            if (r.IsTarget("lm_head") && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
+            if (r.HeadAdapted && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
             Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch

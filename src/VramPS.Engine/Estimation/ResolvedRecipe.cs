@@ -71,6 +71,7 @@ namespace VramPS.Engine.Estimation
             LoraRank = IsAdapter ? Positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)") : 0;
             if (LoraRank > MaxLoraRank) throw new InvalidWorkloadException("LoraRank", $"-LoraRank must be at most {MaxLoraRank:N0}; got {LoraRank}.");
             LoraTargets = IsAdapter ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
+            HeadAdapted = IsAdapter && IsTarget("lm_head");
             TrainableLayers = w.Method == FinetuneMethod.Freeze
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
                 : Model.NumLayers;
@@ -98,6 +99,27 @@ namespace VramPS.Engine.Estimation
         public Quantization Quantization { get; }
         public int LoraRank { get; }
         public string[] LoraTargets { get; }
+        /// <summary>LoRA adapts the output head (lm_head among the targets).</summary>
+        public bool HeadAdapted { get; }
+
+        /// <summary>Bit i set: LoRA adapts the modules named Model.LinearModuleNames[i].</summary>
+        private ulong _adaptedNames;
+
+        /// <summary>Whether LoRA adapts the modules of this name index (<see cref="ModelArchitecture.ModuleNameIndexes"/>).</summary>
+        public bool AdaptsName(int nameIndex) => (_adaptedNames & (1UL << nameIndex)) != 0;
+
+        private static ulong NameMask(IReadOnlyList<string> names, Func<string, bool> adapted)
+        {
+            ulong mask = 0;
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (adapted(names[i])) mask |= 1UL << i;
+            }
+            return mask;
+        }
+
+        /// <summary>Every linear of the blocks but routers' gates: all-linear, LLaMA-Factory's lora_target all.</summary>
+        private static bool AllLinear(string name) => name != "gate" && name != "shared_expert_gate";
         public int TrainableLayers { get; }
 
         public IReadOnlyList<string> Assumptions => _assumptions;
@@ -119,23 +141,26 @@ namespace VramPS.Engine.Estimation
             var defaults = names.Where(n => n == "q_proj" || n == "v_proj" || n == "c_attn" || n == "query_key_value"
                                            || n == "qkv_proj" || n == "query" || n == "value").ToArray();
             if (defaults.Length == 0) defaults = names.Where(n => n != "gate").ToArray();
-            return new PeftTargets(defaults, $"LoRA on {string.Join(", ", defaults)} (peft's default targets)");
+            return new PeftTargets(defaults, $"LoRA on {string.Join(", ", defaults)} (peft's default targets)", NameMask(names, n => defaults.Contains(n)));
         };
 
         private sealed class PeftTargets
         {
-            public PeftTargets(string[] targets, string assumption)
+            public PeftTargets(string[] targets, string assumption, ulong mask)
             {
                 Targets = targets;
                 Assumption = assumption;
+                Mask = mask;
             }
 
             public string[] Targets { get; }
             public string Assumption { get; }
+            /// <summary>The targets as bits of the architecture's module names.</summary>
+            public ulong Mask { get; }
         }
 
         /// <summary>Whether LoRA adapts the module of this name (LoraTargets, ignoring case).</summary>
-        public bool IsTarget(string moduleName)
+        private bool IsTarget(string moduleName)
         {
             foreach (string target in LoraTargets)
             {
@@ -211,17 +236,22 @@ namespace VramPS.Engine.Estimation
             if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
             {
                 _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
-                return names.Where(n => n != "gate" && n != "shared_expert_gate").ToArray();
+                _adaptedNames = NameMask(names, AllLinear);
+                return names.Where(AllLinear).ToArray();
             }
             if (given is null || given.Length == 0)
             {
                 var defaults = DefaultTargets.GetValue(names, PeftDefaults);
                 _assumptions.Add(defaults.Assumption);
+                _adaptedNames = defaults.Mask;
                 return (string[])defaults.Targets.Clone();
             }
             var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
             if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
-                return names.Where(n => n != "gate" && n != "shared_expert_gate").ToArray();
+            {
+                _adaptedNames = NameMask(names, AllLinear);
+                return names.Where(AllLinear).ToArray();
+            }
             var known = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { "lm_head" };
             foreach (string t in list)
             {
@@ -229,6 +259,7 @@ namespace VramPS.Engine.Estimation
                     throw new InvalidWorkloadException("LoraTargets",
                         $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear.");
             }
+            _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.OrdinalIgnoreCase));
             return list;
         }
 

@@ -97,17 +97,17 @@ namespace VramPS.Engine.Estimation
                     foreach (bool moe in new[] { false, true })
                     {
                         int first = m.FirstLayerOfKind(moe, 0);
-                        if (m.LayersOfKind(moe, first, m.NumLayers) > 0 && HasAdapter(r, m.ModuleArray(first))) return first;
+                        if (m.LayersOfKind(moe, first, m.NumLayers) > 0 && HasAdapter(r, m.ModuleArray(first), m.ModuleNameIndexes(first))) return first;
                     }
                     return m.NumLayers;
             }
         }
 
-        private static bool HasAdapter(ResolvedRecipe r, LinearModule[] modules)
+        private static bool HasAdapter(ResolvedRecipe r, LinearModule[] modules, int[] names)
         {
-            foreach (var module in modules)
+            for (int i = 0; i < modules.Length; i++)
             {
-                if (module.Role != LinearRole.Router && r.IsTarget(module.Name)) return true;
+                if (modules[i].Role != LinearRole.Router && r.AdaptsName(names[i])) return true;
             }
             return false;
         }

@@ -130,6 +130,29 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>
+        /// For each module of <see cref="ModuleArray"/>, the index of its name in <see cref="LinearModuleNames"/>: the
+        /// engine marks adapted modules as bits of these indexes rather than comparing names for every estimate.
+        /// </summary>
+        internal int[] ModuleNameIndexes(int layer)
+        {
+            int kind = IsMoeLayer(layer) ? 1 : 0;
+            var derived = Cache;
+            if (derived.NameIndexes[kind] is int[] cached) return cached;
+            var names = LinearModuleNames;
+            if (names.Count > 64) throw new InvalidOperationException($"{Id} has {names.Count} linear module names; the engine marks at most 64.");
+            var modules = ModuleArray(layer);
+            var indexes = new int[modules.Length];
+            for (int i = 0; i < modules.Length; i++)
+            {
+                for (int n = 0; n < names.Count; n++)
+                {
+                    if (string.Equals(names[n], modules[i].Name, StringComparison.OrdinalIgnoreCase)) indexes[i] = n;
+                }
+            }
+            return derived.NameIndexes[kind] = indexes;
+        }
+
+        /// <summary>
         /// The distinct names, ignoring case, of the linear modules in the first and the last block, in order: the names a
         /// LoRA target list may use.
         /// </summary>
@@ -238,6 +261,7 @@ namespace VramPS.Engine.Models
         private sealed class Derived
         {
             public readonly LinearModule[]?[] Arrays = new LinearModule[]?[2];
+            public readonly int[]?[] NameIndexes = new int[]?[2];
             public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[2];
             /// <summary>Counts are boxed: a reference is written whole, where a long? (or a long in a 32-bit process) may tear.</summary>
             public readonly object?[] LayerParameters = new object?[2];
