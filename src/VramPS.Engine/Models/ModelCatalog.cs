@@ -17,6 +17,16 @@ namespace VramPS.Engine.Models
 
         private const string EmbeddedResource = "VramPS.Engine.Catalogs.models.json";
 
+        /// <summary>
+        /// Endings of repositories that hold a pre-quantized copy of a model, with its architecture unchanged: Unsloth's
+        /// bitsandbytes uploads (unsloth/llama-3-8b-bnb-4bit, -unsloth-bnb-4bit), GPTQ and AWQ exports (-GPTQ-Int4, -AWQ).
+        /// Longest first, so the longest ending is removed.
+        /// </summary>
+        private static readonly string[] QuantizedSuffixes =
+        {
+            "-unsloth-bnb-4bit", "-GPTQ-Int4", "-GPTQ-Int8", "-bnb-4bit", "-bnb-8bit", "-GPTQ", "-AWQ", "-4bit", "-8bit",
+        };
+
         /// <summary>Name segments that mark a tuned variant of a base model: Llama-2-7b-chat-hf, Qwen2.5-7B-Instruct, gemma-2-9b-it.</summary>
         private static readonly HashSet<string> VariantSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "instruct", "chat", "it" };
 
@@ -52,13 +62,26 @@ namespace VramPS.Engine.Models
         /// The entry for a Hugging Face id, ignoring case; an alias, or an id that differs from a known one only by an
         /// -Instruct, -chat or -it segment (meta-llama/Llama-2-7b-chat-hf, mistralai/Mixtral-8x7B-Instruct-v0.1), gives the
         /// base entry's architecture under the id asked for. A mirror under another organization
-        /// (NousResearch/Llama-2-7b-hf) resolves by the name after '/' when exactly one entry carries it. Null when
-        /// nothing matches.
+        /// (NousResearch/Llama-2-7b-hf) resolves by the name after '/' when exactly one entry carries it. A pre-quantized
+        /// upload (unsloth/llama-3-8b-bnb-4bit, Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4) resolves as the name without its
+        /// quantization ending. Null when nothing matches.
         /// </summary>
         public ModelArchitecture? Find(string id)
         {
             string name = (id ?? "").Trim();
             if (name.Length == 0) return null;
+            var found = FindExact(name);
+            if (found != null) return found;
+            foreach (string suffix in QuantizedSuffixes)
+            {
+                if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                    return FindExact(name.Substring(0, name.Length - suffix.Length))?.WithId(name);
+            }
+            return null;
+        }
+
+        private ModelArchitecture? FindExact(string name)
+        {
             if (_byName.TryGetValue(name, out var model))
                 return string.Equals(model.Id, name, StringComparison.OrdinalIgnoreCase) ? model : model.WithId(name);
             foreach (string baseName in BaseNames(name))

@@ -164,5 +164,29 @@ namespace VramPS.Engine.Tests.Models
             Assert.Equal(asked, mirror.Id);
             Assert.Equal(original.TotalParameters, mirror.TotalParameters);
         }
+
+        [Theory]
+        [InlineData("unsloth/llama-3-8b-bnb-4bit", "meta-llama/Meta-Llama-3-8B")]
+        [InlineData("unsloth/llama-3-8b-Instruct-bnb-4bit", "meta-llama/Meta-Llama-3-8B")]
+        [InlineData("unsloth/Meta-Llama-3.1-8B-bnb-4bit", "meta-llama/Llama-3.1-8B")]
+        [InlineData("unsloth/Llama-3.2-3B-Instruct-unsloth-bnb-4bit", "meta-llama/Llama-3.2-3B")]
+        [InlineData("unsloth/mistral-7b-v0.3-bnb-4bit", "mistralai/Mistral-7B-v0.3")]
+        [InlineData("unsloth/tinyllama-bnb-4bit", "TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T")]
+        [InlineData("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "Qwen/Qwen2.5-7B")]
+        [InlineData("meta-llama/Meta-Llama-3.1-70B", "meta-llama/Llama-3.1-70B")]
+        public void PreQuantizedUploadsAndRenamedReposResolveToTheirArchitecture(string asked, string catalogued)
+        {
+            var upload = ModelCatalog.Default.Get(asked);
+            Assert.Equal(asked, upload.Id);
+            Assert.Equal(ModelCatalog.Default.Get(catalogued).TotalParameters, upload.TotalParameters);
+        }
+
+        [Theory]
+        [InlineData("meta-llama/Llama-2-7b-xyz-bnb-4bit")]
+        [InlineData("-bnb-4bit")]
+        public void AQuantizationEndingDoesNotMakeAnUnknownNameKnown(string name)
+        {
+            Assert.Null(ModelCatalog.Default.Find(name));
+        }
     }
 }
