@@ -31,9 +31,10 @@ namespace VramPS.Engine.Estimation
             _m = r.Model;
             _c = TrainerBehavior.ComputeBytes(r.Precision);
             // Autocast over fp32 weights keeps an fp32 residual stream, except under FSDP mixed precision, which
-            // gathers 16-bit parameters so the embedding output is already 16-bit.
+            // gathers 16-bit parameters so the embedding output is already 16-bit, and where the embedding stays
+            // 16-bit (LLaMA-Factory's Freeze).
             bool zero3 = r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
-            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer;
+            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable;
             _res = r.Precision == Precision.Fp32 || fp32Residual || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 

@@ -37,6 +37,10 @@ namespace VramPS.Engine.Estimation
             {
                 weights = (double)p.Total * modelBytes + (double)p.Adapters * t.AdapterBytes;
             }
+            else if (t.UpcastsOnlyTrainable)
+            {
+                weights = (double)p.Trainable * modelBytes + (double)(p.Total - p.Trainable) * TrainerBehavior.ComputeBytes(r.Precision);
+            }
             else
             {
                 weights = (double)p.Total * modelBytes;

@@ -179,7 +179,9 @@ namespace VramPS.Engine.Estimation
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
                 ? Take(Engine.Precision.Bf16Mixed, MasterCopyStack
                     ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
-                    : "fp32 weights with bf16 autocast (Trainer --bf16)")
+                    : Framework == Engine.Framework.LlamaFactory && method == FinetuneMethod.Freeze
+                        ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
+                        : "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
         /// <summary>

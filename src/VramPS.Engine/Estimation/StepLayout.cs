@@ -135,8 +135,16 @@ namespace VramPS.Engine.Estimation
             if (autocastCopies)
             {
                 double perLayer = _a.AutocastCopiesPerLayer();
-                copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * _a.HeldLayers;
-                if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                if (_t.UpcastsOnlyTrainable)
+                {
+                    // Only the fp32 (trainable) blocks have weights to cast; the 16-bit head needs no copy.
+                    copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * Math.Min(_a.HeldLayers, r.TrainableLayers);
+                }
+                else
+                {
+                    copies = r.Checkpointing == Checkpointing.Full ? perLayer : perLayer * _a.HeldLayers;
+                    if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                }
             }
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;

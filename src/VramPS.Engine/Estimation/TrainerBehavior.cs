@@ -97,6 +97,12 @@ namespace VramPS.Engine.Estimation
             OffloadsGradients = f == Framework.DeepSpeed;
             ReduceBucketElements = f == Framework.DeepSpeed ? 500_000_000 : 0;
 
+            // LLaMA-Factory loads the model in its compute dtype (torch_dtype "auto" / bf16) and upcasts only the
+            // trainable parameters to fp32 (model/adapter.py init_adapter: "Upcasting trainable params to float32",
+            // _setup_freeze_tuning): under Freeze the frozen blocks, embeddings and head stay 16-bit, and so does the
+            // residual stream they feed. Full training upcasts every parameter, as the Trainer's fp32 load does.
+            UpcastsOnlyTrainable = f == Framework.LlamaFactory && AutocastOverFp32(r.Precision) && r.Workload.Method == FinetuneMethod.Freeze;
+
             // litgpt's bnb.nf4 is single quantization (nf4-dq is a separate choice); the Trainer stacks follow the QLoRA recipe.
             DoubleQuant = f != Framework.Litgpt;
 
@@ -110,6 +116,8 @@ namespace VramPS.Engine.Estimation
         }
 
         public bool DoubleQuant { get; }
+        /// <summary>Only the trainable parameters are fp32; the frozen ones stay in the 16-bit compute dtype (LLaMA-Factory's Freeze).</summary>
+        public bool UpcastsOnlyTrainable { get; }
         public bool FusedAdamW { get; }
         public bool MasterCopyInOptimizer { get; }
         public bool GradientBufferViews { get; }

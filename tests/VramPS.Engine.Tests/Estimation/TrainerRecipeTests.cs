@@ -1,3 +1,4 @@
+using System.Linq;
 using VramPS.Engine.Estimation;
 using Xunit;
 
@@ -12,6 +13,33 @@ namespace VramPS.Engine.Tests.Estimation
 
         private static Workload Bare(FinetuneMethod method, Framework framework) =>
             new Workload(Llama2Fixture.Model()) { Method = method, Framework = framework };
+
+        [Fact]
+        public void LlamaFactoryFreezeUpcastsOnlyTheTrainableBlocks()
+        {
+            var e = MemoryEstimator.Estimate(Bare(FinetuneMethod.Freeze, Framework.LlamaFactory));
+
+            // The last 2 blocks train (freeze_trainable_layers 2): their weights are fp32, the rest of the model bf16
+            // (model/adapter.py: only trainable parameters are upcast). With checkpointing on, autocast keeps the bf16
+            // copy of one trainable block's linears; the frozen head needs none.
+            long block = 4 * H * H + 3 * H * I + 2 * H;
+            long trainable = 2 * block;
+            long linears = 4 * H * H + 3 * H * I;
+            Assert.Equal(trainable, e.TrainableParameters);
+            Assert.Equal(Precision.Bf16Mixed, e.Precision);
+            long stored = trainable * 4 + (Llama2Fixture.Parameters - trainable) * 2;
+            Assert.Equal(stored + 2 * linears, e.Phases.Single(p => p.Phase == Phase.ForwardEnd).Weights);
+            Assert.Equal(stored, e.Phases.Single(p => p.Phase == Phase.OptimizerStep).Weights);
+            Assert.Equal(2 * 4 * trainable, e.Phases.Single(p => p.Phase == Phase.OptimizerStep).OptimizerStates);
+            Assert.Contains(e.Assumptions, a => a.Contains("trainable ones are upcast to fp32"));
+        }
+
+        [Fact]
+        public void TheTrainerKeepsAFreezeRunAllInFp32()
+        {
+            var e = MemoryEstimator.Estimate(Bare(FinetuneMethod.Freeze, Framework.HfTrainer));
+            Assert.True(e.Weights >= Llama2Fixture.Parameters * 4, $"{e.Weights:N0} bytes of weights for an fp32 load");
+        }
 
         [Fact]
         public void LlamaFactoryAdaptsEveryLinearAndCheckpointsByDefault()
