@@ -42,9 +42,6 @@ namespace VramPS.Engine.Estimation
         /// <summary>Ranks the tensors outside attention and MLP (norm inputs, block inputs) are split across: t with sequence parallelism, else 1.</summary>
         public int SequenceShards { get; }
 
-        /// <summary>The share of one module's parameters this rank holds: routers whole, experts split by EP and TP, the rest by TP.</summary>
-        public long OnRank(LinearModule module, bool moeLayer) => Share(module.Parameters, Divisor(module, moeLayer));
-
         /// <summary>How many ranks split one module.</summary>
         public long Divisor(LinearModule module, bool moeLayer)
         {
