@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Estimation;
@@ -45,7 +46,7 @@ namespace VramPS.Engine.Alignment
                 Reserved = reserved,
                 Total = device,
                 HostMemory = cast.Policy.HostMemory + (cast.Value?.HostMemory ?? 0),
-                Phases = phases,
+                Phases = Array.AsReadOnly(phases),
                 Assumptions = notes.Distinct().ToArray(),
                 Stage = s.Stage,
                 Models = stagePhases[peakIndex].Models(),

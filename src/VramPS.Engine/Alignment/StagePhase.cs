@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Estimation;
@@ -34,13 +35,13 @@ namespace VramPS.Engine.Alignment
         }
 
         /// <summary>One row per model of the cast, in cast order.</summary>
-        public IReadOnlyList<ModelMemory> Models() => _members
+        public IReadOnlyList<ModelMemory> Models() => Array.AsReadOnly(_members
             .Select(m =>
             {
                 var t = _terms.TryGetValue(m.Role, out var held) ? held : new Terms(0, 0, 0, 0, 0);
                 return new ModelMemory(m.Role, m.Model, m.Method, Checked.Bytes(t.Weights), Checked.Bytes(t.Gradients),
                     Checked.Bytes(t.States), Checked.Bytes(t.Activations), Checked.Bytes(t.Other));
             })
-            .ToArray();
+            .ToArray());
     }
 }

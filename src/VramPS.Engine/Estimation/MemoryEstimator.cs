@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using VramPS.Engine.Alignment;
 
@@ -49,11 +50,11 @@ namespace VramPS.Engine.Estimation
                 PipelineStage = rank.Stage.Index,
                 RankStage = rank.Stage,
                 Assumptions = Concat(r.Assumptions, notes),
-                Models = new[]
+                Models = Array.AsReadOnly(new[]
                 {
                     new ModelMemory(ModelRole.Policy, workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id, workload.Method.ToString(),
                         peak.Weights, peak.Gradients, peak.OptimizerStates, peak.Activations, peak.Other),
-                },
+                }),
             };
             estimate.SetPeak(peak);
             return estimate;

@@ -169,7 +169,7 @@ namespace VramPS.Engine.Estimation
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps));
-            return list;
+            return list.AsReadOnly();
         }
 
         private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using VramPS.Engine.Alignment;
@@ -73,6 +74,9 @@ namespace VramPS.Engine.Tests.Planning
             var second = memo.Estimate(w, gpu);
             Assert.Null(second.Fits);
             Assert.NotEqual("changed", second.Assumptions[0]);
+            // The lists copies share cannot be changed through them.
+            Assert.Throws<NotSupportedException>(() => ((IList<PhaseMemory>)first.Phases).Clear());
+            Assert.Throws<NotSupportedException>(() => ((IList<ModelMemory>)first.Models).Clear());
         }
 
         [Fact]
