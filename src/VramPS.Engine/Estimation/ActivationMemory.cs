@@ -213,7 +213,9 @@ namespace VramPS.Engine.Estimation
             double sum = 0;
             int heads = _m.NumHeads;
             long s = _r.SequenceLength;
-            switch (_r.Attention)
+            bool capped = _m.AttentionLogitSoftcap > 0;
+            var kernel = capped && _t.SoftcapAttentionByHand ? AttentionKernel.Eager : _r.Attention;
+            switch (kernel)
             {
                 case AttentionKernel.Flash:
                     sum += _c * (double)(q + 2 * kv + q) + 4.0 * heads;
@@ -226,9 +228,10 @@ namespace VramPS.Engine.Estimation
                     // The softmax output is saved in fp32 when autocast puts softmax on its fp32 list or the model
                     // code upcasts it (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders
                     // (BERT) drop out the probabilities: a 1-byte mask, and the dropout output feeds the matmul.
+                    // Capped logits (Gemma 2) keep the tanh output of the scores too.
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
-                    double probs = _m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0);
+                    double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
                     sum += _c * (double)(q + 2 * q + q) + heads * (double)s * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;

@@ -60,6 +60,10 @@ namespace VramPS.Engine.Estimation
             // litgpt fuses q, k, v into one attn linear whatever the checkpoint calls them; adapters see one input.
             FusedQkvAdapters = f == Framework.Litgpt;
 
+            // litgpt computes attention by hand, not through SDPA, when the model caps its attention logits (Gemma 2):
+            // litgpt/model.py CausalSelfAttention.scaled_dot_product_attention, "with softcapping we cannot use SDPA".
+            SoftcapAttentionByHand = f == Framework.Litgpt;
+
             // litgpt keeps a separate output head even for tied checkpoints (its converter copies the embedding).
             SeparateHead = f == Framework.Litgpt;
 
@@ -116,6 +120,8 @@ namespace VramPS.Engine.Estimation
         }
 
         public bool DoubleQuant { get; }
+        /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
+        public bool SoftcapAttentionByHand { get; }
         /// <summary>Only the trainable parameters are fp32; the frozen ones stay in the 16-bit compute dtype (LLaMA-Factory's Freeze).</summary>
         public bool UpcastsOnlyTrainable { get; }
         public bool FusedAdamW { get; }

@@ -1,5 +1,6 @@
 using System.Linq;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Models;
 using Xunit;
 
 namespace VramPS.Engine.Tests.Estimation
@@ -13,6 +14,37 @@ namespace VramPS.Engine.Tests.Estimation
 
         private static Workload Bare(FinetuneMethod method, Framework framework) =>
             new Workload(Llama2Fixture.Model()) { Method = method, Framework = framework };
+
+        [Theory]
+        [InlineData(AttentionKernel.Sdpa)]
+        [InlineData(AttentionKernel.Flash)]
+        public void LitgptComputesCappedAttentionByHandWhateverKernelIsAsked(AttentionKernel asked)
+        {
+            // litgpt/model.py: "with softcapping we cannot use SDPA" (Gemma 2 caps attention logits at 50).
+            Workload Gemma2(AttentionKernel kernel) => new Workload(ModelCatalog.Default.Get("google/gemma-2-2b"))
+            {
+                Method = FinetuneMethod.LoRA, Framework = Framework.Litgpt, BatchSize = 2, SequenceLength = 512,
+                Checkpointing = Checkpointing.None, Attention = kernel,
+            };
+            Assert.Equal(MemoryEstimator.Estimate(Gemma2(AttentionKernel.Eager)).Allocated, MemoryEstimator.Estimate(Gemma2(asked)).Allocated);
+        }
+
+        [Fact]
+        public void CappedEagerAttentionAlsoKeepsTheTanhOfTheScores()
+        {
+            var capped = ModelCatalog.Default.Get("google/gemma-2-2b");
+            var uncapped = capped.WithId("gemma-2-2b-uncapped");
+            uncapped.AttentionLogitSoftcap = 0;
+            Workload Run(ModelArchitecture m) => new Workload(m)
+            {
+                Method = FinetuneMethod.LoRA, Framework = Framework.HfTrainer, BatchSize = 2, SequenceLength = 512,
+                Checkpointing = Checkpointing.None, Attention = AttentionKernel.Eager, Precision = Precision.Bf16,
+            };
+            long Saved(ModelArchitecture m) => MemoryEstimator.Estimate(Run(m)).Phases.Single(p => p.Phase == Phase.ForwardEnd).Activations;
+
+            // 26 blocks x 1024 tokens x 8 heads x 512 keys, one bf16 tanh output each.
+            Assert.Equal(26L * 1024 * 8 * 512 * 2, Saved(capped) - Saved(uncapped));
+        }
 
         [Fact]
         public void LlamaFactoryFreezeUpcastsOnlyTheTrainableBlocks()
