@@ -50,9 +50,7 @@ namespace VramPS.Engine.Estimation
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
-            Attention = w.Attention ?? (Framework == Engine.Framework.MegatronLM
-                ? Take(AttentionKernel.Flash, "Transformer Engine's flash attention (Megatron-LM's default)")
-                : Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)"));
+            Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
             Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);
@@ -206,6 +204,23 @@ namespace VramPS.Engine.Estimation
                 default:
                     return Take(Transformers446, "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
             }
+        }
+
+        /// <summary>
+        /// transformers 4.42-4.47 swap their default SDPA for eager attention on models that cap attention logits
+        /// (Gemma2PreTrainedModel._check_and_enable_sdpa: "DISABLE torch SDPA by default on Gemma2 models").
+        /// </summary>
+        private static readonly Version EagerCappedFrom = new Version(4, 42);
+        private static readonly Version EagerCappedUntil = new Version(4, 48);
+
+        private AttentionKernel DefaultAttention()
+        {
+            if (Framework == Engine.Framework.MegatronLM)
+                return Take(AttentionKernel.Flash, "Transformer Engine's flash attention (Megatron-LM's default)");
+            if (Model.AttentionLogitSoftcap > 0 && TrainerBehavior.HuggingFaceStack(Framework) && TransformersVersion != null
+                && TransformersVersion >= EagerCappedFrom && TransformersVersion < EagerCappedUntil)
+                return Take(AttentionKernel.Eager, "eager attention: transformers 4.42-4.47 swap SDPA for eager on models that cap attention logits (Gemma 2)");
+            return Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
         }
 
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)

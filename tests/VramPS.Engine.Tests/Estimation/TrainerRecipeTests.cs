@@ -29,6 +29,24 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(MemoryEstimator.Estimate(Gemma2(AttentionKernel.Eager)).Allocated, MemoryEstimator.Estimate(Gemma2(asked)).Allocated);
         }
 
+        [Theory]
+        [InlineData("google/gemma-2-2b", "4.46", null, AttentionKernel.Eager)]
+        [InlineData("google/gemma-2-2b", "4.42", null, AttentionKernel.Eager)]
+        [InlineData("google/gemma-2-2b", "4.48", null, AttentionKernel.Sdpa)]
+        [InlineData("google/gemma-2-2b", "4.40", null, AttentionKernel.Sdpa)]
+        [InlineData("google/gemma-2-2b", "4.46", AttentionKernel.Sdpa, AttentionKernel.Sdpa)]
+        [InlineData("meta-llama/Llama-2-7b-hf", "4.46", null, AttentionKernel.Sdpa)]
+        public void TransformersRunsCappedModelsWithEagerAttentionByDefault(string model, string version, AttentionKernel? asked, AttentionKernel expected)
+        {
+            // transformers 4.42-4.47, Gemma2PreTrainedModel._check_and_enable_sdpa: the default SDPA becomes eager; an
+            // attn_implementation the user names is kept.
+            var w = new Workload(ModelCatalog.Default.Get(model))
+            {
+                Method = FinetuneMethod.LoRA, Framework = Framework.HfTrainer, TransformersVersion = System.Version.Parse(version), Attention = asked,
+            };
+            Assert.Equal(expected, MemoryEstimator.Estimate(w).Attention);
+        }
+
         [Fact]
         public void CappedEagerAttentionAlsoKeepsTheTanhOfTheScores()
         {
