@@ -23,6 +23,8 @@ namespace VramPS.Engine.Estimation
         private readonly int _res;
         private readonly int _out;
         private readonly PipelineStage _stage;
+        /// <summary>The first block whose weights train (NumLayers when none does).</summary>
+        private readonly int _trainedFrom;
 
         public ActivationMemory(ResolvedRecipe r, TrainerBehavior t, PipelineStage stage)
         {
@@ -43,13 +45,13 @@ namespace VramPS.Engine.Estimation
             double held = 0, largest = 0;
             // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains, and
             // the blocks that train are the top ones: each group is worked out once and counted.
-            int trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
+            _trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
                 : r.Workload.Method == FinetuneMethod.Freeze ? _m.NumLayers - r.TrainableLayers : _m.NumLayers;
             foreach (bool moe in new[] { false, true })
             {
                 int blocks = _m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
                 if (blocks == 0) continue;
-                int firstTrained = Math.Max(trainedFrom, stage.FirstLayer);
+                int firstTrained = Math.Max(_trainedFrom, stage.FirstLayer);
                 int trained = _m.LayersOfKind(moe, firstTrained, stage.EndLayer);
                 if (blocks > trained) Count(_m.FirstLayerOfKind(moe, stage.FirstLayer), blocks - trained);
                 if (trained > 0) Count(_m.FirstLayerOfKind(moe, firstTrained), trained);
@@ -142,8 +144,8 @@ namespace VramPS.Engine.Estimation
             return (sum, inside);
         }
 
-        private bool BlockTrains(int layer) => _r.Workload.Method == FinetuneMethod.Full
-            || (_r.Workload.Method == FinetuneMethod.Freeze && layer >= _m.NumLayers - _r.TrainableLayers);
+        /// <summary>Whether the block's weights train: every block under Full, the top TrainableLayers under Freeze, none with adapters.</summary>
+        private bool BlockTrains(int layer) => layer >= _trainedFrom;
 
         private bool Quantized => _r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizedLinearSavesInput;
 

@@ -16,7 +16,7 @@ namespace VramPS.Engine.Estimation
         /// Whether an estimate may depend on its GPU beyond the CUDA context in Total: alignment stages do (a rollout
         /// engine reserves a share of the GPU's memory); supervised fine-tuning does not.
         /// </summary>
-        public static bool DependsOnGpu(Workload workload) => workload.Stage != null && workload.Stage != TrainingStage.Sft;
+        internal static bool DependsOnGpu(Workload workload) => workload.Stage != null && workload.Stage != TrainingStage.Sft;
 
         public static TrainingMemoryEstimate Estimate(Workload workload)
         {
