@@ -56,11 +56,26 @@ namespace VramPS.Engine.Estimation
                 FreezeTrainable += layerTotal * m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
             }
             if (r.HeadAdapted && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
+            long frozenVision = 0;
+            if (m.HasVision && stage.HasEmbedding)
+            {
+                // The vision tower and projector sit with the embedding, whole on every rank of that stage.
+                var modules = m.VisionModuleArray;
+                var adapted = r.Vision.AdaptedModules;
+                for (int j = 0; j < modules.Length; j++)
+                {
+                    if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionLayers;
+                    if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionLayers;
+                }
+                total += m.VisionParameters;
+                frozenVision = r.Vision.Trained ? 0 : m.VisionParameters;
+                VisionParameters = m.VisionParameters;
+            }
             Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
             {
-                FinetuneMethod.Full => Total,
+                FinetuneMethod.Full => Total - frozenVision,
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
             };
@@ -77,6 +92,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>Every parameter the rank holds (a separate head for trainers that untie it included).</summary>
         public long Total { get; }
         public long Embedding { get; }
+        /// <summary>The vision tower and projector (on the stage with the embedding).</summary>
+        public long VisionParameters { get; }
         public long Head { get; }
         /// <summary>The block linears the trainer quantizes under QLoRA (all of them, or only the adapted ones).</summary>
         public long Quantizable { get; }

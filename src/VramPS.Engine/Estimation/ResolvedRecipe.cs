@@ -73,7 +73,19 @@ namespace VramPS.Engine.Estimation
             TrainableLayers = w.Method == FinetuneMethod.Freeze
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
                 : Model.NumLayers;
+            Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
+            if (!Model.HasVision && (w.ImageWidth != null || w.ImagesPerSample > 0 || w.VisionTokens != null || w.VisionTower != null))
+                throw new InvalidWorkloadException(w.ImageWidth != null ? "ImageSize" : w.ImagesPerSample != null ? "ImagesPerSample" : w.VisionTokens != null ? "VisionTokens" : "VisionTower",
+                    $"{Model.Id} has no vision encoder: -ImageSize, -ImagesPerSample, -VisionTokens and -VisionTower apply to vision-language models.");
+            if ((long)BatchSize * (SequenceLength + Vision.TokensPerSample) > MaxTokens)
+                throw new InvalidWorkloadException("ImagesPerSample", $"-BatchSize {BatchSize} x (-SequenceLength {SequenceLength} + {Vision.TokensPerSample} image tokens) is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
+            SequenceLength += (int)Vision.TokensPerSample;
         }
+
+        /// <summary>The images of a vision-language workload; <see cref="VisionRecipe.None"/> for a text-only model.</summary>
+        public VisionRecipe Vision { get; }
+        /// <summary>LoRA targets every linear (all-linear, or LLaMA-Factory's default): the vision encoder's too.</summary>
+        public bool AllLinearTargets { get; private set; }
 
         public Workload Workload { get; }
         public ModelArchitecture Model { get; }
@@ -85,6 +97,7 @@ namespace VramPS.Engine.Estimation
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
         public int BatchSize { get; }
+        /// <summary>Tokens per sample in the language model: -SequenceLength plus the image tokens of a vision-language model.</summary>
         public int SequenceLength { get; }
         public int GradientAccumulation { get; }
         public Checkpointing Checkpointing { get; }
@@ -253,6 +266,7 @@ namespace VramPS.Engine.Estimation
             if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
             {
                 _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
+                AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
@@ -266,10 +280,11 @@ namespace VramPS.Engine.Estimation
             var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
             if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
             {
+                AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
-            var known = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
             foreach (string t in list)
             {
                 if (!known.Contains(t))

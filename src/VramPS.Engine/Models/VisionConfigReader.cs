@@ -1,0 +1,93 @@
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// The vision_config of a multimodal config.json, with the defaults of each encoder's transformers config class
+    /// (SiglipVisionConfig, CLIPVisionConfig, Qwen2VLVisionConfig, Qwen2_5_VLVisionConfig) where a field is absent.
+    /// </summary>
+    internal static class VisionConfigReader
+    {
+        /// <summary>Gemma 3: SigLIP, images resized to image_size, mm_tokens_per_image tokens each.</summary>
+        public static ModelArchitecture Siglip(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            a.VisionEncoder = VisionEncoderKind.Siglip;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 768;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 3072;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 12;
+            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? 12;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 16;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? 224;
+            a.VisionTokensPerImage = c.OptionalInt("mm_tokens_per_image") ?? 256;
+            return a;
+        }
+
+        /// <summary>LLaVA: CLIP, images resized to image_size; the default feature strategy drops the class token.</summary>
+        public static ModelArchitecture Clip(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            a.VisionEncoder = VisionEncoderKind.Clip;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 768;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 3072;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 12;
+            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? 12;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 32;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? 224;
+            int side = a.VisionPatchSize == 0 ? 0 : a.VisionImageSize / a.VisionPatchSize;
+            bool full = c.OptionalString("vision_feature_select_strategy") == "full";
+            a.VisionTokensPerImage = c.OptionalInt("image_seq_length") ?? side * side + (full ? 1 : 0);
+            return a;
+        }
+
+        /// <summary>LLaVA's text_config, which may hold only what differs from LlamaConfig's defaults.</summary>
+        public static ModelArchitecture LlavaText(HfConfigFields t)
+        {
+            int heads = t.OptionalInt("num_attention_heads") ?? 32;
+            return new ModelArchitecture
+            {
+                ModelType = "llama",
+                HiddenSize = t.OptionalInt("hidden_size") ?? 4096,
+                IntermediateSize = t.OptionalInt("intermediate_size") ?? 11008,
+                NumLayers = t.OptionalInt("num_hidden_layers") ?? 32,
+                NumHeads = heads,
+                NumKvHeads = t.OptionalInt("num_key_value_heads") ?? heads,
+                HeadDim = t.OptionalInt("head_dim") ?? 0,
+                VocabSize = t.OptionalInt("vocab_size") ?? 32000,
+                TiedEmbeddings = t.OptionalBool("tie_word_embeddings") ?? false,
+                Activation = t.OptionalString("hidden_act") ?? "silu",
+            };
+        }
+
+        /// <summary>
+        /// Qwen2-VL and Qwen2.5-VL. Qwen2-VL's vision_config names the ViT width embed_dim (its hidden_size is the language
+        /// model's) and its MLP mlp_ratio; Qwen2.5-VL's names them hidden_size and intermediate_size, and adds windows.
+        /// </summary>
+        public static ModelArchitecture QwenVl(ModelArchitecture a, HfConfigFields c, string modelType)
+        {
+            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionLayers = v.OptionalInt("depth") ?? 32;
+            a.VisionHeads = v.OptionalInt("num_heads") ?? 16;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 14;
+            a.VisionSpatialMerge = v.OptionalInt("spatial_merge_size") ?? 2;
+            if ((v.OptionalInt("temporal_patch_size") ?? 2) != 2)
+                throw v.Invalid("temporal_patch_size", "VramPS models Qwen-VL's patch embedding over 2 frames (temporal_patch_size 2).");
+            if ((v.OptionalInt("in_chans") ?? v.OptionalInt("in_channels") ?? 3) != 3)
+                throw v.Invalid("in_chans", "VramPS models RGB images (3 channels).");
+            if (modelType == "qwen2_vl")
+            {
+                a.VisionEncoder = VisionEncoderKind.Qwen2Vl;
+                a.VisionHiddenSize = v.OptionalInt("embed_dim") ?? 1280;
+                a.VisionIntermediateSize = (int)(a.VisionHiddenSize * (v.OptionalDouble("mlp_ratio") ?? 4));
+            }
+            else
+            {
+                a.VisionEncoder = VisionEncoderKind.Qwen25Vl;
+                a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 3584;
+                a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 3420;
+                a.VisionWindowSize = v.OptionalInt("window_size") ?? 112;
+                a.VisionFullAttentionLayers = v.ArrayLength("fullatt_block_indexes");
+            }
+            return a;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// The vision encoder a multimodal checkpoint carries, with the projector and image processor that come with it:
+    /// each family fixes its block layout, its embeddings, its projector and how its processor turns an image into tokens.
+    /// </summary>
+    public enum VisionEncoderKind
+    {
+        /// <summary>A text-only model.</summary>
+        None,
+        /// <summary>
+        /// CLIP ViT (LLaVA-1.5): class token, learned positions, pre- and post-LayerNorm, q/k/v/out_proj and fc1/fc2 with
+        /// biases; a two-layer GELU MLP projector (linear_1, linear_2); images resized to one square tile.
+        /// </summary>
+        Clip,
+        /// <summary>
+        /// SigLIP ViT (Gemma 3): learned positions, post-LayerNorm, q/k/v/out_proj and fc1/fc2 with biases; the projector
+        /// average-pools the patches to a fixed count, then an RMSNorm and one bias-free linear; images resized to one square.
+        /// </summary>
+        Siglip,
+        /// <summary>
+        /// Qwen2-VL's ViT: a 3D patch embedding (2 frames), rotary positions, LayerNorm, fused qkv and proj, fc1/fc2; a
+        /// merger (LayerNorm, then a two-layer MLP over each 2x2 group of patches); images at native resolution (smart_resize).
+        /// </summary>
+        Qwen2Vl,
+        /// <summary>
+        /// Qwen2.5-VL's ViT: as Qwen2-VL's with RMSNorm, a gated MLP (gate/up/down_proj with biases) and windowed attention
+        /// in all but a few full-attention blocks.
+        /// </summary>
+        Qwen25Vl,
+    }
+
+    /// <summary>Whether the vision encoder (tower and projector) trains.</summary>
+    public enum VisionTraining
+    {
+        /// <summary>No vision parameter requires grad: the tower runs forward only and saves nothing for backward.</summary>
+        Frozen,
+        /// <summary>The tower trains: all of it under Full, LoRA on its linears under LoRA and QLoRA.</summary>
+        Trained,
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+
+namespace VramPS.Engine.Models
+{
+    /// <summary>The tokens one image costs: patches through the vision encoder, and tokens in the language model's sequence.</summary>
+    public readonly struct ImageTokens
+    {
+        public ImageTokens(long encoderTokens, long languageTokens)
+        {
+            EncoderTokens = encoderTokens;
+            LanguageTokens = languageTokens;
+        }
+
+        /// <summary>Tokens every ViT block processes (patches, plus CLIP's class token).</summary>
+        public long EncoderTokens { get; }
+        /// <summary>Image tokens the projector hands the language model (its placeholders in input_ids).</summary>
+        public long LanguageTokens { get; }
+    }
+
+    /// <summary>
+    /// How each family's image processor turns a WIDTHxHEIGHT image into tokens:
+    /// LLaVA-1.5 (CLIPImageProcessor resizes and crops to 336 px: 24 x 24 = 576 patch tokens, the class token dropped by
+    /// vision_feature_select_strategy "default"; transformers models/llava/processing_llava.py), Gemma 3 (Gemma3ImageProcessor
+    /// resizes to 896 px, pan and scan off by default; the projector pools 64 x 64 patches to mm_tokens_per_image = 256;
+    /// models/gemma3/image_processing_gemma3.py, modeling_gemma3.py Gemma3MultiModalProjector), Qwen2-VL and Qwen2.5-VL
+    /// (smart_resize to multiples of patch x merge = 28 px within min_pixels and max_pixels, then one token per 2 x 2 patches;
+    /// models/qwen2_vl/image_processing_qwen2_vl.py smart_resize and Qwen2VLProcessor).
+    /// </summary>
+    public static class VisionTokens
+    {
+        /// <summary>min_pixels of Qwen2-VL's and Qwen2.5-VL's preprocessor_config.json (56 x 56).</summary>
+        public const long QwenMinPixels = 3136;
+        /// <summary>max_pixels of Qwen2-VL's and Qwen2.5-VL's preprocessor_config.json (16384 tokens of 28 x 28 px).</summary>
+        public const long QwenMaxPixels = 12845056;
+        /// <summary>smart_resize refuses an image whose sides differ by more than this ratio.</summary>
+        public const int QwenMaxAspectRatio = 200;
+
+        public static ImageTokens For(ModelArchitecture a, int width, int height)
+        {
+            if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), "An image has positive sides.");
+            switch (a.VisionEncoder)
+            {
+                case VisionEncoderKind.Clip:
+                    return new ImageTokens(Grid(a) + 1, a.VisionTokensPerImage);
+                case VisionEncoderKind.Siglip:
+                    return new ImageTokens(Grid(a), a.VisionTokensPerImage);
+                case VisionEncoderKind.Qwen2Vl:
+                case VisionEncoderKind.Qwen25Vl:
+                    var (h, w) = SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, QwenMinPixels, QwenMaxPixels);
+                    long patches = (h / a.VisionPatchSize) * (w / a.VisionPatchSize);
+                    return new ImageTokens(patches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
+                default:
+                    return new ImageTokens(0, 0);
+            }
+        }
+
+        /// <summary>The tokens of an image whose language-model token count is given (-VisionTokens).</summary>
+        public static ImageTokens ForTokens(ModelArchitecture a, long languageTokens)
+        {
+            switch (a.VisionEncoder)
+            {
+                case VisionEncoderKind.Clip:
+                    return new ImageTokens(Grid(a) + 1, languageTokens);
+                case VisionEncoderKind.Siglip:
+                    return new ImageTokens(Grid(a), languageTokens);
+                case VisionEncoderKind.None:
+                    return new ImageTokens(0, 0);
+                default:
+                    return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);
+            }
+        }
+
+        /// <summary>
+        /// Qwen2-VL's smart_resize: each side rounded (half to even, as Python's round) to a multiple of factor, then scaled
+        /// down (floor) or up (ceil) by one ratio so that the area lies within [minPixels, maxPixels].
+        /// </summary>
+        public static (long Height, long Width) SmartResize(long height, long width, int factor, long minPixels, long maxPixels)
+        {
+            if (Math.Max(height, width) > (long)QwenMaxAspectRatio * Math.Min(height, width))
+                throw new ArgumentOutOfRangeException(nameof(height), $"smart_resize refuses an aspect ratio above {QwenMaxAspectRatio}.");
+            long h = (long)Math.Round((double)height / factor, MidpointRounding.ToEven) * factor;
+            long w = (long)Math.Round((double)width / factor, MidpointRounding.ToEven) * factor;
+            if (h * w > maxPixels)
+            {
+                double beta = Math.Sqrt((double)height * width / maxPixels);
+                h = Math.Max(factor, (long)Math.Floor(height / beta / factor) * factor);
+                w = Math.Max(factor, (long)Math.Floor(width / beta / factor) * factor);
+            }
+            else if (h * w < minPixels)
+            {
+                double beta = Math.Sqrt(minPixels / ((double)height * width));
+                h = (long)Math.Ceiling(height * beta / factor) * factor;
+                w = (long)Math.Ceiling(width * beta / factor) * factor;
+            }
+            return (h, w);
+        }
+
+        private static long Grid(ModelArchitecture a)
+        {
+            long side = a.VisionImageSize / a.VisionPatchSize;
+            return side * side;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// Parameter counts and block layout of a vision encoder and its projector, from the modules transformers builds:
+    /// CLIPVisionModel and LlavaMultiModalProjector (models/clip, models/llava), SiglipVisionModel and
+    /// Gemma3MultiModalProjector (models/siglip, models/gemma3), Qwen2VisionTransformerPretrainedModel and
+    /// Qwen2_5_VisionTransformerPretrainedModel with their PatchMerger (models/qwen2_vl, models/qwen2_5_vl).
+    /// </summary>
+    internal static class VisionTower
+    {
+        private const int Channels = 3;
+        /// <summary>Qwen-VL's patch embedding is a Conv3d over 2 frames (temporal_patch_size 2); an image is repeated.</summary>
+        private const int QwenTemporalPatch = 2;
+
+        public static long Parameters(ModelArchitecture a) => checked(
+            EmbeddingParameters(a) + a.VisionLayers * LayerParameters(a) + ProjectorParameters(a));
+
+        /// <summary>One ViT block: its linears and its two norms.</summary>
+        public static long LayerParameters(ModelArchitecture a)
+        {
+            long sum = checked(2 * NormWeights(a, a.VisionHiddenSize));
+            foreach (var m in a.VisionModuleArray) sum = checked(sum + m.Parameters);
+            return sum;
+        }
+
+        /// <summary>Patch embedding, class token, position table and the norms outside the blocks.</summary>
+        public static long EmbeddingParameters(ModelArchitecture a)
+        {
+            checked
+            {
+                long d = a.VisionHiddenSize;
+                long patch = (long)a.VisionPatchSize * a.VisionPatchSize;
+                long grid = a.VisionPatchSize == 0 ? 0 : (long)(a.VisionImageSize / a.VisionPatchSize) * (a.VisionImageSize / a.VisionPatchSize);
+                switch (a.VisionEncoder)
+                {
+                    case VisionEncoderKind.Clip:
+                        // Conv2d without bias, class_embedding, (grid + 1) positions, pre_layrnorm and post_layernorm.
+                        return Channels * patch * d + d + (grid + 1) * d + 2 * 2 * d;
+                    case VisionEncoderKind.Siglip:
+                        // Conv2d with bias, grid positions, post_layernorm.
+                        return Channels * patch * d + d + grid * d + 2 * d;
+                    default:
+                        // Conv3d over temporal_patch_size frames without bias; rotary positions hold no parameters.
+                        return Channels * QwenTemporalPatch * patch * d;
+                }
+            }
+        }
+
+        /// <summary>The projector into the language model's hidden size.</summary>
+        public static long ProjectorParameters(ModelArchitecture a)
+        {
+            checked
+            {
+                long d = a.VisionHiddenSize;
+                long h = a.HiddenSize;
+                switch (a.VisionEncoder)
+                {
+                    case VisionEncoderKind.Clip:
+                        // linear_1 (d -> h) and linear_2 (h -> h), both with biases.
+                        return d * h + h + h * h + h;
+                    case VisionEncoderKind.Siglip:
+                        // mm_soft_emb_norm (RMSNorm) and mm_input_projection_weight (d x h).
+                        return d + d * h;
+                    default:
+                        // ln_q over each patch, then mlp.0 (D -> D) and mlp.2 (D -> h) over the merged D = d x merge^2.
+                        long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
+                        return NormWeights(a, d) + merged * merged + merged + merged * h + h;
+                }
+            }
+        }
+
+        /// <summary>The linear modules of one ViT block as transformers names them (what a LoRA target list matches).</summary>
+        public static LinearModule[] BlockModules(ModelArchitecture a)
+        {
+            long d = a.VisionHiddenSize;
+            long i = a.VisionIntermediateSize;
+            var list = new List<LinearModule>(6);
+            switch (a.VisionEncoder)
+            {
+                case VisionEncoderKind.None:
+                    return Array.Empty<LinearModule>();
+                case VisionEncoderKind.Clip:
+                case VisionEncoderKind.Siglip:
+                    list.Add(new LinearModule("q_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("k_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("v_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("out_proj", d, d, 1, true, LinearRole.AttentionOutput));
+                    break;
+                default:
+                    list.Add(new LinearModule("qkv", d, checked(3 * d), 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("proj", d, d, 1, true, LinearRole.AttentionOutput));
+                    break;
+            }
+            if (a.VisionEncoder == VisionEncoderKind.Qwen25Vl)
+            {
+                list.Add(new LinearModule("gate_proj", d, i, 1, true, LinearRole.MlpInput));
+                list.Add(new LinearModule("up_proj", d, i, 1, true, LinearRole.MlpInput));
+                list.Add(new LinearModule("down_proj", i, d, 1, true, LinearRole.MlpOutput));
+            }
+            else
+            {
+                list.Add(new LinearModule("fc1", d, i, 1, true, LinearRole.MlpInput));
+                list.Add(new LinearModule("fc2", i, d, 1, true, LinearRole.MlpOutput));
+            }
+            return list.ToArray();
+        }
+
+        /// <summary>Qwen2.5-VL's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
+        private static long NormWeights(ModelArchitecture a, long width) =>
+            a.VisionEncoder == VisionEncoderKind.Qwen25Vl ? width : checked(2 * width);
+
+        /// <summary>The first vision field that makes no sense, with why; null when the encoder is sound or absent.</summary>
+        public static (string Field, string Problem)? FirstProblem(ModelArchitecture a)
+        {
+            if (!a.HasVision) return null;
+            if (a.VisionLayers == 0) return ("visionLayers", "must be positive with a vision encoder.");
+            if (a.VisionHiddenSize == 0) return ("visionHiddenSize", "must be positive with a vision encoder.");
+            if (a.VisionIntermediateSize == 0) return ("visionIntermediateSize", "must be positive with a vision encoder.");
+            if (a.VisionHeads == 0 || a.VisionHiddenSize % a.VisionHeads != 0)
+                return ("visionHeads", $"must be positive and divide visionHiddenSize ({a.VisionHiddenSize}); got {a.VisionHeads}.");
+            if (a.VisionPatchSize == 0) return ("visionPatchSize", "must be positive with a vision encoder.");
+            if (a.VisionLayers > ArchitectureRules.MaxLayers) return ("visionLayers", $"must be at most {ArchitectureRules.MaxLayers}; got {a.VisionLayers}.");
+            bool fixedResolution = a.VisionEncoder == VisionEncoderKind.Clip || a.VisionEncoder == VisionEncoderKind.Siglip;
+            if (fixedResolution && a.VisionImageSize < a.VisionPatchSize)
+                return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a fixed-resolution encoder; got {a.VisionImageSize}.");
+            if (fixedResolution && a.VisionTokensPerImage == 0) return ("visionTokensPerImage", "must be positive for a fixed-resolution encoder.");
+            if (!fixedResolution && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", "must be positive for a Qwen-VL encoder.");
+            if (a.VisionFullAttentionLayers > a.VisionLayers)
+                return ("visionFullAttentionLayers", $"must be at most visionLayers ({a.VisionLayers}); got {a.VisionFullAttentionLayers}.");
+            return null;
+        }
+    }
+}
