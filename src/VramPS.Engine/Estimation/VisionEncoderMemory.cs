@@ -33,7 +33,7 @@ namespace VramPS.Engine.Estimation
         public static double SavedPerTokenPerLayer(ModelArchitecture m, int c)
         {
             double d = m.VisionHiddenSize, i = m.VisionIntermediateSize;
-            double mlp = m.VisionEncoder == VisionEncoderKind.Qwen25Vl ? 4 * i : 2 * i;
+            double mlp = VisionTower.GatedMlp(m) ? 4 * i : 2 * i;
             return (8 * d + mlp) * c;
         }
 

@@ -39,7 +39,7 @@ namespace VramPS.Engine.Estimation
             {
                 int width = w.ImageWidth ?? DefaultSide(m), height = w.ImageHeight ?? DefaultSide(m);
                 if (w.ImageWidth is null || w.ImageHeight is null)
-                    assumptions.Add($"{width}x{height} images (-ImageSize){(m.VisionImageSize > 0 ? ": the processor resizes every image to this square" : "")}");
+                    assumptions.Add($"{width}x{height} images (-ImageSize){(FixedResolution(m) ? ": the processor resizes every image to this square" : "")}");
                 if (width < 1 || height < 1)
                     throw new InvalidWorkloadException("ImageSize", $"-ImageSize must be WIDTHxHEIGHT with positive sides; got {width}x{height}.");
                 try
@@ -79,8 +79,10 @@ namespace VramPS.Engine.Estimation
         /// <summary>For each module of <see cref="ModelArchitecture.VisionModuleArray"/>, whether LoRA adapts it.</summary>
         public bool[] AdaptedModules { get; }
 
-        /// <summary>A square of the encoder's own resolution (fixed-resolution encoders); 1024 x 1024 for Qwen-VL.</summary>
-        private static int DefaultSide(ModelArchitecture m) => m.VisionImageSize > 0 ? m.VisionImageSize : 1024;
+        /// <summary>A square of the encoder's own resolution (fixed-resolution encoders); 1024 x 1024 for native-resolution ones.</summary>
+        private static int DefaultSide(ModelArchitecture m) => FixedResolution(m) ? m.VisionImageSize : 1024;
+
+        private static bool FixedResolution(ModelArchitecture m) => m.VisionEncoder == VisionEncoderKind.Clip || m.VisionEncoder == VisionEncoderKind.Siglip;
 
         /// <summary>
         /// What trains when nothing says: LLaMA-Factory freezes the tower (freeze_vision_tower: true, hparams/finetuning_args.py);

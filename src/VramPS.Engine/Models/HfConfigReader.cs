@@ -71,6 +71,8 @@ namespace VramPS.Engine.Models
                 case "qwen2_vl":
                 case "qwen2_5_vl":
                     return VisionConfigReader.QwenVl(Decoder("qwen2", c.Nested("text_config") ?? c), c, modelType);
+                case "mistral3":
+                    return VisionConfigReader.Pixtral(Decoder("mistral", c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "llava":
                     return VisionConfigReader.Clip(VisionConfigReader.LlavaText(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "gemma3_text":

@@ -38,6 +38,22 @@ namespace VramPS.Engine.Models
             return a;
         }
 
+        /// <summary>Mistral 3 and Ministral 3: Pixtral, spatial_merge_size at the top level (PixtralVisionConfig's defaults).</summary>
+        public static ModelArchitecture Pixtral(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionEncoder = VisionEncoderKind.Pixtral;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 1024;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 4096;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 24;
+            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? 16;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 16;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? 1024;
+            a.VisionSpatialMerge = c.OptionalInt("spatial_merge_size") ?? 2;
+            return a;
+        }
+
         /// <summary>LLaVA's text_config, which may hold only what differs from LlamaConfig's defaults.</summary>
         public static ModelArchitecture LlavaText(HfConfigFields t)
         {

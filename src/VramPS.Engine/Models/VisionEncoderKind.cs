@@ -28,6 +28,12 @@ namespace VramPS.Engine.Models
         /// in all but a few full-attention blocks.
         /// </summary>
         Qwen25Vl,
+        /// <summary>
+        /// Pixtral's ViT (Mistral 3, Ministral 3): a bias-free patch convolution and ln_pre, 2D rotary positions, RMSNorm,
+        /// bias-free q/k/v/o_proj and a gated MLP (gate/up/down_proj); a projector of an RMSNorm, a 2x2 patch merger
+        /// (merging_layer) and two bias-free linears; images at native resolution up to visionImageSize on the longer side.
+        /// </summary>
+        Pixtral,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

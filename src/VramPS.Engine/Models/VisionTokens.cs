@@ -24,7 +24,10 @@ namespace VramPS.Engine.Models
     /// resizes to 896 px, pan and scan off by default; the projector pools 64 x 64 patches to mm_tokens_per_image = 256;
     /// models/gemma3/image_processing_gemma3.py, modeling_gemma3.py Gemma3MultiModalProjector), Qwen2-VL and Qwen2.5-VL
     /// (smart_resize to multiples of patch x merge = 28 px within min_pixels and max_pixels, then one token per 2 x 2 patches;
-    /// models/qwen2_vl/image_processing_qwen2_vl.py smart_resize and Qwen2VLProcessor).
+    /// models/qwen2_vl/image_processing_qwen2_vl.py smart_resize and Qwen2VLProcessor), Mistral 3 / Pixtral (scaled down to fit
+    /// image_size on the longer side, each side rounded up to whole patches; a 2 x 2 merge, one [IMG_BREAK] per row of
+    /// tokens and an [IMG_END] in its place at the end; models/pixtral/image_processing_pixtral.py
+    /// get_resize_output_image_size, models/mistral3/processing_mistral3.py).
     /// </summary>
     public static class VisionTokens
     {
@@ -49,6 +52,10 @@ namespace VramPS.Engine.Models
                     var (h, w) = SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, QwenMinPixels, QwenMaxPixels);
                     long patches = (h / a.VisionPatchSize) * (w / a.VisionPatchSize);
                     return new ImageTokens(patches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
+                case VisionEncoderKind.Pixtral:
+                    var (rows, columns) = PixtralPatches(height, width, a.VisionImageSize, a.VisionPatchSize);
+                    long tokenRows = rows / a.VisionSpatialMerge, tokenColumns = columns / a.VisionSpatialMerge;
+                    return new ImageTokens(rows * columns, tokenRows * (tokenColumns + 1));
                 default:
                     return new ImageTokens(0, 0);
             }
@@ -93,6 +100,21 @@ namespace VramPS.Engine.Models
                 w = (long)Math.Ceiling(width * beta / factor) * factor;
             }
             return (h, w);
+        }
+
+        /// <summary>
+        /// Pixtral's resize: both sides divided by max(height, width) / longest edge (floored) when that ratio is above 1,
+        /// then rounded up to whole patches.
+        /// </summary>
+        public static (long Rows, long Columns) PixtralPatches(long height, long width, int longestEdge, int patch)
+        {
+            double ratio = Math.Max((double)height / longestEdge, (double)width / longestEdge);
+            if (ratio > 1)
+            {
+                height = (long)Math.Floor(height / ratio);
+                width = (long)Math.Floor(width / ratio);
+            }
+            return ((height - 1) / patch + 1, (width - 1) / patch + 1);
         }
 
         private static long Grid(ModelArchitecture a)

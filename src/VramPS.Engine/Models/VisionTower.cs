@@ -7,7 +7,8 @@ namespace VramPS.Engine.Models
     /// Parameter counts and block layout of a vision encoder and its projector, from the modules transformers builds:
     /// CLIPVisionModel and LlavaMultiModalProjector (models/clip, models/llava), SiglipVisionModel and
     /// Gemma3MultiModalProjector (models/siglip, models/gemma3), Qwen2VisionTransformerPretrainedModel and
-    /// Qwen2_5_VisionTransformerPretrainedModel with their PatchMerger (models/qwen2_vl, models/qwen2_5_vl).
+    /// Qwen2_5_VisionTransformerPretrainedModel with their PatchMerger (models/qwen2_vl, models/qwen2_5_vl), PixtralVisionModel
+    /// and Mistral3MultiModalProjector (models/pixtral, models/mistral3).
     /// </summary>
     internal static class VisionTower
     {
@@ -42,6 +43,9 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Siglip:
                         // Conv2d with bias, grid positions, post_layernorm.
                         return Channels * patch * d + d + grid * d + 2 * d;
+                    case VisionEncoderKind.Pixtral:
+                        // patch_conv without bias and ln_pre (RMSNorm); 2D rotary positions hold no parameters.
+                        return Channels * patch * d + d;
                     default:
                         // Conv3d over temporal_patch_size frames without bias; rotary positions hold no parameters.
                         return Channels * QwenTemporalPatch * patch * d;
@@ -64,6 +68,9 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Siglip:
                         // mm_soft_emb_norm (RMSNorm) and mm_input_projection_weight (d x h).
                         return d + d * h;
+                    case VisionEncoderKind.Pixtral:
+                        // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
+                        return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
                     default:
                         // ln_q over each patch, then mlp.0 (D -> D) and mlp.2 (D -> h) over the merged D = d x merge^2.
                         long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
@@ -89,16 +96,23 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("v_proj", d, d, 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("out_proj", d, d, 1, true, LinearRole.AttentionOutput));
                     break;
+                case VisionEncoderKind.Pixtral:
+                    list.Add(new LinearModule("q_proj", d, d, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("k_proj", d, d, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("v_proj", d, d, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("o_proj", d, d, 1, false, LinearRole.AttentionOutput));
+                    break;
                 default:
                     list.Add(new LinearModule("qkv", d, checked(3 * d), 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("proj", d, d, 1, true, LinearRole.AttentionOutput));
                     break;
             }
-            if (a.VisionEncoder == VisionEncoderKind.Qwen25Vl)
+            if (a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral)
             {
-                list.Add(new LinearModule("gate_proj", d, i, 1, true, LinearRole.MlpInput));
-                list.Add(new LinearModule("up_proj", d, i, 1, true, LinearRole.MlpInput));
-                list.Add(new LinearModule("down_proj", i, d, 1, true, LinearRole.MlpOutput));
+                bool bias = a.VisionEncoder == VisionEncoderKind.Qwen25Vl;
+                list.Add(new LinearModule("gate_proj", d, i, 1, bias, LinearRole.MlpInput));
+                list.Add(new LinearModule("up_proj", d, i, 1, bias, LinearRole.MlpInput));
+                list.Add(new LinearModule("down_proj", i, d, 1, bias, LinearRole.MlpOutput));
             }
             else
             {
@@ -108,9 +122,12 @@ namespace VramPS.Engine.Models
             return list.ToArray();
         }
 
-        /// <summary>Qwen2.5-VL's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
+        /// <summary>Qwen2.5-VL's and Pixtral's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
         private static long NormWeights(ModelArchitecture a, long width) =>
-            a.VisionEncoder == VisionEncoderKind.Qwen25Vl ? width : checked(2 * width);
+            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral ? width : checked(2 * width);
+
+        /// <summary>Whether the block's MLP is gated (gate, up, down) rather than fc1 and fc2.</summary>
+        public static bool GatedMlp(ModelArchitecture a) => a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral;
 
         /// <summary>The first vision field that makes no sense, with why; null when the encoder is sound or absent.</summary>
         public static (string Field, string Problem)? FirstProblem(ModelArchitecture a)
@@ -124,10 +141,10 @@ namespace VramPS.Engine.Models
             if (a.VisionPatchSize == 0) return ("visionPatchSize", "must be positive with a vision encoder.");
             if (a.VisionLayers > ArchitectureRules.MaxLayers) return ("visionLayers", $"must be at most {ArchitectureRules.MaxLayers}; got {a.VisionLayers}.");
             bool fixedResolution = a.VisionEncoder == VisionEncoderKind.Clip || a.VisionEncoder == VisionEncoderKind.Siglip;
-            if (fixedResolution && a.VisionImageSize < a.VisionPatchSize)
-                return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a fixed-resolution encoder; got {a.VisionImageSize}.");
+            if ((fixedResolution || a.VisionEncoder == VisionEncoderKind.Pixtral) && a.VisionImageSize < a.VisionPatchSize)
+                return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a {a.VisionEncoder} encoder; got {a.VisionImageSize}.");
             if (fixedResolution && a.VisionTokensPerImage == 0) return ("visionTokensPerImage", "must be positive for a fixed-resolution encoder.");
-            if (!fixedResolution && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", "must be positive for a Qwen-VL encoder.");
+            if (!fixedResolution && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
             if (a.VisionFullAttentionLayers > a.VisionLayers)
                 return ("visionFullAttentionLayers", $"must be at most visionLayers ({a.VisionLayers}); got {a.VisionFullAttentionLayers}.");
             return null;

@@ -30,6 +30,7 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("Qwen2.5-VL-7B-Instruct.json", "Qwen/Qwen2.5-VL-7B-Instruct")]
         [InlineData("Qwen2-VL-2B-Instruct.json", "Qwen/Qwen2-VL-2B")]
         [InlineData("llava-1.5-7b-hf.json", "llava-hf/llava-1.5-7b-hf")]
+        [InlineData("Ministral-3-3B-Instruct-2512.json", "mistralai/Ministral-3-3B-Instruct-2512")]
         [InlineData("phi-2.json", "microsoft/phi-2")]
         [InlineData("falcon-7b.json", "tiiuae/falcon-7b")]
         [InlineData("gpt2.json", "openai-community/gpt2")]

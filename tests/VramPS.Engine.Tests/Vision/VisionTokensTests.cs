@@ -7,7 +7,9 @@ namespace VramPS.Engine.Tests.Vision
     /// Image tokens as each processor computes them, worked by hand from the processors' published code:
     /// transformers models/qwen2_vl/image_processing_qwen2_vl.py (smart_resize: factor 28, Python's round, min_pixels 3136 and
     /// max_pixels 12845056 from Qwen2-VL's preprocessor_config.json; one token per 2 x 2 patches), models/llava (CLIP at 336 px:
-    /// 24 x 24 patches, the class token dropped), models/gemma3 (SigLIP at 896 px: 64 x 64 patches pooled to 256 tokens).
+    /// 24 x 24 patches, the class token dropped), models/gemma3 (SigLIP at 896 px: 64 x 64 patches pooled to 256 tokens),
+    /// models/pixtral/image_processing_pixtral.py and models/mistral3/processing_mistral3.py (Ministral 3: longest edge 1540,
+    /// patch 14, 2 x 2 merge, a break token per row).
     /// </summary>
     public class VisionTokensTests
     {
@@ -41,6 +43,22 @@ namespace VramPS.Engine.Tests.Vision
         public void QwenVlRefusesAnAspectRatioAbove200()
         {
             Assert.Throws<System.ArgumentOutOfRangeException>(() => VisionTokens.For(Model("Qwen/Qwen2-VL-7B"), 2010, 10));
+        }
+
+        [Theory]
+        // 50 px -> (50 - 1) // 14 + 1 = 4 patch rows, 320 px -> 23 columns: 92 patches; merged 2 x 2: 2 rows of 11 tokens,
+        // each row ended by [IMG_BREAK] (the last by [IMG_END]): 2 x 12 = 24 tokens.
+        [InlineData(320, 50, 92, 24)]
+        // 640 x 480: 35 x 46 patches = 1610; 17 rows x (23 + 1) = 408 tokens.
+        [InlineData(640, 480, 1610, 408)]
+        // 3080 x 1540 is above the 1540 longest edge by a ratio of 2: 1540 x 770 -> 110 x 55 patches = 6050;
+        // 27 rows x (55 + 1) = 1512 tokens.
+        [InlineData(3080, 1540, 6050, 1512)]
+        public void PixtralKeepsTheAspectWithinItsLongestEdgeAndBreaksEachRow(int width, int height, long patches, long tokens)
+        {
+            var t = VisionTokens.For(Model("mistralai/Ministral-3-3B-Instruct-2512"), width, height);
+            Assert.Equal(patches, t.EncoderTokens);
+            Assert.Equal(tokens, t.LanguageTokens);
         }
 
         [Theory]
