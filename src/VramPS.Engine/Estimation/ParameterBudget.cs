@@ -59,13 +59,15 @@ namespace VramPS.Engine.Estimation
             long frozenVision = 0;
             if (m.HasVision && stage.HasEmbedding)
             {
-                // The vision tower and projector sit with the embedding, whole on every rank of that stage.
+                // The vision tower and projector sit with the embedding, whole on every rank of that stage. transformers'
+                // bitsandbytes quantizer converts every nn.Linear but the output embedding (get_keys_to_not_convert,
+                // huggingface/transformers#25105) and what llm_int8_skip_modules names: the tower's linears are quantized.
                 var modules = m.VisionModuleArray;
                 var adapted = r.Vision.AdaptedModules;
                 for (int j = 0; j < modules.Length; j++)
                 {
-                    if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionLayers;
-                    if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionLayers;
+                    if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionBlocks;
+                    if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionBlocks;
                 }
                 total += m.VisionParameters;
                 frozenVision = r.Vision.Trained ? 0 : m.VisionParameters;

@@ -22,8 +22,8 @@ namespace VramPS.Engine.Estimation
             double images = (double)r.BatchSize * v.ImagesPerSample;
             double tokens = images * v.EncoderTokensPerImage;
             double d = m.VisionHiddenSize;
-            if (r.Checkpointing == Checkpointing.Full) return m.VisionLayers * d * c * tokens;
-            return m.VisionLayers * SavedPerTokenPerLayer(m, c) * tokens + images * EagerScores(m, v.EncoderTokensPerImage, c, r.Attention);
+            if (r.Checkpointing == Checkpointing.Full) return m.VisionBlocks * d * c * tokens;
+            return m.VisionBlocks * SavedPerTokenPerLayer(m, c) * tokens + images * EagerScores(m, v.EncoderTokensPerImage, c, r.Attention);
         }
 
         /// <summary>
@@ -46,7 +46,7 @@ namespace VramPS.Engine.Estimation
             if (kernel != AttentionKernel.Eager) return 0;
             double perScore = m.VisionHeads * (4.0 + c);
             double full = (double)tokens * tokens * perScore;
-            if (m.VisionWindowSize == 0) return m.VisionLayers * full;
+            if (m.VisionWindowSize == 0) return m.VisionBlocks * full;
             double windowPatches = (double)(m.VisionWindowSize / m.VisionPatchSize) * (m.VisionWindowSize / m.VisionPatchSize);
             double windowed = tokens * System.Math.Min(windowPatches, tokens) * perScore;
             return m.VisionFullAttentionLayers * full + (m.VisionLayers - m.VisionFullAttentionLayers) * windowed;

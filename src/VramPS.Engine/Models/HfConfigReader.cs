@@ -73,6 +73,8 @@ namespace VramPS.Engine.Models
                     return VisionConfigReader.QwenVl(Decoder("qwen2", c.Nested("text_config") ?? c), c, modelType);
                 case "mistral3":
                     return VisionConfigReader.Pixtral(Decoder("mistral", c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
+                case "mllama":
+                    return VisionConfigReader.Mllama(Decoder("llama", c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "llava":
                     return VisionConfigReader.Clip(VisionConfigReader.LlavaText(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "gemma3_text":

@@ -29,6 +29,16 @@ namespace VramPS.Engine.Models
         /// <summary>Blocks that attend over the whole image in a windowed ViT (fullatt_block_indexes: 4 in Qwen2.5-VL).</summary>
         public int VisionFullAttentionLayers { get; internal set { field = value; _derived = null; } }
 
+        /// <summary>Gated global blocks after the local ones (Mllama num_global_layers).</summary>
+        public int VisionGlobalLayers { get; internal set { field = value; _derived = null; } }
+        /// <summary>Tiles an image is cut into at most and padded to (Mllama max_num_tiles).</summary>
+        public int VisionMaxTiles { get; internal set { field = value; _derived = null; } }
+        /// <summary>Block outputs concatenated into the projector's input (Mllama: intermediate_layers_indices and the last).</summary>
+        public int VisionFeatureLayers { get; internal set { field = value; _derived = null; } }
+
+        /// <summary>All ViT blocks: the local ones and Mllama's global ones.</summary>
+        public int VisionBlocks => VisionLayers + VisionGlobalLayers;
+
         public bool HasVision => VisionEncoder != VisionEncoderKind.None;
 
         /// <summary>The vision tower and projector, 0 for a text-only model.</summary>

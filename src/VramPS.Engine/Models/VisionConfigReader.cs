@@ -54,6 +54,27 @@ namespace VramPS.Engine.Models
             return a;
         }
 
+        /// <summary>
+        /// Llama 3.2 Vision: MllamaVisionConfig's defaults. The text_config's cross_attention_layers are counted as Llama
+        /// blocks (their q/k norms and two tanh gates, 2 x 128 + 2 parameters each, are left out).
+        /// </summary>
+        public static ModelArchitecture Mllama(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            a.VisionEncoder = VisionEncoderKind.Mllama;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 1280;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 5120;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 32;
+            a.VisionGlobalLayers = v.OptionalInt("num_global_layers") ?? 8;
+            a.VisionHeads = v.OptionalInt("attention_heads") ?? 16;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 14;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? 448;
+            a.VisionMaxTiles = v.OptionalInt("max_num_tiles") ?? 4;
+            int intermediate = v.ArrayLength("intermediate_layers_indices");
+            a.VisionFeatureLayers = (intermediate > 0 ? intermediate : 5) + 1;
+            return a;
+        }
+
         /// <summary>LLaVA's text_config, which may hold only what differs from LlamaConfig's defaults.</summary>
         public static ModelArchitecture LlavaText(HfConfigFields t)
         {

@@ -34,6 +34,14 @@ namespace VramPS.Engine.Models
         /// (merging_layer) and two bias-free linears; images at native resolution up to visionImageSize on the longer side.
         /// </summary>
         Pixtral,
+        /// <summary>
+        /// Llama 3.2 Vision's ViT (Mllama): bias-free q/k/v/o_proj, fc1/fc2 with biases, LayerNorm; a class token, gated
+        /// position and tile embeddings, local blocks then gated global blocks; every image is cut into up to
+        /// visionMaxTiles tiles of visionImageSize px and padded to all of them; the projector maps the concatenated
+        /// outputs of visionFeatureLayers blocks to the language model, whose cross-attention layers read them (one
+        /// image token in the sequence).
+        /// </summary>
+        Mllama,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

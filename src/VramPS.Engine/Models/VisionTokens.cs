@@ -27,7 +27,9 @@ namespace VramPS.Engine.Models
     /// models/qwen2_vl/image_processing_qwen2_vl.py smart_resize and Qwen2VLProcessor), Mistral 3 / Pixtral (scaled down to fit
     /// image_size on the longer side, each side rounded up to whole patches; a 2 x 2 merge, one [IMG_BREAK] per row of
     /// tokens and an [IMG_END] in its place at the end; models/pixtral/image_processing_pixtral.py
-    /// get_resize_output_image_size, models/mistral3/processing_mistral3.py).
+    /// get_resize_output_image_size, models/mistral3/processing_mistral3.py), Llama 3.2 Vision (every image padded to
+    /// max_num_tiles tiles of 560 px, each 1600 patches and a class token, padded to a multiple of 8 in the encoder; one
+    /// image token (&lt;|image|&gt;) in the sequence, the language model cross-attends to the rest; models/mllama/modeling_mllama.py).
     /// </summary>
     public static class VisionTokens
     {
@@ -52,6 +54,8 @@ namespace VramPS.Engine.Models
                     var (h, w) = SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, QwenMinPixels, QwenMaxPixels);
                     long patches = (h / a.VisionPatchSize) * (w / a.VisionPatchSize);
                     return new ImageTokens(patches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
+                case VisionEncoderKind.Mllama:
+                    return new ImageTokens(MllamaEncoderTokens(a), 1);
                 case VisionEncoderKind.Pixtral:
                     var (rows, columns) = PixtralPatches(height, width, a.VisionImageSize, a.VisionPatchSize);
                     long tokenRows = rows / a.VisionSpatialMerge, tokenColumns = columns / a.VisionSpatialMerge;
@@ -72,6 +76,8 @@ namespace VramPS.Engine.Models
                     return new ImageTokens(Grid(a), languageTokens);
                 case VisionEncoderKind.None:
                     return new ImageTokens(0, 0);
+                case VisionEncoderKind.Mllama:
+                    return new ImageTokens(MllamaEncoderTokens(a), languageTokens);
                 default:
                     return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);
             }
@@ -115,6 +121,13 @@ namespace VramPS.Engine.Models
                 width = (long)Math.Floor(width / ratio);
             }
             return ((height - 1) / patch + 1, (width - 1) / patch + 1);
+        }
+
+        /// <summary>Mllama: max_num_tiles x (patches + class token, padded to a multiple of 8).</summary>
+        private static long MllamaEncoderTokens(ModelArchitecture a)
+        {
+            long perTile = Grid(a) + 1;
+            return a.VisionMaxTiles * ((perTile + 7) / 8 * 8);
         }
 
         private static long Grid(ModelArchitecture a)

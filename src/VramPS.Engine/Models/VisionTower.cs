@@ -17,7 +17,8 @@ namespace VramPS.Engine.Models
         private const int QwenTemporalPatch = 2;
 
         public static long Parameters(ModelArchitecture a) => checked(
-            EmbeddingParameters(a) + a.VisionLayers * LayerParameters(a) + ProjectorParameters(a));
+            EmbeddingParameters(a) + (long)a.VisionBlocks * LayerParameters(a) + ProjectorParameters(a)
+            + (a.VisionEncoder == VisionEncoderKind.Mllama ? 2L * a.VisionGlobalLayers : 0));
 
         /// <summary>One ViT block: its linears and its two norms.</summary>
         public static long LayerParameters(ModelArchitecture a)
@@ -46,6 +47,15 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Pixtral:
                         // patch_conv without bias and ln_pre (RMSNorm); 2D rotary positions hold no parameters.
                         return Channels * patch * d + d;
+                    case VisionEncoderKind.Mllama:
+                    {
+                        // patch_embedding without bias, class_embedding, gated_positional_embedding (a table, its gate and
+                        // a tile_embedding of (aspect ratio ids + 1) x tiles x (grid + 1) x d), pre- and post-tile
+                        // positional embeddings ((aspect ratio ids + 1) x tiles x d and a gate each), layernorm_pre and _post.
+                        long ids = AspectRatios(a.VisionMaxTiles) + 1;
+                        long table = (grid + 1) * d;
+                        return Channels * patch * d + d + table + 1 + ids * a.VisionMaxTiles * table + 2 * (ids * a.VisionMaxTiles * d + 1) + 2 * 2 * d;
+                    }
                     default:
                         // Conv3d over temporal_patch_size frames without bias; rotary positions hold no parameters.
                         return Channels * QwenTemporalPatch * patch * d;
@@ -68,6 +78,9 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Siglip:
                         // mm_soft_emb_norm (RMSNorm) and mm_input_projection_weight (d x h).
                         return d + d * h;
+                    case VisionEncoderKind.Mllama:
+                        // multi_modal_projector: the concatenated block outputs -> h, with a bias.
+                        return d * a.VisionFeatureLayers * h + h;
                     case VisionEncoderKind.Pixtral:
                         // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
                         return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
@@ -97,6 +110,7 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("out_proj", d, d, 1, true, LinearRole.AttentionOutput));
                     break;
                 case VisionEncoderKind.Pixtral:
+                case VisionEncoderKind.Mllama:
                     list.Add(new LinearModule("q_proj", d, d, 1, false, LinearRole.AttentionInput));
                     list.Add(new LinearModule("k_proj", d, d, 1, false, LinearRole.AttentionInput));
                     list.Add(new LinearModule("v_proj", d, d, 1, false, LinearRole.AttentionInput));
@@ -129,6 +143,14 @@ namespace VramPS.Engine.Models
         /// <summary>Whether the block's MLP is gated (gate, up, down) rather than fc1 and fc2.</summary>
         public static bool GatedMlp(ModelArchitecture a) => a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral;
 
+        /// <summary>The tile layouts (columns x rows) of at most maxTiles tiles: Mllama's supported aspect ratios.</summary>
+        public static int AspectRatios(int maxTiles)
+        {
+            int count = 0;
+            for (int w = 1; w <= maxTiles; w++) count += maxTiles / w;
+            return count;
+        }
+
         /// <summary>The first vision field that makes no sense, with why; null when the encoder is sound or absent.</summary>
         public static (string Field, string Problem)? FirstProblem(ModelArchitecture a)
         {
@@ -139,12 +161,16 @@ namespace VramPS.Engine.Models
             if (a.VisionHeads == 0 || a.VisionHiddenSize % a.VisionHeads != 0)
                 return ("visionHeads", $"must be positive and divide visionHiddenSize ({a.VisionHiddenSize}); got {a.VisionHeads}.");
             if (a.VisionPatchSize == 0) return ("visionPatchSize", "must be positive with a vision encoder.");
-            if (a.VisionLayers > ArchitectureRules.MaxLayers) return ("visionLayers", $"must be at most {ArchitectureRules.MaxLayers}; got {a.VisionLayers}.");
+            if (a.VisionLayers > ArchitectureRules.MaxLayers || a.VisionGlobalLayers > ArchitectureRules.MaxLayers)
+                return ("visionLayers", $"visionLayers and visionGlobalLayers must be at most {ArchitectureRules.MaxLayers}; got {a.VisionLayers} and {a.VisionGlobalLayers}.");
+            if (a.VisionEncoder == VisionEncoderKind.Mllama && (a.VisionMaxTiles == 0 || a.VisionMaxTiles > 64 || a.VisionFeatureLayers == 0 || a.VisionImageSize < a.VisionPatchSize))
+                return ("visionMaxTiles", "an Mllama encoder needs visionMaxTiles (1 to 64), visionFeatureLayers and visionImageSize (at least visionPatchSize).");
             bool fixedResolution = a.VisionEncoder == VisionEncoderKind.Clip || a.VisionEncoder == VisionEncoderKind.Siglip;
             if ((fixedResolution || a.VisionEncoder == VisionEncoderKind.Pixtral) && a.VisionImageSize < a.VisionPatchSize)
                 return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a {a.VisionEncoder} encoder; got {a.VisionImageSize}.");
             if (fixedResolution && a.VisionTokensPerImage == 0) return ("visionTokensPerImage", "must be positive for a fixed-resolution encoder.");
-            if (!fixedResolution && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
+            bool merges = !fixedResolution && a.VisionEncoder != VisionEncoderKind.Mllama;
+            if (merges && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
             if (a.VisionFullAttentionLayers > a.VisionLayers)
                 return ("visionFullAttentionLayers", $"must be at most visionLayers ({a.VisionLayers}); got {a.VisionFullAttentionLayers}.");
             return null;

@@ -31,6 +31,7 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("Qwen2-VL-2B-Instruct.json", "Qwen/Qwen2-VL-2B")]
         [InlineData("llava-1.5-7b-hf.json", "llava-hf/llava-1.5-7b-hf")]
         [InlineData("Ministral-3-3B-Instruct-2512.json", "mistralai/Ministral-3-3B-Instruct-2512")]
+        [InlineData("Llama-3.2-11B-Vision-Instruct.json", "meta-llama/Llama-3.2-11B-Vision")]
         [InlineData("phi-2.json", "microsoft/phi-2")]
         [InlineData("falcon-7b.json", "tiiuae/falcon-7b")]
         [InlineData("gpt2.json", "openai-community/gpt2")]

@@ -63,6 +63,18 @@ namespace VramPS.Engine.Tests.Vision
 
         [Theory]
         [InlineData(320, 50)]
+        [InlineData(2000, 1000)]
+        public void Llama32VisionPadsEveryImageToFourTilesAndCrossAttends(int width, int height)
+        {
+            // 560 / 14 = 40: 1600 patches and a class token per tile, padded to 1608 (a multiple of 8), 4 tiles;
+            // the sequence holds one <|image|> token (MllamaProcessor), the rest is cross-attended.
+            var t = VisionTokens.For(Model("meta-llama/Llama-3.2-11B-Vision-Instruct"), width, height);
+            Assert.Equal(4 * 1608, t.EncoderTokens);
+            Assert.Equal(1, t.LanguageTokens);
+        }
+
+        [Theory]
+        [InlineData(320, 50)]
         [InlineData(1024, 1024)]
         public void LlavaTakesEveryImageAt336PixelsAs576Tokens(int width, int height)
         {
