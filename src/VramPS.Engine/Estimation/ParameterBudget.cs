@@ -69,6 +69,7 @@ namespace VramPS.Engine.Estimation
                     if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionBlocks;
                     if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionBlocks;
                 }
+                if (!t.QuantizesOnlyAdapted) Quantizable += VisionTower.ProjectorLinearWeights(m);
                 total += m.VisionParameters;
                 frozenVision = r.Vision.Trained ? 0 : m.VisionParameters;
                 VisionParameters = m.VisionParameters;

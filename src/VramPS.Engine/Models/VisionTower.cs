@@ -92,6 +92,33 @@ namespace VramPS.Engine.Models
             }
         }
 
+        /// <summary>
+        /// The projector's nn.Linear weights (what bitsandbytes quantizes); Gemma 3's projection is a bare parameter and
+        /// its norm, like every bias, stays 16-bit.
+        /// </summary>
+        public static long ProjectorLinearWeights(ModelArchitecture a)
+        {
+            checked
+            {
+                long d = a.VisionHiddenSize;
+                long h = a.HiddenSize;
+                long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
+                switch (a.VisionEncoder)
+                {
+                    case VisionEncoderKind.Clip:
+                        return d * h + h * h;
+                    case VisionEncoderKind.Siglip:
+                        return 0;
+                    case VisionEncoderKind.Mllama:
+                        return d * a.VisionFeatureLayers * h;
+                    case VisionEncoderKind.Pixtral:
+                        return merged * d + d * h + h * h;
+                    default:
+                        return merged * merged + merged * h;
+                }
+            }
+        }
+
         /// <summary>The linear modules of one ViT block as transformers names them (what a LoRA target list matches).</summary>
         public static LinearModule[] BlockModules(ModelArchitecture a)
         {

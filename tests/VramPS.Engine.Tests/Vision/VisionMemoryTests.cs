@@ -73,6 +73,24 @@ namespace VramPS.Engine.Tests.Vision
         }
 
         [Fact]
+        public void QloraQuantizesTheTowersAndProjectorsLinearsLikeTheLanguageModels()
+        {
+            // bitsandbytes converts every nn.Linear but the output embedding (transformers get_keys_to_not_convert):
+            // 32 blocks x 19,699,640 (qkv, proj, gate/up/down_proj with biases) + the merger's 5120 x 5120 and 5120 x 3584
+            // weights = 674,952,960 at NF4 with double quantization; the other 1,597,184 vision parameters (Conv3d, norms,
+            // merger biases) are upcast to fp32 by peft's prepare_model_for_kbit_training.
+            var vlm = ModelCatalog.Default.Get("Qwen/Qwen2.5-VL-7B-Instruct");
+            var text = vlm.WithId("text-only");
+            text.VisionEncoder = VisionEncoderKind.None;
+            var w = new Workload(vlm) { Method = FinetuneMethod.QLoRA, Framework = Framework.HfTrainer, VisionTower = VisionTraining.Frozen };
+            var t = new Workload(text) { Method = FinetuneMethod.QLoRA, Framework = Framework.HfTrainer };
+            double nf4 = (4 + 8.0 / 64 + 32.0 / (64 * 256)) / 8;
+            double expected = 674_952_960 * nf4 + 1_597_184 * 4.0;
+            long difference = At(MemoryEstimator.Estimate(w), Phase.OptimizerStep).Weights - At(MemoryEstimator.Estimate(t), Phase.OptimizerStep).Weights;
+            Assert.InRange(difference, expected - 1, expected + 1);
+        }
+
+        [Fact]
         public void LlamaFactoryFreezesTheTowerAndUnslothAdaptsIt()
         {
             var lf = Qwen(FinetuneMethod.LoRA);
