@@ -6,17 +6,45 @@ namespace VramPS.Engine.Models
     /// </summary>
     internal static class VisionConfigReader
     {
+        /// <summary>A config class's defaults for the fields every ViT config names alike.</summary>
+        private readonly struct VitDefaults
+        {
+            public VitDefaults(int hidden, int intermediate, int layers, int heads, int patch, int image)
+            {
+                Hidden = hidden;
+                Intermediate = intermediate;
+                Layers = layers;
+                Heads = heads;
+                Patch = patch;
+                Image = image;
+            }
+
+            public int Hidden { get; }
+            public int Intermediate { get; }
+            public int Layers { get; }
+            public int Heads { get; }
+            public int Patch { get; }
+            public int Image { get; }
+        }
+
+        private static HfConfigFields Vision(HfConfigFields c) => c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+
+        /// <summary>hidden_size, intermediate_size, num_hidden_layers, num_attention_heads, patch_size and image_size.</summary>
+        private static void StandardVit(ModelArchitecture a, HfConfigFields v, VisionEncoderKind kind, VitDefaults d)
+        {
+            a.VisionEncoder = kind;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? d.Hidden;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? d.Intermediate;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? d.Layers;
+            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? d.Heads;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? d.Patch;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? d.Image;
+        }
+
         /// <summary>Gemma 3: SigLIP, images resized to image_size, mm_tokens_per_image tokens each.</summary>
         public static ModelArchitecture Siglip(ModelArchitecture a, HfConfigFields c)
         {
-            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
-            a.VisionEncoder = VisionEncoderKind.Siglip;
-            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 768;
-            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 3072;
-            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 12;
-            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? 12;
-            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 16;
-            a.VisionImageSize = v.OptionalInt("image_size") ?? 224;
+            StandardVit(a, Vision(c), VisionEncoderKind.Siglip, new VitDefaults(768, 3072, 12, 12, 16, 224));
             a.VisionTokensPerImage = c.OptionalInt("mm_tokens_per_image") ?? 256;
             return a;
         }
@@ -24,14 +52,7 @@ namespace VramPS.Engine.Models
         /// <summary>LLaVA: CLIP, images resized to image_size; the default feature strategy drops the class token.</summary>
         public static ModelArchitecture Clip(ModelArchitecture a, HfConfigFields c)
         {
-            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
-            a.VisionEncoder = VisionEncoderKind.Clip;
-            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 768;
-            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 3072;
-            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 12;
-            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? 12;
-            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 32;
-            a.VisionImageSize = v.OptionalInt("image_size") ?? 224;
+            StandardVit(a, Vision(c), VisionEncoderKind.Clip, new VitDefaults(768, 3072, 12, 12, 32, 224));
             int side = a.VisionPatchSize == 0 ? 0 : a.VisionImageSize / a.VisionPatchSize;
             bool full = c.OptionalString("vision_feature_select_strategy") == "full";
             a.VisionTokensPerImage = c.OptionalInt("image_seq_length") ?? side * side + (full ? 1 : 0);
@@ -41,15 +62,8 @@ namespace VramPS.Engine.Models
         /// <summary>Mistral 3 and Ministral 3: Pixtral, spatial_merge_size at the top level (PixtralVisionConfig's defaults).</summary>
         public static ModelArchitecture Pixtral(ModelArchitecture a, HfConfigFields c)
         {
-            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
             a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
-            a.VisionEncoder = VisionEncoderKind.Pixtral;
-            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 1024;
-            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 4096;
-            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 24;
-            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? 16;
-            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 16;
-            a.VisionImageSize = v.OptionalInt("image_size") ?? 1024;
+            StandardVit(a, Vision(c), VisionEncoderKind.Pixtral, new VitDefaults(1024, 4096, 24, 16, 16, 1024));
             a.VisionSpatialMerge = c.OptionalInt("spatial_merge_size") ?? 2;
             return a;
         }
@@ -60,7 +74,7 @@ namespace VramPS.Engine.Models
         /// </summary>
         public static ModelArchitecture Mllama(ModelArchitecture a, HfConfigFields c)
         {
-            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            var v = Vision(c);
             a.VisionEncoder = VisionEncoderKind.Mllama;
             a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 1280;
             a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 5120;
@@ -100,7 +114,7 @@ namespace VramPS.Engine.Models
         /// </summary>
         public static ModelArchitecture QwenVl(ModelArchitecture a, HfConfigFields c, string modelType)
         {
-            var v = c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+            var v = Vision(c);
             a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
             a.VisionLayers = v.OptionalInt("depth") ?? 32;
             a.VisionHeads = v.OptionalInt("num_heads") ?? 16;

@@ -142,6 +142,19 @@ namespace VramPS.Engine.Tests.Models
             Assert.Contains("numLayers", e.Message);
         }
 
+        [Theory]
+        [InlineData("qwen2_5_vl", "", "vision_config")]
+        [InlineData("qwen2_vl", ", \"vision_config\": { \"temporal_patch_size\": 1 }", "vision_config.temporal_patch_size")]
+        [InlineData("llava", ", \"vision_config\": {}", "text_config")]
+        public void AVisionLanguageConfigWithoutItsPartsIsRefusedNamingTheField(string modelType, string extra, string field)
+        {
+            string path = _files.Write("config.json",
+                "{ \"model_type\": \"" + modelType + "\", \"hidden_size\": 1536, \"intermediate_size\": 8960, \"num_hidden_layers\": 28, " +
+                "\"num_attention_heads\": 12, \"num_key_value_heads\": 2, \"vocab_size\": 151936" + extra + " }");
+            var e = Assert.Throws<InvalidDataFileException>(() => HfConfigReader.Read(path));
+            Assert.Contains($"field '{field}'", e.Message);
+        }
+
         [Fact]
         public void AFileOver16MiBAndDeepNestingAreRejected()
         {
