@@ -102,6 +102,18 @@ namespace VramPS.Engine.Tests.Vision
         }
 
         [Fact]
+        public void AVisionPolicyScoresWithATextRewardModel()
+        {
+            // The frozen reward model reads the policy's sequence, image tokens included, without images of its own
+            // (before, it inherited -ImageSize and was refused as a text model with images).
+            var w = Qwen(FinetuneMethod.LoRA);
+            w.Stage = Engine.Alignment.TrainingStage.Grpo;
+            w.RewardModel = ModelCatalog.Default.Get("Qwen/Qwen2.5-1.5B");
+            var e = MemoryEstimator.Estimate(w);
+            Assert.True(e.Allocated > MemoryEstimator.Estimate(Qwen(FinetuneMethod.LoRA)).Weights);
+        }
+
+        [Fact]
         public void ImagesOnATextModelAreRefusedNamingTheParameter()
         {
             var w = new Workload(ModelCatalog.Default.Get("Qwen/Qwen2.5-7B")) { ImageWidth = 640, ImageHeight = 480 };
