@@ -34,7 +34,7 @@ namespace VramPS.Engine.Estimation
             var notes = rank.Notes;
             bool whole = r.Parallel.Stages.Count == 1 && r.Parallel.Tensor == 1 && r.Parallel.Expert == 1;
             long trainable = whole ? rank.Budget.Trainable : new ParameterBudget(r, t, PipelineStage.WholeModel(r.Model.NumLayers)).Trainable;
-            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), rank.Stage.Layers, rank.Step.GatherStreamPool);
+            long reserved = RuntimeMemory.Reserved(rank.Phases, 0, rank.Stage.Layers, rank.Step.GatherStreamPool);
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), rank.Step.PagedStates);
             if (rank.Step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 
