@@ -27,7 +27,7 @@ namespace VramPS.Engine.Estimation
             // Blocks of one kind (dense or mixture-of-experts) hold the same parameters: each kind is counted once
             // and multiplied by its blocks on the stage.
             int trainableFrom = layers - r.TrainableLayers;
-            long perLayerMax = 0, freezeExperts = 0, adapterExperts = 0;
+            long perLayerMax = 0, freezeExperts = 0;
             foreach (bool moe in MoeKinds)
             {
                 int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
@@ -54,13 +54,14 @@ namespace VramPS.Engine.Estimation
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
                         Quantizable += onRank * count;
+                        if (expert) QuantizableExperts += onRank * count;
                         LargestQuantizable = Math.Max(LargestQuantizable, PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor));
                     }
                 }
                 total += layerTotal * count;
                 Adapters += layerAdapters * count;
                 Experts += layerExperts * count;
-                adapterExperts += layerExpertAdapters * count;
+                ExpertAdapters += layerExpertAdapters * count;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
                 int trainableLayers = m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
                 FreezeTrainable += layerTotal * trainableLayers;
@@ -79,7 +80,7 @@ namespace VramPS.Engine.Estimation
             {
                 FinetuneMethod.Full => Experts,
                 FinetuneMethod.Freeze => freezeExperts,
-                _ => adapterExperts,
+                _ => ExpertAdapters,
             };
             long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? PipelineStage.Share((long)m.VocabSize * m.HiddenSize, stage.Tensor) : 0;
             long largest = vocabularyOnRank;
@@ -111,6 +112,8 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         public long Experts { get; }
         public long TrainableExperts { get; }
+        public long QuantizableExperts { get; }
+        public long ExpertAdapters { get; }
         public long LargestLayer { get; }
         public long LargestTensor { get; }
     }

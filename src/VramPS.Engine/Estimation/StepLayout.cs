@@ -44,8 +44,7 @@ namespace VramPS.Engine.Estimation
             // and its DistributedDataParallel puts the expert parameters' gradient buffers, which the distributed
             // optimizer shards, on get_expert_data_parallel_group()); the rest is replicated over all n.
             int expertReplicas = n / stage.Expert;
-            double Sharded(double term, long experts, long of) =>
-                of <= 0 ? term / n : term * ((of - experts) / (double)of / n + experts / (double)of / expertReplicas);
+            double Sharded(double term, double experts) => (term - experts) / n + experts / expertReplicas;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
             bool statesSharded = r.Sharding != Sharding.None && n > 1;
@@ -54,7 +53,7 @@ namespace VramPS.Engine.Estimation
             bool adapter = r.IsAdapter;
 
             // Weights: sharded storage plus, under ZeRO-3 / FSDP, the root unit and two block units gathered in 16-bit.
-            double weightsStored = zero3 ? Sharded(_s.FullWeights, _p.Experts, _p.Total) : _s.FullWeights;
+            double weightsStored = zero3 ? Sharded(_s.FullWeights, _s.ExpertWeights) : _s.FullWeights;
             double gatheredLayer = r.Workload.Method == FinetuneMethod.QLoRA
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
@@ -69,7 +68,7 @@ namespace VramPS.Engine.Estimation
             double weightsCompute = weightsStored + inFlight;
 
             // Gradients: full, sharded, or, under Lightning FSDP with accumulation (no_sync), unsharded per block.
-            double grads = gradsSharded ? Sharded(_s.Gradients, _p.TrainableExperts, _p.Trainable) : _s.Gradients;
+            double grads = gradsSharded ? Sharded(_s.Gradients, _s.ExpertGradients) : _s.Gradients;
             bool litgptNoSync = zero3 && r.Framework == Framework.Litgpt && r.GradientAccumulation > 1;
             if (litgptNoSync)
             {
@@ -90,8 +89,8 @@ namespace VramPS.Engine.Estimation
             double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
 
             // Optimizer states and the step's temporaries.
-            double states = statesSharded ? Sharded(_s.States, _p.TrainableExperts, _p.Trainable) : _s.States;
-            double temps = statesSharded ? Sharded(_s.StepTemporaries, _p.TrainableExperts, _p.Trainable) : _s.StepTemporaries;
+            double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
+            double temps = statesSharded ? Sharded(_s.StepTemporaries, _s.ExpertTemporaries) : _s.StepTemporaries;
             if (r.Offload != Offload.None)
             {
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + grads));
