@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using VramPS.Engine.Estimation;
+using static VramPS.Engine.Tests.Properties.Variation;
 
 namespace VramPS.Engine.Tests.Properties
 {
@@ -10,23 +11,6 @@ namespace VramPS.Engine.Tests.Properties
     public class MemoryProperties
     {
         private const int Cases = 300;
-
-        private static TrainingMemoryEstimate Est(Workload w) => MemoryEstimator.Estimate(w);
-
-        private static Workload With(Workload w, Action<Workload> change)
-        {
-            var copy = w.Clone();
-            change(copy);
-            return copy;
-        }
-
-        /// <summary>Neither what is allocated at the peak nor what the device shows (Reserved is the step's high-water mark) may fall.</summary>
-        private static Property NotLower(Workload w, Workload larger)
-        {
-            TrainingMemoryEstimate small = Est(w), large = Est(larger);
-            return (large.Allocated >= small.Allocated && large.Total >= small.Total)
-                .Label($"Allocated {small.Allocated} -> {large.Allocated}, Total {small.Total} -> {large.Total}");
-        }
 
         [Property(MaxTest = Cases)]
         public Property MoreBatchNeverLowersMemory() => Prop.ForAll(WorkloadGen.Arbitrary(), w =>

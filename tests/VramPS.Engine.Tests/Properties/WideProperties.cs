@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using VramPS.Engine.Estimation;
+using static VramPS.Engine.Tests.Properties.Variation;
 
 namespace VramPS.Engine.Tests.Properties
 {
@@ -11,29 +12,6 @@ namespace VramPS.Engine.Tests.Properties
     public class WideProperties
     {
         private const int Cases = 300;
-
-        private static TrainingMemoryEstimate Est(Workload w) => MemoryEstimator.Estimate(w);
-
-        private static Workload With(Workload w, Action<Workload> change)
-        {
-            var copy = w.Clone();
-            change(copy);
-            return copy;
-        }
-
-        /// <summary>
-        /// Under pipeline parallelism the figures are those of the stage whose GPU needs the most (Total); its Allocated
-        /// need not be the larger stage's, so only Total is compared there.
-        /// </summary>
-        private static bool OneStage(Workload w) => (w.PipelineParallel ?? 1) == 1;
-
-        private static Property NotLower(Workload w, Workload larger)
-        {
-            if (!WideWorkloadGen.Estimable(larger)) return true.ToProperty();
-            TrainingMemoryEstimate small = Est(w), large = Est(larger);
-            return (large.Total >= small.Total && (!OneStage(w) || large.Allocated >= small.Allocated))
-                .Label($"tp={w.TensorParallel} pp={w.PipelineParallel} ep={w.ExpertParallel}: Allocated {small.Allocated} -> {large.Allocated}, Total {small.Total} -> {large.Total}");
-        }
 
         [Property(MaxTest = Cases)]
         public Property MoreBatchNeverLowersTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
