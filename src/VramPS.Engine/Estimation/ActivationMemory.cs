@@ -144,6 +144,9 @@ namespace VramPS.Engine.Estimation
             inside += Adapters(attnOut, q, attnOut.Count > 0 && SavesInput(trains));
             sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
+            // BERT drops out each sublayer's output before its residual add (hidden_dropout_prob 0.1 in
+            // bert-base-uncased's and bert-large-uncased's config.json): a 1-byte mask each.
+            if (_m.Encoder) sum += 2.0 * h;
             if (_m.IsMoeLayer(layer))
             {
                 // Router logits and their fp32 softmax; each routed token's gathered input and the expert output kept
@@ -284,14 +287,16 @@ namespace VramPS.Engine.Estimation
                         if (outputProjectionSavesInput) sum += _c * (double)q;
                         break;
                     }
-                    // The softmax output is saved in fp32 when autocast puts softmax on its fp32 list or the model
-                    // code upcasts it (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders
-                    // (BERT) drop out the probabilities: a 1-byte mask, and the dropout output feeds the matmul.
-                    // Capped logits (Gemma 2) keep the tanh output of the scores too.
+                    // q @ k^T keeps q and k repeated to every head, probs @ v keeps v repeated; the output goes to
+                    // the output projection through a contiguous copy that only that projection keeps. The softmax
+                    // output is saved in fp32 when autocast puts softmax on its fp32 list or the model code upcasts it
+                    // (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders (BERT) drop out the
+                    // probabilities: a 1-byte mask, and the dropout output feeds the matmul. Capped logits (Gemma 2)
+                    // keep the tanh output of the scores too.
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
                     double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
-                    sum += _c * (double)(q + 2 * q + q) + heads * (double)s * probs;
+                    sum += _c * (double)(q + 2 * q) + heads * (double)s * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
             }
@@ -336,8 +341,9 @@ namespace VramPS.Engine.Estimation
 
         private double Outside()
         {
-            if (_m.Encoder) return 0;
             long h = _m.HiddenSize;
+            // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
+            if (_m.Encoder) return h;
             bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.HeadAdapted;
             return NormSaved(_r.Workload.Method == FinetuneMethod.Full) + (headTrains ? _c * (double)h : 0);
         }

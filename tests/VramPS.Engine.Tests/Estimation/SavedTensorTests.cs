@@ -1,6 +1,7 @@
 using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Models;
 using Xunit;
 
 namespace VramPS.Engine.Tests.Estimation
@@ -49,6 +50,40 @@ namespace VramPS.Engine.Tests.Estimation
             var w = Llama(FinetuneMethod.Full, Framework.HfTrainer, 1, 2048, Checkpointing.None);
             Assert.Equal((L * TrainedBlock + head) * 2048, At(w, Phase.ForwardEnd));
             Assert.Equal(15_527_313_408, At(w, Phase.ForwardEnd));
+        }
+
+        [Fact]
+        public void Eager_attention_keeps_q_k_v_and_the_probabilities_not_an_output_copy()
+        {
+            // transformers' eager attention: q @ k^T saves q and k (2 x 2h), softmax(dtype=fp32) its fp32 output and
+            // probs.to(bf16) @ v the bf16 probabilities (4 + 2 bytes per score, 32 heads x 1024 keys) and v (2h);
+            // dropout at p = 0 returns its input; o_proj saves the contiguous copy of the output (2h, in TrainedBlock).
+            const long s = 1024;
+            long eagerCore = 3 * 2 * H + 6 * Heads * s;
+            long block = TrainedBlock - (8 * H + 4 * Heads) + eagerCore;
+            var w = Llama(FinetuneMethod.Full, Framework.HfTrainer, 1, (int)s, Checkpointing.None);
+            w.Attention = AttentionKernel.Eager;
+            Assert.Equal((L * block + 8 * H + 2 * H) * s, At(w, Phase.ForwardEnd));
+        }
+
+        [Fact]
+        public void Bert_keeps_its_dropout_masks_and_fp32_layer_norm_casts()
+        {
+            // bert-large-uncased (h 1024, intermediate 4096, 24 layers, 16 heads, GELU, LayerNorm, dropout 0.1) under
+            // fp16 autocast over fp32 weights, eager attention, 512 tokens. Per layer: two LayerNorms save their fp32
+            // input (2 x 4h); layer_norm is on autocast's fp32 list, so query, key and value each save their own fp16
+            // cast (3 x 2h) and so does the intermediate dense (2h); the core keeps q, k, v (3 x 2h) and per score the
+            // fp32 softmax output, the dropout mask and its fp16 output (4 + 1 + 2); the attention output dense its
+            // input (2h); the two hidden dropouts their masks (2 x h); GELU its input (2 x 4096) and the output dense
+            // its input (2 x 4096). Outside the layers the embedding dropout's mask (h).
+            const long h = 1024, i = 4096, layers = 24, heads = 16, s = 512;
+            long layer = 2 * 4 * h + 3 * 2 * h + 2 * h + 3 * 2 * h + 7 * heads * s + 2 * h + 2 * h + 2 * i + 2 * i;
+            var w = new Workload(ModelCatalog.Default.Get("google-bert/bert-large-uncased"))
+            {
+                Method = FinetuneMethod.Full, Framework = Framework.HfTrainer, Precision = Precision.Fp16Mixed, BatchSize = 1,
+                SequenceLength = (int)s, Checkpointing = Checkpointing.None, Attention = AttentionKernel.Eager,
+            };
+            Assert.Equal((layers * layer + h) * s, At(w, Phase.ForwardEnd));
         }
 
         [Fact]
