@@ -188,14 +188,22 @@ namespace VramPS.Engine.Estimation
             public int Adapted { get; }
         }
 
-        /// <summary>RMSNorm in transformers and litgpt saves an fp32 copy of its input (and the normalized input when its weight trains); fused kernels save the input only.</summary>
+        /// <summary>
+        /// RMSNorm in transformers and litgpt saves an fp32 copy of its input (and the normalized input when its weight
+        /// trains); fused kernels save the input only. LayerNorm saves its input, which autocast casts to fp32 first
+        /// (layer_norm is on its fp32 list) where the stream is 16-bit.
+        /// </summary>
         private double NormSaved(bool trains)
         {
             long h = _m.HiddenSize;
             bool fused = (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile) || _t.FusedNorms) && _m.Norm == NormKind.RmsNorm;
-            if (fused || _m.Norm == NormKind.LayerNorm) return _res * (double)h;
+            if (_m.Norm == NormKind.LayerNorm) return (Autocasts && !_r.Has(Techniques.Compile) ? 4 : _res) * (double)h;
+            if (fused) return _res * (double)h;
             return 4.0 * h + (trains ? _res * (double)h : 0);
         }
+
+        /// <summary>The Trainer's autocast runs the step (Megatron-LM and DeepSpeed hold a 16-bit model instead).</summary>
+        private bool Autocasts => TrainerBehavior.AutocastOverFp32(_r.Precision) && !_t.MasterCopyInOptimizer;
 
         /// <summary>
         /// The inputs a group of linears reading one tensor keep: one shared copy, or one per module where each casts
@@ -222,7 +230,7 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         private bool NormOutputFp32(bool trains)
         {
-            if (!TrainerBehavior.AutocastOverFp32(_r.Precision) || _t.MasterCopyInOptimizer) return false;
+            if (!Autocasts) return false;
             if (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile) || _t.FusedNorms) return false;
             if (_m.Norm == NormKind.LayerNorm) return true;
             return _fp32Weights || _t.UpcastsOnlyTrainable && trains;

@@ -87,6 +87,32 @@ namespace VramPS.Engine.Tests.Estimation
         }
 
         [Fact]
+        public void Layer_norm_under_autocast_saves_an_fp32_cast_of_a_16_bit_stream()
+        {
+            // A GPT-like block (LayerNorm, GELU MLP of 4h, MHA) under FSDP's 16-bit gathered weights with the Trainer's
+            // bf16 autocast: the stream is bf16, but layer_norm is on autocast's fp32 list, so each LayerNorm casts its
+            // input to fp32 and saves that (2 x 4h) and hands the linears fp32: q, k and v each save their own bf16 cast
+            // (3 x 2h), and so does fc1 (2h). SDPA keeps q, k, v, its output (4 x 2h) and a log-sum-exp per head (4a);
+            // the output projection its input (2h); GELU its bf16 input (2 x 4h) and fc2 its input (2 x 4h). The head's
+            // rank adds the final LayerNorm's fp32 cast (4h) and the head's bf16 input (2h).
+            const long h = 1024, a = 16, layers = 4, s = 512;
+            var gpt = new ModelArchitecture
+            {
+                Id = "gpt-small", ModelType = "llama", HiddenSize = (int)h, IntermediateSize = (int)(4 * h), NumLayers = (int)layers,
+                NumHeads = (int)a, NumKvHeads = (int)a, HeadDim = 64, VocabSize = 32000, Mlp = MlpKind.Plain, Activation = "gelu",
+                Norm = NormKind.LayerNorm,
+            };
+            var w = new Workload(gpt)
+            {
+                Method = FinetuneMethod.Full, Framework = Framework.HfTrainer, Precision = Precision.Bf16Mixed, BatchSize = 1,
+                SequenceLength = (int)s, Checkpointing = Checkpointing.None, Attention = AttentionKernel.Sdpa, GpuCount = 2,
+                Sharding = Sharding.Zero3,
+            };
+            long layer = 2 * 4 * h + 3 * 2 * h + (4 * 2 * h + 4 * a) + 2 * h + 2 * h + 2 * 4 * h + 2 * 4 * h;
+            Assert.Equal((layers * layer + 4 * h + 2 * h) * s, At(w, Phase.ForwardEnd));
+        }
+
+        [Fact]
         public void Freeze_saves_nothing_in_the_frozen_blocks_below_the_trained_ones()
         {
             // Issue 11 case 6: Freeze, 2 trainable blocks, batch 4 x 2048 (was 35,961,962,496 bytes, 33.5 GiB). The 30
