@@ -49,6 +49,13 @@ namespace VramPS.Engine.Estimation
             if ((long)BatchSize * SequenceLength > MaxTokens)
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
+            // Each parameter is stepped as soon as its gradient is ready, so nothing is left to accumulate: torchtune's
+            // recipes raise "Gradient accumulation is not supported with optimizer in bwd" (full_finetune_single_device.py).
+            if (Has(Techniques.OptimizerInBackward) && GradientAccumulation > 1)
+            {
+                throw new InvalidWorkloadException("GradientAccumulation",
+                    $"-Techniques OptimizerInBackward steps each parameter during backward and keeps no gradient to accumulate: it needs -GradientAccumulation 1, not {GradientAccumulation}.");
+            }
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
             if (Checkpointing == Engine.Checkpointing.Selective && !HasSelectiveRecompute(Framework))
                 throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Framework));
