@@ -91,9 +91,12 @@ namespace VramPS.Engine.Estimation
             // partitions). Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments.
             MasterCopyInOptimizer = (f == Framework.MegatronLM || f == Framework.DeepSpeed) && AutocastOverFp32(r.Precision);
 
-            // Megatron-LM's DistributedDataParallel reduces from one contiguous fp32 gradient buffer that the
-            // parameters' main_grad fields view: no bucket copy of the gradients.
-            GradientBufferViews = f == Framework.MegatronLM;
+            // torch DDP keeps its reduce buckets beside param.grad (gradient_as_bucket_view defaults to False). Megatron-LM's
+            // DistributedDataParallel reduces from one contiguous fp32 gradient buffer that the parameters' main_grad
+            // fields view. DeepSpeed's engine does not wrap the model in torch DDP: without ZeRO it all-reduces the
+            // gradients through flattened buckets of 5e8 elements (deepspeed/runtime/engine.py allreduce_gradients ->
+            // buffered_allreduce_fallback(elements_per_buffer=500000000) -> allreduce_and_copy), the reduce bucket.
+            DdpBucketCopy = f != Framework.MegatronLM && f != Framework.DeepSpeed;
 
             // Transformer Engine's fused LayerNormLinear keeps the 16-bit norm input (and rstd), not an fp32 copy, and its
             // fused SwiGLU keeps the fc1 output and the fc2 input only.
@@ -137,7 +140,8 @@ namespace VramPS.Engine.Estimation
         public bool UpcastsOnlyTrainable { get; }
         public bool FusedAdamW { get; }
         public bool MasterCopyInOptimizer { get; }
-        public bool GradientBufferViews { get; }
+        /// <summary>torch DDP holds a bucket copy of every gradient on several data-parallel ranks.</summary>
+        public bool DdpBucketCopy { get; }
         public bool FusedNorms { get; }
         public bool FusedSoftmax { get; }
         public bool FusedActivation { get; }
