@@ -107,7 +107,7 @@ Describe 'GRPO with a colocated vLLM engine' {
 
     It 'shows the KV cache and the engine in the list view' {
         $text = $Grpo | Format-List | Out-String -Width 250
-        $text | Should -Match "(?m)^KvCache\s+: $([regex]::Escape([VramPS.Formatting.GiB]::Format($Grpo.KvCache)))"
+        $text | Should -Match "(?m)^KvCache\s+: $([regex]::Escape([VramPS.Formatting.Bytes]::Format($Grpo.KvCache)))"
         $text | Should -Match 'Rollout Qwen/Qwen2.5-7B \(vLLM\)'
         $text | Should -Match '(?m)^NumGenerations\s+: 8'
     }

@@ -109,7 +109,7 @@ namespace VramPS.Engine.Gpus
                 }
                 else
                 {
-                    merged.Add(kept.Length == All[i].Aliases.Length ? All[i] : All[i].WithAliases(kept));
+                    merged.Add(kept.Length == All[i].Aliases.Count ? All[i] : All[i].WithAliases(kept));
                 }
             }
             merged.AddRange(overrides.All.Where((gpu, i) => !replaced.Contains(overrides._keys[i][0])));
