@@ -188,8 +188,7 @@ namespace VramPS.Commands
             {
                 if (WildcardPattern.ContainsWildcardCharacters(filter))
                 {
-                    var pattern = WildcardPattern.Get(filter, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                    chosen.AddRange(all.Where(g => pattern.IsMatch(g.Name) || g.Aliases.Any(pattern.IsMatch)));
+                    chosen.AddRange(Gpus.Search(filter));
                     continue;
                 }
                 try

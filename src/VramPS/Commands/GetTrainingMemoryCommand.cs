@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine.Gpus;
@@ -39,13 +40,23 @@ namespace VramPS.Commands
             try
             {
                 var workload = BuildSingleWorkload();
-                var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? Gpus.Get(Gpu) : null);
+                var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? NamedGpu(Gpu) : null);
                 WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
             }
             catch (VramException e)
             {
                 WriteEngineError(e);
             }
+        }
+
+        /// <summary>The GPU -Gpu names; a warning when the name also fits other entries (-Gpu A100 has three).</summary>
+        private GpuSpec NamedGpu(string name)
+        {
+            var gpu = Gpus.Get(name);
+            var others = Gpus.AlsoMatching(name, gpu);
+            if (others.Count > 0)
+                WriteWarning($"-Gpu '{name}' was taken as {gpu.Name}; it also fits {string.Join(", ", others.Select(o => o.Name))}. Name the variant to be sure.");
+            return gpu;
         }
 
         private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;

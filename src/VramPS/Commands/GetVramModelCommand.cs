@@ -35,24 +35,15 @@ namespace VramPS.Commands
         {
             foreach (string name in Name)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                    foreach (var model in _catalog.All.Where(m => pattern.IsMatch(m.Id) || m.Aliases.Any(pattern.IsMatch)))
-                    {
-                        if (_written.Add(model.Id)) WriteObject(new ModelInfo(model));
-                    }
-                    continue;
-                }
-                var found = _catalog.Find(name);
-                if (found is null)
+                var found = _catalog.Search(name);
+                if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 {
                     var e = new UnknownNameException("Name", name, _catalog.ClosestNames(name, 5));
                     WriteError(new ErrorRecord(e, WorkloadCommandBase.UnknownModel, ErrorCategory.ObjectNotFound, name));
                 }
-                else if (_written.Add(found.Id))
+                foreach (var model in found)
                 {
-                    WriteObject(new ModelInfo(found));
+                    if (_written.Add(model.Id)) WriteObject(new ModelInfo(model));
                 }
             }
         }
