@@ -132,6 +132,7 @@ namespace VramPS.Engine.Estimation
             copy.Workload = Workload.Clone();
             copy.Workload.Gpu = gpu;
             copy.Gpu = gpu.Name;
+            copy._warnings = null;
             return copy;
         }
 
@@ -148,6 +149,9 @@ namespace VramPS.Engine.Estimation
         }
         public IReadOnlyList<PhaseMemory> Phases { get => _phases; internal set => _phases = ReadableList.Rows(value); }
         private IReadOnlyList<PhaseMemory> _phases = ReadableList.Rows<PhaseMemory>(null);
+        /// <summary>What VramPS cannot know or suspects will not run as given, one sentence each naming the parameter (written as PowerShell warnings too).</summary>
+        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload));
+        private IReadOnlyList<string>? _warnings;
         /// <summary>What VramPS assumed, one sentence each.</summary>
         public IReadOnlyList<string> Assumptions { get => _assumptions; internal set => _assumptions = ReadableList.Rows(value); }
         private IReadOnlyList<string> _assumptions = ReadableList.Rows<string>(null);

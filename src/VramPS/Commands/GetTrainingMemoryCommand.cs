@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
@@ -41,7 +43,9 @@ namespace VramPS.Commands
             {
                 var workload = BuildSingleWorkload();
                 var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? NamedGpu(Gpu) : null);
-                WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
+                var estimate = gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings);
+                foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
+                WriteObject(estimate);
             }
             catch (VramException e)
             {
@@ -58,6 +62,9 @@ namespace VramPS.Commands
                 WriteWarning($"-Gpu '{name}' was taken as {gpu.Name}; it also fits {string.Join(", ", others.Select(o => o.Name))}. Name the variant to be sure.");
             return gpu;
         }
+
+        /// <summary>Warnings written in this pipeline: each is written once, however many rows it concerns (every estimate keeps its own).</summary>
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;
     }
