@@ -62,6 +62,15 @@ Describe 'Completion' {
         Complete 'Get-TrainingMemory -Model llama-3.1-8' | Should -Contain 'meta-llama/Llama-3.1-8B'
     }
 
+    It 'completes -RewardModel from the catalog -ModelCatalogPath names' {
+        $catalog = Join-Path $TestDrive 'completion-models.json'
+        $entry = (Get-Content -Raw (Join-Path $RepoRoot 'docs/model-catalog.md') | Select-String '(?s)```json\s*(.*?)```').Matches[0].Groups[1].Value
+        Set-Content -Path $catalog -Value $entry
+        $id = (Get-VramModel -ModelCatalogPath $catalog | Select-Object -Last 1).Model
+        $part = ($id -split '/')[-1]
+        Complete "Get-TrainingMemory -ModelCatalogPath '$catalog' -Model x -Stage Ppo -RewardModel $part" | Should -Contain $id
+    }
+
     It 'completes -Gpu 4090 by substring' {
         Complete 'Get-TrainingMemory -Params 7B -Gpu 4090' | Should -Contain 'RTX-4090'
     }

@@ -15,8 +15,8 @@ namespace VramPS.Completion
     {
         private static readonly char[] NeedQuotes = { ' ', '\t', '\'', '"', '$', '@', '(', ')', '{', '}', ';', ',', '&', '|', '<', '>', '#', '`' };
 
-        /// <summary>The names to offer, in the order to offer them.</summary>
-        protected abstract IEnumerable<string> Names { get; }
+        /// <summary>The names to offer, in the order to offer them, given the parameters already on the command line.</summary>
+        protected abstract IEnumerable<string> Names(IDictionary fakeBoundParameters);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -25,7 +25,7 @@ namespace VramPS.Completion
             const WildcardOptions options = WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant;
             var prefix = WildcardPattern.Get(word + "*", options);
             var anywhere = WildcardPattern.Get("*" + word + "*", options);
-            var names = Names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var names = Names(fakeBoundParameters).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             return names.Where(prefix.IsMatch).Concat(names.Where(n => !prefix.IsMatch(n) && anywhere.IsMatch(n)))
                 .Select(n => new CompletionResult(Quote(n), n, CompletionResultType.ParameterValue, n));
         }
