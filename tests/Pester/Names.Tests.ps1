@@ -43,6 +43,7 @@ Describe 'Lookup by substring' {
         $warned | Should -HaveCount 1
         "$warned" | Should -Match "-Gpu 'A100' was taken as $($e.Gpu)"
         "$warned" | Should -Match 'A100-40GB'
+        $e.Warnings | Should -Contain "$warned"
         Get-TrainingMemory -Params 1B -Method LoRA -Gpu A100-40GB -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
         $quiet | Should -BeNullOrEmpty
     }

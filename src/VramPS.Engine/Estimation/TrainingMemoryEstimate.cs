@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
@@ -152,6 +153,9 @@ namespace VramPS.Engine.Estimation
         /// <summary>What VramPS cannot know or suspects will not run as given, one sentence each naming the parameter (written as PowerShell warnings too).</summary>
         public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload));
         private IReadOnlyList<string>? _warnings;
+
+        /// <summary>Adds a warning only the caller can know (how the user named the GPU).</summary>
+        internal void Warn(string warning) => _warnings = ReadableList.Rows(Warnings.Concat(new[] { warning }));
         /// <summary>What VramPS assumed, one sentence each.</summary>
         public IReadOnlyList<string> Assumptions { get => _assumptions; internal set => _assumptions = ReadableList.Rows(value); }
         private IReadOnlyList<string> _assumptions = ReadableList.Rows<string>(null);
