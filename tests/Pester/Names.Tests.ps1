@@ -15,8 +15,9 @@ Describe 'Lookup by substring' {
     }
 
     It 'Get-TrainingMemory -Model llama-3.1-8 takes the one catalog model it names' {
-        $e = Get-TrainingMemory -Model llama-3.1-8 -Method LoRA
+        $e = Get-TrainingMemory -Model llama-3.1-8 -Method LoRA -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
         $e.Model | Should -Be 'meta-llama/Llama-3.1-8B'
+        "$warned" | Should -Be "-Model 'llama-3.1-8' was taken as meta-llama/Llama-3.1-8B, the one catalog entry whose name contains it."
         # Llama 3.1 8B has 8,030,261,248 parameters (safetensors metadata on its Hugging Face page).
         $e.Parameters | Should -Be 8030261248
     }
@@ -74,5 +75,12 @@ Describe 'Completion' {
 
     It 'completes -Gpu 4090 by substring' {
         Complete 'Get-TrainingMemory -Params 7B -Gpu 4090' | Should -Contain 'RTX-4090'
+    }
+
+    It 'does not list the hidden -InputObject and -Workload among the parameters' {
+        $offered = Complete 'Get-TrainingMemory -'
+        $offered | Should -Contain '-Model'
+        $offered | Should -Not -Contain '-InputObject'
+        $offered | Should -Not -Contain '-Workload'
     }
 }
