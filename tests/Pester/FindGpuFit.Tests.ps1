@@ -118,11 +118,11 @@ Describe 'Find-GpuFit' {
         $failure[0].FullyQualifiedErrorId | Should -Be "UnknownGpu,$CommandName"
     }
 
-    It 'reports a -Gpu pattern with an unclosed bracket as InvalidWorkload naming -Gpu, and still tries the others' {
+    It 'reads [ in -Gpu as text (GPU names know * and ? only): an unknown GPU named -Gpu, and still tries the others' {
         $rows = $Estimate | Find-GpuFit -Gpu '[', 'H100-SXM' -ErrorVariable failure -ErrorAction SilentlyContinue
         $rows | Should -HaveCount 1
         $failure | Should -HaveCount 1
-        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].FullyQualifiedErrorId | Should -Be "UnknownGpu,$CommandName"
         $failure[0].Exception.Parameter | Should -Be 'Gpu'
     }
 

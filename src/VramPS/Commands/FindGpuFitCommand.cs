@@ -186,19 +186,9 @@ namespace VramPS.Commands
             var chosen = new List<GpuSpec>();
             foreach (string filter in Gpu)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(filter))
+                if (GpuCatalog.IsPattern(filter))
                 {
-                    WildcardPattern pattern;
-                    try
-                    {
-                        pattern = NamePattern.Get(filter, "Gpu");
-                    }
-                    catch (InvalidWorkloadException e)
-                    {
-                        WriteEngineError(e, filter);
-                        continue;
-                    }
-                    chosen.AddRange(all.Where(g => pattern.IsMatch(g.Name) || g.Aliases.Any(pattern.IsMatch)));
+                    chosen.AddRange(Gpus.Search(filter));
                     continue;
                 }
                 try
