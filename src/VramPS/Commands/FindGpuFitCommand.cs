@@ -24,7 +24,10 @@ namespace VramPS.Commands
         public const string EstimateSet = "Estimate";
         public const string InvalidInventoryFile = nameof(InvalidInventoryFile);
 
+        private const string AllSets = "__AllParameterSets";
+
         private IReadOnlyList<GpuSpec>? _gpus;
+        private bool? _onlyEstimateParameters;
         private readonly List<GpuSpec> _piped = new List<GpuSpec>();
 
         /// <summary>An estimate from Get-TrainingMemory: its workload is tried on each GPU.</summary>
@@ -68,11 +71,25 @@ namespace VramPS.Commands
         [ValidateNotNullOrEmpty]
         public object[]? Inventory { get; set; }
 
+        /// <summary>
+        /// The estimate piped with no workload setting on the command line: PowerShell binds it to -Estimate, or, as the
+        /// default set also takes any piped object, to -InputObject.
+        /// </summary>
+        private TrainingMemoryEstimate? PipedEstimate =>
+            ParameterSetName == EstimateSet ? Estimate
+            : OnlyEstimateParameters ? (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as TrainingMemoryEstimate
+            : null;
+
+        /// <summary>Whether every parameter on the command line belongs to the Estimate set (or to every set).</summary>
+        private bool OnlyEstimateParameters => _onlyEstimateParameters ??= CommandLine.All(name =>
+            MyInvocation.MyCommand.Parameters[name].ParameterSets.Keys.Any(set => set == EstimateSet || set == AllSets));
+
         /// <summary>Whether this input is planned: a workload without -Gpu. The parameter set is known only once a record is bound.</summary>
-        private bool Planning => ParameterSetName != EstimateSet && Gpu is null;
+        private bool Planning => PipedEstimate is null && Gpu is null;
 
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             if (Planning && GpuSpec != null)
             {
                 _piped.AddRange(GpuSpec);
@@ -102,16 +119,16 @@ namespace VramPS.Commands
                         WriteError(new ErrorRecord(e, InvalidInventoryFile, ErrorCategory.InvalidData, e.Path));
                         return;
                     }
-                    WriteObject(ClusterPlanner.Plan(BuildSingleWorkload(), Request(inventory)), true);
+                    WriteResults(ClusterPlanner.Plan(BuildSingleWorkload(), Request(inventory)));
                     return;
                 }
-                var workload = Estimate != null && ParameterSetName == EstimateSet ? Estimate.Workload : BuildSingleWorkload();
+                var workload = PipedEstimate?.Workload ?? BuildSingleWorkload();
                 _gpus ??= SelectGpus();
-                WriteObject(GpuFitFinder.Find(workload, _gpus, MaxGpus), true);
+                WriteResults(GpuFitFinder.Find(workload, _gpus, MaxGpus));
             }
             catch (VramException e)
             {
-                WriteEngineError(e, Estimate?.Model);
+                WriteEngineError(e, PipedEstimate?.Model);
             }
         }
 

@@ -17,7 +17,7 @@ namespace VramPS.Commands
     public sealed class GetTrainingMemoryCommand : SingleWorkloadCommandBase
     {
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
         [EmptyAsNull]
         public string? Gpu { get; set; }
@@ -26,28 +26,19 @@ namespace VramPS.Commands
         [Parameter]
         public GpuSpec? GpuSpec { get; set; }
 
-        /// <summary>
-        /// Each object the pipeline sends: a GpuSpec from Get-VramGpu is taken as -GpuSpec, any other object is read by
-        /// property name. Typed object so that PowerShell never tries, and fails with an exception, to turn each row of
-        /// a plan file into a GpuSpec: that failed conversion cost more than the estimate itself.
-        /// </summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public object? InputObject { get; set; }
-
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             try
             {
                 var workload = BuildSingleWorkload();
-                var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? Gpus.Get(Gpu) : null);
-                WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
+                var gpu = GpuSpec ?? PipedGpu ?? (Gpu != null ? Gpus.Get(Gpu) : null);
+                WriteResult(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
             }
             catch (VramException e)
             {
                 WriteEngineError(e);
             }
         }
-
-        private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;
     }
 }
