@@ -72,6 +72,18 @@ namespace VramPS.Commands
             return false;
         }
 
+        /// <summary>Where a property is among the object's properties (a column's place in its CSV row).</summary>
+        public int ColumnIndex(string name)
+        {
+            int index = 0;
+            foreach (var property in Object.Properties)
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) return index;
+                index++;
+            }
+            return index;
+        }
+
         /// <summary>
         /// The properties the row brings for its results: every column of a plan row that sets nothing, and the note
         /// properties an earlier VramPS cmdlet put on a result.

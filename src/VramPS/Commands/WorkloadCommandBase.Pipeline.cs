@@ -38,7 +38,6 @@ namespace VramPS.Commands
         private PipedRow? _row;
         private string? _rowModelSet;
         private string _rowModel = "";
-        private string _rowModelColumn = "";
 
         /// <summary>
         /// Each object the pipeline sends: a plan row or any object read by property name, a VramPS result whose workload
@@ -65,7 +64,7 @@ namespace VramPS.Commands
             _rowModelSet = null;
             _rowModel = "";
             _fromRow.Clear();
-            var problems = new List<string>();
+            var problems = new List<(int Column, string Text)>();
             var read = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Workload" };
             foreach (var setting in Settings())
             {
@@ -81,7 +80,7 @@ namespace VramPS.Commands
                     }
                     catch (InvalidSettingValueException e)
                     {
-                        problems.Add($"{_row}, column {column}: {e.Message}");
+                        problems.Add((_row.ColumnIndex(column), $"{_row}, column {column}: {e.Message}"));
                     }
                 }
                 setting.Property.SetValue(this, value ?? setting.Unset);
@@ -89,13 +88,12 @@ namespace VramPS.Commands
             foreach (var names in ModelColumns)
             {
                 read.UnionWith(names);
-                string? problem = ReadModelColumn(names);
-                if (problem != null) problems.Add(problem);
+                ReadModelColumn(names);
             }
             if (_row is null) return true;
             WarnUnread(read);
             if (problems.Count == 0) return true;
-            var error = new ArgumentException(string.Join(" ", problems));
+            var error = new ArgumentException(string.Join(" ", problems.OrderBy(p => p.Column).Select(p => p.Text)));
             WriteError(new ErrorRecord(error, InvalidPipelineValue, ErrorCategory.InvalidArgument, _row.Object));
             return false;
         }
@@ -154,17 +152,17 @@ namespace VramPS.Commands
             return onRow;
         }
 
-        /// <summary>Reads a model column of the row; a problem when the row names its model in two columns.</summary>
-        private string? ReadModelColumn(string[] names)
+        /// <summary>
+        /// Reads a model column of the row, when the command line names no model. PowerShell binds these three by
+        /// property name (a row must satisfy a mandatory one for the set-specific parameters on the command line), so it
+        /// has already refused a row that fills two of them (AmbiguousParameterSet); an empty cell is not given.
+        /// </summary>
+        private void ReadModelColumn(string[] names)
         {
-            if (_row is null || !_row.HasSettings || _commandLine.Contains(names[0])) return null;
-            if (!_row.TryGet(names, out string column, out object? cell) || cell is null || cell.ToString()!.Trim().Length == 0) return null;
-            if (_rowModelSet != null)
-                return $"{_row}: columns {_rowModelColumn} and {column} both name the model; give one of Model, ConfigPath and Params.";
+            if (_row is null || !_row.HasSettings || _rowModelSet != null || _commandLine.Contains(names[0])) return;
+            if (!_row.TryGet(names, out _, out object? cell) || cell is null || cell.ToString()!.Trim().Length == 0) return;
             _rowModelSet = names[0] == nameof(Model) ? ModelSet : names[0] == nameof(Params) ? ParamsSet : ConfigSet;
-            _rowModelColumn = column;
             _rowModel = cell.ToString()!.Trim();
-            return null;
         }
 
         /// <summary>Whether a setting was given, on the command line or by the current row (for switches, where false is a value).</summary>
@@ -213,10 +211,13 @@ namespace VramPS.Commands
             /// <summary>The value of "not given".</summary>
             public object? Unset { get; }
 
-            /// <summary>Every parameter of a cmdlet that reads its argument through a SettingTransformationAttribute.</summary>
+            /// <summary>
+            /// Every parameter of a cmdlet that reads its argument through a SettingTransformationAttribute, but those
+            /// PowerShell binds by property name itself (the model parameters, which a row must satisfy to pick a set).
+            /// </summary>
             public static RowSetting[] Of(Type command) =>
                 command.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                    .Where(p => p.GetCustomAttributes<ParameterAttribute>().Any())
+                    .Where(p => p.GetCustomAttributes<ParameterAttribute>().Any() && !p.GetCustomAttributes<ParameterAttribute>().Any(a => a.ValueFromPipelineByPropertyName))
                     .Select(p => (p, converter: p.GetCustomAttribute<SettingTransformationAttribute>()))
                     .Where(s => s.converter != null)
                     .Select(s => new RowSetting(s.p, s.converter!))

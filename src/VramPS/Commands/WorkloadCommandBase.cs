@@ -36,16 +36,16 @@ namespace VramPS.Commands
 
         [Parameter(ParameterSetName = ModelSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModelNameCompleter))]
-        [AllowEmptyString]
+        [EmptyAsNull]
         public string Model { get; set; } = "";
 
         [Parameter(ParameterSetName = ConfigSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath")]
-        [AllowEmptyString]
+        [EmptyAsNull]
         public string ConfigPath { get; set; } = "";
 
         [Parameter(ParameterSetName = ParamsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [AllowEmptyString]
+        [EmptyAsNull]
         public string Params { get; set; } = "";
 
         [Parameter(ParameterSetName = ModelSet)]
