@@ -16,6 +16,8 @@ namespace VramPS.Commands
     /// </summary>
     internal sealed class PipedRow
     {
+        private Dictionary<string, PSPropertyInfo>? _properties;
+
         public PipedRow(object input, int number)
         {
             Object = PSObject.AsPSObject(input);
@@ -59,10 +61,10 @@ namespace VramPS.Commands
         /// <summary>The property under the first of the names it has, or false when it has none of them.</summary>
         public bool TryGet(IEnumerable<string> names, out string column, out object? value)
         {
+            _properties ??= Index(Object);
             foreach (string name in names)
             {
-                var property = Object.Properties[name];
-                if (property is null) continue;
+                if (!_properties.TryGetValue(name, out var property)) continue;
                 column = property.Name;
                 value = property.Value is PSObject wrapped ? wrapped.BaseObject : property.Value;
                 return true;
@@ -98,7 +100,18 @@ namespace VramPS.Commands
             }
         }
 
-        /// <summary>"row 3": how messages name it.</summary>
+        /// <summary>The object's properties by name, read once: a row is asked for each of some forty settings.</summary>
+        private static Dictionary<string, PSPropertyInfo> Index(PSObject row)
+        {
+            var index = new Dictionary<string, PSPropertyInfo>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in row.Properties)
+            {
+                if (!index.ContainsKey(property.Name)) index.Add(property.Name, property);
+            }
+            return index;
+        }
+
+        /// <summary>"Row 3": how messages name it.</summary>
         public override string ToString() => $"Row {Number}";
     }
 }

@@ -38,6 +38,7 @@ namespace VramPS.Commands
         private PipedRow? _row;
         private string? _rowModelSet;
         private string _rowModel = "";
+        private HashSet<string>? _readNames;
 
         /// <summary>
         /// Each object the pipeline sends: a plan row or any object read by property name, a VramPS result whose workload
@@ -65,10 +66,8 @@ namespace VramPS.Commands
             _rowModel = "";
             _fromRow.Clear();
             var problems = new List<(int Column, string Text)>();
-            var read = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Workload" };
             foreach (var setting in Settings())
             {
-                read.UnionWith(setting.Names);
                 if (_commandLine.Contains(setting.Property.Name)) continue;
                 object? value = null;
                 if (_row != null && _row.HasSettings && _row.TryGet(setting.Names, out string column, out object? cell))
@@ -85,13 +84,9 @@ namespace VramPS.Commands
                 }
                 setting.Property.SetValue(this, value ?? setting.Unset);
             }
-            foreach (var names in ModelColumns)
-            {
-                read.UnionWith(names);
-                ReadModelColumn(names);
-            }
+            foreach (var names in ModelColumns) ReadModelColumn(names);
             if (_row is null) return true;
-            WarnUnread(read);
+            WarnUnread();
             if (problems.Count == 0) return true;
             var error = new ArgumentException(string.Join(" ", problems.OrderBy(p => p.Column).Select(p => p.Text)));
             WriteError(new ErrorRecord(error, InvalidPipelineValue, ErrorCategory.InvalidArgument, _row.Object));
@@ -127,7 +122,7 @@ namespace VramPS.Commands
             }
             var wrapped = PSObject.AsPSObject(result);
             var clashes = new List<string>();
-            foreach (var column in _row.OwnColumns(ReadNames()))
+            foreach (var column in _row.OwnColumns(ReadNames))
             {
                 if (wrapped.Properties[column.Name] != null)
                 {
@@ -168,17 +163,15 @@ namespace VramPS.Commands
         /// <summary>Whether a setting was given, on the command line or by the current row (for switches, where false is a value).</summary>
         private bool Given(string parameter) => _commandLine.Contains(parameter) || _fromRow.Contains(parameter);
 
-        private ICollection<string> ReadNames()
-        {
-            var read = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Workload" };
-            foreach (var setting in Settings()) read.UnionWith(setting.Names);
-            foreach (var names in ModelColumns) read.UnionWith(names);
-            return read;
-        }
+        /// <summary>Every property name the cmdlet reads from a piped object: its settings, the model parameters and Workload.</summary>
+        private HashSet<string> ReadNames => _readNames ??= new HashSet<string>(
+            Settings().SelectMany(s => s.Names).Concat(ModelColumns.SelectMany(n => n)).Concat(new[] { "Workload" }),
+            StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Warns once per pipeline about the columns of a plan row that set nothing, with the parameter a near-miss meant.</summary>
-        private void WarnUnread(ICollection<string> read)
+        private void WarnUnread()
         {
+            var read = ReadNames;
             if (!_row!.IsPlanRow) return;
             var fresh = _row.OwnColumns(read).Select(p => p.Name).Where(_namedColumns.Add).ToList();
             if (fresh.Count == 0) return;
