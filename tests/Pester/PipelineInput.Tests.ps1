@@ -254,3 +254,12 @@ Describe 'One reader for the command line and the pipeline' {
         $failures[0].TargetObject.Name | Should -Be 'two'
     }
 }
+
+Describe 'Inventory objects are read as strictly' {
+    It 'refuses Count=4.5 instead of rounding it' {
+        Find-GpuFit -Model $Llama31 -Method LoRA -Inventory ([pscustomobject]@{ Gpu = 'H100-SXM'; Count = '4.5' }) -ErrorVariable failure -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $failure[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.FindGpuFitCommand'
+        $failure[0].Exception.Message | Should -Match "Count '4\.5' is not a whole number"
+    }
+}

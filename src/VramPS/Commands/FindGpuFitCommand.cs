@@ -7,6 +7,7 @@ using VramPS.Completion;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
+using VramPS.Engine.Parsing;
 using VramPS.Engine.Planning;
 
 namespace VramPS.Commands
@@ -168,12 +169,21 @@ namespace VramPS.Commands
         private InventoryItem InventoryLine(object entry)
         {
             object? gpu = Field(entry, "Gpu");
-            if (gpu is null || !LanguagePrimitives.TryConvertTo(Field(entry, "Count"), out int count) || count < 1)
+            int? count;
+            try
+            {
+                count = SettingValue.WholeNumber(Field(entry, "Count"));
+            }
+            catch (InvalidSettingValueException e)
+            {
+                throw new InvalidWorkloadException("Inventory", $"-Inventory entry '{entry}': Count {e.Message}");
+            }
+            if (gpu is null || count is null || count < 1)
             {
                 throw new InvalidWorkloadException("Inventory",
                     $"-Inventory entry '{entry}' needs a Gpu and a Count of at least 1: give an inventory file path or objects with Gpu and Count.");
             }
-            return new InventoryItem(gpu as GpuSpec ?? Gpus.Get(gpu.ToString(), "Gpu"), count);
+            return new InventoryItem(gpu as GpuSpec ?? Gpus.Get(gpu.ToString(), "Gpu"), count.Value);
         }
 
         /// <summary>A property of an object or a key of a hashtable, case-insensitively, unwrapped.</summary>

@@ -123,7 +123,7 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
-        [FlagsList(typeof(Techniques))]
+        [EnumName(typeof(Techniques))]
         public Techniques? Techniques { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]

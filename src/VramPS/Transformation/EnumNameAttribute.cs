@@ -4,8 +4,9 @@ using VramPS.Engine.Parsing;
 namespace VramPS.Transformation
 {
     /// <summary>
-    /// A member of an enum by name, case, '-', '_' and spaces ignored, or by a synonym (EnumSpellings); with List, an
-    /// array of members from a comma list or an array.
+    /// A member of an enum by name, case, '-', '_' and spaces ignored, or by a synonym (EnumSpellings). A [Flags] enum
+    /// takes a comma list or an array of names ("ChunkedLoss,FusedKernels": PowerShell's own conversion to a Nullable
+    /// flags enum rejects arrays); with List, the parameter takes an array of members the same way.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class EnumNameAttribute : SettingTransformationAttribute
@@ -20,7 +21,11 @@ namespace VramPS.Transformation
         /// <summary>Whether the parameter takes several members (an array).</summary>
         public bool List { get; set; }
 
-        public override object? Convert(object? value) =>
-            List ? SettingValue.EnumMembers(EnumType, value) : SettingValue.EnumMember(EnumType, value is object[] one && one.Length == 1 ? one[0] : value);
+        public override object? Convert(object? value)
+        {
+            if (List) return SettingValue.EnumMembers(EnumType, value);
+            if (EnumType.IsDefined(typeof(FlagsAttribute), false)) return SettingValue.Flags(EnumType, value);
+            return SettingValue.EnumMember(EnumType, value is object[] one && one.Length == 1 ? one[0] : value);
+        }
     }
 }
