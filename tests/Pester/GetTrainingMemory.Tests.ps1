@@ -208,7 +208,7 @@ Describe 'Get-TrainingMemory binding' {
 
     It 'gives one estimate per row of the validation CSV and no error' {
         $rows = Import-Csv $DevCsv
-        $estimates = $rows | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue -WarningVariable warnings
+        $estimates = $rows | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
         $failures | ForEach-Object { $_.Exception.Message } | Sort-Object -Unique | Should -BeNullOrEmpty
         $estimates | Should -HaveCount $rows.Count
         # the set's descriptive columns set nothing: one warning names them, and they come back on each estimate
@@ -223,7 +223,7 @@ Describe 'Get-TrainingMemory binding' {
             "$Llama,Full,,,,,,,,,,full row"
         )
         $row = $csv | ConvertFrom-Csv
-        $estimate = $row | Get-TrainingMemory -WarningVariable warnings
+        $estimate = $row | Get-TrainingMemory -WarningVariable warnings -WarningAction SilentlyContinue
         "$warnings" | Should -Be 'Column Notes sets nothing in Get-TrainingMemory and is copied onto each result.'
         $estimate.Notes | Should -Be 'full row'
         $estimate.BatchSize | Should -Be (Get-TrainingMemory -Model $Llama).BatchSize
@@ -239,7 +239,7 @@ Describe 'Get-TrainingMemory binding' {
             "d,$Llama,Full,0,,"
             "e,$Llama,Full,1,,HF-Trainer"
         )
-        $estimates = $csv | ConvertFrom-Csv | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue
+        $estimates = $csv | ConvertFrom-Csv | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $estimates | Should -HaveCount 3
         $estimates.Model | Should -Be @($Llama, $Mistral, $Llama)
         $failures | Should -HaveCount 2
