@@ -88,6 +88,13 @@ namespace VramPS.Commands
         /// <summary>Whether this input is planned: a workload without -Gpu. The parameter set is known only once a record is bound.</summary>
         private bool Planning => PipedEstimate is null && Gpu is null;
 
+        /// <summary>Resolves -Gpu once, before any row, so an unknown name is reported as the command line's, not a row's.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _gpus = SelectGpus();
+        }
+
         protected override void ProcessRecord()
         {
             if (!ReadInput()) return;
@@ -124,8 +131,7 @@ namespace VramPS.Commands
                     return;
                 }
                 var workload = PipedEstimate?.Workload ?? BuildSingleWorkload();
-                _gpus ??= SelectGpus();
-                WriteResults(GpuFitFinder.Find(workload, _gpus, MaxGpus));
+                WriteResults(GpuFitFinder.Find(workload, _gpus ?? Gpus.All, MaxGpus));
             }
             catch (VramException e)
             {
