@@ -10,12 +10,10 @@ namespace VramPS.Engine.Errors
             : base($"'{value}' is not {expected}. Allowed: {allowed}.")
         {
             Value = value.ToString() ?? "";
-            Expected = expected;
             Allowed = allowed;
         }
 
         public string Value { get; }
-        public string Expected { get; }
         public string Allowed { get; }
     }
 }

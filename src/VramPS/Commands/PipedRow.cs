@@ -25,7 +25,8 @@ namespace VramPS.Commands
             var bare = Object.BaseObject;
             IsPlanRow = bare is PSCustomObject;
             Gpu = bare as GpuSpec;
-            Workload = IsPlanRow ? null : (Object.Properties["Workload"]?.Value is PSObject w ? w.BaseObject : Object.Properties["Workload"]?.Value) as Workload;
+            object? workload = IsPlanRow ? null : Object.Properties["Workload"]?.Value;
+            Workload = (workload is PSObject wrapped ? wrapped.BaseObject : workload) as Workload;
             IsResult = bare.GetType().Assembly == typeof(Workload).Assembly;
             IsEcho = bare is TrainingMemoryEstimate || bare is MethodComparison;
         }

@@ -33,6 +33,7 @@ namespace VramPS.Commands
 
         private readonly HashSet<string> _commandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _namedColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _clashedColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _fromRow = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private int _inputs;
         private PipedRow? _row;
@@ -126,13 +127,13 @@ namespace VramPS.Commands
             {
                 if (wrapped.Properties[column.Name] != null)
                 {
-                    if (_namedColumns.Add("=" + column.Name)) clashes.Add(column.Name);
+                    if (_clashedColumns.Add(column.Name)) clashes.Add(column.Name);
                     continue;
                 }
                 wrapped.Properties.Add(new PSNoteProperty(column.Name, column.Value));
             }
             if (clashes.Count > 0)
-                WriteWarning($"{Plural(clashes, "Column", "Columns")} {string.Join(", ", clashes)} {(clashes.Count == 1 ? "is" : "are")} not copied onto the results: they have a property of that name.");
+                WriteWarning($"{Plural(clashes, "Column", "Columns")} {string.Join(", ", clashes)} {(clashes.Count == 1 ? "is" : "are")} not copied onto the results: they have their own property of that name.");
             WriteObject(wrapped);
         }
 
