@@ -264,3 +264,18 @@ Describe 'Inventory objects are read as strictly' {
         $failure[0].Exception.Message | Should -Match "Count '4\.5' is not a whole number"
     }
 }
+
+Describe 'Vision settings in a plan row' {
+    It 'reads ImagesPerSample and VisionTower as strictly as the other settings' {
+        $plan = Import-Plan @(
+            'Name,Model,Method,Checkpointing,ImageSize,ImagesPerSample,VisionTower'
+            'good,Qwen/Qwen2.5-VL-7B-Instruct,LoRA,Full,448x448,2,Frozen'
+            'bad,Qwen/Qwen2.5-VL-7B-Instruct,LoRA,Full,448x448,two,Frozn'
+        )
+        $out = $plan | Get-TrainingMemory -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $out.Name | Should -Be 'good'
+        $out.Total | Should -Be (Get-TrainingMemory -Model Qwen/Qwen2.5-VL-7B-Instruct -Method LoRA -Checkpointing Full -ImageSize 448x448 -ImagesPerSample 2 -VisionTower Frozen).Total
+        $failures | Should -HaveCount 1
+        $failures[0].Exception.Message | Should -BeLike "Row 2, column ImagesPerSample: 'two' is not a whole number.* Row 2, column VisionTower: 'Frozn' is not a VisionTraining. Allowed: *"
+    }
+}
