@@ -19,7 +19,14 @@ namespace VramPS.Engine.Planning
     {
         public const int MaxPipelineStages = 16;
 
-        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request)
+        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request) => Plan(workload, request, out _);
+
+        /// <summary>
+        /// The plans, and for each GPU type tried that has none, why (it cannot run the precision, has no throughput
+        /// figure, nothing fits within the GPU limit, or every plan that fits costs more than the budget or has no
+        /// price), as "Gpu: reason".
+        /// </summary>
+        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request, out IReadOnlyList<string> unplanned)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (request is null) throw new ArgumentNullException(nameof(request));
@@ -38,12 +45,19 @@ namespace VramPS.Engine.Planning
             var inventory = Inventory(request.Inventory);
 
             var plans = new List<ClusterPlan>();
+            var reasons = new List<string>();
+            unplanned = reasons;
             foreach (var gpu in Candidates(request, inventory))
             {
-                bool bf16 = given.Precision == Precision.Bf16 || given.Precision == Precision.Bf16Mixed;
-                if ((bf16 && !gpu.SupportsBf16) || gpu.DenseTflops16 <= 0) continue;
+                string? refusal = GpuSupport.Refusal(given.Precision, gpu);
+                if (refusal != null || gpu.DenseTflops16 <= 0)
+                {
+                    reasons.Add($"{gpu.Name}: {refusal ?? "the catalog gives no 16-bit throughput (denseTflops16) to time a run on it"}");
+                    continue;
+                }
                 int cap = inventory is null ? request.MaxGpus : Math.Min(request.MaxGpus, inventory[GpuNameKey.Of(gpu.Name)]);
                 var made = new List<(int Gpus, PlanLayout Layout, TrainingRun Run)>();
+                TrainingRun? overBudget = null;
                 foreach (int gpus in Counts(cap, perNode, given.ContextParallel))
                 {
                     var fitting = layouts.Where(l => gpus % l.Replica == 0).ToList();
@@ -54,11 +68,23 @@ namespace VramPS.Engine.Planning
                     if (!clocks.TryGetValue(key, out var flops)) clocks[key] = flops = new TrainingFlops(best.Apply(baseline, gpus, perNode));
                     var run = TrainingTime.Estimate(flops, gpu, request.Run);
                     if (request.Budget is null || run.Cost <= request.Budget) made.Add((gpus, best, run));
+                    else if (overBudget is null || Cents(run.Cost) < Cents(overBudget.Cost)) overBudget = run;
                 }
+                if (made.Count == 0) reasons.Add($"{gpu.Name}: {WhyNone(request, cap, inventory != null, overBudget)}");
                 foreach (var (gpus, layout, run) in Representatives(made))
-                    plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given));
+                    plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given, request.Gpus.Count > 0));
             }
             return Sort(plans, request.SortBy);
+        }
+
+        private static string WhyNone(PlanRequest request, int cap, bool owned, TrainingRun? overBudget)
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            if (overBudget is null)
+                return owned ? $"no layout fits on the {cap} in -Inventory (or -MaxGpus)" : $"no layout fits on up to {cap} GPUs (-MaxGpus {request.MaxGpus})";
+            return overBudget.Cost is double cost
+                ? string.Format(c, "the cheapest plan that fits costs {0:0.00} USD, over -Budget {1:0.00}", cost, request.Budget)
+                : "it has no price to hold to -Budget: give -PricePerGpuHour";
         }
 
         /// <summary>Of one GPU type's plans (by count): the one on the fewest GPUs, the cheapest (to the cent) and the fastest.</summary>
@@ -78,23 +104,24 @@ namespace VramPS.Engine.Planning
                 : plans.OrderBy(p => Cents(p.Cost)).ThenBy(p => p.Hours))
             .ThenBy(p => p.GpuCount).ThenBy(p => p.Gpu, StringComparer.OrdinalIgnoreCase).ToArray();
 
-        private static ClusterPlan Make(Workload planned, GpuSpec gpu, TrainingRun run, TrainingMemoryEstimate given)
+        private static ClusterPlan Make(Workload planned, GpuSpec gpu, TrainingRun run, TrainingMemoryEstimate given, bool gpuNamed)
         {
             planned.Gpu = gpu;
             var estimate = MemoryEstimator.Estimate(planned);
             estimate.Fits = true;
             estimate.Run = run;
-            return new ClusterPlan(gpu, estimate, run, Changes(given, estimate, gpu));
+            return new ClusterPlan(gpu, estimate, run, Changes(given, estimate, gpu, gpuNamed));
         }
 
-        private static IReadOnlyList<string> Changes(TrainingMemoryEstimate given, TrainingMemoryEstimate plan, GpuSpec gpu)
+        /// <summary>What the plan changed from the workload as given; the GPU only when the planner chose it, not the user.</summary>
+        private static IReadOnlyList<string> Changes(TrainingMemoryEstimate given, TrainingMemoryEstimate plan, GpuSpec gpu, bool gpuNamed)
         {
             var changes = new List<string>();
             void Note<T>(string name, T before, T after)
             {
                 if (!EqualityComparer<T>.Default.Equals(before, after)) changes.Add($"{name} {before} -> {after}");
             }
-            if (!string.Equals(given.Gpu, gpu.Name, StringComparison.OrdinalIgnoreCase)) changes.Add($"Gpu {given.Gpu ?? "(none)"} -> {gpu.Name}");
+            if (!gpuNamed && !string.Equals(given.Gpu, gpu.Name, StringComparison.OrdinalIgnoreCase)) changes.Add($"Gpu {given.Gpu ?? "(none)"} -> {gpu.Name}");
             Note("GpuCount", given.GpuCount, plan.GpuCount);
             Note("TensorParallel", given.TensorParallel, plan.TensorParallel);
             Note("SequenceParallel", given.SequenceParallel, plan.SequenceParallel);

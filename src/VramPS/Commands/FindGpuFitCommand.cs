@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
+using VramPS.Engine;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
@@ -12,10 +13,12 @@ using VramPS.Engine.Planning;
 namespace VramPS.Commands
 {
     /// <summary>
-    /// Two jobs. Given an estimate, or GPU names with -Gpu, it tries the workload on each GPU: whether it fits, on how
-    /// many, the largest micro-batch that fits and what to change when it does not. Given a model and method without
-    /// -Gpu, it plans clusters: GPU type, count, parallel layout, sharding, checkpointing and micro-batch that fit,
-    /// with their time and cost, within -MaxGpus, -Budget and an -Inventory of the user's GPUs.
+    /// Two jobs, by what it is given. An estimate (from Get-TrainingMemory) is a run as given: it is tried on each GPU
+    /// (-Gpu, else the catalog): whether it fits, on how many, the largest micro-batch that fits and what to change
+    /// when it does not. A model and method are planned: on the GPU types named by -Gpu (or a plan file's Gpu column),
+    /// piped from Get-VramGpu, or else the whole catalog, the GPU count, parallel layout, sharding, checkpointing and
+    /// micro-batch that fit, with their time and cost, within -MaxGpus, -Budget and an -Inventory of the user's GPUs.
+    /// A GPU type that gets no plan is named in a warning with the reason.
     /// </summary>
     [Cmdlet(VerbsCommon.Find, "GpuFit", DefaultParameterSetName = NoModelSet)]
     [OutputType(typeof(GpuFit), typeof(ClusterPlan))]
@@ -31,8 +34,12 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = EstimateSet, Mandatory = true, ValueFromPipeline = true)]
         public TrainingMemoryEstimate? Estimate { get; set; }
 
-        /// <summary>Catalog names of the GPUs to try the workload as given on, wildcards allowed; every catalog GPU for an estimate when not given.</summary>
-        [Parameter]
+        /// <summary>Catalog names of the GPUs to try an estimate on, or to plan a model on, wildcards allowed; every catalog GPU when not given.</summary>
+        [Parameter(ParameterSetName = EstimateSet)]
+        [Parameter(ParameterSetName = NoModelSet)]
+        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -68,12 +75,12 @@ namespace VramPS.Commands
         [ValidateNotNullOrEmpty]
         public object[]? Inventory { get; set; }
 
-        /// <summary>Whether this input is planned: a workload without -Gpu. The parameter set is known only once a record is bound.</summary>
-        private bool Planning => ParameterSetName != EstimateSet && Gpu is null;
+        /// <summary>Whether this input is planned: a model, not an estimate. The parameter set is known only once a record is bound.</summary>
+        private bool Planning => ParameterSetName != EstimateSet;
 
         protected override void ProcessRecord()
         {
-            if (Planning && GpuSpec != null)
+            if (Planning && GpuSpec != null && Gpu is null)
             {
                 _piped.AddRange(GpuSpec);
                 return;
@@ -102,12 +109,21 @@ namespace VramPS.Commands
                         WriteError(new ErrorRecord(e, InvalidInventoryFile, ErrorCategory.InvalidData, e.Path));
                         return;
                     }
-                    WriteObject(ClusterPlanner.Plan(BuildSingleWorkload(), Request(inventory)), true);
+                    var named = Gpu is null ? _piped.Distinct().ToArray() : SelectGpus();
+                    if (Gpu != null && named.Count == 0)
+                    {
+                        WriteWarning($"No plan: -Gpu {string.Join(", ", Gpu)} names no GPU of the catalog.");
+                        return;
+                    }
+                    var workload = BuildSingleWorkload();
+                    var request = Request(named, inventory);
+                    var plans = ClusterPlanner.Plan(workload, request, out var unplanned);
+                    WarnUnplanned(workload, request, plans.Count == 0, named.Count > 0, unplanned);
+                    WriteObject(plans, true);
                     return;
                 }
-                var workload = Estimate != null && ParameterSetName == EstimateSet ? Estimate.Workload : BuildSingleWorkload();
                 _gpus ??= SelectGpus();
-                WriteObject(GpuFitFinder.Find(workload, _gpus, MaxGpus), true);
+                WriteObject(GpuFitFinder.Find(Estimate!.Workload, _gpus, MaxGpus), true);
             }
             catch (VramException e)
             {
@@ -115,9 +131,30 @@ namespace VramPS.Commands
             }
         }
 
-        private PlanRequest Request(IReadOnlyList<InventoryItem>? inventory) => new PlanRequest
+        /// <summary>
+        /// Says why a plan is missing: every reason when there is no plan at all, and the reasons of the GPUs the user
+        /// named when only some have none (a catalog sweep drops GPUs that cannot hold a run without a word).
+        /// </summary>
+        private void WarnUnplanned(Workload workload, PlanRequest request, bool none, bool named, IReadOnlyList<string> unplanned)
         {
-            Gpus = _piped.Count > 0 ? _piped.Distinct().ToArray() : Gpus.All,
+            string model = workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id;
+            if (none)
+            {
+                string limits = request.Budget is null ? "" : " within -Budget";
+                WriteWarning(unplanned.Count == 0
+                    ? $"No plan for {model}{limits}: no GPU type to try (-Gpu, -Inventory)."
+                    : $"No plan for {model}{limits}: {string.Join("; ", unplanned)}.");
+                return;
+            }
+            if (named)
+            {
+                foreach (string reason in unplanned) WriteWarning($"No plan for {model} on {reason}.");
+            }
+        }
+
+        private PlanRequest Request(IReadOnlyList<GpuSpec> named, IReadOnlyList<InventoryItem>? inventory) => new PlanRequest
+        {
+            Gpus = named.Count > 0 ? named : Gpus.All,
             MaxGpus = MaxGpus,
             Budget = Budget,
             SortBy = SortBy,

@@ -101,11 +101,43 @@ namespace VramPS.Engine.Tests.Planning
         {
             foreach (var plan in Plan(Full13B()))
             {
-                Assert.Contains($"Gpu (none) -> {plan.Gpu}", plan.Changes);
+                Assert.DoesNotContain(plan.Changes, c => c.StartsWith("Gpu ", StringComparison.Ordinal));
                 if (plan.GpuCount != 1) Assert.Contains($"GpuCount 1 -> {plan.GpuCount}", plan.Changes);
                 if (plan.Sharding != Sharding.None) Assert.Contains($"Sharding None -> {plan.Sharding}", plan.Changes);
                 if (plan.TensorParallel != 1) Assert.Contains($"TensorParallel 1 -> {plan.TensorParallel}", plan.Changes);
             }
+        }
+
+        [Fact]
+        public void A_gpu_the_planner_chose_is_a_change()
+        {
+            var plans = ClusterPlanner.Plan(Full13B(), new PlanRequest { MaxGpus = 8 });
+            Assert.NotEmpty(plans);
+            Assert.All(plans, p => Assert.Contains($"Gpu (none) -> {p.Gpu}", p.Changes));
+        }
+
+        [Fact]
+        public void A_gpu_type_without_a_plan_is_reported_with_the_reason()
+        {
+            var w = Full13B();
+            var plans = ClusterPlanner.Plan(w, new PlanRequest { Gpus = Gpus, MaxGpus = 1 }, out var unplanned);
+            Assert.Empty(plans);
+            Assert.Equal(Gpus.Length, unplanned.Count);
+            Assert.All(unplanned, u => Assert.EndsWith("no layout fits on up to 1 GPUs (-MaxGpus 1)", u));
+        }
+
+        [Fact]
+        public void A_budget_below_every_plan_names_the_cheapest_cost()
+        {
+            var w = Full13B();
+            var big = new[] { Gpus[0] };
+            var free = ClusterPlanner.Plan(w, new PlanRequest { Gpus = big, MaxGpus = 32 });
+            Assert.NotEmpty(free);
+            double cheapest = free.Min(p => p.Cost!.Value);
+            var plans = ClusterPlanner.Plan(w, new PlanRequest { Gpus = big, MaxGpus = 32, Budget = 0.01 }, out var unplanned);
+            Assert.Empty(plans);
+            Assert.Contains(unplanned, u => u.StartsWith("big: the cheapest plan that fits costs ", StringComparison.Ordinal)
+                && u.Contains(cheapest.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)) && u.EndsWith("over -Budget 0.01", StringComparison.Ordinal));
         }
 
         [Fact]
