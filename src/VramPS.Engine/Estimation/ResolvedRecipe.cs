@@ -202,7 +202,11 @@ namespace VramPS.Engine.Estimation
                 case Engine.Framework.Peft:
                     return Take(Transformers5, "transformers 5: the loss shifts labels, not logits");
                 default:
-                    return Take(Transformers446, "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
+                    return Take(Transformers446, (Techniques & Techniques.FusedLinearLoss) != 0
+                        ? "transformers 4.46-4.49 (its loss path unused: the fused linear cross-entropy never materializes the logits)"
+                        : (Techniques & Techniques.ChunkedLoss) != 0
+                            ? "transformers 4.46-4.49 loss path (bf16 logits kept; the fast cross-entropy keeps no fp32 log-softmax copies)"
+                            : "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
             }
         }
 

@@ -72,7 +72,7 @@ namespace VramPS.Engine.Planning
                 }
                 if (made.Count == 0) reasons.Add($"{gpu.Name}: {WhyNone(request, cap, inventory != null, overBudget)}");
                 foreach (var (gpus, layout, run) in Representatives(made))
-                    plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given, request.Gpus.Count > 0));
+                    plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given, request.GpusChosen));
             }
             return Sort(plans, request.SortBy);
         }

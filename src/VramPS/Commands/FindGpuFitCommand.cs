@@ -155,6 +155,7 @@ namespace VramPS.Commands
         private PlanRequest Request(IReadOnlyList<GpuSpec> named, IReadOnlyList<InventoryItem>? inventory) => new PlanRequest
         {
             Gpus = named.Count > 0 ? named : Gpus.All,
+            GpusChosen = named.Count > 0,
             MaxGpus = MaxGpus,
             Budget = Budget,
             SortBy = SortBy,

@@ -99,7 +99,7 @@ namespace VramPS.Engine.Tests.Planning
         [Fact]
         public void Changes_name_what_the_plan_changed()
         {
-            foreach (var plan in Plan(Full13B()))
+            foreach (var plan in Plan(Full13B(), r => r.GpusChosen = true))
             {
                 Assert.DoesNotContain(plan.Changes, c => c.StartsWith("Gpu ", StringComparison.Ordinal));
                 if (plan.GpuCount != 1) Assert.Contains($"GpuCount 1 -> {plan.GpuCount}", plan.Changes);
