@@ -69,7 +69,7 @@ Describe 'GpuFit and comparison views' {
 
     It 'shows comparisons as a table with totals in GiB and the ratio to Full' {
         $text = Compare-FinetuneMethod -Model $Llama | Show
-        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Total\s+RelativeToFull\s+Trainable\s+Allocated\s+PeakPhase'
+        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Total\s+RelativeToFull\s+Trainable\s+Checkpointing\s+Fits'
         $text | Should -Match 'Full\s+\w+\s+\w+\s+\d+\.\d\d GiB\s+1\.00\s+6\.74B\s+\d+\.\d\d GiB'
     }
 }
