@@ -167,3 +167,15 @@ Describe 'Compare-FinetuneMethod like with like' {
         $plans.Checkpointing | Sort-Object -Unique | Should -Be 'Full'
     }
 }
+
+Describe 'Planning an alignment stage' {
+    It 'plans GRPO with a colocated engine on each GPU''s own memory' {
+        # The engine reserves 30% of the GPU it runs on, so each plan must be the estimate on that GPU.
+        $plans = @(Find-GpuFit -Model Qwen/Qwen2.5-1.5B-Instruct -Stage Grpo -Method LoRA -RolloutMemoryFraction 0.3 -Gpu RTX-4090, H100-SXM -MaxGpus 1)
+        ($plans.Gpu | Sort-Object -Unique) | Should -Be @('H100-SXM', 'RTX-4090')
+        foreach ($p in $plans) {
+            $p.Total | Should -Be ($p | Get-TrainingMemory -Gpu $p.Gpu).Total
+            $p.Total | Should -BeLessOrEqual $p.MemoryBytes
+        }
+    }
+}

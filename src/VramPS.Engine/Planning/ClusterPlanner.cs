@@ -55,6 +55,8 @@ namespace VramPS.Engine.Planning
                     reasons.Add($"{gpu.Name}: {refusal ?? "the catalog gives no 16-bit throughput (denseTflops16) to time a run on it"}");
                     continue;
                 }
+                // An alignment stage's rollout engine takes a share of this GPU's memory: its estimates hold for this GPU only.
+                if (MemoryEstimator.DependsOnGpu(baseline)) memo.Clear();
                 int cap = inventory is null ? request.MaxGpus : Math.Min(request.MaxGpus, inventory[GpuNameKey.Of(gpu.Name)]);
                 var made = new List<(int Gpus, PlanLayout Layout, TrainingRun Run)>();
                 TrainingRun? overBudget = null;
@@ -189,7 +191,11 @@ namespace VramPS.Engine.Planning
                 .ThenBy(l => l.BatchSize)
                 .First();
 
-        /// <summary>Whether a layout on <paramref name="gpus"/> GPUs fits a GPU. The estimate without a GPU is kept per layout and count; only the GPU's own context differs between GPU types.</summary>
+        /// <summary>
+        /// Whether a layout on <paramref name="gpus"/> GPUs fits a GPU. The estimate without a GPU is kept per layout and
+        /// count; only the GPU's own context differs between GPU types. An alignment stage is estimated on the GPU (the
+        /// caller clears the memo for each GPU).
+        /// </summary>
         private static bool Fits(PlanLayout layout, int gpus, GpuSpec gpu, Workload w, int perNode,
             Dictionary<((int, int, Sharding, Checkpointing, int, int), int), long?> memo)
         {
@@ -198,7 +204,9 @@ namespace VramPS.Engine.Planning
             {
                 try
                 {
-                    total = MemoryEstimator.Estimate(layout.Apply(w, gpus, perNode)).Total - RuntimeMemory.Context(null);
+                    var run = layout.Apply(w, gpus, perNode);
+                    if (MemoryEstimator.DependsOnGpu(run)) run.Gpu = gpu;
+                    total = MemoryEstimator.Estimate(run).Total - RuntimeMemory.Context(run.Gpu);
                 }
                 catch (InvalidWorkloadException)
                 {
