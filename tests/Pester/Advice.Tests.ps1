@@ -115,6 +115,20 @@ Describe 'Planning with -Gpu' {
         $plans = @($rows | Find-GpuFit -MaxGpus 1)
         ($plans.Gpu | Sort-Object -Unique) | Should -Be @('A100-80GB', 'L4')
     }
+
+    It 'plans a row with an empty Gpu cell on the catalog, as any other empty cell means not given' {
+        $rows = "Model,Method,Gpu`nmeta-llama/Llama-3.2-1B,LoRA," | ConvertFrom-Csv
+        $plans = @($rows | Find-GpuFit -MaxGpus 1 -ErrorVariable failed)
+        $failed | Should -BeNullOrEmpty
+        $catalog = @(Find-GpuFit -Model meta-llama/Llama-3.2-1B -Method LoRA -MaxGpus 1)
+        $plans.Count | Should -Be $catalog.Count
+        ($plans.Gpu | Sort-Object -Unique) | Should -Be ($catalog.Gpu | Sort-Object -Unique)
+    }
+
+    It 'warns when -Gpu wildcards match no GPU' {
+        Find-GpuFit -Model meta-llama/Llama-3.2-1B -Method LoRA -Gpu 'NoSuchGpu*' -WarningVariable warned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$warned" | Should -Be 'No plan: -Gpu NoSuchGpu* matches no GPU of the catalog.'
+    }
 }
 
 Describe 'One rule for bf16 on a GPU without it' {

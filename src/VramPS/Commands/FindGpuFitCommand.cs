@@ -9,6 +9,7 @@ using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
+using VramPS.Transformation;
 
 namespace VramPS.Commands
 {
@@ -42,7 +43,7 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
-        [ValidateNotNullOrEmpty]
+        [EmptyAsNull]
         public string[]? Gpu { get; set; }
 
         /// <summary>The GPU types to plan on, as catalog entries (from Get-VramGpu).</summary>
@@ -112,7 +113,9 @@ namespace VramPS.Commands
                     var named = Gpu is null ? _piped.Distinct().ToArray() : SelectGpus();
                     if (Gpu != null && named.Count == 0)
                     {
-                        WriteWarning($"No plan: -Gpu {string.Join(", ", Gpu)} names no GPU of the catalog.");
+                        // A plain name the catalog lacks was an UnknownGpu error; wildcards that match nothing say so here.
+                        if (Gpu.All(WildcardPattern.ContainsWildcardCharacters))
+                            WriteWarning($"No plan: -Gpu {string.Join(", ", Gpu)} matches no GPU of the catalog.");
                         return;
                     }
                     var workload = BuildSingleWorkload();
