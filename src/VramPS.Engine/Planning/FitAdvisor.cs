@@ -40,7 +40,7 @@ namespace VramPS.Engine.Planning
             return estimate;
         }
 
-        /// <summary>The changes that lower the memory of a workload on a GPU, best first.</summary>
+        /// <summary>The changes that lower the memory of a workload on a GPU by at least 1% of its Total, by what they save.</summary>
         public static IReadOnlyList<Suggestion> Suggest(Workload workload, GpuSpec gpu, RunSettings? settings = null)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
@@ -135,8 +135,8 @@ namespace VramPS.Engine.Planning
 
         /// <summary>
         /// The changes of a setting worth trying on a workload on any GPU: all but a smaller micro-batch, whose size
-        /// depends on the GPU. (Where a change lands in the list does not matter: suggestions of different kinds never
-        /// tie in the ranking.)
+        /// depends on the GPU, the longest sequence that fits and a format the GPU runs. (Where a change lands in the list
+        /// matters only where two save as much, as fast, and are of one kind.)
         /// </summary>
         internal static IReadOnlyList<SettingChange> SettingChanges(TrainingMemoryEstimate e)
         {
