@@ -23,8 +23,8 @@ namespace VramPS.Engine.Planning
         /// <summary>The least share of Total a suggestion must save to be offered.</summary>
         public const double LeastSaving = 0.01;
 
-        /// <summary>The sequence lengths a shorter-sequence suggestion tries are multiples of this many tokens.</summary>
-        public const int SequenceStep = 256;
+        /// <summary>The shortest sequence a shorter-sequence suggestion tries, tokens.</summary>
+        public const int ShortestSequence = 256;
 
         /// <summary>The estimate of a workload on a GPU with its time and cost, and, when it does not fit, the changes that help.</summary>
         public static TrainingMemoryEstimate Review(Workload workload, GpuSpec gpu, RunSettings settings)
@@ -205,20 +205,22 @@ namespace VramPS.Engine.Planning
             return new SettingChange(SuggestionKind.Precision, $"Precision {e.Precision} -> {to}", x => x.Precision = to);
         }
 
-        /// <summary>The longest sequence, in steps of <see cref="SequenceStep"/> tokens and shorter than the run's, that fits; null when none does.</summary>
+        /// <summary>
+        /// The longest of the run's sequence halved, quartered and so on down to <see cref="ShortestSequence"/> tokens
+        /// that fits; null when none does. Halvings are the lengths runs are set to, and every GPU of a planning call
+        /// probes the same few, so each is estimated once.
+        /// </summary>
         private static SettingChange? ShorterSequence(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
         {
-            int steps = (e.SequenceLength - 1) / SequenceStep;
-            if (steps < 1) return null;
             var probe = w.Clone();
-            bool FitsAt(int n)
+            for (int length = e.SequenceLength / 2; length >= ShortestSequence; length /= 2)
             {
-                probe.SequenceLength = n * SequenceStep;
-                return memo.Fits(probe, gpu);
+                probe.SequenceLength = length;
+                if (!memo.Fits(probe, gpu)) continue;
+                int chosen = length;
+                return new SettingChange(SuggestionKind.SequenceLength, $"SequenceLength {e.SequenceLength} -> {chosen}", x => x.SequenceLength = chosen);
             }
-            if (!FitsAt(1)) return null;
-            int length = Bisection.Largest(1, steps, FitsAt) * SequenceStep;
-            return new SettingChange(SuggestionKind.SequenceLength, $"SequenceLength {e.SequenceLength} -> {length}", x => x.SequenceLength = length);
+            return null;
         }
 
         /// <summary>The largest divisor of the micro-batch that fits (else 1), with accumulation raised to keep the tokens per optimizer step.</summary>

@@ -71,7 +71,7 @@ namespace VramPS.Engine.Planning
         {
             if (workload.Checkpointing != null || (workload.Stage ?? TrainingStage.Sft) != TrainingStage.Sft) return null;
             var own = methods.Append(FinetuneMethod.Full).Distinct().ToDictionary(m => m,
-                m => MemoryEstimator.Estimate(Variant(workload, m, workload.Optimizer, workload.Precision)).Checkpointing);
+                m => new ResolvedRecipe(Variant(workload, m, workload.Optimizer, workload.Precision)).Checkpointing);
             return own.Values.Distinct().Count() == 1 ? null : own;
         }
 
