@@ -70,8 +70,8 @@ namespace VramPS.Engine.Planning
         private static Dictionary<FinetuneMethod, Checkpointing>? OwnCheckpointing(Workload workload, IReadOnlyList<FinetuneMethod> methods)
         {
             if (workload.Checkpointing != null || (workload.Stage ?? TrainingStage.Sft) != TrainingStage.Sft) return null;
-            var own = methods.Append(FinetuneMethod.Full).Distinct().ToDictionary(m => m,
-                m => new ResolvedRecipe(Variant(workload, m, workload.Optimizer, workload.Precision)).Checkpointing);
+            var framework = workload.Framework ?? Framework.HfTrainer;
+            var own = methods.Append(FinetuneMethod.Full).Distinct().ToDictionary(m => m, m => ResolvedRecipe.DefaultCheckpointingOf(framework, m));
             return own.Values.Distinct().Count() == 1 ? null : own;
         }
 
