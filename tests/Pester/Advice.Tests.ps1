@@ -106,6 +106,14 @@ Describe 'Planning with -Gpu' {
         "$warned" | Should -BeLike ('*H100-SXM: the cheapest plan that fits costs {0:0.00} USD, over -Budget 50.00*' -f $cheapest)
     }
 
+    It 'sums up in one warning why a sweep of the catalog finds no plan' {
+        $cheapest = (Find-GpuFit @Plan | Where-Object Cost | Measure-Object Cost -Minimum).Minimum
+        Find-GpuFit @Plan -Budget 50 -WarningVariable warned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $warned | Should -HaveCount 1
+        "$warned" | Should -BeLike ('No plan for meta-llama/Llama-3.1-70B: on *, the cheapest plan that fits costs {0:0.00} USD, over -Budget 50.00; *' -f $cheapest)
+        "$warned" | Should -BeLike '*; T4, V100-16GB, V100-32GB: has no bf16 (-Precision Bf16Mixed): use -Precision Fp16Mixed or Fp32*'
+    }
+
     It 'says why -MaxGpus leaves no plan' {
         Find-GpuFit @Plan -Gpu H100-SXM -MaxGpus 1 -WarningVariable warned -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         "$warned" | Should -BeLike '*H100-SXM: no layout fits on up to 1 GPUs (-MaxGpus 1)*'

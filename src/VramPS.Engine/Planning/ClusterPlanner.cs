@@ -22,11 +22,10 @@ namespace VramPS.Engine.Planning
         public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request) => Plan(workload, request, out _);
 
         /// <summary>
-        /// The plans, and for each GPU type tried that has none, why (it cannot run the precision, has no throughput
-        /// figure, nothing fits within the GPU limit, or every plan that fits costs more than the budget or has no
-        /// price), as "Gpu: reason".
+        /// The plans, and each GPU type tried that has none with why: it cannot run the precision, has no throughput
+        /// figure, nothing fits within the GPU limit, or every plan that fits costs more than the budget or has no price.
         /// </summary>
-        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request, out IReadOnlyList<string> unplanned)
+        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request, out IReadOnlyList<UnplannedGpu> unplanned)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (request is null) throw new ArgumentNullException(nameof(request));
@@ -45,14 +44,14 @@ namespace VramPS.Engine.Planning
             var inventory = Inventory(request.Inventory);
 
             var plans = new List<ClusterPlan>();
-            var reasons = new List<string>();
+            var reasons = new List<UnplannedGpu>();
             unplanned = reasons;
             foreach (var gpu in Candidates(request, inventory))
             {
                 string? refusal = GpuSupport.Refusal(given.Precision, gpu);
                 if (refusal != null || gpu.DenseTflops16 <= 0)
                 {
-                    reasons.Add($"{gpu.Name}: {refusal ?? "the catalog gives no 16-bit throughput (denseTflops16) to time a run on it"}");
+                    reasons.Add(new UnplannedGpu(gpu.Name, refusal ?? "the catalog gives no 16-bit throughput (denseTflops16) to time a run on it"));
                     continue;
                 }
                 // An alignment stage's rollout engine takes a share of this GPU's memory: its estimates hold for this GPU only.
@@ -72,7 +71,7 @@ namespace VramPS.Engine.Planning
                     if (request.Budget is null || run.Cost <= request.Budget) made.Add((gpus, best, run));
                     else if (overBudget is null || Cents(run.Cost) < Cents(overBudget.Cost)) overBudget = run;
                 }
-                if (made.Count == 0) reasons.Add($"{gpu.Name}: {WhyNone(request, cap, inventory != null, overBudget)}");
+                if (made.Count == 0) reasons.Add(new UnplannedGpu(gpu.Name, WhyNone(request, cap, inventory != null, overBudget), overBudget?.Cost));
                 foreach (var (gpus, layout, run) in Representatives(made))
                     plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given, request.GpusChosen));
             }
@@ -86,7 +85,7 @@ namespace VramPS.Engine.Planning
                 return owned ? $"no layout fits on the {cap} in -Inventory (or -MaxGpus)" : $"no layout fits on up to {cap} GPUs (-MaxGpus {request.MaxGpus})";
             return overBudget.Cost is double cost
                 ? string.Format(c, "the cheapest plan that fits costs {0:0.00} USD, over -Budget {1:0.00}", cost, request.Budget)
-                : "it has no price to hold to -Budget: give -PricePerGpuHour";
+                : "no price to hold to -Budget: give -PricePerGpuHour";
         }
 
         /// <summary>Of one GPU type's plans (by count): the one on the fewest GPUs, the cheapest (to the cent) and the fastest.</summary>

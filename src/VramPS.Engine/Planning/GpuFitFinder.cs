@@ -52,7 +52,7 @@ namespace VramPS.Engine.Planning
             var asGiven = estimate.Workload;
             string? refusal = GpuSupport.Refusal(estimate.Precision, gpu);
             if (refusal != null)
-                return new GpuFit(gpu, estimate, false, null, null, refusal, FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo));
+                return new GpuFit(gpu, estimate, false, null, null, $"{gpu.Name} {refusal}", FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo));
 
             bool fits = GpuSupport.Fits(estimate, gpu);
             var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo);

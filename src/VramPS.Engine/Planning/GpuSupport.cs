@@ -10,7 +10,7 @@ namespace VramPS.Engine.Planning
     public static class GpuSupport
     {
         /// <summary>
-        /// Why the GPU cannot run a precision, or null when it can. bf16 needs the tensor cores of compute capability 8.0
+        /// Why the GPU cannot run a precision ("has no bf16 ..."; the caller names the GPU), or null when it can. bf16 needs the tensor cores of compute capability 8.0
         /// (Ampere) or later (the catalog's supportsBf16); VramPS does not plan bf16 on older GPUs, where it is at best
         /// emulated.
         /// </summary>
@@ -19,7 +19,7 @@ namespace VramPS.Engine.Planning
             if (gpu is null) throw new System.ArgumentNullException(nameof(gpu));
             bool bf16 = precision == Precision.Bf16 || precision == Precision.Bf16Mixed;
             return bf16 && !gpu.SupportsBf16
-                ? $"{gpu.Name} has no bf16 (-Precision {precision}): use -Precision {(precision == Precision.Bf16 ? Precision.Fp16 : Precision.Fp16Mixed)} or Fp32"
+                ? $"has no bf16 (-Precision {precision}): use -Precision {(precision == Precision.Bf16 ? Precision.Fp16 : Precision.Fp16Mixed)} or Fp32"
                 : null;
         }
 

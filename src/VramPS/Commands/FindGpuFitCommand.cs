@@ -121,7 +121,7 @@ namespace VramPS.Commands
                     var workload = BuildSingleWorkload();
                     var request = Request(named, inventory);
                     var plans = ClusterPlanner.Plan(workload, request, out var unplanned);
-                    WarnUnplanned(workload, request, plans.Count == 0, named.Count > 0, unplanned);
+                    WarnUnplanned(workload, plans.Count == 0, named.Count > 0, unplanned);
                     WriteObject(plans, true);
                     return;
                 }
@@ -135,25 +135,31 @@ namespace VramPS.Commands
         }
 
         /// <summary>
-        /// Says why a plan is missing: every reason when there is no plan at all, and the reasons of the GPUs the user
-        /// named when only some have none (a catalog sweep drops GPUs that cannot hold a run without a word).
+        /// Says why a plan is missing: for each GPU type the user named that has none, and, when a sweep of the catalog
+        /// finds no plan at all, in one warning: the cheapest plan over -Budget, then each other reason with its GPUs.
+        /// A sweep that finds plans drops the GPU types that have none without a word.
         /// </summary>
-        private void WarnUnplanned(Workload workload, PlanRequest request, bool none, bool named, IReadOnlyList<string> unplanned)
+        private void WarnUnplanned(Workload workload, bool none, bool named, IReadOnlyList<UnplannedGpu> unplanned)
         {
             string model = workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id;
-            if (none)
-            {
-                string limits = request.Budget is null ? "" : " within -Budget";
-                WriteWarning(unplanned.Count == 0
-                    ? $"No plan for {model}{limits}: no GPU type to try (-Gpu, -Inventory)."
-                    : $"No plan for {model}{limits}: {string.Join("; ", unplanned)}.");
-                return;
-            }
             if (named)
             {
-                foreach (string reason in unplanned) WriteWarning($"No plan for {model} on {reason}.");
+                foreach (var u in unplanned) WriteWarning($"No plan for {model} on {u.Gpu}: {Reason(u)}.");
+                return;
             }
+            if (!none) return;
+            var reasons = new List<string>();
+            var cheapest = unplanned.Where(u => u.CheapestCost != null).OrderBy(u => u.CheapestCost).FirstOrDefault();
+            if (cheapest != null) reasons.Add($"on {cheapest.Gpu}, {cheapest.Why}");
+            reasons.AddRange(unplanned.Where(u => u.CheapestCost is null).GroupBy(u => u.Why)
+                .Select(g => $"{string.Join(", ", g.Select(u => u.Gpu))}: {g.Key}"));
+            WriteWarning(reasons.Count == 0
+                ? $"No plan for {model}: no GPU type to try (-Gpu, -Inventory)."
+                : $"No plan for {model}: {string.Join("; ", reasons)}.");
         }
+
+        /// <summary>The reason in words; one that speaks of the GPU itself ("has no bf16") names it.</summary>
+        private static string Reason(UnplannedGpu u) => u.Why.StartsWith("has ", StringComparison.Ordinal) ? $"{u.Gpu} {u.Why}" : u.Why;
 
         private PlanRequest Request(IReadOnlyList<GpuSpec> named, IReadOnlyList<InventoryItem>? inventory) => new PlanRequest
         {

@@ -123,7 +123,9 @@ namespace VramPS.Engine.Tests.Planning
             var plans = ClusterPlanner.Plan(w, new PlanRequest { Gpus = Gpus, MaxGpus = 1 }, out var unplanned);
             Assert.Empty(plans);
             Assert.Equal(Gpus.Length, unplanned.Count);
-            Assert.All(unplanned, u => Assert.EndsWith("no layout fits on up to 1 GPUs (-MaxGpus 1)", u));
+            Assert.Equal(Gpus.Select(g => g.Name), unplanned.Select(u => u.Gpu));
+            Assert.All(unplanned, u => Assert.Equal("no layout fits on up to 1 GPUs (-MaxGpus 1)", u.Why));
+            Assert.All(unplanned, u => Assert.Null(u.CheapestCost));
         }
 
         [Fact]
@@ -136,8 +138,10 @@ namespace VramPS.Engine.Tests.Planning
             double cheapest = free.Min(p => p.Cost!.Value);
             var plans = ClusterPlanner.Plan(w, new PlanRequest { Gpus = big, MaxGpus = 32, Budget = 0.01 }, out var unplanned);
             Assert.Empty(plans);
-            Assert.Contains(unplanned, u => u.StartsWith("big: the cheapest plan that fits costs ", StringComparison.Ordinal)
-                && u.Contains(cheapest.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)) && u.EndsWith("over -Budget 0.01", StringComparison.Ordinal));
+            var big1 = Assert.Single(unplanned);
+            Assert.Equal("big", big1.Gpu);
+            Assert.Equal(cheapest, big1.CheapestCost!.Value, 9);
+            Assert.Equal($"the cheapest plan that fits costs {cheapest.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} USD, over -Budget 0.01", big1.Why);
         }
 
         [Fact]
