@@ -96,7 +96,7 @@ Describe 'Catalogs of your own' {
         $e = Get-TrainingMemory -Model $Llama -Method LoRA -Gpu Lab-Accel -GpuCatalogPath $path
         $e.Gpu | Should -Be 'Lab-Accel'
         $e.Run.PricePerGpuHour | Should -Be 1.5
-        (Find-GpuFit -Model $Llama -Method LoRA -Gpu H100-SXM -GpuCatalogPath $path).MemoryBytes | Should -Be 100GB
+        (Get-TrainingMemory -Model $Llama -Method LoRA | Find-GpuFit -Gpu H100-SXM -GpuCatalogPath $path).MemoryBytes | Should -Be 100GB
         $plans = Get-VramGpu Lab-Accel -GpuCatalogPath $path | Find-GpuFit -Params 13B -Method Full -MaxGpus 8
         $plans.Gpu | Sort-Object -Unique | Should -Be 'Lab-Accel'
     }

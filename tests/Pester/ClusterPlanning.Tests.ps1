@@ -61,8 +61,6 @@ Describe 'Find-GpuFit as a planner' {
     }
 
     It 'times the run with -Tokens, -Mfu and -PricePerGpuHour' {
-        $base = Find-GpuFit -Params 13B -Method Full -MaxGpus 8 -SortBy Time -Gpu 'H100-SXM' -ErrorAction Stop | Select-Object -First 1
-        $base | Should -BeOfType ([VramPS.Engine.Planning.GpuFit])
         $plan = Get-VramGpu H100-SXM | Find-GpuFit -Params 13B -Method Full -MaxGpus 8 -Tokens 2e9 -Mfu 0.5 -PricePerGpuHour 2 | Select-Object -First 1
         $plan.Tokens | Should -Be 2e9
         $plan.PricePerGpuHour | Should -Be 2
@@ -77,7 +75,7 @@ Describe 'Find-GpuFit as a planner' {
 
     It 'shows plans as a table with GPUs, layout, Total, hours and cost' {
         $text = Find-GpuFit -Params 13B -Method Full -MaxGpus 16 | Select-Object -First 3 | Format-Table | Out-String -Width 200
-        $text | Should -Match 'Gpu\s+GpuCount\s+Sharding\s+TensorParallel\s+PipelineParallel\s+Checkpointing\s+BatchSize\s+Total\s+Hours\s+Cost'
+        $text | Should -Match 'Gpu\s+Method\s+GpuCount\s+Sharding\s+TensorParallel\s+PipelineParallel\s+Checkpointing\s+BatchSize\s+Total\s+Hours\s+Cost'
         $text | Should -Match '\d+\.\d\d GiB'
     }
 }
@@ -146,7 +144,8 @@ Describe 'Get-TrainingMemory on clusters' {
         $e.Fits | Should -BeFalse
         $e.Suggestions | Should -Not -BeNullOrEmpty
         $e.Suggestions | Should -BeOfType ([VramPS.Engine.Planning.Suggestion])
-        $e.Suggestions[-1].Kind | Should -Be 'Method'
+        $saves = @($e.Suggestions.Saves)
+        $saves | Should -Be ($saves | Sort-Object -Descending)
         foreach ($s in $e.Suggestions) { ($s | Get-TrainingMemory -Gpu H100-SXM).Total | Should -Be $s.Total }
         $e.Run.Hours | Should -BeGreaterThan 0
     }

@@ -90,18 +90,27 @@ Describe 'Find-GpuFit' {
         ($rows.Gpu | Sort-Object) | Should -Be ($wanted.Name | Sort-Object)
     }
 
-    It 'takes the same workload parameters as Get-TrainingMemory' {
-        $direct = Find-GpuFit -Model $Mistral -Method LoRA -BatchSize 4 -SequenceLength 4096 -Checkpointing Full -Gpu H100-SXM
-        $piped = $Estimate | Find-GpuFit -Gpu H100-SXM
-        $direct.Total | Should -Be $piped.Total
-        $direct.MaxBatchSize | Should -Be $piped.MaxBatchSize
+    It 'plans a model named with -Gpu as it plans one piped from Get-VramGpu' {
+        $named = @(Find-GpuFit -Model $Mistral -Method LoRA -BatchSize 4 -SequenceLength 4096 -Checkpointing Full -Gpu H100-SXM)
+        $piped = @(Get-VramGpu H100-SXM | Find-GpuFit -Model $Mistral -Method LoRA -BatchSize 4 -SequenceLength 4096 -Checkpointing Full)
+        $named | Should -BeOfType ([VramPS.Engine.Planning.ClusterPlan])
+        $named.Count | Should -Be $piped.Count
+        $named.GpuCount | Should -Be $piped.GpuCount
+        $named.Total | Should -Be $piped.Total
     }
 
-    It 'takes Import-Csv rows and comparison rows from the pipeline' {
-        $row = "Model,Method,BatchSize`n$Llama,QLoRA,2" | ConvertFrom-Csv
-        ($row | Find-GpuFit -Gpu H100-SXM).Total | Should -Be (Get-TrainingMemory -Model $Llama -Method QLoRA -BatchSize 2 -Gpu H100-SXM).Total
+    It 'plans Import-Csv rows on their own Gpu column, and comparison rows with their method' {
+        $rows = "Model,Method,BatchSize,Gpu`n$Llama,QLoRA,2,H100-SXM`n$Llama,QLoRA,2,A100-80GB" | ConvertFrom-Csv
+        $plans = @($rows | Find-GpuFit -MaxGpus 1)
+        ($plans.Gpu | Sort-Object -Unique) | Should -Be @('A100-80GB', 'H100-SXM')
+        # One GPU each; the fastest layout that fits an 80 GiB card recomputes nothing.
+        $h100 = $plans | Where-Object Gpu -eq 'H100-SXM'
+        $h100.Checkpointing | Should -Be 'None'
+        $h100.Total | Should -Be (Get-TrainingMemory -Model $Llama -Method QLoRA -BatchSize 2 -Checkpointing None -Gpu H100-SXM).Total
         $comparison = Compare-FinetuneMethod -Model $Llama -Method LoRA
-        ($comparison | Find-GpuFit -Gpu H100-SXM).Total | Should -Be (Get-TrainingMemory -Model $Llama -Method LoRA -Gpu H100-SXM).Total
+        $plan = $comparison | Find-GpuFit -Gpu H100-SXM -MaxGpus 1
+        $plan.Method | Should -Be 'LoRA'
+        $plan.Total | Should -Be (Get-TrainingMemory -Model $Llama -Method LoRA -Checkpointing $comparison.Checkpointing -Gpu H100-SXM).Total
     }
 
     It 'does not fit a bf16 run on a GPU without bf16, and says so' {
@@ -109,7 +118,7 @@ Describe 'Find-GpuFit' {
         if (-not $old) { Set-ItResult -Skipped -Because 'the GPU catalog has no GPU without bf16' ; return }
         $row = Get-TrainingMemory -Model $Llama -Method LoRA -Precision Bf16 | Find-GpuFit -Gpu $old.Name
         $row.Fits | Should -BeFalse
-        $row.WhyNot | Should -Be "bf16 not supported on $($old.Name)"
+        $row.WhyNot | Should -Be "$($old.Name) has no bf16 (-Precision Bf16): use -Precision Fp16 or Fp32"
     }
 
     It 'reports a GPU name the catalog lacks as UnknownGpu, and still tries the others' {
@@ -132,8 +141,8 @@ Describe 'Find-GpuFit' {
     }
 
     It 'takes a piped object with typed properties and -Params' {
-        $fit = [pscustomobject]@{ Params = '7B'; Method = 'QLoRA'; BatchSize = 2 } | Find-GpuFit -Gpu H100-SXM
-        $fit.Total | Should -Be (Get-TrainingMemory -Params 7B -Method QLoRA -BatchSize 2 -Gpu H100-SXM).Total
+        $plan = [pscustomobject]@{ Params = '7B'; Method = 'QLoRA'; BatchSize = 2 } | Find-GpuFit -Gpu H100-SXM -MaxGpus 1
+        $plan.Total | Should -Be (Get-TrainingMemory -Params 7B -Method QLoRA -BatchSize 2 -Checkpointing $plan.Checkpointing -Gpu H100-SXM).Total
     }
 
     It 'reports a call that names no model as InvalidWorkload' {

@@ -69,8 +69,9 @@ Describe 'GpuFit and comparison views' {
 
     It 'shows comparisons as a table with totals in GiB and the ratio to Full' {
         $text = Compare-FinetuneMethod -Model $Llama | Show
-        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Checkpointing\s+Total\s+RelativeToFull\s+TrainableParameters'
+        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Checkpointing\s+Total\s+RelativeToFull\s+TrainableParameters\s+Fits'
         $text | Should -Match 'Full\s+\w+\s+\w+\s+\w+\s+\d+\.\d\d GiB\s+1\.00\s+6\.74B'
+        (Compare-FinetuneMethod -Model $Llama -Method QLoRA -Gpu RTX-4090 | Show) | Should -Match 'QLoRA\s+\w+\s+\w+\s+Full\s+\d+\.\d\d GiB\s+\d\.\d\d\s+4\.19M\s+True'
     }
 }
 

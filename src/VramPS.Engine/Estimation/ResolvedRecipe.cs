@@ -251,7 +251,11 @@ namespace VramPS.Engine.Estimation
                 case Engine.Framework.Peft:
                     return Take(Transformers5, "transformers 5: the loss shifts labels, not logits");
                 default:
-                    return Take(Transformers446, "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
+                    return Take(Transformers446, (Techniques & Techniques.FusedLinearLoss) != 0
+                        ? "transformers 4.46-4.49 (its loss path unused: the fused linear cross-entropy never materializes the logits)"
+                        : (Techniques & Techniques.ChunkedLoss) != 0
+                            ? "transformers 4.46-4.49 loss path (bf16 logits kept; the fast cross-entropy keeps no fp32 log-softmax copies)"
+                            : "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
             }
         }
 
@@ -272,19 +276,30 @@ namespace VramPS.Engine.Estimation
             return Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
         }
 
+        /// <summary>
+        /// The checkpointing a framework runs a method with when not told: LLaMA-Factory and Unsloth always checkpoint;
+        /// the transformers-based stacks only under QLoRA (peft's prepare_model_for_kbit_training turns it on).
+        /// </summary>
+        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method) =>
+            framework == Engine.Framework.LlamaFactory || framework == Engine.Framework.Unsloth
+            || (method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(framework))
+                ? Engine.Checkpointing.Full
+                : Engine.Checkpointing.None;
+
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)
         {
+            var checkpointing = DefaultCheckpointingOf(Framework, method);
             switch (Framework)
             {
                 case Engine.Framework.LlamaFactory:
-                    return Take(Engine.Checkpointing.Full, "activation checkpointing on (LLaMA-Factory's default)");
+                    return Take(checkpointing, "activation checkpointing on (LLaMA-Factory's default)");
                 case Engine.Framework.Unsloth:
                     Techniques |= Techniques.ActivationOffload;
-                    return Take(Engine.Checkpointing.Full, "Unsloth's checkpointing: block inputs offloaded to host memory");
+                    return Take(checkpointing, "Unsloth's checkpointing: block inputs offloaded to host memory");
                 default:
-                    return method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(Framework)
-                        ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
-                        : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
+                    return Take(checkpointing, checkpointing == Engine.Checkpointing.Full
+                        ? "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)"
+                        : "no activation checkpointing (the Trainer's default)");
             }
         }
 

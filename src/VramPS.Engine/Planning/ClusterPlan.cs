@@ -22,6 +22,8 @@ namespace VramPS.Engine.Planning
 
         /// <summary>How the workload names its model, so the plan pipes into Get-TrainingMemory.</summary>
         public string Model => Estimate.Model;
+        /// <summary>The fine-tuning method, kept from the workload planned.</summary>
+        public FinetuneMethod Method => Estimate.Method;
         public string Gpu => Spec.Name;
         public int GpuCount => Estimate.GpuCount;
         public int Nodes => Estimate.Nodes;

@@ -19,7 +19,13 @@ namespace VramPS.Engine.Planning
     {
         public const int MaxPipelineStages = 16;
 
-        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request)
+        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request) => Plan(workload, request, out _);
+
+        /// <summary>
+        /// The plans, and each GPU type tried that has none with why: it cannot run the precision, has no throughput
+        /// figure, nothing fits within the GPU limit, or every plan that fits costs more than the budget or has no price.
+        /// </summary>
+        public static IReadOnlyList<ClusterPlan> Plan(Workload workload, PlanRequest request, out IReadOnlyList<UnplannedGpu> unplanned)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (request is null) throw new ArgumentNullException(nameof(request));
@@ -38,12 +44,21 @@ namespace VramPS.Engine.Planning
             var inventory = Inventory(request.Inventory);
 
             var plans = new List<ClusterPlan>();
+            var reasons = new List<UnplannedGpu>();
+            unplanned = reasons;
             foreach (var gpu in Candidates(request, inventory))
             {
-                bool bf16 = given.Precision == Precision.Bf16 || given.Precision == Precision.Bf16Mixed;
-                if ((bf16 && !gpu.SupportsBf16) || gpu.DenseTflops16 <= 0) continue;
+                string? refusal = GpuSupport.Refusal(given.Precision, gpu);
+                if (refusal != null || gpu.DenseTflops16 <= 0)
+                {
+                    reasons.Add(new UnplannedGpu(gpu.Name, refusal ?? "the catalog gives no 16-bit throughput (denseTflops16) to time a run on it"));
+                    continue;
+                }
+                // An alignment stage's rollout engine takes a share of this GPU's memory: its estimates hold for this GPU only.
+                if (MemoryEstimator.DependsOnGpu(baseline)) memo.Clear();
                 int cap = inventory is null ? request.MaxGpus : Math.Min(request.MaxGpus, inventory[GpuNameKey.Of(gpu.Name)]);
                 var made = new List<(int Gpus, PlanLayout Layout, TrainingRun Run)>();
+                TrainingRun? overBudget = null;
                 foreach (int gpus in Counts(cap, perNode, given.ContextParallel))
                 {
                     var fitting = layouts.Where(l => gpus % l.Replica == 0).ToList();
@@ -54,11 +69,23 @@ namespace VramPS.Engine.Planning
                     if (!clocks.TryGetValue(key, out var flops)) clocks[key] = flops = new TrainingFlops(best.Apply(baseline, gpus, perNode));
                     var run = TrainingTime.Estimate(flops, gpu, request.Run);
                     if (request.Budget is null || run.Cost <= request.Budget) made.Add((gpus, best, run));
+                    else if (overBudget is null || Cents(run.Cost) < Cents(overBudget.Cost)) overBudget = run;
                 }
+                if (made.Count == 0) reasons.Add(new UnplannedGpu(gpu.Name, WhyNone(request, cap, inventory != null, overBudget), overBudget?.Cost));
                 foreach (var (gpus, layout, run) in Representatives(made))
-                    plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given));
+                    plans.Add(Make(layout.Apply(baseline, gpus, perNode), gpu, run, given, request.GpusChosen));
             }
             return Sort(plans, request.SortBy);
+        }
+
+        private static string WhyNone(PlanRequest request, int cap, bool owned, TrainingRun? overBudget)
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            if (overBudget is null)
+                return owned ? $"no layout fits on the {cap} in -Inventory (or -MaxGpus)" : $"no layout fits on up to {cap} GPUs (-MaxGpus {request.MaxGpus})";
+            return overBudget.Cost is double cost
+                ? string.Format(c, "the cheapest plan that fits costs {0:0.00} USD, over -Budget {1:0.00}", cost, request.Budget)
+                : "no price to hold to -Budget: give -PricePerGpuHour";
         }
 
         /// <summary>Of one GPU type's plans (by count): the one on the fewest GPUs, the cheapest (to the cent) and the fastest.</summary>
@@ -78,23 +105,24 @@ namespace VramPS.Engine.Planning
                 : plans.OrderBy(p => Cents(p.Cost)).ThenBy(p => p.Hours))
             .ThenBy(p => p.GpuCount).ThenBy(p => p.Gpu, StringComparer.OrdinalIgnoreCase).ToArray();
 
-        private static ClusterPlan Make(Workload planned, GpuSpec gpu, TrainingRun run, TrainingMemoryEstimate given)
+        private static ClusterPlan Make(Workload planned, GpuSpec gpu, TrainingRun run, TrainingMemoryEstimate given, bool gpuNamed)
         {
             planned.Gpu = gpu;
             var estimate = MemoryEstimator.Estimate(planned);
             estimate.Fits = true;
             estimate.Run = run;
-            return new ClusterPlan(gpu, estimate, run, Changes(given, estimate, gpu));
+            return new ClusterPlan(gpu, estimate, run, Changes(given, estimate, gpu, gpuNamed));
         }
 
-        private static IReadOnlyList<string> Changes(TrainingMemoryEstimate given, TrainingMemoryEstimate plan, GpuSpec gpu)
+        /// <summary>What the plan changed from the workload as given; the GPU only when the planner chose it, not the user.</summary>
+        private static IReadOnlyList<string> Changes(TrainingMemoryEstimate given, TrainingMemoryEstimate plan, GpuSpec gpu, bool gpuNamed)
         {
             var changes = new List<string>();
             void Note<T>(string name, T before, T after)
             {
                 if (!EqualityComparer<T>.Default.Equals(before, after)) changes.Add($"{name} {before} -> {after}");
             }
-            if (!string.Equals(given.Gpu, gpu.Name, StringComparison.OrdinalIgnoreCase)) changes.Add($"Gpu {given.Gpu ?? "(none)"} -> {gpu.Name}");
+            if (!gpuNamed && !string.Equals(given.Gpu, gpu.Name, StringComparison.OrdinalIgnoreCase)) changes.Add($"Gpu {given.Gpu ?? "(none)"} -> {gpu.Name}");
             Note("GpuCount", given.GpuCount, plan.GpuCount);
             Note("TensorParallel", given.TensorParallel, plan.TensorParallel);
             Note("SequenceParallel", given.SequenceParallel, plan.SequenceParallel);
@@ -164,7 +192,11 @@ namespace VramPS.Engine.Planning
                 .ThenBy(l => l.BatchSize)
                 .First();
 
-        /// <summary>Whether a layout on <paramref name="gpus"/> GPUs fits a GPU. The estimate without a GPU is kept per layout and count; only the GPU's own context differs between GPU types.</summary>
+        /// <summary>
+        /// Whether a layout on <paramref name="gpus"/> GPUs fits a GPU. The estimate without a GPU is kept per layout and
+        /// count; only the GPU's own context differs between GPU types. An alignment stage is estimated on the GPU (the
+        /// caller clears the memo for each GPU).
+        /// </summary>
         private static bool Fits(PlanLayout layout, int gpus, GpuSpec gpu, Workload w, int perNode,
             Dictionary<((int, int, Sharding, Checkpointing, int, int), int), long?> memo)
         {
@@ -173,7 +205,9 @@ namespace VramPS.Engine.Planning
             {
                 try
                 {
-                    total = MemoryEstimator.Estimate(layout.Apply(w, gpus, perNode)).Total - RuntimeMemory.Context(null);
+                    var run = layout.Apply(w, gpus, perNode);
+                    if (MemoryEstimator.DependsOnGpu(run)) run.Gpu = gpu;
+                    total = MemoryEstimator.Estimate(run).Total - RuntimeMemory.Context(run.Gpu);
                 }
                 catch (InvalidWorkloadException)
                 {

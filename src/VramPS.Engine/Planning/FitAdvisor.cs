@@ -7,16 +7,24 @@ using VramPS.Engine.Gpus;
 namespace VramPS.Engine.Planning
 {
     /// <summary>
-    /// What to change when a workload does not fit a GPU: each single change that lowers its memory (an 8-bit
-    /// optimizer, a smaller micro-batch with more accumulation, a higher ZeRO stage, activation checkpointing, offload,
-    /// a lighter method), how much it saves, whether it then fits and how much slower a step gets; when no single change
-    /// is enough, the cheapest ones combined until it fits. Changes that keep the training as given come first, by
-    /// slowdown; a change of method comes last.
+    /// What to change when a workload does not fit a GPU: each single change that lowers its memory (a 16-bit format
+    /// the GPU runs, an 8-bit optimizer, a smaller micro-batch with more accumulation, a loss that never holds the full
+    /// logits, a higher ZeRO stage, activation checkpointing, offload, shorter sequences, a lighter method), how much it
+    /// saves, whether it then fits and how much slower a step gets; when no single change that keeps the training is
+    /// enough, the cheapest ones combined until it fits. Suggestions come by what they save, largest first; one that
+    /// saves under 1% of Total is left out. <see cref="Cheapest"/> picks the one to make: the fastest that fits and
+    /// keeps the training.
     /// </summary>
     public static class FitAdvisor
     {
         /// <summary>PCIe 4.0 x16, one direction: 16 GT/s x 16 lanes x 128/130 / 8 = 31.5 GB/s (PCI-SIG), the host link offload crosses.</summary>
         public const double HostLinkBytesPerSecond = 31.5e9;
+
+        /// <summary>The least share of Total a suggestion must save to be offered.</summary>
+        public const double LeastSaving = 0.01;
+
+        /// <summary>The shortest sequence a shorter-sequence suggestion tries, tokens.</summary>
+        public const int ShortestSequence = 256;
 
         /// <summary>The estimate of a workload on a GPU with its time and cost, and, when it does not fit, the changes that help.</summary>
         public static TrainingMemoryEstimate Review(Workload workload, GpuSpec gpu, RunSettings settings)
@@ -27,12 +35,12 @@ namespace VramPS.Engine.Planning
             w.Gpu = gpu;
             var estimate = MemoryEstimator.Estimate(w);
             estimate.Run = TrainingTime.Estimate(w, gpu, settings);
-            estimate.Fits = estimate.Total <= gpu.MemoryBytes;
+            estimate.Fits = GpuSupport.Fits(estimate, gpu);
             if (estimate.Fits == false) estimate.Suggestions = Suggest(w, estimate, gpu, settings, new RunMemo());
             return estimate;
         }
 
-        /// <summary>The changes that lower the memory of a workload on a GPU, best first.</summary>
+        /// <summary>The changes that lower the memory of a workload on a GPU by at least 1% of its Total, by what they save.</summary>
         public static IReadOnlyList<Suggestion> Suggest(Workload workload, GpuSpec gpu, RunSettings? settings = null)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
@@ -57,19 +65,29 @@ namespace VramPS.Engine.Planning
                 if (suggestion != null) tried.Add((suggestion, change));
             }
 
+            var precision = SupportedPrecision(estimate, gpu);
+            if (precision != null)
+            {
+                // Nothing else helps a run the GPU cannot execute: the format comes first, and alone.
+                var suggestion = Try(precision.Kind, precision.Text, w, precision.Apply, estimate, gpu, clock, memo);
+                return suggestion is null ? Array.Empty<Suggestion>() : new[] { suggestion };
+            }
             foreach (var change in settingChanges ?? SettingChanges(estimate)) Add(change);
             var batch = SmallerBatch(w, estimate, gpu, memo);
             if (batch != null) Add(batch);
+            var sequence = ShorterSequence(w, estimate, gpu, memo);
+            if (sequence != null) Add(sequence);
 
+            long least = (long)Math.Ceiling(estimate.Total * LeastSaving);
             var ranked = new List<Suggestion>(tried.Count + 1);
             foreach (var m in tried)
             {
-                if (m.Suggestion.Saves > 0) ranked.Add(m.Suggestion);
+                if (m.Suggestion.Saves >= least) ranked.Add(m.Suggestion);
             }
             Rank(ranked);
-            if (!ranked.Exists(s => s.Fits && s.Kind != SuggestionKind.Method))
+            if (!ranked.Exists(s => s.Fits && KeepsTraining(s.Kind)))
             {
-                var combined = Combine(tried.Where(m => m.Suggestion.Kind != SuggestionKind.Method), w, estimate, gpu, clock, memo);
+                var combined = Combine(tried.Where(m => KeepsTraining(m.Suggestion.Kind)), w, estimate, gpu, clock, memo);
                 if (combined != null)
                 {
                     ranked.Add(combined);
@@ -80,8 +98,21 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>
-        /// Orders suggestions best first: a change of method last, then by slowdown, kind and savings. Stable (an
-        /// insertion sort: the lists hold a dozen at most), so equal suggestions keep the order they were tried in.
+        /// The suggestion to make: of those that fit and keep the training (not the method or the sequences), the
+        /// fastest; of equally fast ones, the smallest change by kind (checkpointing before another trainer).
+        /// </summary>
+        public static Suggestion? Cheapest(IEnumerable<Suggestion> suggestions) =>
+            suggestions.Where(s => s.Fits && KeepsTraining(s.Kind))
+                .OrderBy(s => Math.Round(s.Slowdown, 6)).ThenBy(s => s.Kind).ThenByDescending(s => s.Saves)
+                .FirstOrDefault();
+
+        /// <summary>Whether a change of this kind trains the same model on the same data (a change of method or of sequence length does not).</summary>
+        private static bool KeepsTraining(SuggestionKind kind) => kind != SuggestionKind.Method && kind != SuggestionKind.SequenceLength;
+
+        /// <summary>
+        /// Orders suggestions by what they save, largest first; of two that save as much, the faster, then by kind.
+        /// Stable (an insertion sort: the lists hold a dozen at most), so equal suggestions keep the order they were
+        /// tried in.
         /// </summary>
         private static void Rank(List<Suggestion> suggestions)
         {
@@ -96,18 +127,16 @@ namespace VramPS.Engine.Planning
 
         private static bool Before(Suggestion a, Suggestion b)
         {
-            bool aMethod = a.Kind == SuggestionKind.Method, bMethod = b.Kind == SuggestionKind.Method;
-            if (aMethod != bMethod) return bMethod;
+            if (a.Saves != b.Saves) return a.Saves > b.Saves;
             double aSlow = Math.Round(a.Slowdown, 6), bSlow = Math.Round(b.Slowdown, 6);
             if (aSlow != bSlow) return aSlow < bSlow;
-            if (a.Kind != b.Kind) return a.Kind < b.Kind;
-            return a.Saves > b.Saves;
+            return a.Kind < b.Kind;
         }
 
         /// <summary>
         /// The changes of a setting worth trying on a workload on any GPU: all but a smaller micro-batch, whose size
-        /// depends on the GPU. (Where a change lands in the list does not matter: suggestions of different kinds never
-        /// tie in the ranking.)
+        /// depends on the GPU, the longest sequence that fits and a format the GPU runs. (Where a change lands in the list
+        /// matters only where two save as much, as fast, and are of one kind.)
         /// </summary>
         internal static IReadOnlyList<SettingChange> SettingChanges(TrainingMemoryEstimate e)
         {
@@ -122,6 +151,16 @@ namespace VramPS.Engine.Planning
                     var to = stage;
                     changes.Add(new SettingChange(SuggestionKind.Sharding, $"Sharding {e.Sharding} -> {to}", x => x.Sharding = to));
                 }
+            }
+
+            if ((e.Techniques & Techniques.FusedLinearLoss) == 0)
+                changes.Add(LossChange(e, Techniques.FusedLinearLoss));
+            if ((e.Techniques & (Techniques.FusedLinearLoss | Techniques.ChunkedLoss)) == 0)
+                changes.Add(LossChange(e, Techniques.ChunkedLoss));
+            if (UnslothRuns(e))
+            {
+                changes.Add(new SettingChange(SuggestionKind.Framework, $"Framework {e.Framework} -> Unsloth",
+                    x => x.Framework = Framework.Unsloth));
             }
 
             if (e.Checkpointing == Checkpointing.None && ResolvedRecipe.HasSelectiveRecompute(FrameworkNames.Parse(e.Framework)))
@@ -139,6 +178,49 @@ namespace VramPS.Engine.Planning
             else if (e.Method == FinetuneMethod.LoRA)
                 changes.Add(new SettingChange(SuggestionKind.Method, "Method LoRA -> QLoRA", x => { x.Method = FinetuneMethod.QLoRA; x.Quantization = null; }));
             return changes;
+        }
+
+        private static SettingChange LossChange(TrainingMemoryEstimate e, Techniques technique)
+        {
+            var to = e.Workload.Techniques | technique;
+            return new SettingChange(SuggestionKind.Loss, $"Techniques {e.Workload.Techniques} -> {to}", x => x.Techniques = to);
+        }
+
+        /// <summary>
+        /// Whether Unsloth's stack (fast cross-entropy, fused kernels, offloaded checkpoints) can take the run: LoRA or
+        /// QLoRA on one GPU under a transformers-based trainer, the runs its open-source release trains.
+        /// </summary>
+        private static bool UnslothRuns(TrainingMemoryEstimate e)
+        {
+            var framework = e.Workload.Framework ?? Framework.HfTrainer;
+            return (e.Method == FinetuneMethod.LoRA || e.Method == FinetuneMethod.QLoRA) && e.GpuCount == 1
+                && (framework == Framework.HfTrainer || framework == Framework.Peft);
+        }
+
+        /// <summary>The 16-bit format to run where the GPU has no bf16: fp16 in place of bf16, mixed or not; null where the GPU runs the workload's.</summary>
+        private static SettingChange? SupportedPrecision(TrainingMemoryEstimate e, GpuSpec gpu)
+        {
+            if (GpuSupport.Refusal(e.Precision, gpu) is null) return null;
+            var to = e.Precision == Precision.Bf16 ? Precision.Fp16 : Precision.Fp16Mixed;
+            return new SettingChange(SuggestionKind.Precision, $"Precision {e.Precision} -> {to}", x => x.Precision = to);
+        }
+
+        /// <summary>
+        /// The longest of the run's sequence halved, quartered and so on down to <see cref="ShortestSequence"/> tokens
+        /// that fits; null when none does. Halvings are the lengths runs are set to, and every GPU of a planning call
+        /// probes the same few, so each is estimated once.
+        /// </summary>
+        private static SettingChange? ShorterSequence(Workload w, TrainingMemoryEstimate e, GpuSpec gpu, RunMemo memo)
+        {
+            var probe = w.Clone();
+            for (int length = e.SequenceLength / 2; length >= ShortestSequence; length /= 2)
+            {
+                probe.SequenceLength = length;
+                if (!memo.Fits(probe, gpu)) continue;
+                int chosen = length;
+                return new SettingChange(SuggestionKind.SequenceLength, $"SequenceLength {e.SequenceLength} -> {chosen}", x => x.SequenceLength = chosen);
+            }
+            return null;
         }
 
         /// <summary>The largest divisor of the micro-batch that fits (else 1), with accumulation raised to keep the tokens per optimizer step.</summary>

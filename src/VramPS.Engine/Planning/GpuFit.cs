@@ -27,6 +27,7 @@ namespace VramPS.Engine.Planning
             Total = estimate.Total;
             Headroom = spec.MemoryBytes - estimate.Total;
             _refusal = refusal;
+            FitsWith = fits ? null : FitAdvisor.Cheapest(Suggestions)?.Change;
         }
 
         /// <summary>The catalog name of the accelerator.</summary>
@@ -52,7 +53,12 @@ namespace VramPS.Engine.Planning
         public string? WhyNot => _refusal ?? (Fits ? null : _whyNot ??= Explain());
         private readonly string? _refusal;
         private string? _whyNot;
-        /// <summary>Changes that make the workload as given fit one such GPU, best first; empty when it fits.</summary>
+        /// <summary>
+        /// The change that makes the workload as given fit one such GPU with the least slowdown and the same training
+        /// (of <see cref="Suggestions"/>), as "Setting old -> new"; null when it fits as given or no such change does.
+        /// </summary>
+        public string? FitsWith { get; }
+        /// <summary>Changes that lower the memory of the workload as given on one such GPU, by what they save; empty when it fits.</summary>
         public IReadOnlyList<Suggestion> Suggestions { get; }
         /// <summary>The catalog entry.</summary>
         public GpuSpec Spec { get; }
@@ -60,18 +66,25 @@ namespace VramPS.Engine.Planning
         internal TrainingMemoryEstimate Estimate { get; }
         /// <summary>The model of the workload, so a row pipes into Get-TrainingMemory by property name.</summary>
         public string Model => Estimate.Model;
+        /// <summary>The fine-tuning method of the workload, kept from the estimate tried.</summary>
+        public FinetuneMethod Method => Estimate.Method;
         /// <summary>The workload as given, so a piped row keeps every setting (a hidden property in PowerShell).</summary>
         internal Workload Workload => Estimate.Workload;
         /// <summary>GPUs of the fitting layout (GpusNeeded), so a piped row is estimated on it.</summary>
         public int? GpuCount => GpusNeeded;
 
+        /// <summary>The memory asked and had, then what makes it fit: the change on one GPU first, then more GPUs.</summary>
         private string Explain()
         {
-            if (GpusNeeded is not int count)
-                return string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
-                    Total / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
-            string gpus = count == 1 ? "1 GPU" : $"{count} GPUs";
-            return Sharding == Engine.Sharding.None || count == 1 ? $"needs {gpus}" : $"needs {gpus} with {Sharding}";
+            string why = string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
+                Total / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
+            if (FitsWith != null) why += $"; fits with {FitsWith}";
+            if (GpusNeeded is int count && count > 1)
+            {
+                string gpus = Sharding == Engine.Sharding.None ? $"{count} GPUs" : $"{count} GPUs with {Sharding}";
+                why += FitsWith != null ? $"; or on {gpus}" : $"; fits on {gpus}";
+            }
+            return why;
         }
     }
 }

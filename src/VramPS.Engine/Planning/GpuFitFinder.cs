@@ -50,10 +50,11 @@ namespace VramPS.Engine.Planning
         {
             var estimate = memo.Estimate(workload, gpu);
             var asGiven = estimate.Workload;
-            if (!gpu.SupportsBf16 && (estimate.Precision == Precision.Bf16 || estimate.Precision == Precision.Bf16Mixed))
-                return new GpuFit(gpu, estimate, false, null, null, $"bf16 not supported on {gpu.Name}");
+            string? refusal = GpuSupport.Refusal(estimate.Precision, gpu);
+            if (refusal != null)
+                return new GpuFit(gpu, estimate, false, null, null, $"{gpu.Name} {refusal}", FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo));
 
-            bool fits = estimate.Total <= gpu.MemoryBytes;
+            bool fits = GpuSupport.Fits(estimate, gpu);
             var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo);
             int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu, memo);
             var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo, changes ??= FitAdvisor.SettingChanges(estimate));

@@ -1,11 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Estimation;
 
 namespace VramPS.Engine.Planning
 {
-    /// <summary>Estimates one workload under several fine-tuning methods, optionally crossed with optimizers and precisions.</summary>
+    /// <summary>
+    /// Estimates one workload under several fine-tuning methods, optionally crossed with optimizers and precisions.
+    /// Methods are compared like with like: where the trainer's defaults differ by method (the Trainer turns
+    /// checkpointing on for QLoRA only), every row takes the same setting unless each method's own default is asked for.
+    /// </summary>
     public static class MethodComparer
     {
         /// <summary>The methods compared when none are named.</summary>
@@ -14,18 +19,27 @@ namespace VramPS.Engine.Planning
 
         /// <summary>
         /// One row per method, optimizer and precision, in that nesting order. An empty or null optimizer or precision
-        /// list keeps the workload's own setting. The workload's Quantization applies to QLoRA rows only.
+        /// list keeps the workload's own setting. The workload's Quantization applies to QLoRA rows only. Unless
+        /// <paramref name="frameworkDefaults"/>, a workload that leaves checkpointing unset runs every method with the
+        /// same: on (Full) when the trainer turns it on for any method compared, noted in each changed row's Assumptions.
         /// </summary>
         public static IReadOnlyList<MethodComparison> Compare(
             Workload workload,
             IReadOnlyList<FinetuneMethod>? methods = null,
             IReadOnlyList<OptimizerKind>? optimizers = null,
-            IReadOnlyList<Precision>? precisions = null)
+            IReadOnlyList<Precision>? precisions = null,
+            bool frameworkDefaults = false)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             var methodList = methods is null || methods.Count == 0 ? DefaultMethods : methods.Distinct().ToArray();
             var optimizerList = Settings(optimizers, workload.Optimizer);
             var precisionList = Settings(precisions, workload.Precision);
+            var own = frameworkDefaults ? null : OwnCheckpointing(workload, methodList);
+            if (own != null)
+            {
+                workload = workload.Clone();
+                workload.Checkpointing = Checkpointing.Full;
+            }
 
             // Full with each optimizer and precision is estimated once: for its own row and as the others' reference.
             var fullRuns = new Dictionary<(OptimizerKind?, Precision?), TrainingMemoryEstimate>();
@@ -38,15 +52,36 @@ namespace VramPS.Engine.Planning
                     {
                         if (!fullRuns.TryGetValue((optimizer, precision), out var full))
                         {
-                            full = MemoryEstimator.Estimate(Variant(workload, FinetuneMethod.Full, optimizer, precision));
+                            full = Note(MemoryEstimator.Estimate(Variant(workload, FinetuneMethod.Full, optimizer, precision)), own);
                             fullRuns[(optimizer, precision)] = full;
                         }
-                        var estimate = method == FinetuneMethod.Full ? full : MemoryEstimator.Estimate(Variant(workload, method, optimizer, precision));
+                        var estimate = method == FinetuneMethod.Full ? full : Note(MemoryEstimator.Estimate(Variant(workload, method, optimizer, precision)), own);
                         rows.Add(new MethodComparison(estimate, full.Total));
                     }
                 }
             }
             return rows;
+        }
+
+        /// <summary>
+        /// Each method's own checkpointing where the trainer's defaults differ between the methods compared (and Full,
+        /// the reference); null when they agree, when the workload gives it or when an alignment stage sets it.
+        /// </summary>
+        private static Dictionary<FinetuneMethod, Checkpointing>? OwnCheckpointing(Workload workload, IReadOnlyList<FinetuneMethod> methods)
+        {
+            if (workload.Checkpointing != null || (workload.Stage ?? TrainingStage.Sft) != TrainingStage.Sft) return null;
+            var framework = workload.Framework ?? Framework.HfTrainer;
+            var own = methods.Append(FinetuneMethod.Full).Distinct().ToDictionary(m => m, m => ResolvedRecipe.DefaultCheckpointingOf(framework, m));
+            return own.Values.Distinct().Count() == 1 ? null : own;
+        }
+
+        /// <summary>Notes on an estimate that its checkpointing is the comparison's, not its method's default.</summary>
+        private static TrainingMemoryEstimate Note(TrainingMemoryEstimate estimate, Dictionary<FinetuneMethod, Checkpointing>? own)
+        {
+            if (own is null || own[estimate.Method] == estimate.Checkpointing) return estimate;
+            estimate.Assumptions = estimate.Assumptions.Append(
+                $"Checkpointing {estimate.Checkpointing} as for every method compared (the trainer's default for {estimate.Method} is {own[estimate.Method]}; -FrameworkDefaults keeps each method's own)").ToArray();
+            return estimate;
         }
 
         private static IReadOnlyList<T?> Settings<T>(IReadOnlyList<T>? given, T? own) where T : struct =>

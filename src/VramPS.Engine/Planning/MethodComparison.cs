@@ -9,6 +9,8 @@ namespace VramPS.Engine.Planning
         {
             Estimate = estimate;
             RelativeToFull = estimate.Total / (double)fullTotal;
+            var gpu = estimate.Workload.Gpu;
+            Fits = gpu is null ? (bool?)null : GpuSupport.Fits(estimate, gpu);
         }
 
         /// <summary>The estimate this row summarizes.</summary>
@@ -23,7 +25,10 @@ namespace VramPS.Engine.Planning
         public Precision Precision => Estimate.Precision;
         public OptimizerKind Optimizer => Estimate.Optimizer;
         public Quantization Quantization => Estimate.Quantization;
+        /// <summary>The checkpointing the row ran with: the same for every method unless each method's default was asked for.</summary>
         public Checkpointing Checkpointing => Estimate.Checkpointing;
+        /// <summary>Whether the row fits the GPU given (<see cref="GpuSupport.Fits"/>); null without one.</summary>
+        public bool? Fits { get; }
         public int BatchSize => Estimate.BatchSize;
         public int SequenceLength => Estimate.SequenceLength;
         public long Parameters => Estimate.Parameters;

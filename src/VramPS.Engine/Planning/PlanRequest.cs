@@ -10,6 +10,8 @@ namespace VramPS.Engine.Planning
     public sealed class PlanRequest
     {
         public IReadOnlyList<GpuSpec> Gpus { get; set; } = Array.Empty<GpuSpec>();
+        /// <summary>Whether the user chose the GPU types (named or piped): then a plan's GPU is not one of its Changes.</summary>
+        public bool GpusChosen { get; set; }
         public int MaxGpus { get; set; } = GpuFitFinder.DefaultMaxGpus;
         /// <summary>GPUs per node; null takes the workload's, else 8.</summary>
         public int? GpusPerNode { get; set; }

@@ -45,8 +45,8 @@ namespace VramPS.Engine.Planning
             return flops;
         }
 
-        /// <summary>Whether the workload's Total fits the GPU's memory.</summary>
-        public bool Fits(Workload workload, GpuSpec gpu) => Total(workload, gpu) <= gpu.MemoryBytes;
+        /// <summary>Whether the GPU runs the workload and its Total fits the GPU's memory (<see cref="GpuSupport.Fits"/>).</summary>
+        public bool Fits(Workload workload, GpuSpec gpu) => Lookup(workload, gpu).Estimate is TrainingMemoryEstimate e && GpuSupport.Fits(e, gpu);
 
         private Outcome Lookup(Workload workload, GpuSpec gpu)
         {

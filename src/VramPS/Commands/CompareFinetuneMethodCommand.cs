@@ -32,6 +32,10 @@ namespace VramPS.Commands
         [EmptyAsNull]
         public string? Gpu { get; set; }
 
+        /// <summary>Runs each method with its trainer's own defaults (QLoRA with checkpointing, LoRA without) rather than with the same settings.</summary>
+        [Parameter]
+        public SwitchParameter FrameworkDefaults { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ReadInput()) return;
@@ -40,7 +44,7 @@ namespace VramPS.Commands
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
-                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision));
+                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision, FrameworkDefaults));
             }
             catch (VramException e)
             {

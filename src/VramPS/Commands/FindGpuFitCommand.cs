@@ -4,19 +4,23 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
+using VramPS.Engine;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Parsing;
 using VramPS.Engine.Planning;
+using VramPS.Transformation;
 
 namespace VramPS.Commands
 {
     /// <summary>
-    /// Two jobs. Given an estimate, or GPU names with -Gpu, it tries the workload on each GPU: whether it fits, on how
-    /// many, the largest micro-batch that fits and what to change when it does not. Given a model and method without
-    /// -Gpu, it plans clusters: GPU type, count, parallel layout, sharding, checkpointing and micro-batch that fit,
-    /// with their time and cost, within -MaxGpus, -Budget and an -Inventory of the user's GPUs.
+    /// Two jobs, by what it is given. An estimate (from Get-TrainingMemory) is a run as given: it is tried on each GPU
+    /// (-Gpu, else the catalog): whether it fits, on how many, the largest micro-batch that fits and what to change
+    /// when it does not. A model and method are planned: on the GPU types named by -Gpu (or a plan file's Gpu column),
+    /// piped from Get-VramGpu, or else the whole catalog, the GPU count, parallel layout, sharding, checkpointing and
+    /// micro-batch that fit, with their time and cost, within -MaxGpus, -Budget and an -Inventory of the user's GPUs.
+    /// A GPU type that gets no plan is named in a warning with the reason.
     /// </summary>
     [Cmdlet(VerbsCommon.Find, "GpuFit", DefaultParameterSetName = NoModelSet)]
     [OutputType(typeof(GpuFit), typeof(ClusterPlan))]
@@ -35,10 +39,11 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = EstimateSet, Mandatory = true, ValueFromPipeline = true)]
         public TrainingMemoryEstimate? Estimate { get; set; }
 
-        /// <summary>Catalog names of the GPUs to try the workload as given on, wildcards allowed; every catalog GPU for an estimate when not given.</summary>
+        /// <summary>Catalog names of the GPUs to try an estimate on, or to plan a model on, wildcards allowed; every catalog GPU when not given.</summary>
         [Parameter]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
+        [CommaList]
         [ValidateNotNullOrEmpty]
         public string[]? Gpu { get; set; }
 
@@ -85,20 +90,20 @@ namespace VramPS.Commands
         private bool OnlyEstimateParameters => _onlyEstimateParameters ??= CommandLine.All(name =>
             MyInvocation.MyCommand.Parameters[name].ParameterSets.Keys.Any(set => set == EstimateSet || set == AllSets));
 
-        /// <summary>Whether this input is planned: a workload without -Gpu. The parameter set is known only once a record is bound.</summary>
-        private bool Planning => PipedEstimate is null && Gpu is null;
+        /// <summary>Whether this input is planned: a model, not an estimate. The parameter set is known only once a record is bound.</summary>
+        private bool Planning => PipedEstimate is null;
 
-        /// <summary>Resolves -Gpu once, before any row, so an unknown name is reported as the command line's, not a row's.</summary>
+        /// <summary>Resolves the command line's -Gpu once, before any row, so an unknown name is reported as the command line's, not a row's.</summary>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _gpus = SelectGpus();
+            if (Gpu != null) _gpus = SelectGpus(Gpu);
         }
 
         protected override void ProcessRecord()
         {
             if (!ReadInput()) return;
-            if (Planning && GpuSpec != null)
+            if (Planning && GpuSpec != null && Gpu is null)
             {
                 _piped.AddRange(GpuSpec);
                 return;
@@ -127,11 +132,21 @@ namespace VramPS.Commands
                         WriteError(new ErrorRecord(e, InvalidInventoryFile, ErrorCategory.InvalidData, e.Path));
                         return;
                     }
-                    WriteResults(ClusterPlanner.Plan(BuildSingleWorkload(), Request(inventory)));
+                    var named = _gpus ?? (Gpu is null ? _piped.Distinct().ToArray() : SelectGpus(Gpu));
+                    if (Gpu != null && named.Count == 0)
+                    {
+                        // A plain name the catalog lacks was an UnknownGpu error; patterns that match nothing say so here.
+                        if (Gpu.All(GpuCatalog.IsPattern))
+                            WriteWarning($"No plan: -Gpu {string.Join(", ", Gpu)} matches no GPU of the catalog.");
+                        return;
+                    }
+                    var workload = BuildSingleWorkload();
+                    var plans = ClusterPlanner.Plan(workload, Request(named, inventory), out var unplanned);
+                    WarnUnplanned(workload, plans.Count == 0, named.Count > 0, unplanned);
+                    WriteResults(plans);
                     return;
                 }
-                var workload = PipedEstimate?.Workload ?? BuildSingleWorkload();
-                WriteResults(GpuFitFinder.Find(workload, _gpus ?? Gpus.All, MaxGpus));
+                WriteResults(GpuFitFinder.Find(PipedEstimate!.Workload, _gpus ?? Gpus.All, MaxGpus));
             }
             catch (VramException e)
             {
@@ -139,9 +154,37 @@ namespace VramPS.Commands
             }
         }
 
-        private PlanRequest Request(IReadOnlyList<InventoryItem>? inventory) => new PlanRequest
+        /// <summary>
+        /// Says why a plan is missing: for each GPU type the user named that has none, and, when a sweep of the catalog
+        /// finds no plan at all, in one warning: the cheapest plan over -Budget, then each other reason with its GPUs.
+        /// A sweep that finds plans drops the GPU types that have none without a word.
+        /// </summary>
+        private void WarnUnplanned(Workload workload, bool none, bool named, IReadOnlyList<UnplannedGpu> unplanned)
         {
-            Gpus = _piped.Count > 0 ? _piped.Distinct().ToArray() : Gpus.All,
+            string model = workload.ModelName.Length > 0 ? workload.ModelName : workload.Model.Id;
+            if (named)
+            {
+                foreach (var u in unplanned) WriteWarning($"No plan for {model} on {u.Gpu}: {Reason(u)}.");
+                return;
+            }
+            if (!none) return;
+            var reasons = new List<string>();
+            var cheapest = unplanned.Where(u => u.CheapestCost != null).OrderBy(u => u.CheapestCost).FirstOrDefault();
+            if (cheapest != null) reasons.Add($"on {cheapest.Gpu}, {cheapest.Why}");
+            reasons.AddRange(unplanned.Where(u => u.CheapestCost is null).GroupBy(u => u.Why)
+                .Select(g => $"{string.Join(", ", g.Select(u => u.Gpu))}: {g.Key}"));
+            WriteWarning(reasons.Count == 0
+                ? $"No plan for {model}: no GPU type to try (-Gpu, -Inventory)."
+                : $"No plan for {model}: {string.Join("; ", reasons)}.");
+        }
+
+        /// <summary>The reason in words; one that speaks of the GPU itself ("has no bf16") names it.</summary>
+        private static string Reason(UnplannedGpu u) => u.Why.StartsWith("has ", StringComparison.Ordinal) ? $"{u.Gpu} {u.Why}" : u.Why;
+
+        private PlanRequest Request(IReadOnlyList<GpuSpec> named, IReadOnlyList<InventoryItem>? inventory) => new PlanRequest
+        {
+            Gpus = named.Count > 0 ? named : Gpus.All,
+            GpusChosen = named.Count > 0,
             MaxGpus = MaxGpus,
             Budget = Budget,
             SortBy = SortBy,
@@ -211,13 +254,11 @@ namespace VramPS.Commands
             return found is PSObject inner ? inner.BaseObject : found;
         }
 
-        /// <summary>The GPUs -Gpu names: wildcards match names and aliases; a plain name that the catalog lacks is an error.</summary>
-        private IReadOnlyList<GpuSpec> SelectGpus()
+        /// <summary>The GPUs -Gpu (or a row's Gpu column) names: patterns (* and ?) match names and aliases; a plain name that the catalog lacks is an error.</summary>
+        private IReadOnlyList<GpuSpec> SelectGpus(string[] names)
         {
-            var all = Gpus.All;
-            if (Gpu is null) return all;
             var chosen = new List<GpuSpec>();
-            foreach (string filter in Gpu)
+            foreach (string filter in names)
             {
                 if (GpuCatalog.IsPattern(filter))
                 {

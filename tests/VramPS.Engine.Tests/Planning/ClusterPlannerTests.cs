@@ -99,13 +99,49 @@ namespace VramPS.Engine.Tests.Planning
         [Fact]
         public void Changes_name_what_the_plan_changed()
         {
-            foreach (var plan in Plan(Full13B()))
+            foreach (var plan in Plan(Full13B(), r => r.GpusChosen = true))
             {
-                Assert.Contains($"Gpu (none) -> {plan.Gpu}", plan.Changes);
+                Assert.DoesNotContain(plan.Changes, c => c.StartsWith("Gpu ", StringComparison.Ordinal));
                 if (plan.GpuCount != 1) Assert.Contains($"GpuCount 1 -> {plan.GpuCount}", plan.Changes);
                 if (plan.Sharding != Sharding.None) Assert.Contains($"Sharding None -> {plan.Sharding}", plan.Changes);
                 if (plan.TensorParallel != 1) Assert.Contains($"TensorParallel 1 -> {plan.TensorParallel}", plan.Changes);
             }
+        }
+
+        [Fact]
+        public void A_gpu_the_planner_chose_is_a_change()
+        {
+            var plans = ClusterPlanner.Plan(Full13B(), new PlanRequest { MaxGpus = 8 });
+            Assert.NotEmpty(plans);
+            Assert.All(plans, p => Assert.Contains($"Gpu (none) -> {p.Gpu}", p.Changes));
+        }
+
+        [Fact]
+        public void A_gpu_type_without_a_plan_is_reported_with_the_reason()
+        {
+            var w = Full13B();
+            var plans = ClusterPlanner.Plan(w, new PlanRequest { Gpus = Gpus, MaxGpus = 1 }, out var unplanned);
+            Assert.Empty(plans);
+            Assert.Equal(Gpus.Length, unplanned.Count);
+            Assert.Equal(Gpus.Select(g => g.Name), unplanned.Select(u => u.Gpu));
+            Assert.All(unplanned, u => Assert.Equal("no layout fits on up to 1 GPUs (-MaxGpus 1)", u.Why));
+            Assert.All(unplanned, u => Assert.Null(u.CheapestCost));
+        }
+
+        [Fact]
+        public void A_budget_below_every_plan_names_the_cheapest_cost()
+        {
+            var w = Full13B();
+            var big = new[] { Gpus[0] };
+            var free = ClusterPlanner.Plan(w, new PlanRequest { Gpus = big, MaxGpus = 32 });
+            Assert.NotEmpty(free);
+            double cheapest = free.Min(p => p.Cost!.Value);
+            var plans = ClusterPlanner.Plan(w, new PlanRequest { Gpus = big, MaxGpus = 32, Budget = 0.01 }, out var unplanned);
+            Assert.Empty(plans);
+            var big1 = Assert.Single(unplanned);
+            Assert.Equal("big", big1.Gpu);
+            Assert.Equal(cheapest, big1.CheapestCost!.Value, 9);
+            Assert.Equal($"the cheapest plan that fits costs {cheapest.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} USD, over -Budget 0.01", big1.Why);
         }
 
         [Fact]

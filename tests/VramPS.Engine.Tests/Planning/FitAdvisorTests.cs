@@ -56,14 +56,49 @@ namespace VramPS.Engine.Tests.Planning
         }
 
         [Fact]
-        public void Changes_that_keep_the_training_come_first_by_slowdown_and_a_method_change_last()
+        public void Suggestions_come_by_what_they_save_and_none_saves_under_one_percent()
         {
             var w = Full();
-            var suggestions = FitAdvisor.Suggest(w, Gpu(TotalOn(w, Gpu(1000 * GiB)) / 2));
+            var gpu = Gpu(TotalOn(w, Gpu(1000 * GiB)) / 2);
+            long total = TotalOn(w, gpu);
+            var suggestions = FitAdvisor.Suggest(w, gpu);
 
-            Assert.Equal(SuggestionKind.Method, suggestions.Last().Kind);
-            var keeping = suggestions.Where(s => s.Kind != SuggestionKind.Method).Select(s => s.Slowdown).ToList();
-            Assert.Equal(keeping.OrderBy(x => x), keeping);
+            Assert.NotEmpty(suggestions);
+            var saves = suggestions.Select(s => s.Saves).ToList();
+            Assert.Equal(saves.OrderByDescending(x => x), saves);
+            Assert.All(suggestions, s => Assert.True(s.Saves * 100 >= total));
+        }
+
+        [Fact]
+        public void Loss_techniques_and_shorter_sequences_are_offered()
+        {
+            var w = Full();
+            var gpu = Gpu(TotalOn(w, Gpu(1000 * GiB)) * 9 / 10);
+            var suggestions = FitAdvisor.Suggest(w, gpu);
+
+            var fused = suggestions.Single(s => s.Change == "Techniques None -> FusedLinearLoss");
+            Assert.Equal(SuggestionKind.Loss, fused.Kind);
+            var sequence = suggestions.Single(s => s.Kind == SuggestionKind.SequenceLength);
+            int length = sequence.Workload.SequenceLength!.Value;
+            Assert.Contains(length, new[] { 2048, 1024, 512, 256 });
+            Assert.True(sequence.Fits);
+            // The next halving up, when it is not the run's own length, does not fit.
+            var longer = w.Clone();
+            longer.SequenceLength = 2 * length;
+            Assert.True(2 * length == 4096 || TotalOn(longer, gpu) > gpu.MemoryBytes);
+        }
+
+        [Fact]
+        public void The_cheapest_change_keeps_the_training_and_fits()
+        {
+            var w = Full();
+            var suggestions = FitAdvisor.Suggest(w, Gpu(TotalOn(w, Gpu(1000 * GiB)) * 9 / 10));
+            var cheapest = FitAdvisor.Cheapest(suggestions)!;
+            Assert.True(cheapest.Fits);
+            Assert.NotEqual(SuggestionKind.Method, cheapest.Kind);
+            Assert.NotEqual(SuggestionKind.SequenceLength, cheapest.Kind);
+            Assert.DoesNotContain(suggestions, s => s.Fits && s.Kind != SuggestionKind.Method && s.Kind != SuggestionKind.SequenceLength
+                && System.Math.Round(s.Slowdown, 6) < System.Math.Round(cheapest.Slowdown, 6));
         }
 
         [Fact]
@@ -94,7 +129,7 @@ namespace VramPS.Engine.Tests.Planning
             var gpu = Gpu(TotalOn(w, Gpu(1000 * GiB)) / 3);
             var suggestions = FitAdvisor.Suggest(w, gpu);
 
-            Assert.DoesNotContain(suggestions, s => s.Fits && s.Kind != SuggestionKind.Method && s.Kind != SuggestionKind.Combined);
+            Assert.DoesNotContain(suggestions, s => s.Fits && s.Kind != SuggestionKind.Method && s.Kind != SuggestionKind.SequenceLength && s.Kind != SuggestionKind.Combined);
             var combined = suggestions.Single(s => s.Kind == SuggestionKind.Combined);
             Assert.True(combined.Fits);
             Assert.Contains(" + ", combined.Change);

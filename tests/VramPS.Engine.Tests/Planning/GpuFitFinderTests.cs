@@ -85,7 +85,10 @@ namespace VramPS.Engine.Tests.Planning
             Assert.False(fit.Fits);
             Assert.Null(fit.GpusNeeded);
             Assert.Null(fit.MaxBatchSize);
-            Assert.Equal("bf16 not supported on V100-test", fit.WhyNot);
+            Assert.Equal("V100-test has no bf16 (-Precision Bf16): use -Precision Fp16 or Fp32", fit.WhyNot);
+            var fp16 = Assert.Single(fit.Suggestions);
+            Assert.Equal("Precision Bf16 -> Fp16", fp16.Change);
+            Assert.Equal(Precision.Fp16, fp16.Workload.Precision);
         }
 
         [Fact]
@@ -149,7 +152,8 @@ namespace VramPS.Engine.Tests.Planning
                 Assert.InRange(n, 2, max);
                 Assert.True(FitsOn(full, gpu, x => { x.GpuCount = n; x.Sharding = Sharding.Zero3; }));
                 if (n > 2) Assert.False(FitsOn(full, gpu, x => { x.GpuCount = n - 1; x.Sharding = Sharding.Zero3; }));
-                Assert.Equal($"needs {n} GPUs with Zero3", fit.WhyNot);
+                Assert.EndsWith($"on {n} GPUs with Zero3", fit.WhyNot);
+                Assert.StartsWith($"needs {fit.Total / (double)GiB:0.0} GiB, has {gpu.MemoryBytes / (double)GiB:0.0} GiB", fit.WhyNot);
             }
             else
             {

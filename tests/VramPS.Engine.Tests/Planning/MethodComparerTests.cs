@@ -15,13 +15,48 @@ namespace VramPS.Engine.Tests.Planning
             SequenceLength = 1024,
         };
 
-        private static long Total(FinetuneMethod method, OptimizerKind? optimizer = null, Precision? precision = null)
+        /// <summary>
+        /// The Trainer turns checkpointing on for QLoRA only (peft's prepare_model_for_kbit_training), so a comparison
+        /// runs every method with it, like with like.
+        /// </summary>
+        private static long Total(FinetuneMethod method, OptimizerKind? optimizer = null, Precision? precision = null,
+            Checkpointing? checkpointing = Checkpointing.Full)
         {
             var w = Llama();
             w.Method = method;
             w.Optimizer = optimizer;
             w.Precision = precision;
+            w.Checkpointing = checkpointing;
             return MemoryEstimator.Estimate(w).Total;
+        }
+
+        [Fact]
+        public void Every_method_runs_with_the_same_checkpointing_and_says_so()
+        {
+            var rows = MethodComparer.Compare(Llama());
+            Assert.All(rows, r => Assert.Equal(Checkpointing.Full, r.Checkpointing));
+            foreach (var row in rows.Where(r => r.Method != FinetuneMethod.QLoRA))
+                Assert.Contains(row.Estimate.Assumptions, a => a.StartsWith($"Checkpointing Full as for every method compared (the trainer's default for {row.Method} is None", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void Framework_defaults_keep_each_methods_own_checkpointing()
+        {
+            var rows = MethodComparer.Compare(Llama(), frameworkDefaults: true);
+            foreach (var row in rows)
+            {
+                var own = row.Method == FinetuneMethod.QLoRA ? Checkpointing.Full : Checkpointing.None;
+                Assert.Equal(own, row.Checkpointing);
+                Assert.Equal(Total(row.Method, checkpointing: null), row.Total);
+            }
+        }
+
+        [Fact]
+        public void Checkpointing_the_workload_gives_is_kept()
+        {
+            var w = Llama();
+            w.Checkpointing = Checkpointing.None;
+            Assert.All(MethodComparer.Compare(w), r => Assert.Equal(Checkpointing.None, r.Checkpointing));
         }
 
         [Fact]
@@ -69,10 +104,11 @@ namespace VramPS.Engine.Tests.Planning
 
             Assert.Equal(8, rows.Count);
             Assert.Equal(8, rows.Select(r => (r.Method, r.Optimizer, r.Precision)).Distinct().Count());
+            // Full and LoRA share the Trainer's default (no checkpointing), so nothing is changed to compare them.
             foreach (var row in rows)
             {
-                Assert.Equal(Total(row.Method, row.Optimizer, row.Precision), row.Total);
-                Assert.Equal(row.Total / (double)Total(FinetuneMethod.Full, row.Optimizer, row.Precision), row.RelativeToFull, 12);
+                Assert.Equal(Total(row.Method, row.Optimizer, row.Precision, null), row.Total);
+                Assert.Equal(row.Total / (double)Total(FinetuneMethod.Full, row.Optimizer, row.Precision, null), row.RelativeToFull, 12);
             }
         }
 
