@@ -37,26 +37,22 @@ namespace VramPS.Reports
             double X(double value) => Left + axis.Scale(value, plotWidth);
 
             var svg = new StringBuilder();
-            svg.Append("<svg class=\"chart\" data-kind=\"").Append(Html.Text(_kind)).Append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
-                .Append(Html.Coordinate(Width)).Append(' ').Append(Html.Coordinate(height)).Append("\" width=\"").Append(Html.Coordinate(Width))
-                .Append("\" height=\"").Append(Html.Coordinate(height)).Append("\" role=\"img\" aria-label=\"").Append(Html.Text(_caption)).Append("\">")
-                .Append("<title>").Append(Html.Text(_caption)).Append("</title>");
+            Svg.Open(svg, _kind, _caption, Width, height);
 
             double plotBottom = height - Bottom;
             foreach (double tick in axis.Ticks())
             {
                 double x = X(tick);
-                svg.Append("<line class=\"grid\" x1=\"").Append(Html.Coordinate(x)).Append("\" x2=\"").Append(Html.Coordinate(x))
-                    .Append("\" y1=\"").Append(Html.Coordinate(Top - 4)).Append("\" y2=\"").Append(Html.Coordinate(plotBottom)).Append("\"/>");
-                Text(svg, x, plotBottom + 15, "middle", "tick", Html.Coordinate(tick));
+                Svg.Line(svg, "grid", x, Top - 4, x, plotBottom);
+                Svg.Text(svg, x, plotBottom + 15, "middle", "tick", Html.Coordinate(tick));
             }
-            Text(svg, Left + plotWidth / 2, plotBottom + 30, "middle", "axis", _unit);
+            Svg.Text(svg, Left + plotWidth / 2, plotBottom + 30, "middle", "axis", _unit);
 
             for (int i = 0; i < _rows.Count; i++)
             {
                 var row = _rows[i];
                 double y = Top + RowHeight * i;
-                Text(svg, Left - 8, y + RowHeight / 2 + 4, "end", "category", row.Label);
+                Svg.Text(svg, Left - 8, y + RowHeight / 2 + 4, "end", "category", row.Label);
                 if (row.Outline > 0)
                 {
                     svg.Append("<rect class=\"outline\" x=\"").Append(Html.Coordinate(Left)).Append("\" y=\"").Append(Html.Coordinate(y + 3))
@@ -65,17 +61,10 @@ namespace VramPS.Reports
                 svg.Append("<rect class=\"bar ").Append(row.Good ? "good" : "bad").Append("\" x=\"").Append(Html.Coordinate(Left)).Append("\" y=\"")
                     .Append(Html.Coordinate(y + 6)).Append("\" width=\"").Append(Html.Coordinate(Math.Max(X(row.Value) - Left, 1))).Append("\" height=\"")
                     .Append(Html.Coordinate(RowHeight - 12)).Append("\"><title>").Append(Html.Text(row.Label + ": " + row.Note)).Append("</title></rect>");
-                Text(svg, Left + plotWidth + 8, y + RowHeight / 2 + 4, "start", row.Good ? "note" : "note bad", row.Note);
+                Svg.Text(svg, Left + plotWidth + 8, y + RowHeight / 2 + 4, "start", row.Good ? "note" : "note bad", row.Note);
             }
-            svg.Append("<line class=\"axis\" x1=\"").Append(Html.Coordinate(Left)).Append("\" x2=\"").Append(Html.Coordinate(Left))
-                .Append("\" y1=\"").Append(Html.Coordinate(Top - 4)).Append("\" y2=\"").Append(Html.Coordinate(plotBottom)).Append("\"/>");
+            Svg.Line(svg, "axis", Left, Top - 4, Left, plotBottom);
             return svg.Append("</svg>").ToString();
-        }
-
-        private static void Text(StringBuilder svg, double x, double y, string anchor, string cssClass, string text)
-        {
-            svg.Append("<text class=\"").Append(cssClass).Append("\" x=\"").Append(Html.Coordinate(x)).Append("\" y=\"").Append(Html.Coordinate(y))
-                .Append("\" text-anchor=\"").Append(anchor).Append("\">").Append(Html.Text(text)).Append("</text>");
         }
 
         private sealed class Row

@@ -122,7 +122,7 @@ namespace VramPS.Reports
             ".accuracy{background:#f6f8fa;border:1px solid #ddd;border-radius:4px;padding:2px 12px 8px;margin-top:16px}.accuracy h2{margin-top:8px}" +
             "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;font-size:12px;fill:#1d1d1f}" +
             "svg .tick{fill:#555;font-size:11px}svg .axis{stroke:#333}svg line.grid{stroke:#e6e6e6}svg text.axis{fill:#555;stroke:none}" +
-            "svg .total{font-size:11px;font-weight:600}svg rect.peak{fill:none;stroke:#111;stroke-width:2}svg .peak-label{font-weight:700}" +
+            "svg .total,svg .peak-label,svg .ref-label{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}svg .total{font-size:11px;font-weight:600}svg rect.peak{fill:none;stroke:#111;stroke-width:2}svg .peak-label{font-weight:700}" +
             "svg .category.marked{font-weight:700}svg line.ref{stroke-width:2}svg line.capacity{stroke:#b00020}" +
             "svg line.headroom{stroke:#d97706;stroke-dasharray:7 4}svg line.total{stroke:#111;stroke-dasharray:2 3}" +
             "svg .ref-label{font-size:11.5px}svg text.capacity{fill:#b00020}svg text.headroom{fill:#9a4f00}" +

@@ -43,20 +43,17 @@ namespace VramPS.Reports
             double Y(double gib) => Top + plotHeight - axis.Scale(gib, plotHeight);
 
             var svg = new StringBuilder();
-            svg.Append("<svg class=\"chart\" data-kind=\"").Append(Html.Text(_kind)).Append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
-                .Append(Html.Coordinate(Width)).Append(' ').Append(Html.Coordinate(Height)).Append("\" width=\"").Append(Html.Coordinate(Width))
-                .Append("\" height=\"").Append(Html.Coordinate(Height)).Append("\" role=\"img\" aria-label=\"").Append(Html.Text(_caption)).Append("\">")
-                .Append("<title>").Append(Html.Text(_caption)).Append("</title>");
+            Svg.Open(svg, _kind, _caption, Width, Height);
             Legend(svg);
 
             foreach (double tick in axis.Ticks())
             {
                 double y = Y(tick);
-                svg.Append("<line class=\"grid\" x1=\"").Append(Html.Coordinate(Left)).Append("\" x2=\"").Append(Html.Coordinate(Left + plotWidth))
-                    .Append("\" y1=\"").Append(Html.Coordinate(y)).Append("\" y2=\"").Append(Html.Coordinate(y)).Append("\"/>");
-                Label(svg, Left - 6, y + 4, "end", "tick", Html.Coordinate(tick));
+                Svg.Line(svg, "grid", Left, y, Left + plotWidth, y);
+                Svg.Text(svg, Left - 6, y + 4, "end", "tick", Html.Coordinate(tick));
             }
-            Label(svg, 14, Top + plotHeight / 2, "middle", "axis", "GiB per GPU", rotate: true);
+            Svg.Text(svg, 14, Top + plotHeight / 2, "middle", "axis", "GiB per GPU", rotate: true);
+            Lines(svg, Y, plotWidth);
 
             double barWidth = Math.Min(band * 0.62, 96);
             for (int i = 0; i < _bars.Count; i++)
@@ -80,17 +77,15 @@ namespace VramPS.Reports
                 {
                     svg.Append("<rect class=\"peak\" x=\"").Append(Html.Coordinate(x - 3)).Append("\" y=\"").Append(Html.Coordinate(top - 3))
                         .Append("\" width=\"").Append(Html.Coordinate(barWidth + 6)).Append("\" height=\"").Append(Html.Coordinate(Y(0) - top + 3)).Append("\"/>");
-                    Label(svg, x + barWidth / 2, top - 22, "middle", "peak-label", "peak");
+                    Svg.Text(svg, x + barWidth / 2, top - 24, "middle", "peak-label", "peak");
                 }
-                Label(svg, x + barWidth / 2, top - 7, "middle", "total", GiB.Number((long)bar.Total));
+                Svg.Text(svg, x + barWidth / 2, top - (bar.Marked ? 9 : 6), "middle", "total", GiB.Number((long)bar.Total));
                 for (int line = 0; line < labels[i].Count; line++)
                 {
-                    Label(svg, Left + band * i + band / 2, Y(0) + 16 + line * LineHeight, "middle", bar.Marked ? "category marked" : "category", labels[i][line]);
+                    Svg.Text(svg, Left + band * i + band / 2, Y(0) + 16 + line * LineHeight, "middle", bar.Marked ? "category marked" : "category", labels[i][line]);
                 }
             }
-            svg.Append("<line class=\"axis\" x1=\"").Append(Html.Coordinate(Left)).Append("\" x2=\"").Append(Html.Coordinate(Left + plotWidth))
-                .Append("\" y1=\"").Append(Html.Coordinate(Y(0))).Append("\" y2=\"").Append(Html.Coordinate(Y(0))).Append("\"/>");
-            Lines(svg, Y, plotWidth);
+            Svg.Line(svg, "axis", Left, Y(0), Left + plotWidth, Y(0));
             return svg.Append("</svg>").ToString();
         }
 
@@ -100,7 +95,7 @@ namespace VramPS.Reports
             foreach (var term in MemoryTerm.All)
             {
                 svg.Append("<rect class=\"swatch\" x=\"").Append(Html.Coordinate(x)).Append("\" y=\"12\" width=\"12\" height=\"12\" fill=\"").Append(term.Color).Append("\"/>");
-                Label(svg, x + 17, 22, "start", "legend", term.Name);
+                Svg.Text(svg, x + 17, 22, "start", "legend", term.Name);
                 x += 30 + term.Name.Length * 7;
             }
         }
@@ -111,19 +106,17 @@ namespace VramPS.Reports
             foreach (var line in _lines.OrderByDescending(l => l.Bytes))
             {
                 double at = y(GiB.FromBytes(line.Bytes));
-                svg.Append("<line class=\"ref ").Append(line.Kind.ToString().ToLowerInvariant()).Append("\" x1=\"").Append(Html.Coordinate(Left))
-                    .Append("\" x2=\"").Append(Html.Coordinate(Left + plotWidth + 4)).Append("\" y1=\"").Append(Html.Coordinate(at))
-                    .Append("\" y2=\"").Append(Html.Coordinate(at)).Append("\"/>");
+                Svg.Line(svg, "ref " + line.Kind.ToString().ToLowerInvariant(), Left, at, Left + plotWidth + 4, at);
                 double labelY = Math.Max(at + 4, lastLabel + 15);
                 lastLabel = labelY;
-                Label(svg, Left + plotWidth + 8, labelY, "start", "ref-label " + line.Kind.ToString().ToLowerInvariant(), $"{line.Label} {GiB.Format(line.Bytes)}");
+                Svg.Text(svg, Left + plotWidth + 8, labelY, "start", "ref-label " + line.Kind.ToString().ToLowerInvariant(), $"{line.Label} {GiB.Format(line.Bytes)}");
             }
         }
 
         /// <summary>A bar's label in lines that fit its band, at most three.</summary>
         private static List<string> Wrap(string label, double band)
         {
-            int perLine = Math.Max(6, (int)(band / 6.6));
+            int perLine = Math.Max(6, (int)(band / 7.4));
             var lines = new List<string>();
             var current = new StringBuilder();
             foreach (string word in label.Split(' '))
@@ -138,14 +131,6 @@ namespace VramPS.Reports
             }
             lines.Add(current.ToString());
             return lines.Take(3).ToList();
-        }
-
-        private static void Label(StringBuilder svg, double x, double y, string anchor, string cssClass, string text, bool rotate = false)
-        {
-            svg.Append("<text class=\"").Append(cssClass).Append("\" x=\"").Append(Html.Coordinate(x)).Append("\" y=\"").Append(Html.Coordinate(y))
-                .Append("\" text-anchor=\"").Append(anchor).Append('"');
-            if (rotate) svg.Append(" transform=\"rotate(-90 ").Append(Html.Coordinate(x)).Append(' ').Append(Html.Coordinate(y)).Append(")\"");
-            svg.Append('>').Append(Html.Text(text)).Append("</text>");
         }
 
         private sealed class Bar
