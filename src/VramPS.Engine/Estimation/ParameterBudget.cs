@@ -27,12 +27,12 @@ namespace VramPS.Engine.Estimation
             // Blocks of one kind (dense or mixture-of-experts) hold the same parameters: each kind is counted once
             // and multiplied by its blocks on the stage.
             int trainableFrom = layers - r.TrainableLayers;
-            long perLayerMax = 0;
+            long perLayerMax = 0, freezeExperts = 0;
             foreach (bool moe in MoeKinds)
             {
                 int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
                 if (count == 0) continue;
-                long layerAdapters = 0, layerTotal = m.LayerNormParameters;
+                long layerAdapters = 0, layerTotal = m.LayerNormParameters, layerExperts = 0, layerExpertAdapters = 0;
                 int layer = m.FirstLayerOfKind(moe, stage.FirstLayer);
                 var modules = m.ModuleArray(layer);
                 var names = m.ModuleNameIndexes(layer);
@@ -42,18 +42,30 @@ namespace VramPS.Engine.Estimation
                     long divisor = stage.Divisor(module, moe);
                     long onRank = PipelineStage.Share(module.Parameters, divisor);
                     layerTotal += onRank;
+                    bool expert = moe && module.Count > 1 && module.Role != LinearRole.Router;
+                    if (expert) layerExperts += onRank;
                     bool adapted = module.Role != LinearRole.Router && r.AdaptsName(names[j]);
-                    if (adapted) layerAdapters += PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
+                    if (adapted)
+                    {
+                        long adapters = PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
+                        layerAdapters += adapters;
+                        if (expert) layerExpertAdapters += adapters;
+                    }
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
                         Quantizable += onRank * count;
+                        if (expert) QuantizableExperts += onRank * count;
                         LargestQuantizable = Math.Max(LargestQuantizable, PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor));
                     }
                 }
                 total += layerTotal * count;
                 Adapters += layerAdapters * count;
+                Experts += layerExperts * count;
+                ExpertAdapters += layerExpertAdapters * count;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
-                FreezeTrainable += layerTotal * m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
+                int trainableLayers = m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
+                FreezeTrainable += layerTotal * trainableLayers;
+                freezeExperts += layerExperts * trainableLayers;
             }
             if (r.HeadAdapted && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
             Total = total;
@@ -63,6 +75,12 @@ namespace VramPS.Engine.Estimation
                 FinetuneMethod.Full => Total,
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
+            };
+            TrainableExperts = r.Workload.Method switch
+            {
+                FinetuneMethod.Full => Experts,
+                FinetuneMethod.Freeze => freezeExperts,
+                _ => ExpertAdapters,
             };
             long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? PipelineStage.Share((long)m.VocabSize * m.HiddenSize, stage.Tensor) : 0;
             long largest = vocabularyOnRank;
@@ -87,6 +105,15 @@ namespace VramPS.Engine.Estimation
         public long Adapters { get; }
         public long FreezeTrainable { get; }
         public long Trainable { get; }
+        /// <summary>
+        /// The rank's share of the routed experts' linears (shared experts and routers excluded), and the trainable
+        /// parameters among them (the experts' own adapters under LoRA): they are replicated only over the
+        /// expert-data-parallel ranks, not over all the data-parallel ones.
+        /// </summary>
+        public long Experts { get; }
+        public long TrainableExperts { get; }
+        public long QuantizableExperts { get; }
+        public long ExpertAdapters { get; }
         public long LargestLayer { get; }
         public long LargestTensor { get; }
     }
