@@ -4,7 +4,7 @@
 .DESCRIPTION
     Looks for chromium (or chromium-browser, google-chrome) on PATH. When none is found and apt-get is there, runs
     apt-get install -y chromium (after apt-get update when the package list does not know it), as the Debian package
-    is what CI uses. Then takes a screenshot of the page at the given window size and scale 1, offline (the page is
+    is what CI uses (through sudo -n when not run as root). Then takes a screenshot of the page at the given window size and scale 1, offline (the page is
     self-contained; nothing is fetched).
 .PARAMETER Html
     The HTML file to render.
@@ -35,13 +35,18 @@ function Find-Chromium {
     }
 }
 
+function Invoke-Apt([string[]] $Arguments) {
+    $root = (& id -u) -eq '0'
+    if ($root) { & apt-get @Arguments *> $null } else { & sudo -n apt-get @Arguments *> $null }
+    $LASTEXITCODE -eq 0
+}
+
 $browser = Find-Chromium
 if (-not $browser -and (Get-Command apt-get -CommandType Application -ErrorAction Ignore)) {
     $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get install -y --no-install-recommends chromium *> $null
-    if ($LASTEXITCODE -ne 0) {
-        & apt-get update *> $null
-        & apt-get install -y --no-install-recommends chromium *> $null
+    if (-not (Invoke-Apt 'install', '-y', '--no-install-recommends', 'chromium')) {
+        Invoke-Apt 'update' | Out-Null
+        Invoke-Apt 'install', '-y', '--no-install-recommends', 'chromium' | Out-Null
     }
     $browser = Find-Chromium
 }
