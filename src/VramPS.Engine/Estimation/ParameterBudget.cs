@@ -68,11 +68,29 @@ namespace VramPS.Engine.Estimation
                 freezeExperts += layerExperts * trainableLayers;
             }
             if (r.HeadAdapted && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
+            long frozenVision = 0;
+            if (m.HasVision && stage.HasEmbedding)
+            {
+                // The vision tower and projector sit with the embedding, whole on every rank of that stage. transformers'
+                // bitsandbytes quantizer converts every nn.Linear but the output embedding (get_keys_to_not_convert,
+                // huggingface/transformers#25105) and what llm_int8_skip_modules names: the tower's linears are quantized.
+                var modules = m.VisionModuleArray;
+                var adapted = r.Vision.AdaptedModules;
+                for (int j = 0; j < modules.Length; j++)
+                {
+                    if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionBlocks;
+                    if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionBlocks;
+                }
+                if (!t.QuantizesOnlyAdapted) Quantizable += VisionTower.ProjectorLinearWeights(m);
+                total += m.VisionParameters;
+                frozenVision = r.Vision.Trained ? 0 : m.VisionParameters;
+                VisionParameters = m.VisionParameters;
+            }
             Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
             {
-                FinetuneMethod.Full => Total,
+                FinetuneMethod.Full => Total - frozenVision,
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
             };
@@ -95,6 +113,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>Every parameter the rank holds (a separate head for trainers that untie it included).</summary>
         public long Total { get; }
         public long Embedding { get; }
+        /// <summary>The vision tower and projector (on the stage with the embedding).</summary>
+        public long VisionParameters { get; }
         public long Head { get; }
         /// <summary>The block linears the trainer quantizes under QLoRA (all of them, or only the adapted ones).</summary>
         public long Quantizable { get; }

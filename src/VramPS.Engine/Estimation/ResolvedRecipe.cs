@@ -49,6 +49,13 @@ namespace VramPS.Engine.Estimation
             if ((long)BatchSize * SequenceLength > MaxTokens)
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
+            // Each parameter is stepped as soon as its gradient is ready, so nothing is left to accumulate: torchtune's
+            // recipes raise "Gradient accumulation is not supported with optimizer in bwd" (full_finetune_single_device.py).
+            if (Has(Techniques.OptimizerInBackward) && GradientAccumulation > 1)
+            {
+                throw new InvalidWorkloadException("GradientAccumulation",
+                    $"-Techniques OptimizerInBackward steps each parameter during backward and keeps no gradient to accumulate: it needs -GradientAccumulation 1, not {GradientAccumulation}.");
+            }
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
             if (Checkpointing == Engine.Checkpointing.Selective && !HasSelectiveRecompute(Framework))
                 throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Framework));
@@ -79,7 +86,19 @@ namespace VramPS.Engine.Estimation
                 && Checkpointing == Engine.Checkpointing.Full && ReentrantCheckpointing(Framework);
             if (FrozenInputsRequireGrad)
                 _assumptions.Add("enable_input_require_grads() on: transformers' reentrant checkpointing passes no gradient to the trained blocks otherwise, so every block keeps its checkpointed input and backward recomputes the frozen ones too");
+            Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
+            if (!Model.HasVision && (w.ImageWidth != null || w.ImagesPerSample > 0 || w.VisionTokens != null || w.VisionTower != null))
+                throw new InvalidWorkloadException(w.ImageWidth != null ? "ImageSize" : w.ImagesPerSample != null ? "ImagesPerSample" : w.VisionTokens != null ? "VisionTokens" : "VisionTower",
+                    $"{Model.Id} has no vision encoder: -ImageSize, -ImagesPerSample, -VisionTokens and -VisionTower apply to vision-language models.");
+            if ((long)BatchSize * (SequenceLength + Vision.TokensPerSample) > MaxTokens)
+                throw new InvalidWorkloadException("ImagesPerSample", $"-BatchSize {BatchSize} x (-SequenceLength {SequenceLength} + {Vision.TokensPerSample} image tokens) is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
+            SequenceLength += (int)Vision.TokensPerSample;
         }
+
+        /// <summary>The images of a vision-language workload; <see cref="VisionRecipe.None"/> for a text-only model.</summary>
+        public VisionRecipe Vision { get; }
+        /// <summary>LoRA targets every linear (all-linear, or LLaMA-Factory's default): the vision encoder's too.</summary>
+        public bool AllLinearTargets { get; private set; }
 
         /// <summary>
         /// Under Freeze with checkpointing, every block's input requires grad, the frozen ones' included. transformers'
@@ -102,6 +121,7 @@ namespace VramPS.Engine.Estimation
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
         public int BatchSize { get; }
+        /// <summary>Tokens per sample in the language model: -SequenceLength plus the image tokens of a vision-language model.</summary>
         public int SequenceLength { get; }
         public int GradientAccumulation { get; }
         public Checkpointing Checkpointing { get; }
@@ -290,6 +310,7 @@ namespace VramPS.Engine.Estimation
             if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
             {
                 _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
+                AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
@@ -303,10 +324,11 @@ namespace VramPS.Engine.Estimation
             var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
             if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
             {
+                AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
-            var known = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
             foreach (string t in list)
             {
                 if (!known.Contains(t))

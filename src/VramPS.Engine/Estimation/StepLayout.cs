@@ -136,6 +136,12 @@ namespace VramPS.Engine.Estimation
                 saved = all + outside;
                 topWorking = saved + _a.TransientPerToken * tokens;
             }
+            if (stage.HasEmbedding)
+            {
+                double vision = VisionEncoderMemory.SavedActivations(r);
+                saved += vision;
+                topWorking += vision;
+            }
             bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer;
             double copies = 0;
             if (autocastCopies)

@@ -12,7 +12,7 @@ namespace VramPS.Engine.Tests.Properties
     /// <summary>GpusNeeded against the estimator itself, over workloads of every trainer and layout and GPUs of any size.</summary>
     public class GpuFitProperties
     {
-        private const int Cases = 100;
+        private const int Cases = 50;
 
         private static GpuSpec Gpu(long memory) => new GpuSpec
         {

@@ -29,7 +29,7 @@ namespace VramPS.Engine.Tests.Properties
             if (!WideWorkloadGen.Estimable(larger)) return true.ToProperty();
             TrainingMemoryEstimate small = Est(w), large = Est(larger);
             return (large.Total >= small.Total && (!OneStage(w) || large.Allocated >= small.Allocated))
-                .Label($"tp={w.TensorParallel} pp={w.PipelineParallel} ep={w.ExpertParallel}: Allocated {small.Allocated} -> {large.Allocated}, Total {small.Total} -> {large.Total}");
+                .Label($"{w.Stage} tp={w.TensorParallel} pp={w.PipelineParallel} ep={w.ExpertParallel} cp={w.ContextParallel} sp={w.SequenceParallel}: Allocated {small.Allocated} -> {large.Allocated}, Total {small.Total} -> {large.Total}");
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Estimation;
 using static VramPS.Engine.Tests.Properties.Variation;
 
@@ -25,6 +26,20 @@ namespace VramPS.Engine.Tests.Properties
         public Property HigherLoraRankNeverLowersTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
             NotLower(w, With(w, x => x.LoraRank = w.LoraRank * 2)));
 
+        /// <summary>Gradients are held across the forwards of an accumulating step; more micro-batches per step never hold less.</summary>
+        [Property(MaxTest = Cases)]
+        public Property MoreAccumulationNeverLowersTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+            NotLower(w, With(w, x => x.GradientAccumulation = w.GradientAccumulation + 1)));
+
+        /// <summary>Moving the optimizer's states (and, under DeepSpeed, its gradients) to the host never adds to the GPU.</summary>
+        [Property(MaxTest = Cases)]
+        public Property OffloadNeverRaisesTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+        {
+            var kept = With(w, x => x.Offload = Offload.None);
+            var offloaded = With(w, x => x.Offload = Offload.Optimizer);
+            return WideWorkloadGen.Estimable(kept) && WideWorkloadGen.Estimable(offloaded) ? NotLower(offloaded, kept) : true.ToProperty();
+        });
+
         [Property(MaxTest = Cases)]
         public Property MoreReplicasNeverRaisePerGpuTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
         {
@@ -34,7 +49,7 @@ namespace VramPS.Engine.Tests.Properties
             if (!WideWorkloadGen.Estimable(fewer) || !WideWorkloadGen.Estimable(more)) return true.ToProperty();
             TrainingMemoryEstimate a = Est(fewer), b = Est(more);
             return (b.Total <= a.Total && (!OneStage(w) || b.Allocated <= a.Allocated))
-                .Label($"tp={w.TensorParallel} pp={w.PipelineParallel} ep={w.ExpertParallel}, {fewer.GpuCount} GPUs: {a.Allocated} / {a.Total}; {more.GpuCount}: {b.Allocated} / {b.Total}");
+                .Label($"{w.Stage} tp={w.TensorParallel} pp={w.PipelineParallel} ep={w.ExpertParallel} cp={w.ContextParallel}, {fewer.GpuCount} GPUs: {a.Allocated} / {a.Total}; {more.GpuCount}: {b.Allocated} / {b.Total}");
         });
 
         /// <summary>
@@ -54,10 +69,12 @@ namespace VramPS.Engine.Tests.Properties
             var whole = Est(one).Phases.Single(p => p.Phase == Phase.OptimizerStep);
             // Each figure is rounded to whole bytes: a rank may lose less than one byte of a fractional share (8-bit states' absmax).
             bool Covers(long share, long all) => gpus * share >= all - gpus;
-            // FSDP's flat parameters hold one dtype, so QLoRA under Zero3 keeps the 16-bit parts peft upcasts on one GPU.
-            bool sameDtype = !(w.Method == FinetuneMethod.QLoRA && w.Sharding == Sharding.Zero3);
+            // FSDP's flat parameters hold one dtype, so QLoRA under Zero3 keeps the 16-bit parts peft upcasts on one GPU;
+            // TRL's prepare_deepspeed holds an alignment stage's frozen models in DeepSpeed's 16-bit dtype once sharded.
+            bool sameDtype = !(w.Method == FinetuneMethod.QLoRA && w.Sharding == Sharding.Zero3)
+                && (w.Stage is null || w.Stage == TrainingStage.Sft || w.Sharding == Sharding.None);
             return ((!sameDtype || Covers(rank.Weights, whole.Weights)) && Covers(rank.Gradients, whole.Gradients) && Covers(rank.OptimizerStates, whole.OptimizerStates))
-                .Label($"tp={w.TensorParallel} ep={w.ExpertParallel}: {gpus} x ({rank.Weights}, {rank.Gradients}, {rank.OptimizerStates}) against ({whole.Weights}, {whole.Gradients}, {whole.OptimizerStates})");
+                .Label($"{w.Stage} tp={w.TensorParallel} ep={w.ExpertParallel} cp={w.ContextParallel}: {gpus} x ({rank.Weights}, {rank.Gradients}, {rank.OptimizerStates}) against ({whole.Weights}, {whole.Gradients}, {whole.OptimizerStates})");
         });
     }
 }

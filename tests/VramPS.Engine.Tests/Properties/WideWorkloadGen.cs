@@ -1,6 +1,7 @@
 using System;
 using FsCheck;
 using FsCheck.Fluent;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Models;
@@ -17,6 +18,7 @@ namespace VramPS.Engine.Tests.Properties
         private static readonly string[] Models =
         {
             "google/gemma-2-2b", "allenai/OLMo-2-0425-1B", "meta-llama/Llama-2-7b-hf", "mistralai/Mixtral-8x7B-v0.1", "Qwen/Qwen1.5-MoE-A2.7B",
+            "allenai/OLMo-2-0325-32B",
         };
 
         private static readonly Framework[] Frameworks = (Framework[])Enum.GetValues(typeof(Framework));
@@ -44,10 +46,10 @@ namespace VramPS.Engine.Tests.Properties
             from batch in Gen.Choose(1, 8)
             from seq in Gen.Choose(16, 4096)
             from accumulation in Gen.Elements(1, 4)
-            from checkpointing in Gen.Elements(Checkpointing.None, Checkpointing.Full)
+            from checkpointing in Gen.Elements(Checkpointing.None, Checkpointing.Full, Checkpointing.Selective)
             from attention in Gen.Elements(AttentionKernel.Flash, AttentionKernel.Sdpa, AttentionKernel.Eager)
             from rank in Gen.Choose(1, 64)
-            from gpus in Gen.Elements(1, 2, 4, 8, 16)
+            from gpus in Gen.Elements(1, 2, 3, 4, 6, 8, 16, 64)
             from sharding in Gen.Elements(Sharding.None, Sharding.Zero1, Sharding.Zero2, Sharding.Zero3)
             from offload in Gen.Elements(Offload.None, Offload.None, Offload.Optimizer, Offload.OptimizerAndParameters)
             from framework in Gen.Elements(Frameworks)
@@ -55,6 +57,9 @@ namespace VramPS.Engine.Tests.Properties
             from tensor in Gen.Elements(1, 1, 2)
             from pipeline in Gen.Elements(1, 1, 2)
             from expert in Gen.Elements(1, 1, 2, 4)
+            from context in Gen.Elements(1, 1, 2)
+            from stage in Gen.Elements(TrainingStage.Sft, TrainingStage.Sft, TrainingStage.Sft, TrainingStage.Dpo, TrainingStage.Kto, TrainingStage.Orpo, TrainingStage.RewardModel, TrainingStage.Ppo, TrainingStage.Grpo)
+            from sequenceParallel in Gen.Elements(false, true)
             select new Workload(ModelCatalog.Default.Get(model))
             {
                 Method = method,
@@ -74,6 +79,9 @@ namespace VramPS.Engine.Tests.Properties
                 TensorParallel = tensor,
                 PipelineParallel = pipeline,
                 ExpertParallel = expert,
+                ContextParallel = context,
+                Stage = stage,
+                SequenceParallel = sequenceParallel,
             };
     }
 }
