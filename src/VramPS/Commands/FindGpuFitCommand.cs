@@ -186,10 +186,9 @@ namespace VramPS.Commands
             var chosen = new List<GpuSpec>();
             foreach (string filter in Gpu)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(filter))
+                if (GpuCatalog.IsPattern(filter))
                 {
-                    var pattern = WildcardPattern.Get(filter, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                    chosen.AddRange(all.Where(g => pattern.IsMatch(g.Name) || g.Aliases.Any(pattern.IsMatch)));
+                    chosen.AddRange(Gpus.Search(filter));
                     continue;
                 }
                 try

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine.Gpus;
@@ -39,14 +42,30 @@ namespace VramPS.Commands
             try
             {
                 var workload = BuildSingleWorkload();
-                var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? Gpus.Get(Gpu) : null);
-                WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
+                var named = GpuSpec is null && PipedGpu() is null && Gpu != null ? NamedGpu(Gpu) : default;
+                var gpu = GpuSpec ?? PipedGpu() ?? named.Gpu;
+                var estimate = gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings);
+                if (named.Warning != null) estimate.Warn(named.Warning);
+                foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
+                WriteObject(estimate);
             }
             catch (VramException e)
             {
                 WriteEngineError(e);
             }
         }
+
+        /// <summary>The GPU -Gpu names, and a warning when the name also fits other entries (-Gpu A100 fits three).</summary>
+        private (GpuSpec Gpu, string? Warning) NamedGpu(string name)
+        {
+            var gpu = Gpus.Get(name);
+            var others = Gpus.AlsoMatching(name, gpu);
+            return (gpu, others.Count == 0 ? null
+                : $"-Gpu '{name}' was taken as {gpu.Name}; it also fits {string.Join(", ", others.Select(o => o.Name))}. Name the variant to be sure.");
+        }
+
+        /// <summary>Warnings written in this pipeline: each is written once, however many rows it concerns (every estimate keeps its own).</summary>
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;
     }

@@ -83,12 +83,12 @@ namespace VramPS.Commands
         /// <summary>A catalog id, else a config.json or model folder.</summary>
         private ModelArchitecture ResolveRewardModel(string name)
         {
-            var known = ModelCatalog.Default.Find(name);
+            var known = Models.Find(name);
             if (known != null) return known;
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(name);
             return File.Exists(path) || Directory.Exists(path)
                 ? HfConfigReader.Read(path)
-                : ModelCatalog.Default.Get(name, nameof(RewardModel));
+                : Models.Get(name, nameof(RewardModel));
         }
     }
 }

@@ -259,7 +259,9 @@ namespace VramPS.Commands
                     throw new InvalidWorkloadException("Model",
                         "No model named: give -Model (a catalog name or alias), -ConfigPath (a Hugging Face config.json) or -Params (a size such as 7B).");
                 default:
-                    return new Workload(Models.Get(Model)) { ModelName = Model.Trim() };
+                    var model = Models.Get(Model);
+                    if (Models.Find(Model) is null) WriteWarning($"-Model '{Model}' was taken as {model.Id}, the one catalog entry whose name contains it.");
+                    return new Workload(model) { ModelName = model.Id };
             }
         }
 
