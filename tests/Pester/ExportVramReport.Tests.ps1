@@ -44,7 +44,7 @@ Describe 'Export-VramReport page' {
 
     It 'writes each figure beside its chart' {
         foreach ($phase in $estimate.Phases) {
-            $page | Should -Match ([regex]::Escape('{0:0.00}</td></tr>' -f ($phase.Allocated / 1GB)))
+            $page | Should -Match ([regex]::Escape('{0:0.00} GiB</td></tr>' -f ($phase.Allocated / 1GB)))
         }
         $page | Should -Match ([regex]::Escape('{0:0.00} GiB' -f ($estimate.Total / 1GB)))
     }

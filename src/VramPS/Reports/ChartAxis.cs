@@ -28,6 +28,9 @@ namespace VramPS.Reports
             for (int i = 0; i <= count; i++) yield return i * Step;
         }
 
+        /// <summary>Bytes as GiB (2^30 bytes), the unit of every memory axis.</summary>
+        public static double Gib(long bytes) => bytes / (double)(1L << 30);
+
         /// <summary>Where a value falls along <paramref name="length"/> pixels.</summary>
         public double Scale(double value, double length) => value / Top * length;
     }

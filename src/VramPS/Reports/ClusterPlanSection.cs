@@ -24,7 +24,7 @@ namespace VramPS.Reports
                 new[] { "GPU", "GPUs", "Nodes", "Layout", "Checkpointing", "Batch x accum.", "Total/GPU", "Headroom", "Hours", "Cost (USD)" },
                 new[] { false, true, true, false, false, true, true, true, true, true },
                 plans.Select(p => new Html.Row(false, p.Gpu, p.GpuCount.ToString(), p.Nodes.ToString(), Layout(p), p.Checkpointing.ToString(),
-                    $"{p.BatchSize} x {p.GradientAccumulation}", GiB.Number(p.Total), GiB.Number(p.Headroom), RunFigures.Hours(p.Hours),
+                    $"{p.BatchSize} x {p.GradientAccumulation}", Bytes.Format(p.Total), Bytes.Format(p.Headroom), RunFigures.Hours(p.Hours),
                     RunFigures.Cost(p.Cost))).ToArray());
             html.Append("<p class=\"note\">Hours at the model-FLOPs utilization assumed below; cost is GPU-hours times the price per GPU-hour.</p>");
             html.Append("<h3>Assumptions</h3><ul class=\"assumptions\">");

@@ -33,7 +33,7 @@ namespace VramPS.Reports
                 rows.Select(r => new Html.Row(false, new[]
                 {
                     r.Model, r.Method.ToString(), r.Optimizer.ToString(), r.Precision.ToString(), Count.Short(r.TrainableParameters),
-                    GiB.Number(r.Allocated), GiB.Number(r.Total), RunFigures.Factor(r.RelativeToFull), r.PeakPhase.ToString(),
+                    Bytes.Format(r.Allocated), Bytes.Format(r.Total), RunFigures.Factor(r.RelativeToFull), r.PeakPhase.ToString(),
                 }.Skip(skip).ToArray())).ToArray());
             html.Append("<p class=\"note\">GiB per GPU. Bars are each method's allocations at its own peak phase; Total adds the allocator's reserve and the CUDA context.</p>");
             Assumptions(html, rows);

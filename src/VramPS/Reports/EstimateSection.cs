@@ -30,7 +30,7 @@ namespace VramPS.Reports
                 new[] { false, true, true, true, true, true, true },
                 e.Phases.Select(p => new Html.Row(p.Phase == e.PeakPhase,
                     new[] { p.Phase == e.PeakPhase ? p.Phase + " (peak)" : p.Phase.ToString() }
-                        .Concat(Terms(p).Select(GiB.Number)).Concat(new[] { GiB.Number(p.Allocated) }).ToArray())).ToArray());
+                        .Concat(Terms(p).Select(Bytes.Format)).Concat(new[] { Bytes.Format(p.Allocated) }).ToArray())).ToArray());
             html.Append("<p class=\"note\">GiB (2<sup>30</sup> bytes) per GPU. Bars are what PyTorch allocates (Allocated); Total adds the caching allocator's reserve and the CUDA context, what nvidia-smi shows.</p>");
 
             if (e.Stage != TrainingStage.Sft && e.Models.Count > 0) Models(html, e, headroomPercent);
@@ -72,20 +72,20 @@ namespace VramPS.Reports
         private static void KeyFigures(StringBuilder html, TrainingMemoryEstimate e, double headroomPercent)
         {
             html.Append("<dl class=\"figures\">");
-            Figure(html, "Total (nvidia-smi)", GiB.Format(e.Total));
-            Figure(html, "Reserved", GiB.Format(e.Reserved));
-            Figure(html, "Allocated at peak", $"{GiB.Format(e.Allocated)} ({e.PeakPhase})");
+            Figure(html, "Total (nvidia-smi)", Bytes.Format(e.Total));
+            Figure(html, "Reserved", Bytes.Format(e.Reserved));
+            Figure(html, "Allocated at peak", $"{Bytes.Format(e.Allocated)} ({e.PeakPhase})");
             var gpu = e.Workload.Gpu;
             if (gpu != null)
             {
                 long usable = Usable(gpu.MemoryBytes, headroomPercent);
                 long free = gpu.MemoryBytes - e.Total;
-                Figure(html, gpu.Name, GiB.Format(gpu.MemoryBytes) + (free >= 0 ? $", {GiB.Format(free)} free at peak" : $", {GiB.Format(-free)} short at peak"));
-                Figure(html, $"With {headroomPercent:0.#}% headroom", e.Total <= usable ? "fits" : $"does not fit: {GiB.Format(e.Total - usable)} over");
+                Figure(html, gpu.Name, Bytes.Format(gpu.MemoryBytes) + (free >= 0 ? $", {Bytes.Format(free)} free at peak" : $", {Bytes.Format(-free)} short at peak"));
+                Figure(html, $"With {headroomPercent:0.#}% headroom", e.Total <= usable ? "fits" : $"does not fit: {Bytes.Format(e.Total - usable)} over");
             }
             Figure(html, "Parameters", $"{Count.Short(e.Parameters)}, {Count.Short(e.TrainableParameters)} trainable");
-            if (e.HostMemory >= GiB.Bytes / 100) Figure(html, "Host memory per node", GiB.Format(e.HostMemory));
-            if (e.KvCache > 0) Figure(html, "KV cache", GiB.Format(e.KvCache));
+            if (e.HostMemory >= (1L << 30) / 100) Figure(html, "Host memory per node", Bytes.Format(e.HostMemory));
+            if (e.KvCache > 0) Figure(html, "KV cache", Bytes.Format(e.KvCache));
             html.Append("</dl>");
         }
 
@@ -103,7 +103,7 @@ namespace VramPS.Reports
             Html.Table(html, "models", new[] { "Role", "Model", "Method" }.Concat(TermHeader).Concat(new[] { "Total" }).ToArray(),
                 new[] { false, false, false, true, true, true, true, true, true },
                 e.Models.Select(m => new Html.Row(false, new[] { m.Role.ToString(), m.Model, m.Method }
-                    .Concat(Terms(m).Select(GiB.Number)).Concat(new[] { GiB.Number(m.Total) }).ToArray())).ToArray());
+                    .Concat(Terms(m).Select(Bytes.Format)).Concat(new[] { Bytes.Format(m.Total) }).ToArray())).ToArray());
         }
 
         private static long[] Terms(ModelMemory m) => new[] { m.Weights, m.Gradients, m.OptimizerStates, m.Activations, m.Other };
@@ -111,7 +111,7 @@ namespace VramPS.Reports
         private static void Assumptions(StringBuilder html, TrainingMemoryEstimate e)
         {
             html.Append("<h3>Assumptions</h3>");
-            if (e.Assumptions.Length == 0)
+            if (e.Assumptions.Count == 0)
             {
                 html.Append("<p>None: every setting was given.</p>");
                 return;

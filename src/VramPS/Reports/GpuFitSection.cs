@@ -15,7 +15,7 @@ namespace VramPS.Reports
             html.Append("<section class=\"fits\"><h2>GPUs for ").Append(Html.Text(EstimateSection.Title(run, withGpu: false)))
                 .Append("</h2>");
             var chart = new HorizontalBarChart("fits", "Each GPU's memory (outline) and the run's Total per GPU on it (bar)", "GiB per GPU");
-            foreach (var f in fits) chart.AddRow(f.Gpu, GiB.FromBytes(f.Total), GiB.FromBytes(f.MemoryBytes), f.Fits, Note(f));
+            foreach (var f in fits) chart.AddRow(f.Gpu, ChartAxis.Gib(f.Total), ChartAxis.Gib(f.MemoryBytes), f.Fits, Note(f));
             html.Append("<div class=\"figure\">").Append(chart.ToSvg()).Append("</div>");
             bool priced = fits.Any(f => f.Estimate.Run?.Cost != null);
             var header = new List<string> { "GPU", "Memory", "Fits", "GPUs", "Sharding", "Max batch", "Headroom", "Total" };
@@ -34,7 +34,7 @@ namespace VramPS.Reports
 
         private static string Note(GpuFit f)
         {
-            string total = GiB.Format(f.Total) + ": ";
+            string total = Bytes.Format(f.Total) + ": ";
             if (f.Fits) return total + (f.MaxBatchSize is int batch ? $"fits, micro-batch up to {batch}" : "fits");
             return total + (f.WhyNot ?? "does not fit");
         }
@@ -43,8 +43,8 @@ namespace VramPS.Reports
         {
             var cells = new List<string>
             {
-                f.Gpu, GiB.Number(f.MemoryBytes), f.Fits ? "yes" : "no", f.GpusNeeded?.ToString() ?? "", f.Sharding?.ToString() ?? "",
-                f.MaxBatchSize?.ToString() ?? "", GiB.Number(f.Headroom), GiB.Number(f.Total),
+                f.Gpu, Bytes.Format(f.MemoryBytes), f.Fits ? "yes" : "no", f.GpusNeeded?.ToString() ?? "", f.Sharding?.ToString() ?? "",
+                f.MaxBatchSize?.ToString() ?? "", Bytes.Format(f.Headroom), Bytes.Format(f.Total),
             };
             if (priced)
             {

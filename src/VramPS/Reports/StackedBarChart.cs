@@ -39,7 +39,7 @@ namespace VramPS.Reports
             double bottom = 24 + LineHeight * labels.Select(l => l.Count).DefaultIfEmpty(1).Max();
             double plotHeight = Height - Top - bottom;
             double largest = Math.Max(_bars.Count == 0 ? 0 : _bars.Max(b => b.Total), _lines.Count == 0 ? 0 : _lines.Max(l => l.Bytes));
-            var axis = new ChartAxis(GiB.FromBytes((long)largest));
+            var axis = new ChartAxis(ChartAxis.Gib((long)largest));
             double Y(double gib) => Top + plotHeight - axis.Scale(gib, plotHeight);
 
             var svg = new StringBuilder();
@@ -63,13 +63,13 @@ namespace VramPS.Reports
                 double stacked = 0;
                 for (int t = 0; t < MemoryTerm.All.Count; t++)
                 {
-                    double gib = GiB.FromBytes(bar.Terms[t]);
+                    double gib = ChartAxis.Gib(bar.Terms[t]);
                     if (gib <= 0) continue;
                     double y0 = Y(stacked), y1 = Y(stacked + gib);
                     svg.Append("<rect class=\"segment\" data-term=\"").Append(Html.Text(MemoryTerm.All[t].Name)).Append("\" x=\"").Append(Html.Coordinate(x))
                         .Append("\" y=\"").Append(Html.Coordinate(y1)).Append("\" width=\"").Append(Html.Coordinate(barWidth))
                         .Append("\" height=\"").Append(Html.Coordinate(Math.Max(y0 - y1, 0.5))).Append("\" fill=\"").Append(MemoryTerm.All[t].Color).Append("\">")
-                        .Append("<title>").Append(Html.Text($"{bar.Label}: {MemoryTerm.All[t].Name} {GiB.Format(bar.Terms[t])}")).Append("</title></rect>");
+                        .Append("<title>").Append(Html.Text($"{bar.Label}: {MemoryTerm.All[t].Name} {Bytes.Format(bar.Terms[t])}")).Append("</title></rect>");
                     stacked += gib;
                 }
                 double top = Y(stacked);
@@ -79,7 +79,7 @@ namespace VramPS.Reports
                         .Append("\" width=\"").Append(Html.Coordinate(barWidth + 6)).Append("\" height=\"").Append(Html.Coordinate(Y(0) - top + 3)).Append("\"/>");
                     Svg.Text(svg, x + barWidth / 2, top - 24, "middle", "peak-label", "peak");
                 }
-                Svg.Text(svg, x + barWidth / 2, top - (bar.Marked ? 9 : 6), "middle", "total", GiB.Number((long)bar.Total));
+                Svg.Text(svg, x + barWidth / 2, top - (bar.Marked ? 9 : 6), "middle", "total", Bytes.Format((long)bar.Total));
                 for (int line = 0; line < labels[i].Count; line++)
                 {
                     Svg.Text(svg, Left + band * i + band / 2, Y(0) + 16 + line * LineHeight, "middle", bar.Marked ? "category marked" : "category", labels[i][line]);
@@ -105,11 +105,11 @@ namespace VramPS.Reports
             double lastLabel = double.NegativeInfinity;
             foreach (var line in _lines.OrderByDescending(l => l.Bytes))
             {
-                double at = y(GiB.FromBytes(line.Bytes));
+                double at = y(ChartAxis.Gib(line.Bytes));
                 Svg.Line(svg, "ref " + line.Kind.ToString().ToLowerInvariant(), Left, at, Left + plotWidth + 4, at);
                 double labelY = Math.Max(at + 4, lastLabel + 15);
                 lastLabel = labelY;
-                Svg.Text(svg, Left + plotWidth + 8, labelY, "start", "ref-label " + line.Kind.ToString().ToLowerInvariant(), $"{line.Label} {GiB.Format(line.Bytes)}");
+                Svg.Text(svg, Left + plotWidth + 8, labelY, "start", "ref-label " + line.Kind.ToString().ToLowerInvariant(), $"{line.Label} {Bytes.Format(line.Bytes)}");
             }
         }
 
