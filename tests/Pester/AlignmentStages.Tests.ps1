@@ -5,7 +5,7 @@ BeforeAll {
 }
 
 Describe 'Stage parameters' {
-    It '<Cmdlet> takes -<Parameter> by property name in every workload set' -TestCases @(
+    It '<Cmdlet> reads -<Parameter> from a piped property in every workload set' -TestCases @(
         foreach ($cmdlet in 'Get-TrainingMemory', 'Compare-FinetuneMethod', 'Find-GpuFit') {
             foreach ($parameter in 'Stage', 'RewardModel', 'NumGenerations', 'PromptLength', 'GenerationLength',
                 'RolloutMemoryFraction', 'PrecomputeReferenceLogProbs', 'KlCoefficient') {
@@ -15,9 +15,8 @@ Describe 'Stage parameters' {
     ) {
         $p = (Get-Command $Cmdlet).Parameters[$Parameter]
         $p | Should -Not -BeNullOrEmpty
-        foreach ($set in 'Model', 'Config', 'Params') {
-            $p.ParameterSets[$set].ValueFromPipelineByPropertyName | Should -BeTrue
-        }
+        $p.ParameterSets.Keys | Sort-Object | Should -Be @('Config', 'Model', 'Params')
+        @($p.Attributes | Where-Object { $_ -is [VramPS.Transformation.SettingTransformationAttribute] }) | Should -HaveCount 1
     }
 
     It 'gives -<_> a nullable type so an absent setting stays "not given"' -TestCases @(

@@ -20,7 +20,7 @@ namespace VramPS.Commands
     public sealed class GetTrainingMemoryCommand : SingleWorkloadCommandBase
     {
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
         [EmptyAsNull]
         public string? Gpu { get; set; }
@@ -29,25 +29,18 @@ namespace VramPS.Commands
         [Parameter]
         public GpuSpec? GpuSpec { get; set; }
 
-        /// <summary>
-        /// Each object the pipeline sends: a GpuSpec from Get-VramGpu is taken as -GpuSpec, any other object is read by
-        /// property name. Typed object so that PowerShell never tries, and fails with an exception, to turn each row of
-        /// a plan file into a GpuSpec: that failed conversion cost more than the estimate itself.
-        /// </summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public object? InputObject { get; set; }
-
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             try
             {
                 var workload = BuildSingleWorkload();
-                var named = GpuSpec is null && PipedGpu() is null && Gpu != null ? NamedGpu(Gpu) : default;
-                var gpu = GpuSpec ?? PipedGpu() ?? named.Gpu;
+                var named = GpuSpec is null && PipedGpu is null && Gpu != null ? NamedGpu(Gpu) : default;
+                var gpu = GpuSpec ?? PipedGpu ?? named.Gpu;
                 var estimate = gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings);
                 if (named.Warning != null) estimate.Warn(named.Warning);
                 foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
-                WriteObject(estimate);
+                WriteResult(estimate);
             }
             catch (VramException e)
             {
@@ -66,7 +59,5 @@ namespace VramPS.Commands
 
         /// <summary>Warnings written in this pipeline: each is written once, however many rows it concerns (every estimate keeps its own).</summary>
         private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
-
-        private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;
     }
 }
