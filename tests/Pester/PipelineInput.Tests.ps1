@@ -108,6 +108,8 @@ Describe 'Columns that set nothing' {
             "broken,cy,$Llama31,Lora2,8,,2"
         )
         $estimates = $plan | Get-TrainingMemory -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failures -ErrorAction SilentlyContinue
+        # The plan names no GPU: that warning is the Names tests' concern.
+        $warnings = @($warnings | Where-Object { "$_" -notlike 'no -Gpu given*' })
     }
 
     It 'warns once per pipeline naming them, with the parameter a near-miss was meant for' {
@@ -146,7 +148,7 @@ Describe 'Columns that set nothing' {
         )
         $out = $rows | Get-TrainingMemory -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop
         $out | Should -HaveCount 1
-        "$w" | Should -Be 'Columns Id, Adapter, MeasuredGiB set nothing in Get-TrainingMemory and are copied onto each result.'
+        "$($w | Where-Object { "$_" -notlike 'no -Gpu given*' })" | Should -Be 'Columns Id, Adapter, MeasuredGiB set nothing in Get-TrainingMemory and are copied onto each result.'
         $out.Adapter | Should -Be 'IA3'
     }
 }
