@@ -10,7 +10,7 @@
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies     = @('VramPS.Engine.dll', 'Newtonsoft.Json.dll')
     FormatsToProcess       = @('VramPS.format.ps1xml')
-    CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel')
+    CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Import-TrainingConfig')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
