@@ -60,6 +60,10 @@ namespace VramPS.Yaml
                 {
                     throw new FormatException($"line {e.Start.Line}: {e.Message}", e);
                 }
+                catch (InvalidOperationException e)
+                {
+                    throw new FormatException($"line {Line(_parser.Current)}: the document ends or breaks off inside a value ({e.Message}).", e);
+                }
             }
 
             private void Expect<T>() where T : ParsingEvent => _parser.Consume<T>();

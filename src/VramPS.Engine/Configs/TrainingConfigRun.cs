@@ -40,7 +40,8 @@ namespace VramPS.Engine.Configs
         public Checkpointing? Checkpointing => Value<Checkpointing>(nameof(Checkpointing));
         public AttentionKernel? Attention => Value<AttentionKernel>(nameof(Attention));
         public int? LoraRank => Value<int>(nameof(LoraRank));
-        public string[]? LoraTargets => Get<string[]>(nameof(LoraTargets));
+        /// <summary>Comma-separated, as -LoraTargets takes it and as Export-Csv writes it.</summary>
+        public string? LoraTargets => Get<string[]>(nameof(LoraTargets)) is string[] t ? string.Join(",", t) : null;
         public Quantization? Quantization => Value<Quantization>(nameof(Quantization));
         public int? TrainableLayers => Value<int>(nameof(TrainableLayers));
         public int? GpuCount => Value<int>(nameof(GpuCount));

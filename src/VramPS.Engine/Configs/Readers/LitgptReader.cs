@@ -115,6 +115,7 @@ namespace VramPS.Engine.Configs.Readers
             }
             else
             {
+                run.Derived(nameof(TrainingConfigRun.Sharding), Sharding.None, $"{doc.Name}: one device (no FSDP)");
                 run.Derived(nameof(TrainingConfigRun.Checkpointing), Checkpointing.None, $"{doc.Name}: one device (litgpt checkpoints only under FSDP)");
             }
             return devices;
