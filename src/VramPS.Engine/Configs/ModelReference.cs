@@ -7,7 +7,7 @@ namespace VramPS.Engine.Configs
     /// The model a config names, resolved as the trainer resolves it: a local folder with a config.json (or the
     /// config.json itself) is read from disk, anything else is a Hugging Face hub id for the catalog. A pre-quantized
     /// upload (unsloth/...-bnb-4bit) loads 4-bit NF4 weights whatever the config says, as transformers reads the
-    /// quantization_config stored in the repository; GPTQ and AWQ uploads are refused (VramPS models bitsandbytes only).
+    /// quantization_config stored in the repository; GPTQ, AWQ and AQLM uploads are refused (VramPS models bitsandbytes only).
     /// Vision-language models are refused: VramPS models the text decoder only.
     /// </summary>
     internal static class ModelReference
@@ -40,8 +40,8 @@ namespace VramPS.Engine.Configs
                 run.Derived(nameof(TrainingConfigRun.Quantization), Quantization.NF4, $"{doc.Origin(key)} (a bitsandbytes 4-bit upload: NF4 weights)");
             else if (EndsWith(name, "-bnb-8bit") || EndsWith(name, "-8bit"))
                 run.Derived(nameof(TrainingConfigRun.Quantization), Quantization.Int8, $"{doc.Origin(key)} (a bitsandbytes 8-bit upload)");
-            else if (name.IndexOf("-GPTQ", StringComparison.OrdinalIgnoreCase) >= 0 || EndsWith(name, "-AWQ"))
-                run.Refuse(key, name, "GPTQ or AWQ quantized weights");
+            else if (name.IndexOf("-GPTQ", StringComparison.OrdinalIgnoreCase) >= 0 || EndsWith(name, "-AWQ") || name.IndexOf("-AQLM", StringComparison.OrdinalIgnoreCase) >= 0)
+                run.Refuse(key, name, "GPTQ, AWQ or AQLM quantized weights");
         }
 
         private static bool IsVisionLanguage(string name)

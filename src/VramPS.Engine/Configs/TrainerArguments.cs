@@ -45,6 +45,7 @@ namespace VramPS.Engine.Configs
             ["adamw_apex_fused"] = OptimizerKind.AdamW,
             ["adamw_bnb_8bit"] = OptimizerKind.AdamW8bit,
             ["adamw_8bit"] = OptimizerKind.AdamW8bit,
+            ["adamw_torch_8bit"] = OptimizerKind.AdamW8bit,
             ["paged_adamw"] = OptimizerKind.PagedAdamW,
             ["paged_adamw_32bit"] = OptimizerKind.PagedAdamW,
             ["paged_adamw_8bit"] = OptimizerKind.PagedAdamW8bit,
@@ -87,11 +88,9 @@ namespace VramPS.Engine.Configs
         /// <summary>Precision from bf16/fp16 (True, False or axolotl's "auto"): 16-bit autocast, or fp32 when neither.</summary>
         public static Precision? AutocastPrecision(ConfigDocument doc, out string key)
         {
-            key = "bf16";
-            if (IsOn(doc, "bf16")) return Precision.Bf16Mixed;
-            key = "fp16";
-            if (IsOn(doc, "fp16")) return Precision.Fp16Mixed;
-            return null;
+            bool bf16 = IsOn(doc, "bf16"), fp16 = IsOn(doc, "fp16");
+            key = bf16 ? "bf16" : "fp16";
+            return bf16 ? Precision.Bf16Mixed : fp16 ? Precision.Fp16Mixed : (Precision?)null;
         }
 
         private static bool IsOn(ConfigDocument doc, string key)

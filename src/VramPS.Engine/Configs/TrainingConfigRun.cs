@@ -46,6 +46,8 @@ namespace VramPS.Engine.Configs
         public int? TrainableLayers => Value<int>(nameof(TrainableLayers));
         public int? GpuCount => Value<int>(nameof(GpuCount));
         public Sharding? Sharding => Value<Sharding>(nameof(Sharding));
+        public int? TensorParallel => Value<int>(nameof(TensorParallel));
+        public int? ContextParallel => Value<int>(nameof(ContextParallel));
         public Offload? Offload => Value<Offload>(nameof(Offload));
         public Techniques? Techniques => Value<Techniques>(nameof(Techniques));
         public string? Framework => Get<string>(nameof(Framework));

@@ -32,8 +32,12 @@ namespace VramPS.Engine.Configs.Readers
             bool four = doc.Bool("load_in_4bit") == true, eight = doc.Bool("load_in_8bit") == true;
             Method(doc, run, adapter, four, eight);
             if (doc.Count("lora_r") is int rank) run.Set(nameof(TrainingConfigRun.LoraRank), rank, doc, "lora_r");
-            if (doc.Bool("lora_target_linear") == true) run.Set(nameof(TrainingConfigRun.LoraTargets), new[] { "all-linear" }, doc, "lora_target_linear");
-            else if (doc.Names("lora_target_modules") is string[] targets) run.Set(nameof(TrainingConfigRun.LoraTargets), targets, doc, "lora_target_modules");
+            var targets = doc.Names("lora_target_modules");
+            if (doc.Bool("lora_target_linear") == true) run.Set(nameof(TrainingConfigRun.LoraTargets), new[] { "all-linear" }, doc, targets == null ? "lora_target_linear" : "lora_target_linear (with lora_target_modules, all linear layers)");
+            else if (targets != null) run.Set(nameof(TrainingConfigRun.LoraTargets), targets, doc, "lora_target_modules");
+            if (doc.Has("lora_target_parameters")) run.Refuse("lora_target_parameters", doc.Node("lora_target_parameters")!.Display, "LoRA on expert parameters");
+            if (doc.Node("qat") is ConfigNode qat && qat.AsBool() != false) run.Refuse("qat", qat.Display, "quantization-aware training");
+            if (doc.Text("processor_type") is string processor) run.Refuse("processor_type", processor, "a multimodal model (a processor beside the tokenizer)");
             if (doc.Bool("peft_use_dora") == true) run.Refuse("peft_use_dora", "true", "DoRA");
             if (doc.Names("lora_modules_to_save") is string[] saved && saved.Length > 0) run.Refuse("lora_modules_to_save", string.Join(",", saved), "fully trained modules beside LoRA");
             if (doc.Has("unfrozen_parameters")) run.Refuse("unfrozen_parameters", "[…]", "training a chosen set of parameters");
@@ -44,17 +48,26 @@ namespace VramPS.Engine.Configs.Readers
             if (doc.Count("micro_batch_size") is int micro) run.Set(nameof(TrainingConfigRun.BatchSize), micro, doc, "micro_batch_size");
             run.Default(nameof(TrainingConfigRun.BatchSize), 1, Schema + ": micro_batch_size");
             if (doc.Count("gradient_accumulation_steps") is int accumulation) run.Set(nameof(TrainingConfigRun.GradientAccumulation), accumulation, doc, "gradient_accumulation_steps");
+            else if (doc.Count("batch_size") is int global && run.Value(nameof(TrainingConfigRun.BatchSize)) is int perStep)
+                run.Derived(nameof(TrainingConfigRun.GradientAccumulation), Math.Max(1, global / perStep), $"{doc.Origin("batch_size")} // micro_batch_size (normalize_config)");
             run.Default(nameof(TrainingConfigRun.GradientAccumulation), 1, Schema + ": gradient_accumulation_steps");
             TrainerArguments.Optimizer(doc, run, "optimizer");
             run.Default(nameof(TrainingConfigRun.Optimizer), OptimizerKind.AdamW, Schema + ": optimizer adamw_torch_fused");
 
             Precision(doc, run, adapter != null);
+            if (doc.Bool("float16") == true) run.Set(nameof(TrainingConfigRun.Precision), Engine.Precision.Fp16, doc, "float16");
+            if (doc.Bool("activation_offloading") == true) TrainerArguments.AddTechnique(run, Techniques.ActivationOffload, doc.Origin("activation_offloading"));
+            if (doc.Bool("reward_model") == true) run.Set(nameof(TrainingConfigRun.Stage), TrainingStage.RewardModel, doc, "reward_model");
+            doc.Ignore("num_labels");
             Checkpointing(doc, run);
             Attention(doc, run);
             Kernels(doc, run);
             Stage(doc, run);
             context.ReadDeepSpeed(doc, "deepspeed", run);
             Fsdp(doc, run);
+            if (doc.Count("tensor_parallel_size") is int tensor) run.Set(nameof(TrainingConfigRun.TensorParallel), tensor, doc, "tensor_parallel_size");
+            if (doc.Count("context_parallel_size") is int contextDegree) run.Set(nameof(TrainingConfigRun.ContextParallel), contextDegree, doc, "context_parallel_size");
+            doc.Ignore("dp_shard_size", "dp_replicate_size");
 
             doc.Ignore("base_model_config", "model_type", "tokenizer_type", "tokenizer_config", "trust_remote_code", "strict", "datasets",
                 "test_datasets", "dataset_prepared_path", "val_set_size", "output_dir", "num_epochs", "learning_rate", "lr_scheduler",
@@ -72,7 +85,10 @@ namespace VramPS.Engine.Configs.Readers
                 "ddp_timeout", "ddp_bucket_cap_mb", "ddp_broadcast_buffers", "skip_prepare_dataset", "torch_compile_backend",
                 "sample_packing_eff_est", "total_num_tokens", "xformers_attention", "logging_dir", "profiler_steps", "include_tokens_per_second",
                 "embeddings_skip_upcast", "eval_causal_lm_metrics", "save_safetensors", "save_only_model", "dpo_beta", "rl_beta",
-                "trl", "remove_unused_columns", "lora_on_cpu", "load_best_model_at_end", "plugins", "cut_cross_entropy");
+                "trl", "remove_unused_columns", "lora_on_cpu", "load_best_model_at_end", "plugins", "cut_cross_entropy", "fsdp_version",
+                "eot_tokens", "tokenizer_use_mistral_common", "gptq_groupsize", "gptq_model_v1", "torchdistx_path", "ddp_find_unused_parameters",
+                "resize_token_embeddings_to_32x", "max_packed_sequence_len", "eval_batch_size", "eta_min", "swanlab_*", "use_swanlab",
+                "revision_of_model", "pretraining_dataset", "tokenizer_legacy", "tokenizer_use_fast", "base_model_ignore_patterns");
         }
 
         private static void Method(ConfigDocument doc, RunBuilder run, string? adapter, bool four, bool eight)

@@ -1,7 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
-using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Configs.Readers
 {
@@ -121,39 +118,21 @@ namespace VramPS.Engine.Configs.Readers
             return devices;
         }
 
-        /// <summary>litgpt's lora_* flags as the Hugging Face module names of the model (fused qkv where the model fuses it).</summary>
+        /// <summary>litgpt's lora_* flags as the Hugging Face module names of the model (LoraModules).</summary>
         private static void Adapters(ConfigDocument doc, RunBuilder run)
         {
             if (doc.Count("lora_r") is int rank) run.Set(nameof(TrainingConfigRun.LoraRank), rank, doc, "lora_r");
             run.Default(nameof(TrainingConfigRun.LoraRank), 8, Lora + ": lora_r");
-            bool query = doc.Bool("lora_query") ?? true, key = doc.Bool("lora_key") ?? false, value = doc.Bool("lora_value") ?? true;
-            bool projection = doc.Bool("lora_projection") ?? false, mlp = doc.Bool("lora_mlp") ?? false, head = doc.Bool("lora_head") ?? false;
-            var model = run.Value(nameof(TrainingConfigRun.Model)) is string id ? ModelCatalog.Default.Find(id) : null;
-            if (model == null)
+            var flags = new LoraModules
             {
-                run.Missing(nameof(TrainingConfigRun.LoraTargets), $"{doc.Name}: the lora_* flags name litgpt's modules, and the model is not in the catalog to translate them");
-                return;
-            }
-            var modules = ModuleLayout.For(model, 0);
-            var attention = modules.Where(m => m.Role == LinearRole.AttentionInput).ToArray();
-            var targets = new List<string>();
-            if (attention.Length == 1)
-            {
-                if (query || key || value) targets.Add(attention[0].Name);
-            }
+                Query = doc.Bool("lora_query") ?? true, Key = doc.Bool("lora_key") ?? false, Value = doc.Bool("lora_value") ?? true,
+                Output = doc.Bool("lora_projection") ?? false, Mlp = doc.Bool("lora_mlp") ?? false, Head = doc.Bool("lora_head") ?? false,
+            };
+            var names = flags.NamesFor(run.Value(nameof(TrainingConfigRun.Model)) as string);
+            if (names == null)
+                run.Missing(nameof(TrainingConfigRun.LoraTargets), $"{doc.Name}: the lora_* flags ({flags}) name litgpt's modules, and the model is not in the catalog to translate them");
             else
-            {
-                foreach (var m in attention)
-                {
-                    char first = char.ToLowerInvariant(m.Name[0]);
-                    if ((first == 'q' && query) || (first == 'k' && key) || (first == 'v' && value)) targets.Add(m.Name);
-                }
-            }
-            if (projection) targets.AddRange(modules.Where(m => m.Role == LinearRole.AttentionOutput).Select(m => m.Name));
-            if (mlp) targets.AddRange(modules.Where(m => m.Role == LinearRole.MlpInput || m.Role == LinearRole.MlpOutput).Select(m => m.Name).Distinct());
-            if (head) targets.Add("lm_head");
-            run.Derived(nameof(TrainingConfigRun.LoraTargets), targets.Distinct().ToArray(),
-                $"{doc.Name}: lora_query {query}, lora_key {key}, lora_value {value}, lora_projection {projection}, lora_mlp {mlp}, lora_head {head} on {model.ModelType}'s modules");
+                run.Derived(nameof(TrainingConfigRun.LoraTargets), names, $"{doc.Name}: lora_* flags ({flags}; {Lora} defaults query and value on)");
         }
 
         private static void Optimizer(ConfigDocument doc, RunBuilder run)

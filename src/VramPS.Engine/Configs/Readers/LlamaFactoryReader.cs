@@ -26,6 +26,15 @@ namespace VramPS.Engine.Configs.Readers
 
         public override void Read(ConfigDocument doc, RunBuilder run, ConfigContext context)
         {
+            if (!doc.Has("stage") && (doc.Has("export_dir") || doc.Has("infer_backend")))
+                throw new Errors.InvalidDataFileException(doc.Path, "is a LLaMA-Factory export or inference config (export_dir or infer_backend, no stage), not a training run.");
+            foreach (string key in new[] { "tensor_model_parallel_size", "pipeline_model_parallel_size", "expert_model_parallel_size", "context_parallel_size", "use_distributed_optimizer" })
+            {
+                if (doc.Has(key)) run.Refuse(key, doc.Node(key)!.Display, "LLaMA-Factory's Megatron-Core training (mcore_adapter)");
+            }
+            if (doc.Bool("use_kt") == true) run.Refuse("use_kt", "true", "KTransformers' CPU-offloaded experts");
+            if (doc.Text("mixture_of_depths") is string depths) run.Refuse("mixture_of_depths", depths, "Mixture-of-Depths");
+            if (doc.Has("fp8") && doc.Bool("fp8") == true) run.Refuse("fp8", "true", "FP8 training");
             string model = doc.Text("model_name_or_path") ?? throw doc.Invalid("model_name_or_path", doc.Root, "the model to train (model_name_or_path)");
             ModelReference.Resolve(model, doc, "model_name_or_path", run, context);
             run.Derived(nameof(TrainingConfigRun.Framework), doc.Bool("use_unsloth") == true ? "Unsloth" : "LLaMA-Factory",
@@ -47,7 +56,7 @@ namespace VramPS.Engine.Configs.Readers
                 if (doc.Bool(key) == true) run.Refuse(key, "true", what);
             }
             foreach (var (key, what) in new[] { ("use_rslora", "rsLoRA scales the update only"), ("pissa_init", "PiSSA initialises the adapters only"),
-                         ("loraplus_lr_ratio", "LoRA+ changes the learning rate of B only") })
+                         ("loraplus_lr_ratio", "LoRA+ changes the learning rate of B only"), ("pissa_convert", "PiSSA converts the adapters after training") })
             {
                 if (doc.Node(key) is ConfigNode n && n.AsBool() != false) run.Warn($"{doc.Origin(key)}: estimated as LoRA ({what}; the step holds the same tensors).");
             }
@@ -75,7 +84,9 @@ namespace VramPS.Engine.Configs.Readers
                 "freeze_multi_modal_projector", "default_system", "enable_thinking", "tool_format", "resize_vocab", "split_special_tokens",
                 "use_fast_tokenizer", "model_revision", "low_cpu_mem_usage", "shift_attn", "moe_aux_loss_coef", "freeze_trainable_modules",
                 "freeze_extra_modules", "swanlab_*", "use_swanlab", "ray_*", "include_effective_tokens_per_second", "finetuning_type",
-                "stage", "pref_loss", "quantization_type", "flash_attn", "use_unsloth", "enable_liger_kernel");
+                "stage", "pref_loss", "quantization_type", "flash_attn", "use_unsloth", "enable_liger_kernel", "pissa_iter", "export_*",
+                "kt_*", "overlap_param_gather", "overlap_grad_reduce", "sequence_parallel", "bias_activation_fusion", "apply_rope_fusion",
+                "moe_token_dispatcher_type", "moe_grouped_gemm", "recompute_granularity", "use_v1_kernels", "fp8_*", "use_packed_sequences");
         }
 
         private static void Stage(ConfigDocument doc, RunBuilder run)

@@ -52,6 +52,11 @@ namespace VramPS.Engine.Configs.Readers
             ["qwen3_8b_base"] = "Qwen/Qwen3-8B-Base",
             ["qwen3_14b_base"] = "Qwen/Qwen3-14B-Base",
             ["qwen3_32b"] = "Qwen/Qwen3-32B",
+            ["qwen3_0_6b_instruct"] = "Qwen/Qwen3-0.6B",
+            ["qwen3_1_7b_instruct"] = "Qwen/Qwen3-1.7B",
+            ["qwen3_4b_instruct"] = "Qwen/Qwen3-4B",
+            ["qwen3_8b_instruct"] = "Qwen/Qwen3-8B",
+            ["qwen3_14b_instruct"] = "Qwen/Qwen3-14B",
         };
 
         /// <summary>The builder's name split into its method (Full, LoRA, QLoRA, DoRA) and base builder, with the hub id; null when unknown.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 
 namespace VramPS.Engine.Configs.Readers
@@ -16,11 +15,8 @@ namespace VramPS.Engine.Configs.Readers
     {
         private const string Recipe = "torchtune recipes/lora_finetune_single_device.py";
 
-        /// <summary>torchtune's LoRA module names (lora_attn_modules) as the Hugging Face module names VramPS counts.</summary>
-        private static readonly Dictionary<string, string> AttentionNames = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["q_proj"] = "q_proj", ["k_proj"] = "k_proj", ["v_proj"] = "v_proj", ["output_proj"] = "o_proj",
-        };
+        /// <summary>torchtune's names of the attention linears LoRA may adapt (lora_attn_modules).</summary>
+        private static readonly string[] AttentionModules = { "q_proj", "k_proj", "v_proj", "output_proj" };
 
         public override ConfigFormat Format => ConfigFormat.Torchtune;
 
@@ -32,10 +28,20 @@ namespace VramPS.Engine.Configs.Readers
 
         public override void Read(ConfigDocument doc, RunBuilder run, ConfigContext context)
         {
-            string component = doc.Text("model._component_") ?? throw doc.Invalid("model._component_", doc.Root, "a model builder");
+            if (doc.Has("policy_model")) run.Refuse("policy_model", "{…}", "torchtune's PPO recipe");
+            if (doc.Has("teacher_model")) run.Refuse("teacher_model", "{…}", "knowledge distillation (a teacher model beside the student)");
+            if (run.Unsupported.Count > 0) return;
+            if (!doc.Has("optimizer"))
+                throw new Errors.InvalidDataFileException(doc.Path, "is a torchtune config without an optimizer (generation, evaluation or quantization), not a training run.");
+            string component = doc.Text("model._component_")
+                ?? throw new Errors.InvalidDataFileException(doc.Path, "names no model._component_ (the model builder torchtune trains).");
             var (method, builder, hub) = TorchtuneModels.Parse(component);
-            if (hub == null) run.Refuse("model._component_", component, $"the torchtune model builder {builder}");
-            else run.Derived(nameof(TrainingConfigRun.Model), hub, $"{doc.Origin("model._component_")} ({builder} builds {hub})");
+            if (hub == null)
+            {
+                run.Refuse("model._component_", component, builder.Contains("vision") ? "a vision-language model" : $"the torchtune model builder {builder}");
+                return;
+            }
+            run.Derived(nameof(TrainingConfigRun.Model), hub, $"{doc.Origin("model._component_")} ({builder} builds {hub})");
             run.Derived(nameof(TrainingConfigRun.Framework), "torchtune", $"{doc.Name} (a torchtune recipe config)");
             Method(doc, run, method);
 
@@ -56,15 +62,19 @@ namespace VramPS.Engine.Configs.Readers
             bool checkpointing = doc.Bool("enable_activation_checkpointing") ?? false;
             run.Derived(nameof(TrainingConfigRun.Checkpointing), checkpointing ? Checkpointing.Full : Checkpointing.None,
                 doc.Has("enable_activation_checkpointing") ? doc.Origin("enable_activation_checkpointing") : Recipe + ": enable_activation_checkpointing False");
+            if (checkpointing && doc.Text("ac_mode") == "selective")
+                run.Set(nameof(TrainingConfigRun.Checkpointing), Checkpointing.Selective, doc, "ac_mode");
+            doc.Ignore("ac_option");
             if (doc.Bool("enable_activation_offloading") == true) TrainerArguments.AddTechnique(run, Techniques.ActivationOffload, doc.Origin("enable_activation_offloading"));
             if (doc.Bool("compile") == true) TrainerArguments.AddTechnique(run, Techniques.Compile, doc.Origin("compile"));
             if (doc.Bool("optimizer_in_bwd") == true) TrainerArguments.AddTechnique(run, Techniques.OptimizerInBackward, doc.Origin("optimizer_in_bwd"));
             Optimizer(doc, run);
             Loss(doc, run);
-            if (doc.Has("fsdp_cpu_offload") || doc.Has("fsdp_sharding_strategy") || doc.Has("data_parallel_shard_dim"))
+            if (doc.Has("fsdp_cpu_offload") || doc.Has("fsdp_sharding_strategy") || doc.Has("data_parallel_shard_dim") || doc.Has("fsdp"))
             {
                 run.Derived(nameof(TrainingConfigRun.Sharding), Sharding.Zero3, $"{doc.Name}: a distributed recipe config (torchtune shards with FSDP2 fully_shard)");
                 if (doc.Bool("fsdp_cpu_offload") == true) run.Set(nameof(TrainingConfigRun.Offload), Offload.OptimizerAndParameters, doc, "fsdp_cpu_offload");
+                if (doc.Bool("fsdp.cpu_offload") == true) run.Set(nameof(TrainingConfigRun.Offload), Offload.OptimizerAndParameters, doc, "fsdp.cpu_offload");
                 run.Missing(nameof(TrainingConfigRun.GpuCount), $"{doc.Name}: tune run --nproc_per_node decides the GPU count");
             }
 
@@ -74,8 +84,7 @@ namespace VramPS.Engine.Configs.Readers
                 "optimizer.weight_decay", "optimizer.betas", "optimizer.eps", "optimizer.fused", "custom_sharded_layers",
                 "fsdp_sharding_strategy", "data_parallel_shard_dim", "data_parallel_replicate_dim", "tensor_parallel_dim",
                 "tensor_parallel_plan", "run_val_every_n_steps", "dataset_val", "batch_size_val", "low_cpu_ram", "quantizer",
-                "cudnn_deterministic_mode", "model.quantize_base", "model.lora_rank", "model.lora_attn_modules", "model.apply_lora_to_mlp",
-                "model.apply_lora_to_output", "model.use_dora");
+                "cudnn_deterministic_mode", "memory_efficient_fsdp_wrap", "fsdp.*");
         }
 
         private static void Method(ConfigDocument doc, RunBuilder run, string method)
@@ -97,16 +106,20 @@ namespace VramPS.Engine.Configs.Readers
             if (doc.Bool("model.use_dora") == true) run.Refuse("model.use_dora", "true", "DoRA");
             if (doc.Count("model.lora_rank") is int rank) run.Set(nameof(TrainingConfigRun.LoraRank), rank, doc, "model.lora_rank");
             else run.Missing(nameof(TrainingConfigRun.LoraRank), $"{doc.Name} sets no model.lora_rank (the builder requires one)");
-            var targets = new List<string>();
-            foreach (string module in doc.Names("model.lora_attn_modules") ?? Array.Empty<string>())
+            var attention = doc.Names("model.lora_attn_modules") ?? Array.Empty<string>();
+            foreach (string module in attention)
             {
-                if (AttentionNames.TryGetValue(module, out var hf)) targets.Add(hf);
-                else throw doc.Invalid("model.lora_attn_modules", doc.Node("model.lora_attn_modules")!, "q_proj, k_proj, v_proj and output_proj");
+                if (Array.IndexOf(AttentionModules, module) < 0)
+                    throw doc.Invalid("model.lora_attn_modules", doc.Node("model.lora_attn_modules")!, string.Join(", ", AttentionModules));
             }
-            if (doc.Bool("model.apply_lora_to_mlp") == true) targets.AddRange(new[] { "gate_proj", "up_proj", "down_proj" });
-            if (doc.Bool("model.apply_lora_to_output") == true) targets.Add("lm_head");
-            if (targets.Count == 0) throw doc.Invalid("model.lora_attn_modules", doc.Root, "at least one module for LoRA");
-            run.Derived(nameof(TrainingConfigRun.LoraTargets), targets.ToArray(), doc.Origin("model.lora_attn_modules/apply_lora_to_mlp/apply_lora_to_output"));
+            var flags = new LoraModules
+            {
+                Query = attention.Contains("q_proj"), Key = attention.Contains("k_proj"), Value = attention.Contains("v_proj"),
+                Output = attention.Contains("output_proj"), Mlp = doc.Bool("model.apply_lora_to_mlp") == true, Head = doc.Bool("model.apply_lora_to_output") == true,
+            };
+            var names = flags.NamesFor(run.Value(nameof(TrainingConfigRun.Model)) as string);
+            if (names == null || names.Length == 0) throw doc.Invalid("model.lora_attn_modules", doc.Node("model.lora_attn_modules") ?? doc.Root, "at least one module for LoRA");
+            run.Derived(nameof(TrainingConfigRun.LoraTargets), names, $"{doc.Origin("model.lora_attn_modules")}, apply_lora_to_mlp, apply_lora_to_output ({flags})");
         }
 
         private static void Optimizer(ConfigDocument doc, RunBuilder run)
