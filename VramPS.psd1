@@ -1,6 +1,7 @@
 @{
     RootModule             = 'VramPS.dll'
-    ModuleVersion          = '1.0.0'
+    # The build writes Directory.Build.props's VersionPrefix here in the staged manifest (module/VramPS.psd1).
+    ModuleVersion          = '0.0.0'
     GUID                   = '5b0f7c5e-3f7e-4f3a-9a52-6a0c2c1d8e41'
     Author                 = 'VramPS contributors'
     Copyright              = '(c) VramPS contributors. MIT License.'
@@ -19,7 +20,7 @@
             Tags         = @('GPU', 'VRAM', 'LLM', 'FineTuning', 'LoRA', 'QLoRA', 'MachineLearning', 'PSEdition_Core', 'PSEdition_Desktop')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/vramps/VramPS'
-            ReleaseNotes = 'First release: Get-TrainingMemory, Find-GpuFit, Compare-FinetuneMethod.'
+            ReleaseNotes = 'See CHANGELOG.md in the project repository.'
         }
     }
 }

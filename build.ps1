@@ -10,7 +10,7 @@
     Clean    Removes module/, out/ and every bin/ and obj/ folder.
     Accuracy Build, then tools/Measure-Accuracy.ps1 over tests/data/measured-dev.csv; writes the per-row report to
              out/accuracy.csv, draws docs/accuracy.png (tools/AccuracyChart) and puts the summary table into
-             README.md between its accuracy markers.
+             docs/en-US/about_VramPS_Accuracy.md between its accuracy markers.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 -Task Test
 #>
@@ -131,16 +131,16 @@ function Invoke-Accuracy {
         -ReportPath $report -MarkdownPath $summary | Out-Host
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     Invoke-Dotnet run --project (Join-Path $Root 'tools/AccuracyChart/AccuracyChart.csproj') -c $Configuration -- $report (Join-Path $Root 'docs/accuracy.png')
-    Update-ReadmeAccuracy (Get-Content -Raw $summary)
+    Update-AccuracyTopic (Get-Content -Raw $summary)
 }
 
-function Update-ReadmeAccuracy([string] $Table) {
-    $readme = Join-Path $Root 'README.md'
-    $text = Get-Content -Raw $readme
+function Update-AccuracyTopic([string] $Table) {
+    $topic = Join-Path $Root 'docs/en-US/about_VramPS_Accuracy.md'
+    $text = Get-Content -Raw $topic
     $pattern = '(?s)(<!-- accuracy:start -->).*?(<!-- accuracy:end -->)'
-    if ($text -notmatch $pattern) { throw "README.md has no <!-- accuracy:start --> ... <!-- accuracy:end --> markers." }
+    if ($text -notmatch $pattern) { throw "$topic has no <!-- accuracy:start --> ... <!-- accuracy:end --> markers." }
     $replacement = '$1' + "`n" + $Table.Trim().Replace('$', '$$') + "`n" + '$2'
-    Set-Content -Path $readme -Value ([regex]::Replace($text, $pattern, $replacement)) -NoNewline -Encoding utf8
+    Set-Content -Path $topic -Value ([regex]::Replace($text, $pattern, $replacement)) -NoNewline -Encoding utf8
 }
 
 Push-Location $Root

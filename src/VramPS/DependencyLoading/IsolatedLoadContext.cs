@@ -22,10 +22,11 @@ namespace VramPS.DependencyLoading
             _folder = folder;
         }
 
+        /// <summary>Hooks the default context; the context itself is made once, so a module imported again (-Force) reuses it.</summary>
         public static void Register(string folder)
         {
-            if (s_context != null) return;
-            s_context = new IsolatedLoadContext(folder);
+            s_context ??= new IsolatedLoadContext(folder);
+            Default.Resolving -= ResolveBridge;
             Default.Resolving += ResolveBridge;
         }
 
