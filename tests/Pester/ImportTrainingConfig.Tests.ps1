@@ -173,11 +173,26 @@ Describe 'Import-TrainingConfig in the pipeline' {
         (Import-TrainingConfig (Join-Path $Configs 'litgpt/phi-2-*.yaml') -WarningAction SilentlyContinue).Count | Should -Be 2
     }
 
+    It 'pipes into Compare-FinetuneMethod and Find-GpuFit' {
+        $run = Import-Quiet (Join-Path $Configs 'litgpt/llama-2-7b-qlora.yaml')
+        $methods = $run | Compare-FinetuneMethod -Method LoRA, QLoRA
+        @($methods).Count | Should -Be 2
+        ($run | Find-GpuFit -Gpu 'A10G').Gpu | Should -Be 'A10G'
+    }
+
+    It 'reads a file as the -Format given, whatever its keys suggest' {
+        $file = Join-Path $TestDrive 'ambiguous.yml'
+        "checkpoint_dir: checkpoints/microsoft/phi-2`ndevices: 1`ntrain:`n  micro_batch_size: 2`n  max_seq_length: 256" | Set-Content $file
+        (Import-Quiet $file).Format | Should -Be 'Litgpt'
+        Import-TrainingConfig -LiteralPath $file -Format DeepSpeed -WarningVariable warnings -WarningAction SilentlyContinue |
+            ForEach-Object Format | Should -Be 'DeepSpeed'
+        ($warnings -join "`n") | Should -Match 'checkpoint_dir'
+    }
+
     It 'round-trips through Export-Csv into Get-TrainingMemory' {
         $csv = Join-Path $TestDrive 'runs.csv'
         Import-Quiet (Join-Path $Configs 'litgpt/phi-2-lora.yaml') | Export-Csv $csv
-        # The empty ConfigPath cell is left out: binding "" to -ConfigPath is the CSV binding's to relax (EmptyAsNull)
-        $fromCsv = Import-Csv $csv | Select-Object * -ExcludeProperty ConfigPath | Get-TrainingMemory
+        $fromCsv = Import-Csv $csv | Get-TrainingMemory
         $direct = Import-Quiet (Join-Path $Configs 'litgpt/phi-2-lora.yaml') | Get-TrainingMemory
         $fromCsv.Allocated | Should -Be $direct.Allocated
     }

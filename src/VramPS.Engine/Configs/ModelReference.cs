@@ -4,8 +4,9 @@ using System.IO;
 namespace VramPS.Engine.Configs
 {
     /// <summary>
-    /// The model a config names, resolved as the trainer resolves it: a local folder with a config.json (or the
-    /// config.json itself) is read from disk, anything else is a Hugging Face hub id for the catalog. A pre-quantized
+    /// The model a config names, resolved as the trainer resolves it (transformers' from_pretrained looks for a local
+    /// folder first): a local folder with a config.json (or the config.json itself) is read from disk, anything else is
+    /// a Hugging Face hub id for the catalog; a path that exists nowhere is an error naming the key. A pre-quantized
     /// upload (unsloth/...-bnb-4bit) loads 4-bit NF4 weights whatever the config says, as transformers reads the
     /// quantization_config stored in the repository; GPTQ, AWQ and AQLM uploads are refused (VramPS models bitsandbytes only).
     /// Vision-language models are refused: VramPS models the text decoder only.
@@ -15,7 +16,9 @@ namespace VramPS.Engine.Configs
         public static void Resolve(string name, ConfigDocument doc, string key, RunBuilder run, ConfigContext context)
         {
             string trimmed = name.Trim();
-            string? local = LooksLikePath(trimmed) || context.LocalPath(trimmed, doc) != null ? context.LocalPath(trimmed, doc) : null;
+            string? local = context.LocalPath(trimmed, doc);
+            if (local == null && LooksLikePath(trimmed))
+                throw new Errors.InvalidDataFileException(doc.Path, $"the key '{key}' names the local model folder '{trimmed}', which is neither under the current directory ({context.CurrentDirectory}) nor beside the config.");
             if (local != null)
             {
                 string config = Directory.Exists(local) ? Path.Combine(local, "config.json") : local;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 
 namespace VramPS.Engine.Configs
 {
@@ -55,7 +56,7 @@ namespace VramPS.Engine.Configs
 
         internal TrainingConfigRun Build(string file, ConfigFormat format)
         {
-            var order = typeof(TrainingConfigRun).GetProperties().Select(p => p.Name).ToList();
+            var order = typeof(TrainingConfigRun).GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Select(p => p.Name).ToList();
             var sources = _sources.OrderBy(s => order.IndexOf(s.Parameter)).ToArray();
             return new TrainingConfigRun(file, format, new Dictionary<string, object>(_values), new ConfigSource(sources));
         }

@@ -101,6 +101,21 @@ namespace VramPS.Engine.Configs
             return node.AsBool() ?? throw doc.Invalid(key, node, "true, false or auto");
         }
 
+        /// <summary>
+        /// attn_implementation as transformers takes it (flash_attention_2/3, sdpa, eager); any other kernel (flex_attention,
+        /// xformers, a hub kernel) is refused rather than estimated as one of these.
+        /// </summary>
+        public static void Attention(ConfigDocument doc, RunBuilder run)
+        {
+            string? implementation = doc.Text("attn_implementation");
+            if (implementation == null) return;
+            AttentionKernel? kernel = implementation.StartsWith("flash_attention", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Flash
+                : implementation.Equals("sdpa", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Sdpa
+                : implementation.Equals("eager", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Eager : (AttentionKernel?)null;
+            if (kernel is AttentionKernel k) run.Set(nameof(TrainingConfigRun.Attention), k, doc, "attn_implementation");
+            else run.Refuse("attn_implementation", implementation, $"the attention kernel {implementation}");
+        }
+
         /// <summary>Liger's kernels: fused RMSNorm, SwiGLU and RoPE, and the fused linear cross-entropy that never holds the logits.</summary>
         public static void Liger(RunBuilder run, string origin) =>
             AddTechnique(run, Techniques.FusedKernels | Techniques.FusedLinearLoss, origin);

@@ -25,11 +25,15 @@ namespace VramPS.Engine.Configs
 
         public ConfigFormat Format { get; }
 
-        /// <summary>A catalog name (a Hugging Face id) for -Model; null when the model is a local folder (ConfigPath).</summary>
-        public string? Model => Get<string>(nameof(Model));
+        /// <summary>
+        /// A catalog name (a Hugging Face id) for -Model; null when the model is a local folder (ConfigPath). Internal:
+        /// Import-TrainingConfig adds the one of Model and ConfigPath that is set as a property of its output, since a
+        /// null Model or ConfigPath property stops PowerShell binding the run to a cmdlet that validates them.
+        /// </summary>
+        internal string? Model => Get<string>(nameof(Model));
 
         /// <summary>The config.json of a local model folder, for -ConfigPath.</summary>
-        public string? ConfigPath => Get<string>(nameof(ConfigPath));
+        internal string? ConfigPath => Get<string>(nameof(ConfigPath));
 
         public FinetuneMethod? Method => Value<FinetuneMethod>(nameof(Method));
         public Precision? Precision => Value<Precision>(nameof(Precision));

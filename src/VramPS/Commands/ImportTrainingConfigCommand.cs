@@ -74,13 +74,26 @@ namespace VramPS.Commands
             return files;
         }
 
+        /// <summary>
+        /// The run with its model as the one property PowerShell should bind: Model (a hub id) or ConfigPath (a local
+        /// config.json). The other is left out rather than null, since a null ConfigPath or Model fails the parameter
+        /// validation of a cmdlet that binds the run by property name.
+        /// </summary>
+        private static PSObject WithModel(TrainingConfigRun run)
+        {
+            var output = PSObject.AsPSObject(run);
+            if (run.Model != null) output.Properties.Add(new PSNoteProperty("Model", run.Model));
+            else if (run.ConfigPath != null) output.Properties.Add(new PSNoteProperty("ConfigPath", run.ConfigPath));
+            return output;
+        }
+
         private void Import(string file)
         {
             try
             {
                 var imported = TrainingConfigImporter.Import(file, Format, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
                 foreach (string warning in imported.Warnings) WriteWarning(warning);
-                WriteObject(imported.Run);
+                WriteObject(WithModel(imported.Run));
             }
             catch (UnsupportedSettingException e)
             {

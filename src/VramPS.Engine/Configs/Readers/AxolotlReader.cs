@@ -93,7 +93,6 @@ namespace VramPS.Engine.Configs.Readers
 
         private static void Method(ConfigDocument doc, RunBuilder run, string? adapter, bool four, bool eight)
         {
-            string origin = adapter == null ? "adapter" : "adapter";
             switch (adapter?.ToLowerInvariant())
             {
                 case null:
@@ -103,7 +102,7 @@ namespace VramPS.Engine.Configs.Readers
                 case "lora":
                 case "qlora":
                     bool quantized = four || eight || adapter.Equals("qlora", StringComparison.OrdinalIgnoreCase) || run.Has(nameof(TrainingConfigRun.Quantization));
-                    run.Set(nameof(TrainingConfigRun.Method), quantized ? FinetuneMethod.QLoRA : FinetuneMethod.LoRA, doc, origin);
+                    run.Set(nameof(TrainingConfigRun.Method), quantized ? FinetuneMethod.QLoRA : FinetuneMethod.LoRA, doc, "adapter");
                     if (four) run.Set(nameof(TrainingConfigRun.Quantization), Quantization.NF4, doc, "load_in_4bit");
                     else if (eight) run.Set(nameof(TrainingConfigRun.Quantization), Quantization.Int8, doc, "load_in_8bit");
                     else if (quantized) run.Default(nameof(TrainingConfigRun.Quantization), Quantization.NF4, "src/axolotl/loaders/model.py: qlora loads bnb_4bit_quant_type nf4");
@@ -143,15 +142,7 @@ namespace VramPS.Engine.Configs.Readers
 
         private static void Attention(ConfigDocument doc, RunBuilder run)
         {
-            string? implementation = doc.Text("attn_implementation");
-            if (implementation != null)
-            {
-                var kernel = implementation.StartsWith("flash", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Flash
-                    : implementation.Equals("sdpa", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Sdpa
-                    : implementation.Equals("eager", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Eager : (AttentionKernel?)null;
-                if (kernel is AttentionKernel k) run.Set(nameof(TrainingConfigRun.Attention), k, doc, "attn_implementation");
-                else run.Refuse("attn_implementation", implementation, $"the attention kernel {implementation}");
-            }
+            TrainerArguments.Attention(doc, run);
             if (doc.Bool("flash_attention") == true) run.Set(nameof(TrainingConfigRun.Attention), AttentionKernel.Flash, doc, "flash_attention");
             if (doc.Bool("sdp_attention") == true) run.Set(nameof(TrainingConfigRun.Attention), AttentionKernel.Sdpa, doc, "sdp_attention");
             if (doc.Bool("eager_attention") == true) run.Set(nameof(TrainingConfigRun.Attention), AttentionKernel.Eager, doc, "eager_attention");

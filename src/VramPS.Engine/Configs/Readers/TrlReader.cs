@@ -57,13 +57,7 @@ namespace VramPS.Engine.Configs.Readers
             if (arguments) run.Missing(nameof(TrainingConfigRun.SequenceLength), $"{doc.Name}: TrainingArguments do not fix the sequence length");
             else Lengths(doc, run, stage);
             Precision(doc, run, peft, arguments);
-            if (doc.Text("attn_implementation") is string attention)
-            {
-                AttentionKernel? kernel = attention.StartsWith("flash", StringComparison.OrdinalIgnoreCase) ? AttentionKernel.Flash
-                    : attention == "sdpa" ? AttentionKernel.Sdpa : attention == "eager" ? AttentionKernel.Eager : (AttentionKernel?)null;
-                if (kernel is AttentionKernel k) run.Set(nameof(TrainingConfigRun.Attention), k, doc, "attn_implementation");
-                else run.Refuse("attn_implementation", attention, $"the attention kernel {attention}");
-            }
+            TrainerArguments.Attention(doc, run);
             if (doc.Bool("activation_offloading") == true) TrainerArguments.AddTechnique(run, Techniques.ActivationOffload, doc.Origin("activation_offloading"));
             if (!arguments && !doc.Has("gradient_checkpointing")) run.Default(nameof(TrainingConfigRun.Checkpointing), Checkpointing.Full, SftConfig + ": gradient_checkpointing True");
             TrainerArguments.Read(doc, run);
