@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace VramPS.DependencyLoading
@@ -24,13 +25,23 @@ namespace VramPS.DependencyLoading
         public void OnImport()
         {
             if (IsDesktop) DesktopResolver.Register(LibraryFolder);
-            else IsolatedLoadContext.Register(LibraryFolder);
+            else RegisterIsolated();
         }
 
         public void OnRemove(PSModuleInfo module)
         {
             if (IsDesktop) DesktopResolver.Unregister();
-            else IsolatedLoadContext.Unregister();
+            else UnregisterIsolated();
         }
+
+        /// <summary>
+        /// Kept out of OnImport and OnRemove (and never inlined) so that .NET Framework, compiling those, never loads
+        /// IsolatedLoadContext and with it AssemblyLoadContext, which it does not have.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RegisterIsolated() => IsolatedLoadContext.Register(LibraryFolder);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void UnregisterIsolated() => IsolatedLoadContext.Unregister();
     }
 }

@@ -5,14 +5,15 @@ using VramPS.Engine.Alignment;
 namespace VramPS.Engine.Configs.Readers
 {
     /// <summary>
-    /// axolotl's YAML, as axolotl reads it (src/axolotl/utils/schemas/config.py, AxolotlInputConfig; defaults from
-    /// there: sequence_len 512, micro_batch_size 1, gradient_accumulation_steps 1, optimizer adamw_torch_fused (AdamW),
-    /// gradient_checkpointing off). bf16/fp16 True or "auto" load the model in 16 bits (normalize_config sets torch_dtype),
+    /// axolotl's YAML, as axolotl reads it (src/axolotl/utils/schemas/config.py, AxolotlInputConfig, and training.py;
+    /// defaults read there at 067b021: sequence_len 512, micro_batch_size 1, gradient_accumulation_steps 1, optimizer
+    /// adamw_torch_fused (AdamW), gradient_checkpointing off). bf16/fp16 True or "auto" load the model in 16 bits (normalize_config sets torch_dtype),
     /// so a full run is pure 16-bit and a LoRA run keeps fp32 adapters over a 16-bit base (peft).
     /// </summary>
     public sealed class AxolotlReader : ConfigReader
     {
         private const string Schema = "axolotl src/axolotl/utils/schemas/config.py";
+        private const string Training = "axolotl src/axolotl/utils/schemas/training.py";
 
         public override ConfigFormat Format => ConfigFormat.Axolotl;
 
@@ -46,13 +47,13 @@ namespace VramPS.Engine.Configs.Readers
             if (doc.Count("sequence_len") is int length) run.Set(nameof(TrainingConfigRun.SequenceLength), length, doc, "sequence_len");
             run.Default(nameof(TrainingConfigRun.SequenceLength), 512, Schema + ": sequence_len");
             if (doc.Count("micro_batch_size") is int micro) run.Set(nameof(TrainingConfigRun.BatchSize), micro, doc, "micro_batch_size");
-            run.Default(nameof(TrainingConfigRun.BatchSize), 1, Schema + ": micro_batch_size");
+            run.Default(nameof(TrainingConfigRun.BatchSize), 1, Training + ": micro_batch_size");
             if (doc.Count("gradient_accumulation_steps") is int accumulation) run.Set(nameof(TrainingConfigRun.GradientAccumulation), accumulation, doc, "gradient_accumulation_steps");
             else if (doc.Count("batch_size") is int global && run.Value(nameof(TrainingConfigRun.BatchSize)) is int perStep)
                 run.Derived(nameof(TrainingConfigRun.GradientAccumulation), Math.Max(1, global / perStep), $"{doc.Origin("batch_size")} // micro_batch_size (normalize_config)");
-            run.Default(nameof(TrainingConfigRun.GradientAccumulation), 1, Schema + ": gradient_accumulation_steps");
+            run.Default(nameof(TrainingConfigRun.GradientAccumulation), 1, Training + ": gradient_accumulation_steps");
             TrainerArguments.Optimizer(doc, run, "optimizer");
-            run.Default(nameof(TrainingConfigRun.Optimizer), OptimizerKind.AdamW, Schema + ": optimizer adamw_torch_fused");
+            run.Default(nameof(TrainingConfigRun.Optimizer), OptimizerKind.AdamW, Training + ": optimizer adamw_torch_fused");
 
             Precision(doc, run, adapter != null);
             if (doc.Bool("float16") == true) run.Set(nameof(TrainingConfigRun.Precision), Engine.Precision.Fp16, doc, "float16");
