@@ -74,6 +74,16 @@ namespace VramPS.Engine
         public int? ExpertParallel { get; set; }
         /// <summary>GPUs per node, for the host memory each node needs.</summary>
         public int? GpusPerNode { get; set; }
+        /// <summary>Width in pixels of the images a vision-language model is fed (-ImageSize WIDTHxHEIGHT).</summary>
+        public int? ImageWidth { get; set; }
+        /// <summary>Height in pixels of the images a vision-language model is fed.</summary>
+        public int? ImageHeight { get; set; }
+        /// <summary>Images in each sample of a vision-language model.</summary>
+        public int? ImagesPerSample { get; set; }
+        /// <summary>Language-model tokens per image, in place of what the model's processor computes.</summary>
+        public int? VisionTokens { get; set; }
+        /// <summary>Whether the vision encoder trains; the framework's default when not given.</summary>
+        public VisionTraining? VisionTower { get; set; }
 
         public Workload Clone() => (Workload)MemberwiseClone();
 
@@ -105,7 +115,9 @@ namespace VramPS.Engine
             && TensorParallel == other.TensorParallel && PipelineParallel == other.PipelineParallel
             && PipelineSchedule == other.PipelineSchedule && VirtualStages == other.VirtualStages
             && SequenceParallel == other.SequenceParallel && ContextParallel == other.ContextParallel
-            && ExpertParallel == other.ExpertParallel && GpusPerNode == other.GpusPerNode;
+            && ExpertParallel == other.ExpertParallel && GpusPerNode == other.GpusPerNode
+            && ImageWidth == other.ImageWidth && ImageHeight == other.ImageHeight && ImagesPerSample == other.ImagesPerSample
+            && VisionTokens == other.VisionTokens && VisionTower == other.VisionTower;
 
         /// <summary>A hash over the settings planners vary, consistent with <see cref="SameRunAs"/>.</summary>
         internal int RunHash()

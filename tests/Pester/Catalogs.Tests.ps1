@@ -72,6 +72,16 @@ Describe 'Get-VramModel' {
         Get-VramModel nobody/nothing -ErrorVariable failure -ErrorAction SilentlyContinue
         $failure[0].FullyQualifiedErrorId | Should -Be 'UnknownModel,VramPS.Commands.GetVramModelCommand'
     }
+
+    It 'reports a pattern with an unclosed bracket as InvalidPattern naming -Name, and goes on with the next name' {
+        $models = Get-VramModel '[', meta-llama/Llama-2-7b-hf -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -Be 'InvalidPattern,VramPS.Commands.GetVramModelCommand'
+        $failure[0].Exception | Should -BeOfType ([VramPS.Engine.Errors.InvalidWorkloadException])
+        $failure[0].Exception.Parameter | Should -Be 'Name'
+        $failure[0].Exception.Message | Should -BeLike "-Name '``[' is not a valid wildcard pattern*"
+        $models.Model | Should -Be 'meta-llama/Llama-2-7b-hf'
+    }
 }
 
 Describe 'Catalogs of your own' {

@@ -118,6 +118,14 @@ Describe 'Find-GpuFit' {
         $failure[0].FullyQualifiedErrorId | Should -Be "UnknownGpu,$CommandName"
     }
 
+    It 'reports a -Gpu pattern with an unclosed bracket as InvalidWorkload naming -Gpu, and still tries the others' {
+        $rows = $Estimate | Find-GpuFit -Gpu '[', 'H100-SXM' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $rows | Should -HaveCount 1
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Parameter | Should -Be 'Gpu'
+    }
+
     It 'gives nothing for a wildcard that matches no GPU' {
         $Estimate | Find-GpuFit -Gpu 'NoSuchGpu*' -ErrorVariable failure | Should -BeNullOrEmpty
         $failure | Should -BeNullOrEmpty

@@ -26,6 +26,12 @@ namespace VramPS.Engine.Alignment
             member.LoraTargets = null;
             member.Quantization = null;
             member.TrainableLayers = null;
+            // The policy's sequence length already holds its image tokens; a frozen vision tower saves nothing.
+            member.ImageWidth = null;
+            member.ImageHeight = null;
+            member.VisionTokens = null;
+            member.VisionTower = null;
+            member.ImagesPerSample = 0;
             var recipe = new ResolvedRecipe(member);
             var behavior = new TrainerBehavior(recipe);
             var whole = PipelineStage.WholeModel(recipe.Model.NumLayers);

@@ -32,9 +32,8 @@ namespace VramPS.Engine.Alignment
             }
             var peak = phases[peakIndex];
             long reservation = cast.Engine is null ? 0 : Checked.Bytes(cast.Engine.Footprint - cast.Engine.Weights);
-            long churn = Checked.Add(peak.Activations, peak.Other) - reservation;
             long paged = cast.Policy.PagedStates + (cast.Value?.PagedStates ?? 0);
-            long reserved = RuntimeMemory.Reserved(peak.Allocated, churn, s.Policy.Model.NumLayers,
+            long reserved = RuntimeMemory.Reserved(phases, reservation, s.Policy.Model.NumLayers,
                 cast.Policy.GatherStreamPool + (cast.Value?.GatherStreamPool ?? 0));
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(s.Policy.GpuCount), paged);
             if (paged > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");

@@ -17,8 +17,11 @@ namespace VramPS.Engine.Alignment
         /// <summary>max_length of DPOConfig, KTOConfig, ORPOConfig, CPOConfig and RewardConfig.</summary>
         public const int PreferenceLength = 1024;
         public const int PromptTokens = 512;
-        /// <summary>GRPOConfig.max_completion_length.</summary>
-        public const int GrpoCompletionTokens = 512;
+        /// <summary>
+        /// GRPOConfig.max_completion_length: 256 in every TRL release from v0.14.0, which introduced GRPO, to v1.9.0
+        /// (huggingface/trl trl/trainer/grpo_config.py); main raised it to 512 after v1.9.0 (#6264, 2026-07-23).
+        /// </summary>
+        public const int GrpoCompletionTokens = 256;
         /// <summary>PPOConfig.response_length.</summary>
         public const int PpoResponseTokens = 53;
         /// <summary>GRPOConfig.num_generations.</summary>
@@ -53,8 +56,13 @@ namespace VramPS.Engine.Alignment
             {
                 PromptLength = Positive(w.PromptLength, "PromptLength", PromptTokens, $"prompts of {PromptTokens} tokens");
                 int completion = Stage == TrainingStage.Grpo ? GrpoCompletionTokens : PpoResponseTokens;
-                string source = Stage == TrainingStage.Grpo ? "GRPOConfig.max_completion_length" : "PPOConfig.response_length";
+                string source = Stage == TrainingStage.Grpo ? "GRPOConfig.max_completion_length, TRL v0.14 to v1.9" : "PPOConfig.response_length";
                 GenerationLength = Positive(w.GenerationLength, "GenerationLength", completion, $"{completion} generated tokens ({source})");
+                if ((long)PromptLength + GenerationLength > ResolvedRecipe.MaxTokens)
+                {
+                    string name = PromptLength >= GenerationLength ? "PromptLength" : "GenerationLength";
+                    throw new InvalidWorkloadException(name, $"-PromptLength {PromptLength} plus -GenerationLength {GenerationLength} is more than {ResolvedRecipe.MaxTokens:N0} tokens per sequence, which VramPS does not estimate.");
+                }
                 given.SequenceLength = PromptLength + GenerationLength;
             }
             else if (given.SequenceLength is null)

@@ -31,8 +31,8 @@ namespace VramPS.Engine.Alignment
             Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
 
             bool online = stage == TrainingStage.Ppo || stage == TrainingStage.Grpo;
-            int prompt = w.PromptLength ?? StageRecipe.PromptTokens;
-            int completion = w.GenerationLength ?? (stage == TrainingStage.Grpo ? StageRecipe.GrpoCompletionTokens : StageRecipe.PpoResponseTokens);
+            long prompt = w.PromptLength ?? StageRecipe.PromptTokens;
+            long completion = w.GenerationLength ?? (stage == TrainingStage.Grpo ? StageRecipe.GrpoCompletionTokens : StageRecipe.PpoResponseTokens);
             if (online && w.SequenceLength != null && w.SequenceLength != prompt + completion)
             {
                 messages.Add(string.Format(CultureInfo.InvariantCulture,

@@ -29,7 +29,7 @@ namespace VramPS.Engine.Configs
             }
             run.Set(nameof(TrainingConfigRun.Model), trimmed, doc, key);
             Quantized(trimmed, doc, key, run);
-            if (IsVisionLanguage(trimmed)) run.Refuse(key, trimmed, "a vision-language model");
+            if (IsVisionLanguage(trimmed)) run.Refuse(key, trimmed, ConfigVocabulary.VisionLanguage);
         }
 
         /// <summary>A hub id is org/name; a value with a backslash, a leading ./ or / or ~, or a drive is a path.</summary>

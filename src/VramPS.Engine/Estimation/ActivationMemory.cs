@@ -22,9 +22,13 @@ namespace VramPS.Engine.Estimation
         private readonly int _c;
         private readonly int _res;
         private readonly int _out;
+        /// <summary>Autocast runs over fp32 weights: the residual stream and the norms' outputs are fp32.</summary>
+        private readonly bool _fp32Weights;
         private readonly PipelineStage _stage;
         /// <summary>The first block whose weights train (NumLayers when none does).</summary>
         private readonly int _trainedFrom;
+        /// <summary>The first block that saves anything for backward: the first trained one under Freeze, unless every block's input requires grad.</summary>
+        private readonly int _keptFrom;
 
         public ActivationMemory(ResolvedRecipe r, TrainerBehavior t, PipelineStage stage)
         {
@@ -36,24 +40,29 @@ namespace VramPS.Engine.Estimation
             // gathers 16-bit parameters so the embedding output is already 16-bit, and where the embedding stays
             // 16-bit (LLaMA-Factory's Freeze).
             bool zero3 = r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
-            bool fp32Residual = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable;
-            _res = r.Precision == Precision.Fp32 || fp32Residual || t.Fp32Stream ? 4 : _c;
+            _fp32Weights = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable;
+            _res = r.Precision == Precision.Fp32 || _fp32Weights || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 
             _stage = stage;
             double tp = stage.Tensor, sp = stage.SequenceShards;
             double held = 0, largest = 0;
             // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains, and
-            // the blocks that train are the top ones: each group is worked out once and counted.
+            // the blocks that train are the top ones: each group is worked out once and counted. Blocks below
+            // _keptFrom save nothing: neither their inputs nor their weights need a gradient.
             _trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
                 : r.Workload.Method == FinetuneMethod.Freeze ? _m.NumLayers - r.TrainableLayers : _m.NumLayers;
+            _keptFrom = r.Workload.Method == FinetuneMethod.Freeze && !r.FrozenInputsRequireGrad ? _trainedFrom : 0;
+            int kept = 0;
             foreach (bool moe in new[] { false, true })
             {
-                int blocks = _m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
+                int firstKept = Math.Max(_keptFrom, stage.FirstLayer);
+                int blocks = _m.LayersOfKind(moe, firstKept, stage.EndLayer);
                 if (blocks == 0) continue;
-                int firstTrained = Math.Max(_trainedFrom, stage.FirstLayer);
+                kept += blocks;
+                int firstTrained = Math.Max(_trainedFrom, firstKept);
                 int trained = _m.LayersOfKind(moe, firstTrained, stage.EndLayer);
-                if (blocks > trained) Count(_m.FirstLayerOfKind(moe, stage.FirstLayer), blocks - trained);
+                if (blocks > trained) Count(_m.FirstLayerOfKind(moe, firstKept), blocks - trained);
                 if (trained > 0) Count(_m.FirstLayerOfKind(moe, firstTrained), trained);
             }
 
@@ -64,8 +73,14 @@ namespace VramPS.Engine.Estimation
                 largest = Math.Max(largest, saved);
             }
 
+            // Under Freeze the lowest kept block's input needs no gradient: its first RMSNorm keeps only the normalized
+            // input its weight needs, not the fp32 copy that pow saves for the input gradient.
+            bool unfusedRmsNorm = _m.Norm == NormKind.RmsNorm && !_r.Has(Techniques.FusedKernels) && !_r.Has(Techniques.Compile) && !t.FusedNorms;
+            if (_keptFrom > 0 && _keptFrom >= stage.FirstLayer && _keptFrom < stage.EndLayer && unfusedRmsNorm)
+                held -= 4.0 * _m.HiddenSize / sp;
+
             AllLayersSavedPerToken = held * stage.InFlight;
-            HeldLayers = stage.Layers * stage.InFlight;
+            HeldLayers = kept * stage.InFlight;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
             if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && TrainerBehavior.HuggingFaceStack(r.Framework))
@@ -78,6 +93,7 @@ namespace VramPS.Engine.Estimation
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
+            if (r.Checkpointing == Checkpointing.Selective && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
         }
 
         /// <summary>Bytes per element of the residual stream (4 where it runs in fp32).</summary>
@@ -131,9 +147,12 @@ namespace VramPS.Engine.Estimation
 
             sum += LinearInputs(attnIn, h, trains);
             inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
-            inside += Adapters(attnOut, q);
+            inside += Adapters(attnOut, q, attnOut.Count > 0 && SavesInput(trains));
             sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
+            // BERT drops out each sublayer's output before its residual add (hidden_dropout_prob 0.1 in
+            // bert-base-uncased's and bert-large-uncased's config.json): a 1-byte mask each.
+            if (_m.Encoder) sum += 2.0 * h;
             if (_m.IsMoeLayer(layer))
             {
                 // Router logits and their fp32 softmax; each routed token's gathered input and the expert output kept
@@ -175,42 +194,88 @@ namespace VramPS.Engine.Estimation
             public int Adapted { get; }
         }
 
-        /// <summary>RMSNorm in transformers and litgpt saves an fp32 copy of its input (and the normalized input when its weight trains); fused kernels save the input only.</summary>
+        /// <summary>
+        /// RMSNorm in transformers and litgpt saves an fp32 copy of its input (and the normalized input when its weight
+        /// trains); fused kernels save the input only. LayerNorm saves its input, which autocast casts to fp32 first
+        /// (layer_norm is on its fp32 list) where the stream is 16-bit.
+        /// </summary>
         private double NormSaved(bool trains)
         {
             long h = _m.HiddenSize;
             bool fused = (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile) || _t.FusedNorms) && _m.Norm == NormKind.RmsNorm;
-            if (fused || _m.Norm == NormKind.LayerNorm) return _res * (double)h;
+            if (_m.Norm == NormKind.LayerNorm) return (Autocasts && !_r.Has(Techniques.Compile) ? 4 : _res) * (double)h;
+            if (fused) return _res * (double)h;
             return 4.0 * h + (trains ? _res * (double)h : 0);
         }
 
-        /// <summary>The inputs a group of linears reading one tensor keep: one shared copy, or one per module where bitsandbytes casts fp32 input to the compute dtype.</summary>
+        /// <summary>The Trainer's autocast runs the step (Megatron-LM and DeepSpeed hold a 16-bit model instead).</summary>
+        private bool Autocasts => TrainerBehavior.AutocastOverFp32(_r.Precision) && !_t.MasterCopyInOptimizer;
+
+        /// <summary>
+        /// The inputs a group of linears reading one tensor keep: one shared copy, or one per module where each casts
+        /// an fp32 input to 16-bit for itself (bitsandbytes' 4-bit matmul; autocast, which caches only the casts of
+        /// leaf tensors that require grad, aten/src/ATen/autocast_mode.cpp cached_cast: the weights, never an input).
+        /// </summary>
         private double LinearInputs(Group group, long width, bool trains)
         {
             if (group.Count == 0) return 0;
             double saved = 0;
-            if (SavesInput(trains))
+            bool saves = SavesInput(trains);
+            if (saves)
             {
-                int copies = Quantized && _out != _c ? group.Count : 1;
-                saved += copies * (double)_c * width;
+                bool castEach = Quantized && _out != _c || NormOutputFp32(trains);
+                saved += (castEach ? group.Count : 1) * (double)_c * width;
             }
-            return saved + Adapters(group, width);
+            return saved + Adapters(group, width, saves);
         }
 
-        /// <summary>peft's LoRA branch per adapted module: the dropout mask and output in the adapter dtype (or the cast input), and the rank-wide A output.</summary>
-        private double Adapters(Group group, long width)
+        /// <summary>
+        /// Whether the norm before the block's linears hands them fp32 under autocast: LayerNorm (layer_norm is on
+        /// autocast's fp32 list), or an RMSNorm with an fp32 weight (transformers' weight * hidden_states.to(input_dtype)
+        /// promotes to fp32). Fused norm kernels and torch.compile cast once.
+        /// </summary>
+        private bool NormOutputFp32(bool trains)
+        {
+            if (!Autocasts) return false;
+            if (_r.Has(Techniques.FusedKernels) || _r.Has(Techniques.Compile) || _t.FusedNorms) return false;
+            if (_m.Norm == NormKind.LayerNorm) return true;
+            return _fp32Weights || _t.UpcastsOnlyTrainable && trains;
+        }
+
+        /// <summary>
+        /// peft's LoRA branch per adapted module: with dropout, the mask and the dropout output (which lora_A saves,
+        /// cast to 16-bit under autocast); without, lora_A saves its input: peft's cast of it to the adapter dtype
+        /// (cast again to 16-bit under autocast), or, in the compute dtype, the group's input itself, once, unless the
+        /// base linear keeps it already. lora_B saves the rank-wide A output.
+        /// </summary>
+        private double Adapters(Group group, long width, bool baseSaves)
         {
             if (group.Adapted == 0) return 0;
             int a = _t.AdapterBytes;
+            int kept = _t.AutocastAdapters ? _c : a;
             int inputs = _t.FusedQkvAdapters && group.Role == LinearRole.AttentionInput ? 1 : group.Adapted;
             bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Framework == Framework.FmsAcceleration;
             if (fusedLora) inputs = 1;
-            double perInput = _t.LoraDropout && !fusedLora ? (a + 1.0) * width : (a != _c ? a * (double)width : 0);
-            return inputs * perInput + group.Adapted * (double)a * _r.LoraRank;
+            double input;
+            if (_t.LoraDropout && !fusedLora) input = inputs * (kept + 1.0) * width;
+            else if (a != _c) input = inputs * (double)kept * width;
+            else input = baseSaves ? 0 : _c * (double)width;
+            return input + group.Adapted * (double)kept * _r.LoraRank;
         }
 
-        /// <summary>The attention core: SDPA keeps q, k and v repeated to every head (HF's repeat_kv) and its output; FlashAttention keeps k and v at KV heads; eager keeps the probabilities.</summary>
+        /// <summary>
+        /// The attention core: SDPA keeps q, k and v repeated to every head (HF's repeat_kv) and its output;
+        /// FlashAttention keeps k and v at KV heads; eager keeps the probabilities. Under Megatron-LM's selective
+        /// recompute the core runs inside a checkpoint (Attention._checkpointed_attention_forward) that keeps only its
+        /// inputs q, k and v; its output is kept by the output projection.
+        /// </summary>
         private double Attention(long q, long kv, bool outputProjectionSavesInput)
+        {
+            if (_r.Checkpointing == Checkpointing.Selective) return _c * (double)(q + 2 * kv) + (outputProjectionSavesInput ? _c * (double)q : 0);
+            return AttentionCore(q, kv, outputProjectionSavesInput);
+        }
+
+        private double AttentionCore(long q, long kv, bool outputProjectionSavesInput)
         {
             double sum = 0;
             int heads = _m.NumHeads;
@@ -227,18 +292,41 @@ namespace VramPS.Engine.Estimation
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
                 default:
-                    // The softmax output is saved in fp32 when autocast puts softmax on its fp32 list or the model
-                    // code upcasts it (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders
-                    // (BERT) drop out the probabilities: a 1-byte mask, and the dropout output feeds the matmul.
-                    // Capped logits (Gemma 2) keep the tanh output of the scores too.
+                    if (_t.FusedSoftmax)
+                    {
+                        // Megatron-LM's DotProductAttention: baddbmm keeps q and k repeated to every head, the fused
+                        // scaled_masked_softmax keeps only its 16-bit output (ScaledUpperTriangMaskedSoftmax.forward,
+                        // save_for_backward(softmax_results)), which the bmm with the repeated v keeps too.
+                        sum += _c * (double)(q + 2 * q) + heads * (double)s * _c;
+                        if (outputProjectionSavesInput) sum += _c * (double)q;
+                        break;
+                    }
+                    // q @ k^T keeps q and k repeated to every head, probs @ v keeps v repeated; the output goes to
+                    // the output projection through a contiguous copy that only that projection keeps. The softmax
+                    // output is saved in fp32 when autocast puts softmax on its fp32 list or the model code upcasts it
+                    // (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders (BERT) drop out the
+                    // probabilities: a 1-byte mask, and the dropout output feeds the matmul. Capped logits (Gemma 2)
+                    // keep the tanh output of the scores too.
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
                     double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
-                    sum += _c * (double)(q + 2 * q + q) + heads * (double)s * probs;
+                    sum += _c * (double)(q + 2 * q) + heads * (double)s * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
             }
             return sum;
+        }
+
+        /// <summary>
+        /// Bytes per token, on one rank, of the attention core that selective recompute runs again while one block
+        /// runs backward: what the core keeps without the checkpoint, less the checkpoint's inputs.
+        /// </summary>
+        private double RecomputedCore(int layer)
+        {
+            var modules = _m.ModuleArray(layer);
+            var attnOut = new Group(modules, _m.ModuleNameIndexes(layer), LinearRole.AttentionOutput, _r);
+            bool projSaves = attnOut.Count > 0 && SavesInput(BlockTrains(layer));
+            return (AttentionCore(_m.QDim, _m.KvDim, projSaves) - Attention(_m.QDim, _m.KvDim, projSaves)) / _stage.Tensor;
         }
 
         private double Mlp(int layer, Group mlpOut, bool trains)
@@ -252,7 +340,7 @@ namespace VramPS.Engine.Estimation
             double sum = intermediates * _out * width;
             bool downSaves = mlpOut.Count > 0 && SavesInput(trains);
             if (downSaves) sum += _c * (double)width;
-            sum += Adapters(mlpOut, width);
+            sum += Adapters(mlpOut, width, downSaves);
             sum *= copies;
             if (moe)
             {
@@ -267,8 +355,9 @@ namespace VramPS.Engine.Estimation
 
         private double Outside()
         {
-            if (_m.Encoder) return 0;
             long h = _m.HiddenSize;
+            // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
+            if (_m.Encoder) return h;
             bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.HeadAdapted;
             return NormSaved(_r.Workload.Method == FinetuneMethod.Full) + (headTrains ? _c * (double)h : 0);
         }

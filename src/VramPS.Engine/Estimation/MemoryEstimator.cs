@@ -8,7 +8,7 @@ namespace VramPS.Engine.Estimation
     /// Estimates what one GPU holds at each phase of a training step and reports the phase that binds.
     /// The terms come from ModelStateMemory (weights, gradients, states, step temporaries), ActivationMemory
     /// (saved tensors per token) and TrainerBehavior (logits and loss buffers); sharding divides them here.
-    /// Under pipeline parallelism the first and the last stage are both laid out and the more loaded one reported.
+    /// Under pipeline parallelism the first and the last stage are both laid out and the one whose GPU needs more reported.
     /// </summary>
     public static class MemoryEstimator
     {
@@ -27,14 +27,15 @@ namespace VramPS.Engine.Estimation
             foreach (var stage in r.Parallel.Stages)
             {
                 var layout = new RankLayout(r, t, stage);
-                if (reported is null || layout.Peak.Allocated > reported.Peak.Allocated) reported = layout;
+                if (reported is null || layout.Device > reported.Device || layout.Device == reported.Device && layout.Peak.Allocated > reported.Peak.Allocated)
+                    reported = layout;
             }
             var rank = reported!;
             var peak = rank.Peak;
             var notes = rank.Notes;
             bool whole = r.Parallel.Stages.Count == 1 && r.Parallel.Tensor == 1 && r.Parallel.Expert == 1;
             long trainable = whole ? rank.Budget.Trainable : new ParameterBudget(r, t, PipelineStage.WholeModel(r.Model.NumLayers)).Trainable;
-            long reserved = RuntimeMemory.Reserved(peak.Allocated, Checked.Add(peak.Activations, peak.Other), rank.Stage.Layers, rank.Step.GatherStreamPool);
+            long reserved = rank.Reserved;
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), rank.Step.PagedStates);
             if (rank.Step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 
@@ -85,6 +86,8 @@ namespace VramPS.Engine.Estimation
                 {
                     if (phase.Allocated > Peak.Allocated) Peak = phase;
                 }
+                Reserved = RuntimeMemory.Reserved(Phases, 0, stage.Layers, Step.GatherStreamPool);
+                Device = Checked.Add(Reserved, Step.PagedStates);
             }
 
             public PipelineStage Stage { get; }
@@ -94,6 +97,9 @@ namespace VramPS.Engine.Estimation
             public List<string> Notes { get; }
             public IReadOnlyList<PhaseMemory> Phases { get; }
             public PhaseMemory Peak { get; }
+            public long Reserved { get; }
+            /// <summary>What the rank's GPU shows beyond the context and NCCL, which every rank has alike: the rank reported is the one that needs the most.</summary>
+            public long Device { get; }
         }
     }
 }

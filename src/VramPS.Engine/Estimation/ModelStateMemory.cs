@@ -25,32 +25,30 @@ namespace VramPS.Engine.Estimation
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
             int modelBytes = t.MasterCopyInOptimizer ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
-            double weights;
-            if (method == FinetuneMethod.QLoRA)
+            double bits = r.Quantization == Quantization.Int8 ? 8 + 32.0 / 4096
+                : t.DoubleQuant ? Nf4DoubleQuantBits : Nf4Bits;
+            int rest = t.UpcastsNonQuantized ? 4 : 2;
+            int computeBytes = TrainerBehavior.ComputeBytes(r.Precision);
+            double Weights(long total, long quantizable, long adapters, long trainable)
             {
-                double bits = r.Quantization == Quantization.Int8 ? 8 + 32.0 / 4096
-                    : t.DoubleQuant ? Nf4DoubleQuantBits : Nf4Bits;
-                int rest = t.UpcastsNonQuantized ? 4 : 2;
-                weights = p.Quantizable * bits / 8 + (double)p.NotQuantized * rest + (double)p.Adapters * t.AdapterBytes;
+                if (method == FinetuneMethod.QLoRA) return quantizable * bits / 8 + (double)(total - quantizable) * rest + (double)adapters * t.AdapterBytes;
+                if (adapter) return (double)total * modelBytes + (double)adapters * t.AdapterBytes;
+                if (t.UpcastsOnlyTrainable) return (double)trainable * modelBytes + (double)(total - trainable) * computeBytes;
+                return (double)total * modelBytes;
             }
-            else if (adapter)
-            {
-                weights = (double)p.Total * modelBytes + (double)p.Adapters * t.AdapterBytes;
-            }
-            else if (t.UpcastsOnlyTrainable)
-            {
-                weights = (double)p.Trainable * modelBytes + (double)(p.Total - p.Trainable) * TrainerBehavior.ComputeBytes(r.Precision);
-            }
-            else
-            {
-                weights = (double)p.Total * modelBytes;
-            }
-            FullWeights = weights;
+            FullWeights = Weights(p.Total, p.Quantizable, p.Adapters, p.Trainable);
+            ExpertWeights = Weights(p.Experts, p.QuantizableExperts, p.ExpertAdapters, p.TrainableExperts);
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
+            double master = t.MasterCopyInOptimizer && !adapter ? 4.0 : 0;
             Gradients = (double)p.Trainable * trainableBytes;
-            States = StatesFor(r.Optimizer, p, trainableBytes, r) + (t.MasterCopyInOptimizer && !adapter ? 4.0 * p.Trainable : 0);
+            ExpertGradients = (double)p.TrainableExperts * trainableBytes;
+            States = StatesFor(r.Optimizer, p.Trainable, trainableBytes, r, p, expertsOnly: false) + master * p.Trainable;
+            ExpertStates = p.TrainableExperts == 0 ? 0 : StatesFor(r.Optimizer, p.TrainableExperts, trainableBytes, r, p, expertsOnly: true) + master * p.TrainableExperts;
             StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r.Optimizer, p, trainableBytes, r.Techniques);
+            // The multi-tensor step's temporaries follow the trainable parameters; a per-tensor step's belong to no part.
+            ExpertTemporaries = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD
+                ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
         }
 
         public int TrainableBytes { get; }
@@ -60,10 +58,14 @@ namespace VramPS.Engine.Estimation
         public double Gradients { get; }
         public double States { get; }
         public double StepTemporaries { get; }
+        /// <summary>The routed experts' part of each term (ParameterBudget.Experts): sharded over the expert-data-parallel ranks only.</summary>
+        public double ExpertWeights { get; }
+        public double ExpertGradients { get; }
+        public double ExpertStates { get; }
+        public double ExpertTemporaries { get; }
 
-        private static double StatesFor(OptimizerKind o, ParameterBudget p, int bytes, ResolvedRecipe r)
+        private static double StatesFor(OptimizerKind o, double n, int bytes, ResolvedRecipe r, ParameterBudget p, bool expertsOnly)
         {
-            double n = p.Trainable;
             switch (o)
             {
                 case OptimizerKind.AdamW:
@@ -78,22 +80,29 @@ namespace VramPS.Engine.Estimation
                 case OptimizerKind.SGD:
                     return n * bytes;
                 default:
-                    return AdafactorStates(r, p);
+                    return AdafactorStates(r, p, n, expertsOnly);
             }
         }
 
-        /// <summary>Adafactor keeps a row and a column statistic per matrix, a full one per vector (fp32), no momentum.</summary>
-        private static double AdafactorStates(ResolvedRecipe r, ParameterBudget p)
+        /// <summary>
+        /// Adafactor keeps a row and a column statistic per matrix, a full one per vector (fp32), no momentum; of the
+        /// routed experts' matrices only, where asked.
+        /// </summary>
+        private static double AdafactorStates(ResolvedRecipe r, ParameterBudget p, double trainable, bool expertsOnly)
         {
             var m = r.Model;
             var stage = p.Stage;
-            if (r.Workload.Method != FinetuneMethod.Full) return p.Trainable * 4.0;
-            double sum = stage.HasEmbedding ? (m.VocabSize / (double)stage.Tensor + m.HiddenSize) * 4.0 : 0;
+            if (r.Workload.Method != FinetuneMethod.Full) return trainable * 4.0;
+            double sum = stage.HasEmbedding && !expertsOnly ? (m.VocabSize / (double)stage.Tensor + m.HiddenSize) * 4.0 : 0;
             for (int i = stage.FirstLayer; i < stage.EndLayer; i++)
             {
                 bool moe = m.IsMoeLayer(i);
-                foreach (var mod in m.LinearModules(i)) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count / stage.Divisor(mod, moe);
-                sum += m.LayerNormParameters * 4.0;
+                foreach (var mod in m.LinearModules(i))
+                {
+                    bool expert = moe && mod.Count > 1 && mod.Role != Models.LinearRole.Router;
+                    if (expert || !expertsOnly) sum += (mod.InFeatures + mod.OutFeatures) * 4.0 * mod.Count / stage.Divisor(mod, moe);
+                }
+                if (!expertsOnly) sum += m.LayerNormParameters * 4.0;
             }
             return sum;
         }

@@ -27,12 +27,12 @@ namespace VramPS.Engine.Estimation
             // Blocks of one kind (dense or mixture-of-experts) hold the same parameters: each kind is counted once
             // and multiplied by its blocks on the stage.
             int trainableFrom = layers - r.TrainableLayers;
-            long perLayerMax = 0;
+            long perLayerMax = 0, freezeExperts = 0;
             foreach (bool moe in MoeKinds)
             {
                 int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
                 if (count == 0) continue;
-                long layerAdapters = 0, layerTotal = m.LayerNormParameters;
+                long layerAdapters = 0, layerTotal = m.LayerNormParameters, layerExperts = 0, layerExpertAdapters = 0;
                 int layer = m.FirstLayerOfKind(moe, stage.FirstLayer);
                 var modules = m.ModuleArray(layer);
                 var names = m.ModuleNameIndexes(layer);
@@ -42,27 +42,63 @@ namespace VramPS.Engine.Estimation
                     long divisor = stage.Divisor(module, moe);
                     long onRank = PipelineStage.Share(module.Parameters, divisor);
                     layerTotal += onRank;
+                    bool expert = moe && module.Count > 1 && module.Role != LinearRole.Router;
+                    if (expert) layerExperts += onRank;
                     bool adapted = module.Role != LinearRole.Router && r.AdaptsName(names[j]);
-                    if (adapted) layerAdapters += PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
+                    if (adapted)
+                    {
+                        long adapters = PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
+                        layerAdapters += adapters;
+                        if (expert) layerExpertAdapters += adapters;
+                    }
                     if (adapted || !t.QuantizesOnlyAdapted)
                     {
                         Quantizable += onRank * count;
+                        if (expert) QuantizableExperts += onRank * count;
                         LargestQuantizable = Math.Max(LargestQuantizable, PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor));
                     }
                 }
                 total += layerTotal * count;
                 Adapters += layerAdapters * count;
+                Experts += layerExperts * count;
+                ExpertAdapters += layerExpertAdapters * count;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
-                FreezeTrainable += layerTotal * m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
+                int trainableLayers = m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
+                FreezeTrainable += layerTotal * trainableLayers;
+                freezeExperts += layerExperts * trainableLayers;
             }
             if (r.HeadAdapted && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
+            long frozenVision = 0;
+            if (m.HasVision && stage.HasEmbedding)
+            {
+                // The vision tower and projector sit with the embedding, whole on every rank of that stage. transformers'
+                // bitsandbytes quantizer converts every nn.Linear but the output embedding (get_keys_to_not_convert,
+                // huggingface/transformers#25105) and what llm_int8_skip_modules names: the tower's linears are quantized.
+                var modules = m.VisionModuleArray;
+                var adapted = r.Vision.AdaptedModules;
+                for (int j = 0; j < modules.Length; j++)
+                {
+                    if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionBlocks;
+                    if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionBlocks;
+                }
+                if (!t.QuantizesOnlyAdapted) Quantizable += VisionTower.ProjectorLinearWeights(m);
+                total += m.VisionParameters;
+                frozenVision = r.Vision.Trained ? 0 : m.VisionParameters;
+                VisionParameters = m.VisionParameters;
+            }
             Total = total;
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
             {
-                FinetuneMethod.Full => Total,
+                FinetuneMethod.Full => Total - frozenVision,
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
+            };
+            TrainableExperts = r.Workload.Method switch
+            {
+                FinetuneMethod.Full => Experts,
+                FinetuneMethod.Freeze => freezeExperts,
+                _ => ExpertAdapters,
             };
             long vocabularyOnRank = stage.HasEmbedding || stage.HasHead ? PipelineStage.Share((long)m.VocabSize * m.HiddenSize, stage.Tensor) : 0;
             long largest = vocabularyOnRank;
@@ -77,6 +113,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>Every parameter the rank holds (a separate head for trainers that untie it included).</summary>
         public long Total { get; }
         public long Embedding { get; }
+        /// <summary>The vision tower and projector (on the stage with the embedding).</summary>
+        public long VisionParameters { get; }
         public long Head { get; }
         /// <summary>The block linears the trainer quantizes under QLoRA (all of them, or only the adapted ones).</summary>
         public long Quantizable { get; }
@@ -87,6 +125,15 @@ namespace VramPS.Engine.Estimation
         public long Adapters { get; }
         public long FreezeTrainable { get; }
         public long Trainable { get; }
+        /// <summary>
+        /// The rank's share of the routed experts' linears (shared experts and routers excluded), and the trainable
+        /// parameters among them (the experts' own adapters under LoRA): they are replicated only over the
+        /// expert-data-parallel ranks, not over all the data-parallel ones.
+        /// </summary>
+        public long Experts { get; }
+        public long TrainableExperts { get; }
+        public long QuantizableExperts { get; }
+        public long ExpertAdapters { get; }
         public long LargestLayer { get; }
         public long LargestTensor { get; }
     }

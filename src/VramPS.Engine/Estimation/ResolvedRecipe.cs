@@ -49,7 +49,16 @@ namespace VramPS.Engine.Estimation
             if ((long)BatchSize * SequenceLength > MaxTokens)
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
+            // Each parameter is stepped as soon as its gradient is ready, so nothing is left to accumulate: torchtune's
+            // recipes raise "Gradient accumulation is not supported with optimizer in bwd" (full_finetune_single_device.py).
+            if (Has(Techniques.OptimizerInBackward) && GradientAccumulation > 1)
+            {
+                throw new InvalidWorkloadException("GradientAccumulation",
+                    $"-Techniques OptimizerInBackward steps each parameter during backward and keeps no gradient to accumulate: it needs -GradientAccumulation 1, not {GradientAccumulation}.");
+            }
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
+            if (Checkpointing == Engine.Checkpointing.Selective && !HasSelectiveRecompute(Framework))
+                throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Framework));
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
@@ -73,7 +82,34 @@ namespace VramPS.Engine.Estimation
             TrainableLayers = w.Method == FinetuneMethod.Freeze
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
                 : Model.NumLayers;
+            FrozenInputsRequireGrad = w.Method == FinetuneMethod.Freeze && TrainableLayers < Model.NumLayers
+                && Checkpointing == Engine.Checkpointing.Full && ReentrantCheckpointing(Framework);
+            if (FrozenInputsRequireGrad)
+                _assumptions.Add("enable_input_require_grads() on: transformers' reentrant checkpointing passes no gradient to the trained blocks otherwise, so every block keeps its checkpointed input and backward recomputes the frozen ones too");
+            Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
+            if (!Model.HasVision && (w.ImageWidth != null || w.ImagesPerSample > 0 || w.VisionTokens != null || w.VisionTower != null))
+                throw new InvalidWorkloadException(w.ImageWidth != null ? "ImageSize" : w.ImagesPerSample != null ? "ImagesPerSample" : w.VisionTokens != null ? "VisionTokens" : "VisionTower",
+                    $"{Model.Id} has no vision encoder: -ImageSize, -ImagesPerSample, -VisionTokens and -VisionTower apply to vision-language models.");
+            if ((long)BatchSize * (SequenceLength + Vision.TokensPerSample) > MaxTokens)
+                throw new InvalidWorkloadException("ImagesPerSample", $"-BatchSize {BatchSize} x (-SequenceLength {SequenceLength} + {Vision.TokensPerSample} image tokens) is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
+            SequenceLength += (int)Vision.TokensPerSample;
         }
+
+        /// <summary>The images of a vision-language workload; <see cref="VisionRecipe.None"/> for a text-only model.</summary>
+        public VisionRecipe Vision { get; }
+        /// <summary>LoRA targets every linear (all-linear, or LLaMA-Factory's default): the vision encoder's too.</summary>
+        public bool AllLinearTargets { get; private set; }
+
+        /// <summary>
+        /// Under Freeze with checkpointing, every block's input requires grad, the frozen ones' included. transformers'
+        /// gradient_checkpointing_enable checkpoints with use_reentrant=True by default, and a reentrant checkpoint
+        /// whose inputs need no gradient passes none to the weights inside it: a working Freeze recipe calls
+        /// model.enable_input_require_grads(), which makes the embedding output require grad. LLaMA-Factory instead
+        /// sets requires_grad on the input of the blocks with trainable parameters only and runs the frozen ones
+        /// without checkpointing (src/llamafactory/model/model_utils/checkpointing.py,
+        /// get_custom_gradient_checkpointing_func); litgpt, torchtune and Megatron-LM checkpoint without reentrancy.
+        /// </summary>
+        public bool FrozenInputsRequireGrad { get; }
 
         public Workload Workload { get; }
         public ModelArchitecture Model { get; }
@@ -85,6 +121,7 @@ namespace VramPS.Engine.Estimation
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
         public int BatchSize { get; }
+        /// <summary>Tokens per sample in the language model: -SequenceLength plus the image tokens of a vision-language model.</summary>
         public int SequenceLength { get; }
         public int GradientAccumulation { get; }
         public Checkpointing Checkpointing { get; }
@@ -239,6 +276,26 @@ namespace VramPS.Engine.Estimation
             }
         }
 
+        /// <summary>Stacks that checkpoint through transformers' gradient_checkpointing_enable (use_reentrant=True by default) without LLaMA-Factory's per-block requires_grad.</summary>
+        private static bool ReentrantCheckpointing(Framework f) =>
+            f != Engine.Framework.LlamaFactory && f != Engine.Framework.Litgpt && f != Engine.Framework.Torchtune && f != Engine.Framework.MegatronLM;
+
+        /// <summary>
+        /// Why -Checkpointing Selective is refused: VramPS's Selective is Megatron-LM's --recompute-granularity
+        /// selective (the core attention recomputed, Korthikanti et al. 2022, section 5). The transformers Trainer
+        /// and the stacks on it (peft, axolotl, LLaMA-Factory, fms-acceleration, DeepSpeed over a transformers model)
+        /// have gradient_checkpointing on or off, whole blocks; fsdp_qlora (use_gradient_checkpointing), Unsloth
+        /// (use_gradient_checkpointing True or "unsloth") and litgpt (whole blocks under FSDP) likewise; torchtune's
+        /// ac_mode "selective" checkpoints every ac_option-th block or by operator (recipes/full_finetune_distributed.py),
+        /// which is not this mode.
+        /// </summary>
+        /// <summary>Whether the framework has the selective recompute VramPS models (Megatron-LM's).</summary>
+        public static bool HasSelectiveRecompute(Framework f) => f == Engine.Framework.MegatronLM;
+
+        private static string SelectiveRefusal(Framework f) =>
+            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective); -Framework {FrameworkNames.ToName(f)} has no such mode. " +
+            "Use -Checkpointing None or Full, or -Framework Megatron-LM, the only framework VramPS models with it.";
+
         private int Positive(int? value, string name, int fallback, string why)
         {
             if (value is null) return Take(fallback, why);
@@ -253,6 +310,7 @@ namespace VramPS.Engine.Estimation
             if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
             {
                 _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
+                AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
@@ -266,10 +324,11 @@ namespace VramPS.Engine.Estimation
             var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
             if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
             {
+                AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
-            var known = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
             foreach (string t in list)
             {
                 if (!known.Contains(t))

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using VramPS.Engine.Gpus;
 
 namespace VramPS.Engine.Estimation
@@ -12,16 +14,25 @@ namespace VramPS.Engine.Estimation
         private const long BlockRounding = 2L << 20;
 
         /// <summary>
-        /// Reserved = allocated plus what the allocator cannot hand back between phases: half a 2 MiB block of
+        /// What the caching allocator holds after a step: its high-water mark over every phase, since it keeps the
+        /// segments it has cudaMalloc'ed until empty_cache (c10/cuda/CUDACachingAllocator.cpp frees cached blocks only
+        /// when an allocation fails or on request), so a phase that needs more than the peak of Allocated can set it.
+        /// At each phase it holds what is allocated there plus what it cannot hand back: half a 2 MiB block of
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
-        /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its
-        /// own stream, whose blocks stay in that stream's pool of the caching allocator.
+        /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
+        /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is a standing reservation
+        /// counted in Other (a rollout engine's pool) that never churns.
         /// </summary>
-        public static long Reserved(long allocated, long churn, int tensorsAlive, long otherStreamPool)
+        public static long Reserved(IReadOnlyList<PhaseMemory> phases, long heldInOther, int tensorsAlive, long otherStreamPool)
         {
+            long highWater = 0;
+            foreach (var phase in phases)
+            {
+                long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther);
+                highWater = Math.Max(highWater, Checked.Add(phase.Allocated, churn / 10));
+            }
             long rounding = tensorsAlive * (BlockRounding / 2);
-            long fragmentation = churn / 10;
-            return Checked.Sum(allocated, rounding, fragmentation, otherStreamPool);
+            return Checked.Add(Checked.Add(highWater, rounding), otherStreamPool);
         }
 
         public static long Context(GpuSpec? gpu) => gpu is null || gpu.ContextBytes <= 0 ? DefaultContextBytes : gpu.ContextBytes;

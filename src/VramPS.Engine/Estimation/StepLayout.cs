@@ -39,6 +39,12 @@ namespace VramPS.Engine.Estimation
             var r = _r;
             var stage = _p.Stage;
             int n = r.Parallel.ShardDegree;
+            // Routed experts are replicated only over the expert-data-parallel ranks, n / e of them (Megatron-LM's
+            // parallel_state.initialize_model_parallel: expert_data_parallel_size = world_size // (expert TP x EP x PP),
+            // and its DistributedDataParallel puts the expert parameters' gradient buffers, which the distributed
+            // optimizer shards, on get_expert_data_parallel_group()); the rest is replicated over all n.
+            int expertReplicas = n / stage.Expert;
+            double Sharded(double term, double experts) => (term - experts) / n + experts / expertReplicas;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
             bool statesSharded = r.Sharding != Sharding.None && n > 1;
@@ -47,7 +53,7 @@ namespace VramPS.Engine.Estimation
             bool adapter = r.IsAdapter;
 
             // Weights: sharded storage plus, under ZeRO-3 / FSDP, the root unit and two block units gathered in 16-bit.
-            double weightsStored = zero3 ? _s.FullWeights / n : _s.FullWeights;
+            double weightsStored = zero3 ? Sharded(_s.FullWeights, _s.ExpertWeights) : _s.FullWeights;
             double gatheredLayer = r.Workload.Method == FinetuneMethod.QLoRA
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
@@ -62,14 +68,14 @@ namespace VramPS.Engine.Estimation
             double weightsCompute = weightsStored + inFlight;
 
             // Gradients: full, sharded, or, under Lightning FSDP with accumulation (no_sync), unsharded per block.
-            double grads = gradsSharded ? _s.Gradients / n : _s.Gradients;
+            double grads = gradsSharded ? Sharded(_s.Gradients, _s.ExpertGradients) : _s.Gradients;
             bool litgptNoSync = zero3 && r.Framework == Framework.Litgpt && r.GradientAccumulation > 1;
             if (litgptNoSync)
             {
                 grads = adapter ? (_p.Total - _p.Embedding - _p.Head) * (double)c + _p.Adapters * (double)_t.AdapterBytes : _s.Gradients;
                 _notes.Add("Lightning FSDP skips gradient sync while accumulating: gradients stay unsharded, full-size for every block");
             }
-            else if (n > 1 && r.Sharding == Sharding.None && !_t.GradientBufferViews)
+            else if (n > 1 && r.Sharding == Sharding.None && _t.DdpBucketCopy)
             {
                 grads *= 2;
                 _notes.Add("DDP keeps a bucket copy of every gradient");
@@ -83,8 +89,8 @@ namespace VramPS.Engine.Estimation
             double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
 
             // Optimizer states and the step's temporaries.
-            double states = statesSharded ? _s.States / n : _s.States;
-            double temps = statesSharded ? _s.StepTemporaries / n : _s.StepTemporaries;
+            double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
+            double temps = statesSharded ? Sharded(_s.StepTemporaries, _s.ExpertTemporaries) : _s.StepTemporaries;
             if (r.Offload != Offload.None)
             {
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + grads));
@@ -129,6 +135,12 @@ namespace VramPS.Engine.Estimation
                 }
                 saved = all + outside;
                 topWorking = saved + _a.TransientPerToken * tokens;
+            }
+            if (stage.HasEmbedding)
+            {
+                double vision = VisionEncoderMemory.SavedActivations(r);
+                saved += vision;
+                topWorking += vision;
             }
             bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer;
             double copies = 0;

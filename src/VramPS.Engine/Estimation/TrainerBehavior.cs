@@ -50,9 +50,17 @@ namespace VramPS.Engine.Estimation
             Fp32Stream = UpcastsNonQuantized
                 || (r.Workload.Method == FinetuneMethod.QLoRA && HuggingFaceStack(f) && r.Model.Norm == Models.NormKind.LayerNorm);
 
-            // The Trainer recipes and litgpt put dropout on the adapter input; torchtune's configs, LLaMA-Factory's
-            // and Unsloth's defaults use 0.
-            LoraDropout = f != Framework.Torchtune && f != Framework.LlamaFactory && f != Framework.Unsloth;
+            // Adapter dropout (a mask and an output per adapted module) where the framework's default lora_dropout is
+            // above 0: litgpt 0.05 (litgpt/finetune/lora.py setup), fms-hf-tuning 0.05 (tuning/config/peft_config.py
+            // LoraConfig), fsdp_qlora 0.1 (train.py main). peft's LoraConfig defaults to 0.0 (the HF Trainer, TRL,
+            // DeepSpeed and Megatron-LM runs that build one), and so do axolotl (lora_dropout 0.0 in its config schema),
+            // LLaMA-Factory (FinetuningArguments.lora_dropout 0.0), torchtune (lora_dropout 0.0 in its builders and
+            // configs) and Unsloth (FastLanguageModel.get_peft_model lora_dropout 0).
+            LoraDropout = f == Framework.Litgpt || f == Framework.FmsAcceleration || f == Framework.FsdpQlora;
+
+            // The Trainer's --bf16 / --fp16 autocast runs peft's fp32 adapters: lora_A casts its input to 16-bit for
+            // itself and saves that copy, and its output is 16-bit.
+            AutocastAdapters = HuggingFaceStack(f) && r.Precision != Precision.Fp32 && AdapterBytes != ComputeBytes(r.Precision);
 
             // litgpt computes the head in 128-token chunks and a cross-entropy per chunk.
             ChunkedHead = f == Framework.Litgpt;
@@ -83,13 +91,19 @@ namespace VramPS.Engine.Estimation
             // partitions). Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments.
             MasterCopyInOptimizer = (f == Framework.MegatronLM || f == Framework.DeepSpeed) && AutocastOverFp32(r.Precision);
 
-            // Megatron-LM's DistributedDataParallel reduces from one contiguous fp32 gradient buffer that the
-            // parameters' main_grad fields view: no bucket copy of the gradients.
-            GradientBufferViews = f == Framework.MegatronLM;
+            // torch DDP keeps its reduce buckets beside param.grad (gradient_as_bucket_view defaults to False). Megatron-LM's
+            // DistributedDataParallel reduces from one contiguous fp32 gradient buffer that the parameters' main_grad
+            // fields view. DeepSpeed's engine does not wrap the model in torch DDP: without ZeRO it all-reduces the
+            // gradients through flattened buckets of 5e8 elements (deepspeed/runtime/engine.py allreduce_gradients ->
+            // buffered_allreduce_fallback(elements_per_buffer=500000000) -> allreduce_and_copy), the reduce bucket.
+            DdpBucketCopy = f != Framework.MegatronLM && f != Framework.DeepSpeed;
 
             // Transformer Engine's fused LayerNormLinear keeps the 16-bit norm input (and rstd), not an fp32 copy, and its
             // fused SwiGLU keeps the fc1 output and the fc2 input only.
             FusedNorms = f == Framework.MegatronLM;
+            // Megatron-LM fuses scale, mask and softmax (--masked-softmax-fusion, on by default): the kernel saves its
+            // 16-bit output only (megatron/core/fusions/fused_softmax.py).
+            FusedSoftmax = f == Framework.MegatronLM;
             FusedActivation = f == Framework.MegatronLM;
 
             // DeepSpeed ZeRO-3 gathers parameters module by module (estimate_zero3_model_states_mem_needs counts the
@@ -126,8 +140,10 @@ namespace VramPS.Engine.Estimation
         public bool UpcastsOnlyTrainable { get; }
         public bool FusedAdamW { get; }
         public bool MasterCopyInOptimizer { get; }
-        public bool GradientBufferViews { get; }
+        /// <summary>torch DDP holds a bucket copy of every gradient on several data-parallel ranks.</summary>
+        public bool DdpBucketCopy { get; }
         public bool FusedNorms { get; }
+        public bool FusedSoftmax { get; }
         public bool FusedActivation { get; }
         public bool GathersModules { get; }
         public bool OffloadsGradients { get; }
@@ -139,6 +155,8 @@ namespace VramPS.Engine.Estimation
         public bool UpcastsNonQuantized { get; }
         public bool Fp32Stream { get; }
         public bool LoraDropout { get; }
+        /// <summary>Adapters in fp32 run under the Trainer's 16-bit autocast: what they save for backward is 16-bit.</summary>
+        public bool AutocastAdapters { get; }
         public bool ChunkedHead { get; }
         public bool FusedQkvAdapters { get; }
         public bool SeparateHead { get; }

@@ -38,7 +38,7 @@ namespace VramPS.Engine.Estimation
             double weightGradients = method switch
             {
                 FinetuneMethod.Full => 2 * all + 2 * head,
-                FinetuneMethod.Freeze => 2 * trained,
+                FinetuneMethod.Freeze => 2 * LinearFrom(m.NumLayers - r.TrainableLayers),
                 _ => 6.0 * budget.Adapters,
             };
             double recompute = r.Checkpointing switch
@@ -91,7 +91,8 @@ namespace VramPS.Engine.Estimation
                 case FinetuneMethod.Full:
                     return 0;
                 case FinetuneMethod.Freeze:
-                    return m.NumLayers - r.TrainableLayers;
+                    // With every block's input requiring grad (ResolvedRecipe.FrozenInputsRequireGrad) backward runs to the first block.
+                    return r.FrozenInputsRequireGrad ? 0 : m.NumLayers - r.TrainableLayers;
                 default:
                     // Dense blocks lead and MoE blocks follow: the lowest adapted block is the first of the first kind with an adapter.
                     foreach (bool moe in new[] { false, true })

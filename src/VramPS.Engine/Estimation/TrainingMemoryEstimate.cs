@@ -20,7 +20,7 @@ namespace VramPS.Engine.Estimation
             Precision = recipe.Precision;
             Optimizer = recipe.Optimizer;
             BatchSize = recipe.BatchSize;
-            SequenceLength = recipe.SequenceLength;
+            SequenceLength = recipe.SequenceLength - (int)recipe.Vision.TokensPerSample;
             GradientAccumulation = recipe.GradientAccumulation;
             Checkpointing = recipe.Checkpointing;
             Attention = recipe.Attention;
@@ -56,6 +56,7 @@ namespace VramPS.Engine.Estimation
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
         public int BatchSize { get; }
+        /// <summary>Text tokens per sample as given: a vision-language model's image tokens come on top (see Assumptions).</summary>
         public int SequenceLength { get; }
         public int GradientAccumulation { get; }
         public Checkpointing Checkpointing { get; }

@@ -67,7 +67,16 @@ namespace VramPS.Engine.Models
                 case "phi":
                     return Phi(c);
                 case "gemma3":
-                    return Gemma3Text(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing."), "gemma3");
+                    return VisionConfigReader.Siglip(Gemma3Text(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing."), "gemma3"), c);
+                case "qwen2_vl":
+                case "qwen2_5_vl":
+                    return VisionConfigReader.QwenVl(Decoder("qwen2", c.Nested("text_config") ?? c), c, modelType);
+                case "mistral3":
+                    return VisionConfigReader.Pixtral(Decoder("mistral", c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
+                case "mllama":
+                    return VisionConfigReader.Mllama(Decoder("llama", c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
+                case "llava":
+                    return VisionConfigReader.Clip(VisionConfigReader.LlavaText(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "gemma3_text":
                     return Gemma3Text(c, modelType);
                 default:

@@ -10,7 +10,7 @@ namespace VramPS.Engine.Models
     /// Parameter counts are derived from these fields, never stored; their arithmetic is checked, so absurd sizes from a
     /// file raise OverflowException (which <see cref="ArchitectureRules"/> turns into a refusal), never a wrapped count.
     /// </summary>
-    public sealed class ModelArchitecture
+    public sealed partial class ModelArchitecture
     {
         /// <summary>Architectures are made by the catalog and config readers only, and never change once shared.</summary>
         internal ModelArchitecture()
@@ -223,7 +223,7 @@ namespace VramPS.Engine.Models
             {
                 var derived = Cache;
                 if (derived.Total is long cached) return cached;
-                long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters);
+                long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters + VisionParameters);
                 for (int i = 0; i < NumLayers; i++) sum = checked(sum + LayerParameters(i));
                 derived.Total = sum;
                 return sum;
@@ -268,6 +268,7 @@ namespace VramPS.Engine.Models
             public IReadOnlyList<string>? ModuleNames;
             public object? Total;
             public object? Active;
+            public LinearModule[]? VisionModules;
         }
 
         private Derived? _derived;

@@ -6,22 +6,6 @@ namespace VramPS.Engine.Planning
     internal static class Bisection
     {
         /// <summary>
-        /// The smallest n in [low, high] for which fits(n) holds, assuming that once it holds it keeps holding; null
-        /// when fits(high) does not. The result is always one for which fits was seen to hold.
-        /// </summary>
-        public static int? Smallest(int low, int high, Func<int, bool> fits)
-        {
-            if (low > high || !fits(high)) return null;
-            int no = low - 1, yes = high;
-            while (yes - no > 1)
-            {
-                int mid = no + (yes - no) / 2;
-                if (fits(mid)) yes = mid; else no = mid;
-            }
-            return yes;
-        }
-
-        /// <summary>
         /// The largest n in [known, limit] for which fits(n) holds, given that fits(known) holds and that once it
         /// fails it keeps failing: doubles until it fails, then bisects.
         /// </summary>

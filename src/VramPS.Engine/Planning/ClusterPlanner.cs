@@ -118,7 +118,9 @@ namespace VramPS.Engine.Planning
                 : Doublings(Math.Min(perNode, maxGpus)).Where(x => m.NumHeads % x == 0 && (m.NumKvHeads == 0 || m.NumKvHeads % x == 0)).ToArray();
             var pipelines = w.PipelineParallel is int p ? new[] { p } : Doublings(Math.Min(Math.Min(MaxPipelineStages, m.NumLayers), maxGpus)).ToArray();
             var shardings = w.Sharding is Sharding s ? new[] { s } : new[] { Sharding.None, Sharding.Zero1, Sharding.Zero2, Sharding.Zero3 };
-            var checkpointings = w.Checkpointing is Checkpointing c ? new[] { c } : new[] { Checkpointing.None, Checkpointing.Selective, Checkpointing.Full };
+            var checkpointings = w.Checkpointing is Checkpointing c ? new[] { c }
+                : ResolvedRecipe.HasSelectiveRecompute(FrameworkNames.Parse(given.Framework)) ? new[] { Checkpointing.None, Checkpointing.Selective, Checkpointing.Full }
+                : new[] { Checkpointing.None, Checkpointing.Full };
             int b = given.BatchSize, tokens = checked(given.BatchSize * given.GradientAccumulation);
             var batches = Enumerable.Range(1, b).Where(x => b % x == 0).Reverse().ToArray();
 

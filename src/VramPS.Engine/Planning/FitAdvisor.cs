@@ -124,7 +124,7 @@ namespace VramPS.Engine.Planning
                 }
             }
 
-            if (e.Checkpointing == Checkpointing.None)
+            if (e.Checkpointing == Checkpointing.None && ResolvedRecipe.HasSelectiveRecompute(FrameworkNames.Parse(e.Framework)))
                 changes.Add(new SettingChange(SuggestionKind.Checkpointing, "Checkpointing None -> Selective", x => x.Checkpointing = Checkpointing.Selective));
             if (e.Checkpointing != Checkpointing.Full)
                 changes.Add(new SettingChange(SuggestionKind.Checkpointing, $"Checkpointing {e.Checkpointing} -> Full", x => x.Checkpointing = Checkpointing.Full));

@@ -63,8 +63,10 @@ namespace VramPS.Engine.Planning
         /// <summary>
         /// The fewest GPUs that hold the workload. A workload without sharding tries one data-parallel replica, then
         /// Zero3 across two or more; a sharded one keeps its sharding. GPU counts are whole replicas of the workload's
-        /// tensor x pipeline x context parallel layout. Per-GPU memory falls as replicas are added, so the count is
-        /// found by bisection.
+        /// tensor x pipeline x context parallel layout. Per-GPU memory need not fall as replicas are added (one GPU
+        /// gathers nothing and reduces nothing; a count the expert-parallel degree does not divide is refused), so
+        /// every count is tried from the fewest up, a refused one skipped: an estimate costs microseconds and the memo
+        /// makes each once for the whole catalog.
         /// </summary>
         private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus, RunMemo memo)
         {
@@ -87,8 +89,12 @@ namespace VramPS.Engine.Planning
                 sharding = Engine.Sharding.Zero3;
                 first = 2;
             }
-            int? replicas = Bisection.Smallest(first, maxGpus / replica, d => FitsOn(d * replica, sharding));
-            return replicas is null ? null : new GpuPlan(replicas.Value * replica, sharding, At(workload, replicas.Value * replica, sharding));
+            for (int replicas = first; replicas <= maxGpus / replica; replicas++)
+            {
+                int count = replicas * replica;
+                if (FitsOn(count, sharding)) return new GpuPlan(count, sharding, At(workload, count, sharding));
+            }
+            return null;
         }
 
         /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>

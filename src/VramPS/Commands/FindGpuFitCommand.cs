@@ -188,7 +188,16 @@ namespace VramPS.Commands
             {
                 if (WildcardPattern.ContainsWildcardCharacters(filter))
                 {
-                    var pattern = WildcardPattern.Get(filter, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    WildcardPattern pattern;
+                    try
+                    {
+                        pattern = NamePattern.Get(filter, "Gpu");
+                    }
+                    catch (InvalidWorkloadException e)
+                    {
+                        WriteEngineError(e, filter);
+                        continue;
+                    }
                     chosen.AddRange(all.Where(g => pattern.IsMatch(g.Name) || g.Aliases.Any(pattern.IsMatch)));
                     continue;
                 }

@@ -12,6 +12,9 @@ namespace VramPS.Commands
     [OutputType(typeof(ModelInfo))]
     public sealed class GetVramModelCommand : PSCmdlet
     {
+        /// <summary>FullyQualifiedErrorId of a -Name that is not a valid wildcard pattern.</summary>
+        public const string InvalidPattern = nameof(InvalidPattern);
+
         /// <summary>Hugging Face ids or aliases, wildcards allowed; every model when not given.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [SupportsWildcards]
@@ -37,7 +40,16 @@ namespace VramPS.Commands
             {
                 if (WildcardPattern.ContainsWildcardCharacters(name))
                 {
-                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    WildcardPattern pattern;
+                    try
+                    {
+                        pattern = NamePattern.Get(name, "Name");
+                    }
+                    catch (InvalidWorkloadException e)
+                    {
+                        WriteError(new ErrorRecord(e, InvalidPattern, ErrorCategory.InvalidArgument, name));
+                        continue;
+                    }
                     foreach (var model in _catalog.All.Where(m => pattern.IsMatch(m.Id) || m.Aliases.Any(pattern.IsMatch)))
                     {
                         if (_written.Add(model.Id)) WriteObject(new ModelInfo(model));

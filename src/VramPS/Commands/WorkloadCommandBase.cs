@@ -243,6 +243,7 @@ namespace VramPS.Commands
             if (GpusPerNode != null) w.GpusPerNode = GpusPerNode;
             ApplyStage(w);
             ApplyLibrary(w);
+            ApplyVision(w);
             return w;
         }
 

@@ -40,9 +40,11 @@ namespace VramPS.Engine.Tests.Alignment
             grpo.BatchSize = null;
             grpo.SequenceLength = null;
             var g = MemoryEstimator.Estimate(grpo);
+            // huggingface/trl trl/trainer/grpo_config.py: max_prompt_length 512 (v0.14.0) and max_completion_length 256
+            // in every release from v0.14.0 to v1.9.0 (512 only on main after v1.9.0, #6264).
             Assert.Equal(512, g.PromptLength);
-            Assert.Equal(512, g.GenerationLength);
-            Assert.Equal(1024, g.SequenceLength);
+            Assert.Equal(256, g.GenerationLength);
+            Assert.Equal(512 + 256, g.SequenceLength);
             Assert.Equal(8, g.BatchSize);
 
             var ppo = Workload(TrainingStage.Ppo, FinetuneMethod.LoRA);
@@ -50,6 +52,20 @@ namespace VramPS.Engine.Tests.Alignment
             var p = MemoryEstimator.Estimate(ppo);
             Assert.Equal(53, p.GenerationLength);
             Assert.Equal(512 + 53, p.SequenceLength);
+        }
+
+        [Theory]
+        [InlineData(int.MaxValue, 256, "PromptLength")]
+        [InlineData(512, int.MaxValue, "GenerationLength")]
+        [InlineData(1 << 27, (1 << 27) + 1, "GenerationLength")]
+        public void APromptAndCompletionPastTheTokenLimitNameTheLongerOne(int prompt, int generation, string parameter)
+        {
+            var w = Workload(TrainingStage.Grpo, FinetuneMethod.LoRA);
+            w.PromptLength = prompt;
+            w.GenerationLength = generation;
+            var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
+            Assert.Equal(parameter, e.Parameter);
+            Assert.Contains("-PromptLength", e.Message);
         }
 
         [Fact]
@@ -129,8 +145,8 @@ namespace VramPS.Engine.Tests.Alignment
 
             var grpo = Workload(TrainingStage.Grpo, FinetuneMethod.LoRA);
             grpo.SequenceLength = 4096;
-            Assert.Contains("-PromptLength plus -GenerationLength (1024 tokens)", Assert.Single(StageSettings.Ignored(grpo)));
-            grpo.SequenceLength = 1024;
+            Assert.Contains("-PromptLength plus -GenerationLength (768 tokens)", Assert.Single(StageSettings.Ignored(grpo)));
+            grpo.SequenceLength = 512 + 256;
             Assert.Empty(StageSettings.Ignored(grpo));
         }
 

@@ -37,5 +37,22 @@ namespace VramPS.Engine.Tests.Estimation
             w.LoraRank = ResolvedRecipe.MaxLoraRank + 1;
             Assert.Equal("LoraRank", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w)).Parameter);
         }
+
+        /// <summary>
+        /// torchtune's recipes raise "Gradient accumulation is not supported with optimizer in bwd": a parameter stepped
+        /// during backward keeps no gradient to add the next micro-batch's to. Estimating it anyway gave a figure that fell
+        /// as accumulation grew (litgpt FSDP's unsharded no_sync gradients cut to one tensor).
+        /// </summary>
+        [Fact]
+        public void Optimizer_in_backward_refuses_gradient_accumulation()
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Techniques = Techniques.OptimizerInBackward;
+            Assert.True(MemoryEstimator.Estimate(w).Total > 0);
+            w.GradientAccumulation = 2;
+            var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
+            Assert.Equal("GradientAccumulation", e.Parameter);
+            Assert.Contains("-GradientAccumulation 1", e.Message);
+        }
     }
 }

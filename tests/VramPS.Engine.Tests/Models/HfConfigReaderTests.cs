@@ -27,6 +27,11 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("gemma-2-2b.json", "google/gemma-2-2b")]
         [InlineData("gemma-3-1b-it.json", "google/gemma-3-1b-pt")]
         [InlineData("gemma-3-4b-it.json", "google/gemma-3-4b-pt")]
+        [InlineData("Qwen2.5-VL-7B-Instruct.json", "Qwen/Qwen2.5-VL-7B-Instruct")]
+        [InlineData("Qwen2-VL-2B-Instruct.json", "Qwen/Qwen2-VL-2B")]
+        [InlineData("llava-1.5-7b-hf.json", "llava-hf/llava-1.5-7b-hf")]
+        [InlineData("Ministral-3-3B-Instruct-2512.json", "mistralai/Ministral-3-3B-Instruct-2512")]
+        [InlineData("Llama-3.2-11B-Vision-Instruct.json", "meta-llama/Llama-3.2-11B-Vision")]
         [InlineData("phi-2.json", "microsoft/phi-2")]
         [InlineData("falcon-7b.json", "tiiuae/falcon-7b")]
         [InlineData("gpt2.json", "openai-community/gpt2")]
@@ -135,6 +140,19 @@ namespace VramPS.Engine.Tests.Models
             var e = Assert.Throws<InvalidDataFileException>(() => HfConfigReader.Read(path));
             Assert.Contains(path, e.Message);
             Assert.Contains("numLayers", e.Message);
+        }
+
+        [Theory]
+        [InlineData("qwen2_5_vl", "", "vision_config")]
+        [InlineData("qwen2_vl", ", \"vision_config\": { \"temporal_patch_size\": 1 }", "vision_config.temporal_patch_size")]
+        [InlineData("llava", ", \"vision_config\": {}", "text_config")]
+        public void AVisionLanguageConfigWithoutItsPartsIsRefusedNamingTheField(string modelType, string extra, string field)
+        {
+            string path = _files.Write("config.json",
+                "{ \"model_type\": \"" + modelType + "\", \"hidden_size\": 1536, \"intermediate_size\": 8960, \"num_hidden_layers\": 28, " +
+                "\"num_attention_heads\": 12, \"num_key_value_heads\": 2, \"vocab_size\": 151936" + extra + " }");
+            var e = Assert.Throws<InvalidDataFileException>(() => HfConfigReader.Read(path));
+            Assert.Contains($"field '{field}'", e.Message);
         }
 
         [Fact]

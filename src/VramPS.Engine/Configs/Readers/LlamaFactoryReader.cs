@@ -51,7 +51,7 @@ namespace VramPS.Engine.Configs.Readers
             if (doc.Count("freeze_trainable_layers") is int layers) run.Set(nameof(TrainingConfigRun.TrainableLayers), layers, doc, "freeze_trainable_layers");
             if (type == "freeze") run.Default(nameof(TrainingConfigRun.TrainableLayers), 2, Finetuning + ": freeze_trainable_layers");
             foreach (var (key, what) in new[] { ("use_dora", "DoRA"), ("use_galore", "GaLore"), ("use_apollo", "APOLLO"), ("use_badam", "BAdam"),
-                         ("use_adam_mini", "Adam-mini"), ("use_muon", "Muon"), ("use_llama_pro", "LLaMA Pro"), ("train_mm_proj_only", "a vision-language model") })
+                         ("use_adam_mini", "Adam-mini"), ("use_muon", "Muon"), ("use_llama_pro", "LLaMA Pro"), ("train_mm_proj_only", ConfigVocabulary.VisionLanguage) })
             {
                 if (doc.Bool(key) == true) run.Refuse(key, "true", what);
             }

@@ -38,7 +38,7 @@ namespace VramPS.Engine.Configs.Readers
             var (method, builder, hub) = TorchtuneModels.Parse(component);
             if (hub == null)
             {
-                run.Refuse("model._component_", component, builder.Contains("vision") ? "a vision-language model" : $"the torchtune model builder {builder}");
+                run.Refuse("model._component_", component, builder.Contains("vision") ? ConfigVocabulary.VisionLanguage : $"the torchtune model builder {builder}");
                 return;
             }
             run.Derived(nameof(TrainingConfigRun.Model), hub, $"{doc.Origin("model._component_")} ({builder} builds {hub})");

@@ -1,0 +1,144 @@
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// The vision_config of a multimodal config.json, with the defaults of each encoder's transformers config class
+    /// (SiglipVisionConfig, CLIPVisionConfig, Qwen2VLVisionConfig, Qwen2_5_VLVisionConfig) where a field is absent.
+    /// </summary>
+    internal static class VisionConfigReader
+    {
+        /// <summary>A config class's defaults for the fields every ViT config names alike.</summary>
+        private readonly struct VitDefaults
+        {
+            public VitDefaults(int hidden, int intermediate, int layers, int heads, int patch, int image)
+            {
+                Hidden = hidden;
+                Intermediate = intermediate;
+                Layers = layers;
+                Heads = heads;
+                Patch = patch;
+                Image = image;
+            }
+
+            public int Hidden { get; }
+            public int Intermediate { get; }
+            public int Layers { get; }
+            public int Heads { get; }
+            public int Patch { get; }
+            public int Image { get; }
+        }
+
+        private static HfConfigFields Vision(HfConfigFields c) => c.Nested("vision_config") ?? throw c.Invalid("vision_config", "is missing.");
+
+        /// <summary>hidden_size, intermediate_size, num_hidden_layers, num_attention_heads, patch_size and image_size.</summary>
+        private static void StandardVit(ModelArchitecture a, HfConfigFields v, VisionEncoderKind kind, VitDefaults d)
+        {
+            a.VisionEncoder = kind;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? d.Hidden;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? d.Intermediate;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? d.Layers;
+            a.VisionHeads = v.OptionalInt("num_attention_heads") ?? d.Heads;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? d.Patch;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? d.Image;
+        }
+
+        /// <summary>Gemma 3: SigLIP, images resized to image_size, mm_tokens_per_image tokens each.</summary>
+        public static ModelArchitecture Siglip(ModelArchitecture a, HfConfigFields c)
+        {
+            StandardVit(a, Vision(c), VisionEncoderKind.Siglip, new VitDefaults(768, 3072, 12, 12, 16, 224));
+            a.VisionTokensPerImage = c.OptionalInt("mm_tokens_per_image") ?? 256;
+            return a;
+        }
+
+        /// <summary>LLaVA: CLIP, images resized to image_size; the default feature strategy drops the class token.</summary>
+        public static ModelArchitecture Clip(ModelArchitecture a, HfConfigFields c)
+        {
+            StandardVit(a, Vision(c), VisionEncoderKind.Clip, new VitDefaults(768, 3072, 12, 12, 32, 224));
+            int side = a.VisionPatchSize == 0 ? 0 : a.VisionImageSize / a.VisionPatchSize;
+            bool full = c.OptionalString("vision_feature_select_strategy") == "full";
+            a.VisionTokensPerImage = c.OptionalInt("image_seq_length") ?? side * side + (full ? 1 : 0);
+            return a;
+        }
+
+        /// <summary>Mistral 3 and Ministral 3: Pixtral, spatial_merge_size at the top level (PixtralVisionConfig's defaults).</summary>
+        public static ModelArchitecture Pixtral(ModelArchitecture a, HfConfigFields c)
+        {
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            StandardVit(a, Vision(c), VisionEncoderKind.Pixtral, new VitDefaults(1024, 4096, 24, 16, 16, 1024));
+            a.VisionSpatialMerge = c.OptionalInt("spatial_merge_size") ?? 2;
+            return a;
+        }
+
+        /// <summary>
+        /// Llama 3.2 Vision: MllamaVisionConfig's defaults. The text_config's cross_attention_layers are counted as Llama
+        /// blocks (their q/k norms and two tanh gates, 2 x 128 + 2 parameters each, are left out).
+        /// </summary>
+        public static ModelArchitecture Mllama(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.VisionEncoder = VisionEncoderKind.Mllama;
+            a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 1280;
+            a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 5120;
+            a.VisionLayers = v.OptionalInt("num_hidden_layers") ?? 32;
+            a.VisionGlobalLayers = v.OptionalInt("num_global_layers") ?? 8;
+            a.VisionHeads = v.OptionalInt("attention_heads") ?? 16;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 14;
+            a.VisionImageSize = v.OptionalInt("image_size") ?? 448;
+            a.VisionMaxTiles = v.OptionalInt("max_num_tiles") ?? 4;
+            int intermediate = v.ArrayLength("intermediate_layers_indices");
+            a.VisionFeatureLayers = (intermediate > 0 ? intermediate : 5) + 1;
+            return a;
+        }
+
+        /// <summary>LLaVA's text_config, which may hold only what differs from LlamaConfig's defaults.</summary>
+        public static ModelArchitecture LlavaText(HfConfigFields t)
+        {
+            int heads = t.OptionalInt("num_attention_heads") ?? 32;
+            return new ModelArchitecture
+            {
+                ModelType = "llama",
+                HiddenSize = t.OptionalInt("hidden_size") ?? 4096,
+                IntermediateSize = t.OptionalInt("intermediate_size") ?? 11008,
+                NumLayers = t.OptionalInt("num_hidden_layers") ?? 32,
+                NumHeads = heads,
+                NumKvHeads = t.OptionalInt("num_key_value_heads") ?? heads,
+                HeadDim = t.OptionalInt("head_dim") ?? 0,
+                VocabSize = t.OptionalInt("vocab_size") ?? 32000,
+                TiedEmbeddings = t.OptionalBool("tie_word_embeddings") ?? false,
+                Activation = t.OptionalString("hidden_act") ?? "silu",
+            };
+        }
+
+        /// <summary>
+        /// Qwen2-VL and Qwen2.5-VL. Qwen2-VL's vision_config names the ViT width embed_dim (its hidden_size is the language
+        /// model's) and its MLP mlp_ratio; Qwen2.5-VL's names them hidden_size and intermediate_size, and adds windows.
+        /// </summary>
+        public static ModelArchitecture QwenVl(ModelArchitecture a, HfConfigFields c, string modelType)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionLayers = v.OptionalInt("depth") ?? 32;
+            a.VisionHeads = v.OptionalInt("num_heads") ?? 16;
+            a.VisionPatchSize = v.OptionalInt("patch_size") ?? 14;
+            a.VisionSpatialMerge = v.OptionalInt("spatial_merge_size") ?? 2;
+            if ((v.OptionalInt("temporal_patch_size") ?? 2) != 2)
+                throw v.Invalid("temporal_patch_size", "VramPS models Qwen-VL's patch embedding over 2 frames (temporal_patch_size 2).");
+            if ((v.OptionalInt("in_chans") ?? v.OptionalInt("in_channels") ?? 3) != 3)
+                throw v.Invalid("in_chans", "VramPS models RGB images (3 channels).");
+            if (modelType == "qwen2_vl")
+            {
+                a.VisionEncoder = VisionEncoderKind.Qwen2Vl;
+                a.VisionHiddenSize = v.OptionalInt("embed_dim") ?? 1280;
+                a.VisionIntermediateSize = (int)(a.VisionHiddenSize * (v.OptionalDouble("mlp_ratio") ?? 4));
+            }
+            else
+            {
+                a.VisionEncoder = VisionEncoderKind.Qwen25Vl;
+                a.VisionHiddenSize = v.OptionalInt("hidden_size") ?? 3584;
+                a.VisionIntermediateSize = v.OptionalInt("intermediate_size") ?? 3420;
+                a.VisionWindowSize = v.OptionalInt("window_size") ?? 112;
+                a.VisionFullAttentionLayers = v.ArrayLength("fullatt_block_indexes");
+            }
+            return a;
+        }
+    }
+}

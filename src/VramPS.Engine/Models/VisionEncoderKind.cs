@@ -1,0 +1,55 @@
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// The vision encoder a multimodal checkpoint carries, with the projector and image processor that come with it:
+    /// each family fixes its block layout, its embeddings, its projector and how its processor turns an image into tokens.
+    /// </summary>
+    public enum VisionEncoderKind
+    {
+        /// <summary>A text-only model.</summary>
+        None,
+        /// <summary>
+        /// CLIP ViT (LLaVA-1.5): class token, learned positions, pre- and post-LayerNorm, q/k/v/out_proj and fc1/fc2 with
+        /// biases; a two-layer GELU MLP projector (linear_1, linear_2); images resized to one square tile.
+        /// </summary>
+        Clip,
+        /// <summary>
+        /// SigLIP ViT (Gemma 3): learned positions, post-LayerNorm, q/k/v/out_proj and fc1/fc2 with biases; the projector
+        /// average-pools the patches to a fixed count, then an RMSNorm and one bias-free linear; images resized to one square.
+        /// </summary>
+        Siglip,
+        /// <summary>
+        /// Qwen2-VL's ViT: a 3D patch embedding (2 frames), rotary positions, LayerNorm, fused qkv and proj, fc1/fc2; a
+        /// merger (LayerNorm, then a two-layer MLP over each 2x2 group of patches); images at native resolution (smart_resize).
+        /// </summary>
+        Qwen2Vl,
+        /// <summary>
+        /// Qwen2.5-VL's ViT: as Qwen2-VL's with RMSNorm, a gated MLP (gate/up/down_proj with biases) and windowed attention
+        /// in all but a few full-attention blocks.
+        /// </summary>
+        Qwen25Vl,
+        /// <summary>
+        /// Pixtral's ViT (Mistral 3, Ministral 3): a bias-free patch convolution and ln_pre, 2D rotary positions, RMSNorm,
+        /// bias-free q/k/v/o_proj and a gated MLP (gate/up/down_proj); a projector of an RMSNorm, a 2x2 patch merger
+        /// (merging_layer) and two bias-free linears; images at native resolution up to visionImageSize on the longer side.
+        /// </summary>
+        Pixtral,
+        /// <summary>
+        /// Llama 3.2 Vision's ViT (Mllama): bias-free q/k/v/o_proj, fc1/fc2 with biases, LayerNorm; a class token, gated
+        /// position and tile embeddings, local blocks then gated global blocks; every image is cut into up to
+        /// visionMaxTiles tiles of visionImageSize px and padded to all of them; the projector maps the concatenated
+        /// outputs of visionFeatureLayers blocks to the language model, whose cross-attention layers read them (one
+        /// image token in the sequence).
+        /// </summary>
+        Mllama,
+    }
+
+    /// <summary>Whether the vision encoder (tower and projector) trains.</summary>
+    public enum VisionTraining
+    {
+        /// <summary>No vision parameter requires grad: the tower runs forward only and saves nothing for backward.</summary>
+        Frozen,
+        /// <summary>The tower trains: all of it under Full, LoRA on its linears under LoRA and QLoRA.</summary>
+        Trained,
+    }
+}

@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+
+namespace VramPS.Engine.Models
+{
+    /// <summary>
+    /// Parameter counts and block layout of a vision encoder and its projector, from the modules transformers builds:
+    /// CLIPVisionModel and LlavaMultiModalProjector (models/clip, models/llava), SiglipVisionModel and
+    /// Gemma3MultiModalProjector (models/siglip, models/gemma3), Qwen2VisionTransformerPretrainedModel and
+    /// Qwen2_5_VisionTransformerPretrainedModel with their PatchMerger (models/qwen2_vl, models/qwen2_5_vl), PixtralVisionModel
+    /// and Mistral3MultiModalProjector (models/pixtral, models/mistral3).
+    /// </summary>
+    internal static class VisionTower
+    {
+        private const int Channels = 3;
+        /// <summary>Qwen-VL's patch embedding is a Conv3d over 2 frames (temporal_patch_size 2); an image is repeated.</summary>
+        private const int QwenTemporalPatch = 2;
+
+        public static long Parameters(ModelArchitecture a) => checked(
+            EmbeddingParameters(a) + (long)a.VisionBlocks * LayerParameters(a) + ProjectorParameters(a)
+            + (a.VisionEncoder == VisionEncoderKind.Mllama ? 2L * a.VisionGlobalLayers : 0));
+
+        /// <summary>One ViT block: its linears and its two norms.</summary>
+        public static long LayerParameters(ModelArchitecture a)
+        {
+            long sum = checked(2 * NormWeights(a, a.VisionHiddenSize));
+            foreach (var m in a.VisionModuleArray) sum = checked(sum + m.Parameters);
+            return sum;
+        }
+
+        /// <summary>Patch embedding, class token, position table and the norms outside the blocks.</summary>
+        public static long EmbeddingParameters(ModelArchitecture a)
+        {
+            checked
+            {
+                long d = a.VisionHiddenSize;
+                long patch = (long)a.VisionPatchSize * a.VisionPatchSize;
+                long grid = a.VisionPatchSize == 0 ? 0 : (long)(a.VisionImageSize / a.VisionPatchSize) * (a.VisionImageSize / a.VisionPatchSize);
+                switch (a.VisionEncoder)
+                {
+                    case VisionEncoderKind.Clip:
+                        // Conv2d without bias, class_embedding, (grid + 1) positions, pre_layrnorm and post_layernorm.
+                        return Channels * patch * d + d + (grid + 1) * d + 2 * 2 * d;
+                    case VisionEncoderKind.Siglip:
+                        // Conv2d with bias, grid positions, post_layernorm.
+                        return Channels * patch * d + d + grid * d + 2 * d;
+                    case VisionEncoderKind.Pixtral:
+                        // patch_conv without bias and ln_pre (RMSNorm); 2D rotary positions hold no parameters.
+                        return Channels * patch * d + d;
+                    case VisionEncoderKind.Mllama:
+                    {
+                        // patch_embedding without bias, class_embedding, gated_positional_embedding (a table, its gate and
+                        // a tile_embedding of (aspect ratio ids + 1) x tiles x (grid + 1) x d), pre- and post-tile
+                        // positional embeddings ((aspect ratio ids + 1) x tiles x d and a gate each), layernorm_pre and _post.
+                        long ids = AspectRatios(a.VisionMaxTiles) + 1;
+                        long table = (grid + 1) * d;
+                        return Channels * patch * d + d + table + 1 + ids * a.VisionMaxTiles * table + 2 * (ids * a.VisionMaxTiles * d + 1) + 2 * 2 * d;
+                    }
+                    default:
+                        // Conv3d over temporal_patch_size frames without bias; rotary positions hold no parameters.
+                        return Channels * QwenTemporalPatch * patch * d;
+                }
+            }
+        }
+
+        /// <summary>The projector into the language model's hidden size.</summary>
+        public static long ProjectorParameters(ModelArchitecture a)
+        {
+            checked
+            {
+                long d = a.VisionHiddenSize;
+                long h = a.HiddenSize;
+                switch (a.VisionEncoder)
+                {
+                    case VisionEncoderKind.Clip:
+                        // linear_1 (d -> h) and linear_2 (h -> h), both with biases.
+                        return d * h + h + h * h + h;
+                    case VisionEncoderKind.Siglip:
+                        // mm_soft_emb_norm (RMSNorm) and mm_input_projection_weight (d x h).
+                        return d + d * h;
+                    case VisionEncoderKind.Mllama:
+                        // multi_modal_projector: the concatenated block outputs -> h, with a bias.
+                        return d * a.VisionFeatureLayers * h + h;
+                    case VisionEncoderKind.Pixtral:
+                        // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
+                        return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
+                    default:
+                        // ln_q over each patch, then mlp.0 (D -> D) and mlp.2 (D -> h) over the merged D = d x merge^2.
+                        long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
+                        return NormWeights(a, d) + merged * merged + merged + merged * h + h;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The projector's nn.Linear weights (what bitsandbytes quantizes); Gemma 3's projection is a bare parameter and
+        /// its norm, like every bias, stays 16-bit.
+        /// </summary>
+        public static long ProjectorLinearWeights(ModelArchitecture a)
+        {
+            checked
+            {
+                long d = a.VisionHiddenSize;
+                long h = a.HiddenSize;
+                long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
+                switch (a.VisionEncoder)
+                {
+                    case VisionEncoderKind.Clip:
+                        return d * h + h * h;
+                    case VisionEncoderKind.Siglip:
+                        return 0;
+                    case VisionEncoderKind.Mllama:
+                        return d * a.VisionFeatureLayers * h;
+                    case VisionEncoderKind.Pixtral:
+                        return merged * d + d * h + h * h;
+                    default:
+                        return merged * merged + merged * h;
+                }
+            }
+        }
+
+        /// <summary>The linear modules of one ViT block as transformers names them (what a LoRA target list matches).</summary>
+        public static LinearModule[] BlockModules(ModelArchitecture a)
+        {
+            long d = a.VisionHiddenSize;
+            long i = a.VisionIntermediateSize;
+            var list = new List<LinearModule>(6);
+            switch (a.VisionEncoder)
+            {
+                case VisionEncoderKind.None:
+                    return Array.Empty<LinearModule>();
+                case VisionEncoderKind.Clip:
+                case VisionEncoderKind.Siglip:
+                    list.Add(new LinearModule("q_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("k_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("v_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("out_proj", d, d, 1, true, LinearRole.AttentionOutput));
+                    break;
+                case VisionEncoderKind.Pixtral:
+                case VisionEncoderKind.Mllama:
+                    list.Add(new LinearModule("q_proj", d, d, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("k_proj", d, d, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("v_proj", d, d, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("o_proj", d, d, 1, false, LinearRole.AttentionOutput));
+                    break;
+                default:
+                    list.Add(new LinearModule("qkv", d, checked(3 * d), 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("proj", d, d, 1, true, LinearRole.AttentionOutput));
+                    break;
+            }
+            if (a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral)
+            {
+                bool bias = a.VisionEncoder == VisionEncoderKind.Qwen25Vl;
+                list.Add(new LinearModule("gate_proj", d, i, 1, bias, LinearRole.MlpInput));
+                list.Add(new LinearModule("up_proj", d, i, 1, bias, LinearRole.MlpInput));
+                list.Add(new LinearModule("down_proj", i, d, 1, bias, LinearRole.MlpOutput));
+            }
+            else
+            {
+                list.Add(new LinearModule("fc1", d, i, 1, true, LinearRole.MlpInput));
+                list.Add(new LinearModule("fc2", i, d, 1, true, LinearRole.MlpOutput));
+            }
+            return list.ToArray();
+        }
+
+        /// <summary>Qwen2.5-VL's and Pixtral's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
+        private static long NormWeights(ModelArchitecture a, long width) =>
+            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral ? width : checked(2 * width);
+
+        /// <summary>Whether the block's MLP is gated (gate, up, down) rather than fc1 and fc2.</summary>
+        public static bool GatedMlp(ModelArchitecture a) => a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral;
+
+        /// <summary>The tile layouts (columns x rows) of at most maxTiles tiles: Mllama's supported aspect ratios.</summary>
+        public static int AspectRatios(int maxTiles)
+        {
+            int count = 0;
+            for (int w = 1; w <= maxTiles; w++) count += maxTiles / w;
+            return count;
+        }
+
+        /// <summary>The first vision field that makes no sense, with why; null when the encoder is sound or absent.</summary>
+        public static (string Field, string Problem)? FirstProblem(ModelArchitecture a)
+        {
+            if (!a.HasVision) return null;
+            if (a.VisionLayers == 0) return ("visionLayers", "must be positive with a vision encoder.");
+            if (a.VisionHiddenSize == 0) return ("visionHiddenSize", "must be positive with a vision encoder.");
+            if (a.VisionIntermediateSize == 0) return ("visionIntermediateSize", "must be positive with a vision encoder.");
+            if (a.VisionHeads == 0 || a.VisionHiddenSize % a.VisionHeads != 0)
+                return ("visionHeads", $"must be positive and divide visionHiddenSize ({a.VisionHiddenSize}); got {a.VisionHeads}.");
+            if (a.VisionPatchSize == 0) return ("visionPatchSize", "must be positive with a vision encoder.");
+            if (a.VisionLayers > ArchitectureRules.MaxLayers || a.VisionGlobalLayers > ArchitectureRules.MaxLayers)
+                return ("visionLayers", $"visionLayers and visionGlobalLayers must be at most {ArchitectureRules.MaxLayers}; got {a.VisionLayers} and {a.VisionGlobalLayers}.");
+            if (a.VisionEncoder == VisionEncoderKind.Mllama && (a.VisionMaxTiles == 0 || a.VisionMaxTiles > 64 || a.VisionFeatureLayers == 0 || a.VisionImageSize < a.VisionPatchSize))
+                return ("visionMaxTiles", "an Mllama encoder needs visionMaxTiles (1 to 64), visionFeatureLayers and visionImageSize (at least visionPatchSize).");
+            bool fixedResolution = a.VisionEncoder == VisionEncoderKind.Clip || a.VisionEncoder == VisionEncoderKind.Siglip;
+            if ((fixedResolution || a.VisionEncoder == VisionEncoderKind.Pixtral) && a.VisionImageSize < a.VisionPatchSize)
+                return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a {a.VisionEncoder} encoder; got {a.VisionImageSize}.");
+            if (fixedResolution && a.VisionTokensPerImage == 0) return ("visionTokensPerImage", "must be positive for a fixed-resolution encoder.");
+            bool merges = !fixedResolution && a.VisionEncoder != VisionEncoderKind.Mllama;
+            if (merges && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
+            if (a.VisionFullAttentionLayers > a.VisionLayers)
+                return ("visionFullAttentionLayers", $"must be at most visionLayers ({a.VisionLayers}); got {a.VisionFullAttentionLayers}.");
+            return null;
+        }
+    }
+}

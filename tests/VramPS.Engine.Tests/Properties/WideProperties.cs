@@ -1,0 +1,80 @@
+using System;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using VramPS.Engine.Alignment;
+using VramPS.Engine.Estimation;
+using static VramPS.Engine.Tests.Properties.Variation;
+
+namespace VramPS.Engine.Tests.Properties
+{
+    /// <summary>What physics guarantees, over workloads of every trainer, model kind and parallel layout (FsCheck).</summary>
+    public class WideProperties
+    {
+        private const int Cases = 300;
+
+        [Property(MaxTest = Cases)]
+        public Property MoreBatchNeverLowersTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+            NotLower(w, With(w, x => x.BatchSize = w.BatchSize + 1)));
+
+        [Property(MaxTest = Cases)]
+        public Property LongerSequencesNeverLowerTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+            NotLower(w, With(w, x => x.SequenceLength = w.SequenceLength * 2)));
+
+        [Property(MaxTest = Cases)]
+        public Property HigherLoraRankNeverLowersTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+            NotLower(w, With(w, x => x.LoraRank = w.LoraRank * 2)));
+
+        /// <summary>Gradients are held across the forwards of an accumulating step; more micro-batches per step never hold less.</summary>
+        [Property(MaxTest = Cases)]
+        public Property MoreAccumulationNeverLowersTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+            NotLower(w, With(w, x => x.GradientAccumulation = w.GradientAccumulation + 1)));
+
+        /// <summary>Moving the optimizer's states (and, under DeepSpeed, its gradients) to the host never adds to the GPU.</summary>
+        [Property(MaxTest = Cases)]
+        public Property OffloadNeverRaisesTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+        {
+            var kept = With(w, x => x.Offload = Offload.None);
+            var offloaded = With(w, x => x.Offload = Offload.Optimizer);
+            return WideWorkloadGen.Estimable(kept) && WideWorkloadGen.Estimable(offloaded) ? NotLower(offloaded, kept) : true.ToProperty();
+        });
+
+        [Property(MaxTest = Cases)]
+        public Property MoreReplicasNeverRaisePerGpuTotal() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+        {
+            int replica = Parallelism.ModelParallelOf(w);
+            var fewer = With(w, x => x.GpuCount = Math.Max(w.GpuCount ?? 1, 2 * replica));
+            var more = With(fewer, x => x.GpuCount = fewer.GpuCount * 2);
+            if (!WideWorkloadGen.Estimable(fewer) || !WideWorkloadGen.Estimable(more)) return true.ToProperty();
+            TrainingMemoryEstimate a = Est(fewer), b = Est(more);
+            return (b.Total <= a.Total && (!OneStage(w) || b.Allocated <= a.Allocated))
+                .Label($"{w.Stage} tp={w.TensorParallel} pp={w.PipelineParallel} ep={w.ExpertParallel} cp={w.ContextParallel}, {fewer.GpuCount} GPUs: {a.Allocated} / {a.Total}; {more.GpuCount}: {b.Allocated} / {b.Total}");
+        });
+
+        /// <summary>
+        /// Sharding and model parallelism split the model's state, never lose any: on a layout where every rank is alike
+        /// (one pipeline stage), GpuCount times a rank's weights, gradients and optimizer states at the optimizer step are
+        /// at least the whole model's on one GPU. States that leave the GPU (offload, paged, stepped in backward) are not
+        /// compared, nor weights whose dtype the sharding changes.
+        /// </summary>
+        [Property(MaxTest = Cases)]
+        public Property RanksTogetherHoldAtLeastTheWholeState() => Prop.ForAll(WideWorkloadGen.Arbitrary(), w =>
+        {
+            int gpus = w.GpuCount ?? 1;
+            var one = With(w, x => { x.GpuCount = 1; x.Sharding = Sharding.None; x.TensorParallel = 1; x.PipelineParallel = 1; x.ExpertParallel = 1; });
+            bool leaves = w.Offload != Offload.None || w.Optimizer == OptimizerKind.PagedAdamW || (w.Techniques & Techniques.OptimizerInBackward) != 0;
+            if (!OneStage(w) || leaves || !WideWorkloadGen.Estimable(one)) return true.ToProperty();
+            var rank = Est(w).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            var whole = Est(one).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            // Each figure is rounded to whole bytes: a rank may lose less than one byte of a fractional share (8-bit states' absmax).
+            bool Covers(long share, long all) => gpus * share >= all - gpus;
+            // FSDP's flat parameters hold one dtype, so QLoRA under Zero3 keeps the 16-bit parts peft upcasts on one GPU;
+            // TRL's prepare_deepspeed holds an alignment stage's frozen models in DeepSpeed's 16-bit dtype once sharded.
+            bool sameDtype = !(w.Method == FinetuneMethod.QLoRA && w.Sharding == Sharding.Zero3)
+                && (w.Stage is null || w.Stage == TrainingStage.Sft || w.Sharding == Sharding.None);
+            return ((!sameDtype || Covers(rank.Weights, whole.Weights)) && Covers(rank.Gradients, whole.Gradients) && Covers(rank.OptimizerStates, whole.OptimizerStates))
+                .Label($"{w.Stage} tp={w.TensorParallel} ep={w.ExpertParallel} cp={w.ContextParallel}: {gpus} x ({rank.Weights}, {rank.Gradients}, {rank.OptimizerStates}) against ({whole.Weights}, {whole.Gradients}, {whole.OptimizerStates})");
+        });
+    }
+}
