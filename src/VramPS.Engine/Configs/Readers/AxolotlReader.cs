@@ -57,7 +57,8 @@ namespace VramPS.Engine.Configs.Readers
 
             Precision(doc, run, adapter != null);
             if (doc.Bool("float16") == true) run.Set(nameof(TrainingConfigRun.Precision), Engine.Precision.Fp16, doc, "float16");
-            if (doc.Bool("activation_offloading") == true) TrainerArguments.AddTechnique(run, Techniques.ActivationOffload, doc.Origin("activation_offloading"));
+            if (doc.Node("activation_offloading") is ConfigNode offloading && (offloading.Text == "legacy" || offloading.AsBool() == true))
+                TrainerArguments.AddTechnique(run, Techniques.ActivationOffload, doc.Origin("activation_offloading"));
             if (doc.Bool("reward_model") == true) run.Set(nameof(TrainingConfigRun.Stage), TrainingStage.RewardModel, doc, "reward_model");
             doc.Ignore("num_labels");
             Checkpointing(doc, run);
