@@ -10,7 +10,7 @@ namespace VramPS.Engine.Planning
     public sealed class GpuFit
     {
         internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? refusal,
-            IReadOnlyList<Suggestion>? suggestions = null)
+            IReadOnlyList<Suggestion>? suggestions = null, long? need = null)
         {
             Suggestions = suggestions ?? Array.Empty<Suggestion>();
             Spec = spec;
@@ -24,7 +24,8 @@ namespace VramPS.Engine.Planning
             Sharding = plan?.Sharding;
             MaxBatchSize = maxBatchSize;
             Total = estimate.Total;
-            Headroom = spec.MemoryBytes - estimate.Total;
+            Need = need ?? estimate.Total;
+            Headroom = spec.MemoryBytes - Need;
             _refusal = refusal;
         }
 
@@ -43,7 +44,9 @@ namespace VramPS.Engine.Planning
         public Sharding? Sharding { get; }
         /// <summary>The largest micro-batch per GPU that fits at the estimate's sequence length, on GpusNeeded GPUs.</summary>
         public int? MaxBatchSize { get; }
-        /// <summary>Memory left on each GPU by the workload as given, bytes; negative when it does not fit.</summary>
+        /// <summary>What the fit was judged on, bytes: Total, or the high end of its range where a confidence was asked for.</summary>
+        public long Need { get; }
+        /// <summary>Memory left on each GPU by the workload as given (after Need), bytes; negative when it does not fit.</summary>
         public long Headroom { get; }
         /// <summary>What nvidia-smi would show on each GPU for the workload as given, bytes.</summary>
         public long Total { get; }
@@ -68,7 +71,7 @@ namespace VramPS.Engine.Planning
         {
             if (GpusNeeded is not int count)
                 return string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
-                    Total / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
+                    Need / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
             string gpus = count == 1 ? "1 GPU" : $"{count} GPUs";
             return Sharding == Engine.Sharding.None || count == 1 ? $"needs {gpus}" : $"needs {gpus} with {Sharding}";
         }

@@ -49,6 +49,15 @@ namespace VramPS.Commands
         [ValidateRange(1, 4096)]
         public int MaxGpus { get; set; } = GpuFitFinder.DefaultMaxGpus;
 
+        /// <summary>
+        /// Fit against the high end of Total's range at this confidence (0.5 to 0.99), earned on VramPS's errors on
+        /// validation runs of the same kind (about_VramPS_Accuracy), instead of against Total. Only where GPUs are tried
+        /// (an estimate or -Gpu).
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.5, 0.99)]
+        public double? Confidence { get; set; }
+
         /// <summary>The most a plan may cost, USD.</summary>
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
@@ -92,6 +101,9 @@ namespace VramPS.Commands
             {
                 if (Planning)
                 {
+                    if (Confidence != null)
+                        throw new InvalidWorkloadException("Confidence",
+                            "-Confidence applies where GPUs are tried: pipe an estimate or name GPUs with -Gpu; cluster plans fit against Total.");
                     IReadOnlyList<InventoryItem>? inventory;
                     try
                     {
@@ -107,7 +119,7 @@ namespace VramPS.Commands
                 }
                 var workload = Estimate != null && ParameterSetName == EstimateSet ? Estimate.Workload : BuildSingleWorkload();
                 _gpus ??= SelectGpus();
-                WriteObject(GpuFitFinder.Find(workload, _gpus, MaxGpus), true);
+                WriteObject(GpuFitFinder.Find(workload, _gpus, MaxGpus, Confidence), true);
             }
             catch (VramException e)
             {

@@ -19,6 +19,9 @@ namespace VramPS.Formatting
         /// <summary>"12.34 GiB".</summary>
         public static string Format(long bytes) => Number(bytes) + " GiB";
 
+        /// <summary>"12.34-14.56 GiB": an estimate's range.</summary>
+        public static string Range(long low, long high) => Number(low) + "-" + Number(high) + " GiB";
+
         /// <summary>One line per phase: "ForwardEnd 60.12 GiB".</summary>
         public static string Phases(IEnumerable<PhaseMemory>? phases) =>
             phases is null ? "" : string.Join("\n", phases.Select(p => p.Phase + " " + Format(p.Allocated)));
