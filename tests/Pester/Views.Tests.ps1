@@ -13,11 +13,20 @@ BeforeAll {
 Describe 'Estimate views' {
     It 'shows an estimate as a table by default, in GiB with two decimals' {
         $text = $Estimate | Out-String -Width 250
-        $text | Should -Match 'Model\s+Method\s+Precision\s+Batch\s+SeqLen\s+Total\s+Weights\s+Gradients\s+OptStates\s+Activations\s+Other\s+PeakPhase'
+        $text | Should -Match 'Model\s+Method\s+Precision\s+Batch\s+SeqLen\s+Total\s+Range\s+Weights\s+Gradients\s+OptStates\s+Activations\s+Other\s+PeakPhase'
         $total = [VramPS.Formatting.GiB]::Format($Estimate.Total)
         $total | Should -Match '^\d+\.\d\d GiB$'
         $text | Should -Match ([regex]::Escape($total))
         $text | Should -Not -Match ([regex]::Escape("$($Estimate.Total)"))
+    }
+
+    It 'shows the range of Total beside it, Low to High in GiB' {
+        $text = $Estimate | Out-String -Width 250
+        $range = '{0:0.00}-{1:0.00} GiB' -f ($Estimate.Low / 1GB), ($Estimate.High / 1GB)
+        $text | Should -Match ([regex]::Escape($range))
+        $Estimate.Low | Should -BeLessThan $Estimate.Total
+        $Estimate.High | Should -BeGreaterThan $Estimate.Total
+        ($Estimate | Format-List | Out-String -Width 250) | Should -Match ('Range\s+: ' + [regex]::Escape($range) + ' at 90\s?%')
     }
 
     It 'renders one table row per estimate' {
