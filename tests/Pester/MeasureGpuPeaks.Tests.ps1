@@ -1,11 +1,15 @@
+BeforeDiscovery {
+    $NoPython = -not (Get-Command python3 -ErrorAction Ignore)
+}
+
 BeforeAll {
     . $PSScriptRoot/common.ps1
     $Tool = Join-Path $RepoRoot 'tools/Measure-GpuPeaks.py'
-    $Python = Get-Command python3 -ErrorAction Ignore
+    $Python = Get-Command python3
 }
 
 Describe 'tools/Measure-GpuPeaks.py' {
-    It 'plans rows in the validation contract that Get-TrainingMemory takes as they are' -Skip:(-not $Python) {
+    It 'plans rows in the validation contract that Get-TrainingMemory takes as they are' -Skip:$NoPython {
         $planned = @(& $Python.Source $Tool --list | ConvertFrom-Csv)
         $LASTEXITCODE | Should -Be 0
         $planned | Should -HaveCount 12
