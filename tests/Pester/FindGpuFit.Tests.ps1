@@ -135,6 +135,23 @@ Describe 'Find-GpuFit' {
         $failure[0].Exception.Parameter | Should -Be 'Gpu'
     }
 
+    It 'fits against the high end of the range with -Confidence' {
+        $plain = $Estimate | Find-GpuFit -Gpu H100-SXM
+        $careful = $Estimate | Find-GpuFit -Gpu H100-SXM -Confidence 0.9
+        $onGpu = $Estimate | Get-TrainingMemory -Gpu H100-SXM
+        $plain.Need | Should -Be $onGpu.Total
+        $careful.Need | Should -Be $onGpu.High
+        $careful.Need | Should -BeGreaterThan $plain.Need
+        $careful.Headroom | Should -Be ($careful.MemoryBytes - $onGpu.High)
+    }
+
+    It 'refuses -Confidence outside 0.5 to 0.99 and in a cluster plan, naming -Confidence' {
+        { $Estimate | Find-GpuFit -Gpu H100-SXM -Confidence 1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,VramPS.Commands.FindGpuFitCommand'
+        Find-GpuFit -Model $Llama -Method LoRA -Confidence 0.9 -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].Exception.Parameter | Should -Be 'Confidence'
+    }
+
     It 'gives nothing for a wildcard that matches no GPU' {
         $Estimate | Find-GpuFit -Gpu 'NoSuchGpu*' -ErrorVariable failure | Should -BeNullOrEmpty
         $failure | Should -BeNullOrEmpty

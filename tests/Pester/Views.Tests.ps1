@@ -20,6 +20,17 @@ Describe 'Estimate views' {
         $text | Should -Not -Match ([regex]::Escape("$($Estimate.Total)"))
     }
 
+    It 'shows the range of Total under it in the table (percent of Total) and in bytes in the list' {
+        $Estimate.Low | Should -BeLessThan $Estimate.Total
+        $Estimate.High | Should -BeGreaterThan $Estimate.Total
+        $percent = '{0:+0;-0}%/{1:+0;-0}%' -f [math]::Round(100.0 * ($Estimate.Low - $Estimate.Total) / $Estimate.Total),
+            [math]::Round(100.0 * ($Estimate.High - $Estimate.Total) / $Estimate.Total)
+        ($Estimate | Out-String -Width 250) | Should -Match ([regex]::Escape($percent))
+        $range = '{0:0.00}-{1:0.00} GiB' -f ($Estimate.Low / 1GB), ($Estimate.High / 1GB)
+        ($Estimate | Show -As List) | Should -Match ('(?m)^Range\s+: ' + [regex]::Escape($range) + ' at 90\s?%')
+        [VramPS.Formatting.Bytes]::Range(900GB, 1.1TB) | Should -Be '900.00 GiB-1.10 TiB'
+    }
+
     It 'renders one table row per estimate' {
         $text = Get-TrainingMemory -Params 7B -Method QLoRA | Show
         ($text -split "`n" | Where-Object { $_ -match 'GiB' }) | Should -HaveCount 1

@@ -86,7 +86,11 @@ namespace VramPS.Engine.Estimation
             if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && TrainerBehavior.HuggingFaceStack(r.Framework))
             {
                 // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
-                // (measured in fms-acceleration's FSDP LoRA/QLoRA runs; the holder is not yet identified).
+                // (measured in fms-acceleration's FSDP LoRA/QLoRA runs: 46 dev rows fall 18-31% short without it, and
+                // the shortfall grows with the batch; their stack is torch 2.4.1, accelerate 1.0.1, peft 0.13.2,
+                // transformers 4.45.2/4.48.1 with the Trainer's reentrant checkpointing, scripts/benchmarks/refs at
+                // 876e2ed). The holder is not yet identified: not accelerate's fp32 upcast of trainable flat
+                // parameters (weights, and in 0.34 as well), not FSDP's input cast (cast_forward_inputs is off).
                 CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize / sp;
             }
             OutsideLayersPerToken = stage.HasHead ? Outside() / sp : 0;

@@ -166,8 +166,12 @@ namespace VramPS.Engine.Estimation
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
             {
-                // litgpt materializes the 16-bit checkpoint before bitsandbytes quantizes it.
-                list.Add(Phase(Estimation.Phase.Load, _p.Total * 2.0, 0, 0, 0, 0));
+                // litgpt builds the model under Lightning's BitsandbytesPrecision (litgpt finetune/lora.py
+                // fabric.init_module at 0f021f3 and 5895df1): each Linear is a _Linear4bit that quantizes itself when
+                // created on the GPU, and again from each checkpoint weight as load_state_dict reaches it
+                // (lightning/fabric/plugins/precision/bitsandbytes.py, _quantize_on_load_hook, since 5120ad2). So only
+                // one linear's 16-bit weight is ever resident beside the quantized model, never the whole 16-bit model.
+                list.Add(Phase(Estimation.Phase.Load, weightsStored + 2.0 * _p.LargestQuantizable, 0, 0, 0, 0));
             }
             else if (r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizesOnlyAdapted)
             {

@@ -120,6 +120,21 @@ namespace VramPS.Engine.Estimation
 
         public Phase PeakPhase { get; internal set; }
 
+        /// <summary>How far Total may be off, from VramPS's errors on validation runs of this kind (see <see cref="ErrorRange"/>).</summary>
+        public ErrorRange Range => _range ??= ErrorRange.For(this);
+        private ErrorRange? _range;
+        /// <summary>The share of runs of this kind that Low and High are meant to hold.</summary>
+        public double Confidence => Range.Confidence;
+        /// <summary>The low end of Total's range, bytes.</summary>
+        public long Low => (long)(Total * Range.LowRatio);
+        /// <summary>The high end of Total's range, bytes: what to plan with.</summary>
+        public long High => HighAt(Range);
+        /// <summary>Which validation runs the range comes from, and whether it was widened for a kind none covers.</summary>
+        public string RangeBasis => Range.Basis;
+
+        /// <summary>The high end of Total's range at another confidence, bytes.</summary>
+        internal long HighAt(ErrorRange range) => (long)Math.Ceiling(Total * range.HighRatio);
+
         /// <summary>
         /// Total on another GPU: only the CUDA context differs. Valid for an estimate that does not depend on its GPU
         /// otherwise (<see cref="MemoryEstimator.DependsOnGpu"/>), or for the GPU it was made for.

@@ -11,7 +11,7 @@ namespace VramPS.Engine.Planning
     public sealed class GpuFit
     {
         internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? refusal,
-            IReadOnlyList<Suggestion>? suggestions = null)
+            IReadOnlyList<Suggestion>? suggestions = null, long? need = null)
         {
             Suggestions = ReadableList.Rows(suggestions);
             Spec = spec;
@@ -25,7 +25,8 @@ namespace VramPS.Engine.Planning
             Sharding = plan?.Sharding;
             MaxBatchSize = maxBatchSize;
             Total = estimate.Total;
-            Headroom = spec.MemoryBytes - estimate.Total;
+            Need = need ?? estimate.Total;
+            Headroom = spec.MemoryBytes - Need;
             _refusal = refusal;
             FitsWith = fits ? null : FitAdvisor.Cheapest(Suggestions)?.Change;
         }
@@ -45,7 +46,9 @@ namespace VramPS.Engine.Planning
         public Sharding? Sharding { get; }
         /// <summary>The largest micro-batch per GPU that fits at the estimate's sequence length, on GpusNeeded GPUs.</summary>
         public int? MaxBatchSize { get; }
-        /// <summary>Memory left on each GPU by the workload as given, bytes; negative when it does not fit.</summary>
+        /// <summary>What the fit was judged on, bytes: Total, or the high end of its range where a confidence was asked for.</summary>
+        public long Need { get; }
+        /// <summary>Memory left on each GPU by the workload as given (after Need), bytes; negative when it does not fit.</summary>
         public long Headroom { get; }
         /// <summary>What nvidia-smi would show on each GPU for the workload as given, bytes.</summary>
         public long Total { get; }
@@ -77,7 +80,7 @@ namespace VramPS.Engine.Planning
         private string Explain()
         {
             string why = string.Format(CultureInfo.InvariantCulture, "needs {0:0.0} GiB, has {1:0.0} GiB",
-                Total / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
+                Need / (double)GpuFitFinder.BytesPerGiB, MemoryGiB);
             if (FitsWith != null) why += $"; fits with {FitsWith}";
             if (GpusNeeded is int count && count > 1)
             {

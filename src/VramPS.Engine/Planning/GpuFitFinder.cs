@@ -19,14 +19,18 @@ namespace VramPS.Engine.Planning
         public const int BatchSizeLimit = 1 << 16;
         internal const long BytesPerGiB = 1L << 30;
 
-        /// <summary>One row per GPU: those that fit first, then by GpusNeeded, then by memory.</summary>
-        public static IReadOnlyList<GpuFit> Find(Workload workload, IEnumerable<GpuSpec> gpus, int maxGpus = DefaultMaxGpus)
+        /// <summary>
+        /// One row per GPU: those that fit first, then by GpusNeeded, then by memory. With a confidence, a run fits
+        /// where the high end of Total's range at that confidence does (<see cref="ErrorRange"/>); without, where Total does.
+        /// </summary>
+        public static IReadOnlyList<GpuFit> Find(Workload workload, IEnumerable<GpuSpec> gpus, int maxGpus = DefaultMaxGpus, double? confidence = null)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (gpus is null) throw new ArgumentNullException(nameof(gpus));
             if (maxGpus < 1)
                 throw new InvalidWorkloadException("MaxGpus", $"-MaxGpus must be a positive integer; got {maxGpus}.");
-            var memo = new RunMemo();
+            if (confidence is double c) ErrorRange.CheckConfidence(c);
+            var memo = new RunMemo(confidence);
             IReadOnlyList<SettingChange>? changes = null;
             var rows = new List<GpuFit>();
             foreach (var gpu in gpus) rows.Add(Assess(workload, gpu, maxGpus, memo, ref changes));
@@ -54,11 +58,12 @@ namespace VramPS.Engine.Planning
             if (refusal != null)
                 return new GpuFit(gpu, estimate, false, null, null, $"{gpu.Name} {refusal}", FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo));
 
-            bool fits = GpuSupport.Fits(estimate, gpu);
+            long need = memo.Need(asGiven, gpu);
+            bool fits = need <= gpu.MemoryBytes;
             var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo);
             int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu, memo);
             var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo, changes ??= FitAdvisor.SettingChanges(estimate));
-            return new GpuFit(gpu, estimate, fits, plan, maxBatch, null, suggestions);
+            return new GpuFit(gpu, estimate, fits, plan, maxBatch, null, suggestions, need);
         }
 
         /// <summary>
@@ -85,7 +90,7 @@ namespace VramPS.Engine.Planning
             int first = 1;
             if (sharding == Engine.Sharding.None)
             {
-                bool oneReplicaFits = estimate.GpuCount == replica ? estimate.Total <= gpu.MemoryBytes : FitsOn(replica, sharding);
+                bool oneReplicaFits = FitsOn(replica, sharding);
                 if (oneReplicaFits) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
                 sharding = Engine.Sharding.Zero3;
                 first = 2;

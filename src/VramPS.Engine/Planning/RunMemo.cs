@@ -16,6 +16,13 @@ namespace VramPS.Engine.Planning
     {
         private readonly Dictionary<RunKey, Outcome> _runs = new Dictionary<RunKey, Outcome>();
         private readonly Dictionary<RunKey, double> _flops = new Dictionary<RunKey, double>();
+        private readonly double? _confidence;
+
+        /// <summary>A memo whose Fits compares the GPU's memory with Total, or with the high end of Total's range at a confidence.</summary>
+        public RunMemo(double? confidence = null)
+        {
+            _confidence = confidence;
+        }
 
         /// <summary>The workload's estimate on the GPU, a copy of its own; throws the refusal of a run VramPS does not estimate.</summary>
         public TrainingMemoryEstimate Estimate(Workload workload, GpuSpec gpu)
@@ -45,8 +52,21 @@ namespace VramPS.Engine.Planning
             return flops;
         }
 
-        /// <summary>Whether the GPU runs the workload and its Total fits the GPU's memory (<see cref="GpuSupport.Fits"/>).</summary>
-        public bool Fits(Workload workload, GpuSpec gpu) => Lookup(workload, gpu).Estimate is TrainingMemoryEstimate e && GpuSupport.Fits(e, gpu);
+        /// <summary>
+        /// What the workload needs on the GPU: Total, or the high end of Total's range at the memo's confidence;
+        /// long.MaxValue where VramPS refuses the run.
+        /// </summary>
+        public long Need(Workload workload, GpuSpec gpu)
+        {
+            var estimate = Lookup(workload, gpu).Estimate;
+            if (estimate is null) return long.MaxValue;
+            return _confidence is double c ? estimate.OnGpu(gpu).HighAt(estimate.Range.At(c)) : estimate.TotalOn(gpu);
+        }
+
+        /// <summary>Whether the GPU runs the workload's precision (<see cref="GpuSupport.Refusal"/>) and what it needs (<see cref="Need"/>) fits its memory.</summary>
+        public bool Fits(Workload workload, GpuSpec gpu) =>
+            Lookup(workload, gpu).Estimate is TrainingMemoryEstimate e && GpuSupport.Refusal(e.Precision, gpu) is null
+            && Need(workload, gpu) <= gpu.MemoryBytes;
 
         private Outcome Lookup(Workload workload, GpuSpec gpu)
         {

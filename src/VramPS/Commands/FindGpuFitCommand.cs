@@ -58,6 +58,15 @@ namespace VramPS.Commands
         [ValidateRange(1, 4096)]
         public int MaxGpus { get; set; } = GpuFitFinder.DefaultMaxGpus;
 
+        /// <summary>
+        /// Fit against the high end of Total's range at this confidence (0.5 to 0.99), earned on VramPS's errors on
+        /// validation runs of the same kind (about_VramPS_Accuracy), instead of against Total. Only where GPUs are tried
+        /// (an estimate or -Gpu).
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.5, 0.99)]
+        public double? Confidence { get; set; }
+
         /// <summary>The most a plan may cost, USD.</summary>
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
@@ -122,6 +131,9 @@ namespace VramPS.Commands
             {
                 if (Planning)
                 {
+                    if (Confidence != null)
+                        throw new InvalidWorkloadException("Confidence",
+                            "-Confidence applies where an estimate is tried on GPUs: pipe Get-TrainingMemory's estimate into Find-GpuFit; cluster plans fit against Total.");
                     IReadOnlyList<InventoryItem>? inventory;
                     try
                     {
@@ -146,7 +158,7 @@ namespace VramPS.Commands
                     WriteResults(plans);
                     return;
                 }
-                WriteResults(GpuFitFinder.Find(PipedEstimate!.Workload, _gpus ?? Gpus.All, MaxGpus));
+                WriteResults(GpuFitFinder.Find(PipedEstimate!.Workload, _gpus ?? Gpus.All, MaxGpus, Confidence));
             }
             catch (VramException e)
             {

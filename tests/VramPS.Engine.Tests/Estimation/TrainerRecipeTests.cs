@@ -29,6 +29,20 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(MemoryEstimator.Estimate(Gemma2(AttentionKernel.Eager)).Allocated, MemoryEstimator.Estimate(Gemma2(asked)).Allocated);
         }
 
+        [Fact]
+        public void LitgptQuantizesEachLinearAsItLoadsSoOnlyOne16BitWeightIsResident()
+        {
+            // Lightning's BitsandbytesPrecision quantizes each _Linear4bit when it is created on the GPU and again from
+            // each checkpoint weight in load_state_dict: the load holds the quantized model and one 16-bit linear,
+            // Llama-2-7B's largest being the MLP's 4096 x 11008 (2 bytes each).
+            var e = MemoryEstimator.Estimate(Bare(FinetuneMethod.QLoRA, Framework.Litgpt));
+            var load = e.Phases.Single(p => p.Phase == Phase.Load);
+            var step = e.Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            Assert.Equal(step.Weights + 2 * H * I, load.Weights);
+            Assert.Equal(load.Weights, load.Allocated);
+            Assert.NotEqual(Phase.Load, e.PeakPhase);
+        }
+
         [Theory]
         [InlineData("google/gemma-2-2b", "4.46", null, AttentionKernel.Eager)]
         [InlineData("google/gemma-2-2b", "4.42", null, AttentionKernel.Eager)]
