@@ -26,6 +26,11 @@ namespace VramPS.Commands
         [EmptyAsNull]
         public Precision[]? Precision { get; set; }
 
+        /// <summary>The adapters to compare under LoRA and QLoRA; LoRA alone is compared when -Method is not given.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public AdapterKind[]? Adapter { get; set; }
+
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
@@ -39,7 +44,7 @@ namespace VramPS.Commands
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
-                WriteObject(MethodComparer.Compare(workload, methods, Optimizer, Precision), true);
+                WriteObject(MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter), true);
             }
             catch (VramException e)
             {

@@ -244,6 +244,7 @@ namespace VramPS.Commands
             ApplyStage(w);
             ApplyLibrary(w);
             ApplyVision(w);
+            ApplyAdapter(w);
             return w;
         }
 
