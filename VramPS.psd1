@@ -11,6 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies     = @('VramPS.Engine.dll', 'Newtonsoft.Json.dll')
     FormatsToProcess       = @('VramPS.format.ps1xml')
+    TypesToProcess         = @('VramPS.types.ps1xml')
     CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel')
     FunctionsToExport      = @()
     VariablesToExport      = @()

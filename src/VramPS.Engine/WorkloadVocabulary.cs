@@ -1,8 +1,11 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 using System;
 
 namespace VramPS.Engine
 {
     /// <summary>Which parameters train.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum FinetuneMethod
     {
         /// <summary>Every parameter trains.</summary>
@@ -16,6 +19,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>Where weights live and which dtype computes.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Precision
     {
         /// <summary>fp32 weights, fp32 compute.</summary>
@@ -31,6 +35,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>The parameter-efficient method of -Method LoRA or QLoRA (peft's tuner, or its LoRA variant).</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum AdapterKind
     {
         /// <summary>Low-rank A and B beside each target linear.</summary>
@@ -71,6 +76,7 @@ namespace VramPS.Engine
         LNTuning,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum OptimizerKind
     {
         AdamW,
@@ -96,6 +102,7 @@ namespace VramPS.Engine
         Came,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Checkpointing
     {
         None,
@@ -105,6 +112,7 @@ namespace VramPS.Engine
         Selective,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum AttentionKernel
     {
         /// <summary>FlashAttention 2/3: no s^2 tensors kept.</summary>
@@ -115,6 +123,7 @@ namespace VramPS.Engine
         Eager,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Quantization
     {
         None,
@@ -123,6 +132,7 @@ namespace VramPS.Engine
         Int8,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Sharding
     {
         None,
@@ -132,6 +142,7 @@ namespace VramPS.Engine
         Zero3,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Offload
     {
         None,
@@ -140,6 +151,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>Memory techniques a run uses on top of its trainer's defaults.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     [Flags]
     public enum Techniques
     {
@@ -159,6 +171,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>The training stack; each selects what that trainer really does.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Framework
     {
         HfTrainer,

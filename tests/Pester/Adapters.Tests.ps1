@@ -7,8 +7,20 @@ BeforeAll {
 }
 
 Describe '-Adapter' {
-    It 'binds -<_> by property name from a CSV row' -TestCases 'Adapter', 'VirtualTokens', 'OftBlockSize', 'LokrFactor', 'AdaLoraInitialRank', 'OptimizerRank' {
-        (Get-Command Get-TrainingMemory).Parameters[$_].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Not -Contain $false
+    It 'reads -Adapter and -VirtualTokens from a row, peft''s spelling of the adapter too, and warns about no column' {
+        $row = [pscustomobject]@{ Model = 'meta-llama/Llama-3.2-3B'; Method = 'LoRA'; Adapter = 'PROMPT_TUNING'; VirtualTokens = '200'; Framework = 'peft' }
+        $e = $row | Get-TrainingMemory -WarningVariable warnings -WarningAction SilentlyContinue
+        $e.Adapter | Should -Be 'PromptTuning'
+        $e.TrainableParameters | Should -Be 614400
+        $warnings -join ' ' | Should -Not -Match 'set nothing|sets nothing'
+    }
+
+    It 'refuses an adapter it does not know, naming the row and column' {
+        $row = [pscustomobject]@{ Model = 'meta-llama/Llama-3.2-3B'; Method = 'LoRA'; Adapter = 'Dora2' }
+        $e = $null
+        $null = $row | Get-TrainingMemory -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].Exception.Message | Should -Match 'Adapter'
+        $e[0].Exception.Message | Should -Match 'DoRA'
     }
 
     It 'reads the Adapter column of a row: DoRA rank 32 on q_proj and v_proj trains 9,289,728 parameters' {

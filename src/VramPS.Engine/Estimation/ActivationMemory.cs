@@ -76,6 +76,12 @@ namespace VramPS.Engine.Estimation
                 largest = Math.Max(largest, saved);
             }
 
+            // Under Freeze the lowest kept block's input needs no gradient: its first RMSNorm keeps only the normalized
+            // input its weight needs, not the fp32 copy that pow saves for the input gradient.
+            bool unfusedRmsNorm = _m.Norm == NormKind.RmsNorm && !_r.Has(Techniques.FusedKernels) && !_r.Has(Techniques.Compile) && !t.FusedNorms;
+            if (_keptFrom > 0 && _keptFrom >= stage.FirstLayer && _keptFrom < stage.EndLayer && unfusedRmsNorm)
+                held -= 4.0 * _m.HiddenSize / sp;
+
             AllLayersSavedPerToken = held * stage.InFlight;
             HeldLayers = kept * stage.InFlight;
             LargestLayerSavedPerToken = largest;

@@ -18,33 +18,34 @@ namespace VramPS.Commands
         [ValidateNotNullOrEmpty]
         public FinetuneMethod[]? Method { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter]
+        [EnumName(typeof(OptimizerKind), List = true)]
         public OptimizerKind[]? Optimizer { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter]
+        [EnumName(typeof(Precision), List = true)]
         public Precision[]? Precision { get; set; }
 
         /// <summary>The adapters to compare under LoRA and QLoRA; LoRA alone is compared when -Method is not given.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter]
+        [EnumName(typeof(AdapterKind), List = true)]
         public AdapterKind[]? Adapter { get; set; }
 
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
         [EmptyAsNull]
         public string? Gpu { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             try
             {
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
-                WriteObject(MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter), true);
+                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter));
             }
             catch (VramException e)
             {
