@@ -67,11 +67,13 @@ namespace VramPS.Engine.Estimation
                     break;
                 case AdapterKind.AdaptionPrompt:
                     VirtualTokens = positive(w.VirtualTokens, "VirtualTokens", 10, "adaption prompt of 10 tokens (LLaMA-Adapter's adapter_len)");
+                    assumptions.Add("adaption prompts in every block (AdaptionPromptConfig.adapter_layers has no default)");
                     break;
                 case AdapterKind.IA3:
                     assumptions.Add("IA3 feed-forward modules: the MLP output projections scale their input, the others their output (peft's feedforward_modules mapping)");
                     break;
                 case AdapterKind.LNTuning:
+                    assumptions.Add("LN tuning on every block's norms and the final norm (peft's default targets)");
                     break;
                 default:
                     Rank = positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)");

@@ -64,6 +64,24 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(peft, Trainable(w));
         }
 
+        /// <summary>
+        /// By hand from peft's update_layer of each tuner: LoRA-FA trains only lora_B (out x r); BOFT's boft_R is
+        /// (butterfly factors 0 + 1, in / 4, 4, 4) beside boft_s (out); LN tuning copies every block's two RMSNorm weights
+        /// and the final norm; the adaption prompt is (1, 10, 3072) plus one gate per block; P-tuning's PromptEncoder is
+        /// the 20 x 3072 embedding and Linear(3072, 3072) three times with biases.
+        /// </summary>
+        [Theory]
+        [InlineData(AdapterKind.LoRAFA, 8, 28 * 8 * (3072 + 1024))]
+        [InlineData(AdapterKind.BOFT, null, 28 * ((3072 * 4 + 3072) + (3072 * 4 + 1024)))]
+        [InlineData(AdapterKind.LNTuning, null, 28 * 2 * 3072 + 3072)]
+        [InlineData(AdapterKind.AdaptionPrompt, null, 28 * (10 * 3072 + 1))]
+        [InlineData(AdapterKind.PTuning, null, 20 * 3072 + 3 * (3072 * 3072 + 3072))]
+        public void Other_adapters_train_what_their_tuner_creates(AdapterKind adapter, int? rank, long expected)
+        {
+            bool linears = AdapterMethod.WrapsLinears(adapter);
+            Assert.Equal(expected, Trainable(Run(adapter, rank, linears ? "q_proj,v_proj" : null)));
+        }
+
         [Fact]
         public void LoKr_splits_each_dimension_into_the_factors_nearest_its_square_root()
         {
