@@ -43,7 +43,10 @@ namespace VramPS.Engine.Estimation
             double master = t.MasterCopyInOptimizer && !adapter ? 4.0 : 0;
             Gradients = (double)p.Trainable * trainableBytes;
             ExpertGradients = (double)p.TrainableExperts * trainableBytes;
-            States = StatesFor(r.Optimizer, p.Trainable, trainableBytes, r, p, expertsOnly: false) + master * p.Trainable;
+            // AdaLoRA's RankAllocator (peft/tuners/adalora/layer.py update_ipt) keeps, beside the optimizer, each adapter
+            // tensor's sensitivity |p * grad| and its two moving averages (exp_avg_ipt, exp_avg_unc) between steps.
+            double rankAllocator = r.Adapter.Kind == AdapterKind.AdaLoRA ? 3.0 * p.Trainable * trainableBytes : 0;
+            States = StatesFor(r.Optimizer, p.Trainable, trainableBytes, r, p, expertsOnly: false) + master * p.Trainable + rankAllocator;
             ExpertStates = p.TrainableExperts == 0 ? 0 : StatesFor(r.Optimizer, p.TrainableExperts, trainableBytes, r, p, expertsOnly: true) + master * p.TrainableExperts;
             StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r, p, trainableBytes);
             // The multi-tensor step's temporaries follow the trainable parameters; a per-tensor step's belong to no part.

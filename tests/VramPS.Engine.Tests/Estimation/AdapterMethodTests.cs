@@ -35,6 +35,8 @@ namespace VramPS.Engine.Tests.Estimation
             var w = Run(AdapterKind.AdaLoRA, targets: "q_proj,v_proj");
             w.AdaLoraInitialRank = 64;
             Assert.Equal(18_353_664, Trainable(w));
+            // AdamW's two fp32 moments and RankAllocator's ipt, exp_avg_ipt and exp_avg_unc, fp32 like the adapters.
+            Assert.Equal(18_353_664L * (2 + 3) * 4, MemoryEstimator.Estimate(w).OptimizerStates);
         }
 
         [Fact]
