@@ -31,6 +31,18 @@ namespace VramPS.Engine
         public AttentionKernel? Attention { get; set; }
         public int? LoraRank { get; set; }
         public string[]? LoraTargets { get; set; }
+        /// <summary>The parameter-efficient method of LoRA and QLoRA; LoRA when not given.</summary>
+        public AdapterKind? Adapter { get; set; }
+        /// <summary>Virtual tokens of prompt, prefix and P-tuning; the adaption prompt's length.</summary>
+        public int? VirtualTokens { get; set; }
+        /// <summary>OFT's and BOFT's rotation block size (oft_block_size, boft_block_size).</summary>
+        public int? OftBlockSize { get; set; }
+        /// <summary>LoKr's decompose_factor (-1: the factors nearest the square root).</summary>
+        public int? LokrFactor { get; set; }
+        /// <summary>AdaLoRA's init_r: the rank every target starts with before the budget shrinks.</summary>
+        public int? AdaLoraInitialRank { get; set; }
+        /// <summary>The projection rank of GaLore and APOLLO.</summary>
+        public int? OptimizerRank { get; set; }
         public Quantization? Quantization { get; set; }
         /// <summary>Blocks that train under Freeze, counted from the top.</summary>
         public int? TrainableLayers { get; set; }
@@ -89,6 +101,18 @@ namespace VramPS.Engine
 
         public Workload Clone() => (Workload)MemberwiseClone();
 
+        /// <summary>Drops every adapter setting (a method that trains the model's own weights, a frozen copy).</summary>
+        internal void ClearAdapter()
+        {
+            LoraRank = null;
+            LoraTargets = null;
+            Adapter = null;
+            VirtualTokens = null;
+            OftBlockSize = null;
+            LokrFactor = null;
+            AdaLoraInitialRank = null;
+        }
+
         /// <summary>A copy of this workload for another model (an alignment stage's reward or value model).</summary>
         public Workload WithModel(ModelArchitecture model)
         {
@@ -107,6 +131,8 @@ namespace VramPS.Engine
             && SequenceLength == other.SequenceLength && GradientAccumulation == other.GradientAccumulation
             && Checkpointing == other.Checkpointing && Attention == other.Attention && LoraRank == other.LoraRank
             && SameTargets(LoraTargets, other.LoraTargets) && Quantization == other.Quantization
+            && Adapter == other.Adapter && VirtualTokens == other.VirtualTokens && OftBlockSize == other.OftBlockSize
+            && LokrFactor == other.LokrFactor && AdaLoraInitialRank == other.AdaLoraInitialRank && OptimizerRank == other.OptimizerRank
             && TrainableLayers == other.TrainableLayers && GpuCount == other.GpuCount && Sharding == other.Sharding
             && Offload == other.Offload && Techniques == other.Techniques && Framework == other.Framework
             && Equals(TransformersVersion, other.TransformersVersion) && Stage == other.Stage
@@ -168,6 +194,12 @@ namespace VramPS.Engine
             Given(nameof(Attention), Attention);
             Given(nameof(LoraRank), LoraRank);
             Given(nameof(LoraTargets), LoraTargets is null ? null : string.Join(",", LoraTargets));
+            Given(nameof(Adapter), Adapter);
+            Given(nameof(VirtualTokens), VirtualTokens);
+            Given(nameof(OftBlockSize), OftBlockSize);
+            Given(nameof(LokrFactor), LokrFactor);
+            Given(nameof(AdaLoraInitialRank), AdaLoraInitialRank);
+            Given(nameof(OptimizerRank), OptimizerRank);
             Given(nameof(Quantization), Quantization);
             Given(nameof(TrainableLayers), TrainableLayers);
             Given(nameof(GpuCount), GpuCount);

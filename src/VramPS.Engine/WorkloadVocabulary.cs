@@ -34,6 +34,48 @@ namespace VramPS.Engine
         Fp16,
     }
 
+    /// <summary>The parameter-efficient method of -Method LoRA or QLoRA (peft's tuner, or its LoRA variant).</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
+    public enum AdapterKind
+    {
+        /// <summary>Low-rank A and B beside each target linear.</summary>
+        LoRA,
+        /// <summary>LoRA with a trained magnitude vector and the weight's column norm recomputed each forward (use_dora).</summary>
+        DoRA,
+        /// <summary>LoRA scaled by alpha / sqrt(r) (use_rslora): LoRA's memory.</summary>
+        RsLoRA,
+        /// <summary>LoRA initialised from the weight's principal singular vectors (init_lora_weights pissa): LoRA's memory.</summary>
+        PiSSA,
+        /// <summary>LoRA with a higher learning rate for B (loraplus_lr_ratio): LoRA's memory.</summary>
+        LoRAPlus,
+        /// <summary>LoRA with A frozen (peft's create_lorafa_optimizer): only B trains.</summary>
+        LoRAFA,
+        /// <summary>Shared frozen random projections, trained scaling vectors.</summary>
+        VeRA,
+        /// <summary>Low-rank Hadamard product (LyCORIS).</summary>
+        LoHa,
+        /// <summary>Low-rank Kronecker product (LyCORIS).</summary>
+        LoKr,
+        /// <summary>Orthogonal fine-tuning: block-diagonal rotation of each target's input.</summary>
+        OFT,
+        /// <summary>Butterfly orthogonal fine-tuning: a dense rotation of each target's weight.</summary>
+        BOFT,
+        /// <summary>Learned rescaling vectors on keys, values and the feed-forward input.</summary>
+        IA3,
+        /// <summary>SVD-shaped LoRA whose rank budget shrinks during training.</summary>
+        AdaLoRA,
+        /// <summary>Trained virtual tokens prepended to the input embeddings.</summary>
+        PromptTuning,
+        /// <summary>Trained keys and values prepended in every layer.</summary>
+        PrefixTuning,
+        /// <summary>Virtual tokens produced by a trained prompt encoder (MLP).</summary>
+        PTuning,
+        /// <summary>LLaMA-Adapter: gated adaption prompts in the top layers' attention.</summary>
+        AdaptionPrompt,
+        /// <summary>Only the norm layers train.</summary>
+        LNTuning,
+    }
+
     [JsonConverter(typeof(StringEnumConverter))]
     public enum OptimizerKind
     {
@@ -44,6 +86,20 @@ namespace VramPS.Engine
         SGD,
         Adafactor,
         Lion,
+        /// <summary>GaLore's AdamW (galore-torch GaLoreAdamW): Adam states on each block matrix's rank-r projected gradient.</summary>
+        GaLore,
+        /// <summary>GaLore over bitsandbytes' 8-bit AdamW (GaLoreAdamW8bit).</summary>
+        GaLore8bit,
+        /// <summary>APOLLO (apollo-torch): Adam states on a random rank-r projection, scaling the full gradient.</summary>
+        Apollo,
+        /// <summary>Adam-mini: the first moment per parameter, one second moment per output row or head.</summary>
+        AdamMini,
+        /// <summary>Muon on the block matrices (momentum, Newton-Schulz orthogonalization), AdamW on the rest.</summary>
+        Muon,
+        /// <summary>Schedule-free AdamW (facebookresearch/schedule_free AdamWScheduleFree).</summary>
+        ScheduleFreeAdamW,
+        /// <summary>CAME: Adafactor's factored second moment with momentum and a factored confidence statistic.</summary>
+        Came,
     }
 
     [JsonConverter(typeof(StringEnumConverter))]

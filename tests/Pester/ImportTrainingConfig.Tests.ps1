@@ -216,13 +216,21 @@ Describe 'Import-TrainingConfig refusals' {
         "$($unknown[0])" | Should -Match 'frobnicate, warp_drive'
     }
 
-    It 'refuses DoRA rather than estimating LoRA' {
+    It 'reads use_dora as -Adapter DoRA, which the estimate then holds' {
         $file = Join-Path $TestDrive 'dora.yaml'
         "model_name_or_path: meta-llama/Llama-2-7b-hf`nstage: sft`nfinetuning_type: lora`nuse_dora: true`ncutoff_len: 512" | Set-Content $file
+        $run = Import-TrainingConfig $file -WarningAction SilentlyContinue
+        $run.Adapter | Should -Be 'DoRA'
+        ($run | Get-TrainingMemory -WarningAction SilentlyContinue).Adapter | Should -Be 'DoRA'
+    }
+
+    It 'refuses BAdam rather than estimating AdamW' {
+        $file = Join-Path $TestDrive 'badam.yaml'
+        "model_name_or_path: meta-llama/Llama-2-7b-hf`nstage: sft`nfinetuning_type: full`nuse_badam: true`ncutoff_len: 512" | Set-Content $file
         $run = Import-TrainingConfig $file -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $run | Should -BeNullOrEmpty
         $errors[0].FullyQualifiedErrorId | Should -Be 'UnsupportedSetting,VramPS.Commands.ImportTrainingConfigCommand'
-        $errors[0].Exception.Message | Should -Match 'DoRA \(use_dora: true\)'
+        $errors[0].Exception.Message | Should -Match 'BAdam \(use_badam: true\)'
     }
 
     It 'refuses malformed YAML naming the file and line' {

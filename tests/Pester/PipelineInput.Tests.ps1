@@ -102,8 +102,8 @@ Describe 'Switches in a plan row' {
 Describe 'Columns that set nothing' {
     BeforeAll {
         $plan = Import-Plan @(
-            'Name,Owner,Model,Method,Batch_Size,Adapter,BatchSize'
-            "small,ana,$Llama31,LoRA,8,IA3,1"
+            'Name,Owner,Model,Method,Batch_Size,Team,BatchSize'
+            "small,ana,$Llama31,LoRA,8,ml,1"
             "large,bo,$Llama31,Full,8,,2"
             "broken,cy,$Llama31,Lora2,8,,2"
         )
@@ -114,7 +114,7 @@ Describe 'Columns that set nothing' {
 
     It 'warns once per pipeline naming them, with the parameter a near-miss was meant for' {
         $warnings | Should -HaveCount 1
-        "$warnings" | Should -Be 'Columns Name, Owner, Batch_Size, Adapter set nothing in Get-TrainingMemory and are copied onto each result (Batch_Size is not BatchSize).'
+        "$warnings" | Should -Be 'Columns Name, Owner, Batch_Size, Team set nothing in Get-TrainingMemory and are copied onto each result (Batch_Size is not BatchSize).'
     }
 
     It 'ignores Batch_Size: the estimate takes BatchSize only' {
@@ -126,7 +126,7 @@ Describe 'Columns that set nothing' {
         $sorted[0].Name | Should -Be 'large'
         $sorted[0].Owner | Should -Be 'bo'
         ($estimates | Where-Object Owner -eq 'ana').Method | Should -Be 'LoRA'
-        ($estimates | Where-Object Owner -eq 'ana').Adapter | Should -Be 'IA3'
+        ($estimates | Where-Object Owner -eq 'ana').Team | Should -Be 'ml'
     }
 
     It 'makes the failed row the target of its error' {
@@ -141,14 +141,14 @@ Describe 'Columns that set nothing' {
         $fits.Owner | Should -Be 'ana'
     }
 
-    It 'warns for an Adapter column the module cannot honour (peft-methods-dev.csv''s layout) and still estimates the row' {
+    It 'reads the Adapter column of peft-methods-dev.csv''s layout and warns only about the descriptive columns' {
         $rows = Import-Plan @(
             'Id,Model,Method,Adapter,Precision,BatchSize,SequenceLength,LoraRank,MeasuredGiB'
             "peft-ia3,$Llama31,LoRA,IA3,Bf16,4,768,,21.6"
         )
         $out = $rows | Get-TrainingMemory -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop
         $out | Should -HaveCount 1
-        "$($w | Where-Object { "$_" -notlike 'no -Gpu given*' })" | Should -Be 'Columns Id, Adapter, MeasuredGiB set nothing in Get-TrainingMemory and are copied onto each result.'
+        "$($w | Where-Object { "$_" -notlike 'no -Gpu given*' })" | Should -Be 'Columns Id, MeasuredGiB set nothing in Get-TrainingMemory and are copied onto each result.'
         $out.Adapter | Should -Be 'IA3'
     }
 }

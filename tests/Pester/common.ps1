@@ -12,4 +12,4 @@ $Mistral = 'mistralai/Mistral-7B-v0.1'
 $WorkloadParameters = 'BatchSize', 'SequenceLength', 'GradientAccumulation', 'Checkpointing', 'Attention', 'LoraRank',
     'LoraTargets', 'Quantization', 'TrainableLayers', 'GpuCount', 'Sharding', 'Offload', 'Techniques', 'Framework',
     'TensorParallel', 'PipelineParallel', 'PipelineSchedule', 'VirtualStages', 'SequenceParallel', 'ContextParallel', 'ExpertParallel',
-    'GpusPerNode'
+    'GpusPerNode', 'VirtualTokens', 'OftBlockSize', 'LokrFactor', 'AdaLoraInitialRank', 'OptimizerRank'

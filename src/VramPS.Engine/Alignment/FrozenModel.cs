@@ -22,8 +22,7 @@ namespace VramPS.Engine.Alignment
             member.BatchSize = 1;
             member.SequenceLength = sequenceLength;
             member.Precision = policyRecipe.Precision;
-            member.LoraRank = null;
-            member.LoraTargets = null;
+            member.ClearAdapter();
             member.Quantization = null;
             member.TrainableLayers = null;
             // The policy's sequence length already holds its image tokens; a frozen vision tower saves nothing.

@@ -52,6 +52,10 @@ namespace VramPS.Engine.Configs
             ["adafactor"] = OptimizerKind.Adafactor,
             ["lion_32bit"] = OptimizerKind.Lion,
             ["sgd"] = OptimizerKind.SGD,
+            ["galore_adamw"] = OptimizerKind.GaLore,
+            ["galore_adamw_8bit"] = OptimizerKind.GaLore8bit,
+            ["apollo_adamw"] = OptimizerKind.Apollo,
+            ["schedule_free_adamw"] = OptimizerKind.ScheduleFreeAdamW,
         };
 
         /// <summary>An optimizer name as transformers spells it; false (and a refusal recorded) for one VramPS does not model.</summary>

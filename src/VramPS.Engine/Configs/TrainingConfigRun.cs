@@ -44,6 +44,8 @@ namespace VramPS.Engine.Configs
         public Checkpointing? Checkpointing => Value<Checkpointing>(nameof(Checkpointing));
         public AttentionKernel? Attention => Value<AttentionKernel>(nameof(Attention));
         public int? LoraRank => Value<int>(nameof(LoraRank));
+        public AdapterKind? Adapter => Value<AdapterKind>(nameof(Adapter));
+        public int? OptimizerRank => Value<int>(nameof(OptimizerRank));
         /// <summary>Comma-separated, as -LoraTargets takes it and as Export-Csv writes it.</summary>
         public string? LoraTargets => Get<string[]>(nameof(LoraTargets)) is string[] t ? string.Join(",", t) : null;
         public Quantization? Quantization => Value<Quantization>(nameof(Quantization));

@@ -29,6 +29,8 @@ namespace VramPS.Engine.Estimation
         private readonly int _trainedFrom;
         /// <summary>The first block that saves anything for backward: the first trained one under Freeze, unless every block's input requires grad.</summary>
         private readonly int _keptFrom;
+        /// <summary>Tokens of one micro-batch on this rank: what an adapter keeps per layer is counted per token by it.</summary>
+        private readonly double _tokens;
 
         public ActivationMemory(ResolvedRecipe r, TrainerBehavior t, PipelineStage stage)
         {
@@ -45,6 +47,7 @@ namespace VramPS.Engine.Estimation
             _out = t.Fp32Stream ? 4 : _c;
 
             _stage = stage;
+            _tokens = Math.Max(1.0, (double)r.BatchSize * r.SequenceLength / r.Parallel.Context);
             double tp = stage.Tensor, sp = stage.SequenceShards;
             double held = 0, largest = 0;
             // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains, and
@@ -98,6 +101,21 @@ namespace VramPS.Engine.Estimation
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
             if (r.Checkpointing == Checkpointing.Selective && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
+            TransientPerToken += AdapterForwardTransient(stage.LastLayer) / _tokens;
+        }
+
+        /// <summary>The largest working set one adapted linear of the block builds and frees in its forward (DoRA's weight norm).</summary>
+        private double AdapterForwardTransient(int layer)
+        {
+            var modules = _m.ModuleArray(layer);
+            var names = _m.ModuleNameIndexes(layer);
+            double largest = 0;
+            for (int j = 0; j < modules.Length; j++)
+            {
+                if (modules[j].Role != LinearRole.Router && _r.AdaptsName(names[j]))
+                    largest = Math.Max(largest, _r.Adapter.ForwardTransient(modules[j].InFeatures, modules[j].OutFeatures, HeldBytes));
+            }
+            return largest;
         }
 
         /// <summary>Bytes per element of the residual stream (4 where it runs in fp32).</summary>
@@ -141,17 +159,23 @@ namespace VramPS.Engine.Estimation
             long h = _m.HiddenSize, q = _m.QDim, kv = _m.KvDim;
             double sum = 0, inside = 0;
 
-            sum += _m.NormsPerLayer * NormSaved(trains);
+            sum += _m.NormsPerLayer * NormSaved(trains || _r.Adapter.Kind == AdapterKind.LNTuning);
 
             var names = _m.ModuleNameIndexes(layer);
-            var attnIn = new Group(modules, names, LinearRole.AttentionInput, _r);
-            var attnOut = new Group(modules, names, LinearRole.AttentionOutput, _r);
-            var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r);
-            var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r);
+            var attnIn = new Group(modules, names, LinearRole.AttentionInput, _r, HeldBytes);
+            var attnOut = new Group(modules, names, LinearRole.AttentionOutput, _r, HeldBytes);
+            var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r, HeldBytes);
+            var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r, HeldBytes);
 
             sum += LinearInputs(attnIn, h, trains);
             inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
             inside += Adapters(attnOut, q, attnOut.Count > 0 && SavesInput(trains));
+            if (_r.Adapter.Kind == AdapterKind.AdaptionPrompt)
+            {
+                // adaption_prompt/layer.py: the query recomputed by q_proj is kept by its matmul with the prompt's keys;
+                // the fp32 softmax over the prompt tokens and its 16-bit cast, gated, are kept for the matmul with the values.
+                inside += _c * (double)q + _m.NumHeads * (double)_r.Adapter.VirtualTokens * (4 + _c);
+            }
             sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
             // BERT drops out each sublayer's output before its residual add (hidden_dropout_prob 0.1 in
@@ -180,22 +204,31 @@ namespace VramPS.Engine.Estimation
         /// <summary>The linears of one role in a block: how many, and how many of them LoRA adapts.</summary>
         private readonly struct Group
         {
-            public Group(LinearModule[] modules, int[] names, LinearRole role, ResolvedRecipe r)
+            public Group(LinearModule[] modules, int[] names, LinearRole role, ResolvedRecipe r, int adapterBytes)
             {
                 Role = role;
                 Count = 0;
                 Adapted = 0;
+                AdaptedOut = 0;
+                Held = 0;
                 for (int i = 0; i < modules.Length; i++)
                 {
                     if (modules[i].Role != role) continue;
                     Count++;
-                    if (r.AdaptsName(names[i])) Adapted++;
+                    if (!r.AdaptsName(names[i])) continue;
+                    Adapted++;
+                    AdaptedOut += modules[i].OutFeatures;
+                    Held += r.Adapter.HeldPerModule(modules[i].InFeatures, modules[i].OutFeatures, adapterBytes);
                 }
             }
 
             public LinearRole Role { get; }
             public int Count { get; }
             public int Adapted { get; }
+            /// <summary>Output features summed over the adapted linears.</summary>
+            public long AdaptedOut { get; }
+            /// <summary>Bytes the adapted linears' forwards keep whatever the tokens (AdapterMethod.HeldPerModule).</summary>
+            public double Held { get; }
         }
 
         /// <summary>
@@ -257,6 +290,41 @@ namespace VramPS.Engine.Estimation
             if (group.Adapted == 0) return 0;
             int a = _t.AdapterBytes;
             int kept = _t.AutocastAdapters ? _c : a;
+            double perModuleInputs = group.Adapted * (double)kept * width;
+            switch (_r.Adapter.Kind)
+            {
+                case AdapterKind.IA3:
+                    // ia3/layer.py Linear.forward: a feed-forward target multiplies its input, cast to the adapter dtype,
+                    // by the vector (the multiply keeps that input); the others multiply the base output (kept as is).
+                    return group.Role == LinearRole.MlpOutput ? group.Adapted * (double)a * width : _out * (double)group.AdaptedOut;
+                case AdapterKind.VeRA:
+                    // vera/layer.py: lambda_b * F.linear(lambda_d * F.linear(x, A), B): the frozen projections keep
+                    // nothing, each lambda multiply keeps its other factor (r wide, then out wide).
+                    return (_t.LoraDropout ? group.Adapted * (double)width : 0) + kept * ((double)group.Adapted * _r.LoraRank + group.AdaptedOut);
+                case AdapterKind.OFT:
+                    // OFTRotationModule casts each target's input to the adapter dtype and rotates it block by block
+                    // (einsum keeps that input); the frozen base keeps nothing of the rotated one.
+                    return group.Adapted * (double)a * width;
+                case AdapterKind.LoHa:
+                case AdapterKind.LoKr:
+                case AdapterKind.BOFT:
+                    // F.linear(x cast to the adapter dtype, built weight): each target keeps its cast input, and the
+                    // weights it built (per layer, not per token).
+                    return perModuleInputs + group.Held / _tokens;
+                case AdapterKind.LoRAFA:
+                    // A is frozen, so lora_A keeps no input: only the dropout mask and B's rank-wide input.
+                    return (_t.LoraDropout ? group.Adapted * (double)width : 0) + group.Adapted * (double)kept * _r.LoraRank;
+                case AdapterKind.DoRA:
+                    // dora.py DoraLinearLayer.forward: (mag_norm_scale - 1) * base_result keeps the base output and
+                    // mag_norm_scale * lora_result keeps the LoRA output, over each target's output width.
+                    return LoraBranch(group, width, baseSaves, a, kept) + (_out + kept) * (double)group.AdaptedOut;
+                default:
+                    return LoraBranch(group, width, baseSaves, a, kept);
+            }
+        }
+
+        private double LoraBranch(Group group, long width, bool baseSaves, int a, int kept)
+        {
             int inputs = _t.FusedQkvAdapters && group.Role == LinearRole.AttentionInput ? 1 : group.Adapted;
             bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Framework == Framework.FmsAcceleration;
             if (fusedLora) inputs = 1;
@@ -266,6 +334,9 @@ namespace VramPS.Engine.Estimation
             else input = baseSaves ? 0 : _c * (double)width;
             return input + group.Adapted * (double)kept * _r.LoraRank;
         }
+
+        /// <summary>Bytes per element of the weights LoHa, LoKr and BOFT build: autocast keeps its 16-bit cast of them.</summary>
+        private int HeldBytes => _t.AutocastAdapters ? _c : _t.AdapterBytes;
 
         /// <summary>
         /// The attention core: SDPA keeps q, k and v repeated to every head (HF's repeat_kv) and its output;
@@ -285,14 +356,17 @@ namespace VramPS.Engine.Estimation
             int heads = _m.NumHeads;
             long s = _r.SequenceLength;
             bool capped = _m.AttentionLogitSoftcap > 0;
+            // Prefix tuning's past_key_values lengthen every layer's keys and values by its virtual tokens.
+            double keys = 1 + (double)_r.Adapter.PrefixTokens / s;
+            long kLength = s + _r.Adapter.PrefixTokens;
             var kernel = capped && _t.SoftcapAttentionByHand ? AttentionKernel.Eager : _r.Attention;
             switch (kernel)
             {
                 case AttentionKernel.Flash:
-                    sum += _c * (double)(q + 2 * kv + q) + 4.0 * heads;
+                    sum += _c * (2.0 * q + 2.0 * kv * keys) + 4.0 * heads;
                     break;
                 case AttentionKernel.Sdpa:
-                    sum += _c * (double)(q + 2 * q + q) + 4.0 * heads;
+                    sum += _c * (2.0 * q + 2.0 * q * keys) + 4.0 * heads;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
                 default:
@@ -301,7 +375,7 @@ namespace VramPS.Engine.Estimation
                         // Megatron-LM's DotProductAttention: baddbmm keeps q and k repeated to every head, the fused
                         // scaled_masked_softmax keeps only its 16-bit output (ScaledUpperTriangMaskedSoftmax.forward,
                         // save_for_backward(softmax_results)), which the bmm with the repeated v keeps too.
-                        sum += _c * (double)(q + 2 * q) + heads * (double)s * _c;
+                        sum += _c * (q + 2.0 * q * keys) + heads * (double)kLength * _c;
                         if (outputProjectionSavesInput) sum += _c * (double)q;
                         break;
                     }
@@ -314,7 +388,7 @@ namespace VramPS.Engine.Estimation
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
                     double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
-                    sum += _c * (double)(q + 2 * q) + heads * (double)s * probs;
+                    sum += _c * (q + 2.0 * q * keys) + heads * (double)kLength * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
             }
@@ -328,7 +402,7 @@ namespace VramPS.Engine.Estimation
         private double RecomputedCore(int layer)
         {
             var modules = _m.ModuleArray(layer);
-            var attnOut = new Group(modules, _m.ModuleNameIndexes(layer), LinearRole.AttentionOutput, _r);
+            var attnOut = new Group(modules, _m.ModuleNameIndexes(layer), LinearRole.AttentionOutput, _r, HeldBytes);
             bool projSaves = attnOut.Count > 0 && SavesInput(BlockTrains(layer));
             return (AttentionCore(_m.QDim, _m.KvDim, projSaves) - Attention(_m.QDim, _m.KvDim, projSaves)) / _stage.Tensor;
         }
@@ -363,7 +437,7 @@ namespace VramPS.Engine.Estimation
             // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
             if (_m.Encoder) return h;
             bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.HeadAdapted;
-            return NormSaved(_r.Workload.Method == FinetuneMethod.Full) + (headTrains ? _c * (double)h : 0);
+            return NormSaved(_r.Workload.Method == FinetuneMethod.Full || _r.Adapter.Kind == AdapterKind.LNTuning) + (headTrains ? _c * (double)h : 0);
         }
     }
 }

@@ -36,18 +36,21 @@ namespace VramPS.Engine.Estimation
                 if (t.UpcastsOnlyTrainable) return (double)trainable * modelBytes + (double)(total - trainable) * computeBytes;
                 return (double)total * modelBytes;
             }
-            FullWeights = Weights(p.Total, p.Quantizable, p.Adapters, p.Trainable);
+            FullWeights = Weights(p.Total, p.Quantizable, p.Adapters + p.FrozenAdapters, p.Trainable);
             ExpertWeights = Weights(p.Experts, p.QuantizableExperts, p.ExpertAdapters, p.TrainableExperts);
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
             double master = t.MasterCopyInOptimizer && !adapter ? 4.0 : 0;
             Gradients = (double)p.Trainable * trainableBytes;
             ExpertGradients = (double)p.TrainableExperts * trainableBytes;
-            States = StatesFor(r.Optimizer, p.Trainable, trainableBytes, r, p, expertsOnly: false) + master * p.Trainable;
+            // AdaLoRA's RankAllocator (peft/tuners/adalora/layer.py update_ipt) keeps, beside the optimizer, each adapter
+            // tensor's sensitivity |p * grad| and its two moving averages (exp_avg_ipt, exp_avg_unc) between steps.
+            double rankAllocator = r.Adapter.Kind == AdapterKind.AdaLoRA ? 3.0 * p.Trainable * trainableBytes : 0;
+            States = StatesFor(r.Optimizer, p.Trainable, trainableBytes, r, p, expertsOnly: false) + master * p.Trainable + rankAllocator;
             ExpertStates = p.TrainableExperts == 0 ? 0 : StatesFor(r.Optimizer, p.TrainableExperts, trainableBytes, r, p, expertsOnly: true) + master * p.TrainableExperts;
-            StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r.Optimizer, p, trainableBytes, r.Techniques);
+            StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r, p, trainableBytes);
             // The multi-tensor step's temporaries follow the trainable parameters; a per-tensor step's belong to no part.
-            ExpertTemporaries = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD
+            ExpertTemporaries = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD || r.Optimizer == OptimizerKind.ScheduleFreeAdamW
                 ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
         }
 
@@ -79,8 +82,51 @@ namespace VramPS.Engine.Estimation
                     return n * bytes;
                 case OptimizerKind.SGD:
                     return n * bytes;
-                default:
+                case OptimizerKind.Adafactor:
                     return AdafactorStates(r, p, n, expertsOnly);
+                case OptimizerKind.ScheduleFreeAdamW:
+                    // AdamWScheduleFree.step: state z (a copy of the parameter) and exp_avg_sq; the parameter holds y.
+                    return 2 * n * bytes;
+                default:
+                    return MatrixStates(o, n, bytes, r, p, expertsOnly);
+            }
+        }
+
+        /// <summary>8-bit blockwise state: one byte per element and one fp32 absmax per 2048 (bitsandbytes).</summary>
+        private const double EightBit = 1 + 4.0 / 2048;
+
+        /// <summary>
+        /// The optimizers that treat each block weight as a matrix, under Full (with adapters or Freeze every trained
+        /// tensor is counted as the optimizer's per-parameter state, the per-row statistics left out):
+        /// GaLore (galore_torch/adamw.py and galore_projector.py): Adam's two moments on the r x max(m, n) projected
+        /// gradient and the r x min(m, n) orthogonal factor, AdamW on the rest; GaLore8bit the same over bitsandbytes'
+        /// 8-bit Adam; APOLLO (apollo_torch/apollo.py) likewise with a random projection; Adam-mini (Adam_mini.py) an
+        /// fp32 first moment per parameter and one fp32 second moment per output row (per row of the embedding and
+        /// head); Muon (torch/optim/_muon.py, LLaMA-Factory's Moonlight-style split) one momentum buffer per block
+        /// matrix and AdamW's two moments on the rest; CAME (came_pytorch/CAME.py) the momentum, a row and a column
+        /// statistic for the second moment and for the confidence of each matrix (the embedding and head too), full
+        /// moments for vectors.
+        /// </summary>
+        private static double MatrixStates(OptimizerKind o, double n, int bytes, ResolvedRecipe r, ParameterBudget p, bool expertsOnly)
+        {
+            bool full = r.Workload.Method == FinetuneMethod.Full;
+            if (!full) return o == OptimizerKind.AdamMini ? n * 4.0 : n * bytes;
+            var b = BlockMatrices.Of(r, p.Stage, expertsOnly);
+            double rest = Math.Max(0, n - b.Elements);
+            long h = r.Model.HiddenSize;
+            switch (o)
+            {
+                case OptimizerKind.GaLore:
+                case OptimizerKind.Apollo:
+                    return (2 * b.Projected + b.Projectors) * bytes + 2 * rest * bytes;
+                case OptimizerKind.GaLore8bit:
+                    return 2 * b.Projected * EightBit + b.Projectors * bytes + 2 * rest * EightBit;
+                case OptimizerKind.AdamMini:
+                    return n * 4.0 + (b.Rows + rest / h) * 4.0;
+                case OptimizerKind.Muon:
+                    return b.Elements * bytes + 2 * rest * bytes;
+                default:
+                    return (n + 2 * (b.Rows + b.Columns) + 2 * (rest / h + h)) * bytes;
             }
         }
 
@@ -107,23 +153,48 @@ namespace VramPS.Engine.Estimation
             return sum;
         }
 
-        private static double TemporariesFor(OptimizerKind o, ParameterBudget p, int bytes, Techniques techniques)
+        private static double TemporariesFor(ResolvedRecipe r, ParameterBudget p, int bytes)
         {
-            if ((techniques & Techniques.OptimizerInBackward) != 0) return 0;
-            switch (o)
+            if (r.Has(Techniques.OptimizerInBackward)) return 0;
+            double largest = Math.Min(p.LargestTensor, p.Trainable);
+            switch (r.Optimizer)
             {
                 case OptimizerKind.AdamW:
                 case OptimizerKind.SGD:
+                case OptimizerKind.ScheduleFreeAdamW:
                     // torch's default multi-tensor (foreach) step: _foreach_sqrt of the second moment is one
-                    // trainable-size temporary list.
+                    // trainable-size temporary list (AdamWScheduleFree takes the foreach path where torch has it).
                     return (double)p.Trainable * bytes;
                 case OptimizerKind.Adafactor:
                 case OptimizerKind.Lion:
-                    // Per-tensor implementations: the largest tensor's fp32 update and squared gradient.
-                    return 2.0 * Math.Min(p.LargestTensor, p.Trainable) * 4;
+                case OptimizerKind.AdamMini:
+                case OptimizerKind.Apollo:
+                    // Per-tensor implementations: the largest tensor's fp32 update and squared gradient (APOLLO: the
+                    // scaled full-rank gradient and its update).
+                    return 2.0 * largest * 4;
+                case OptimizerKind.Came:
+                    // The squared gradient, its factored approximation applied as the update, and the squared residual.
+                    return 3.0 * largest * 4;
                 default:
-                    return 0;
+                    return MatrixTemporaries(r, p, bytes, largest);
             }
+        }
+
+        /// <summary>
+        /// GaLore's projection update (every update_proj_gap steps, the step that peaks): torch.linalg.svd of the
+        /// largest block matrix cast to fp32 (full_matrices=False: U m x k, Vh k x n, k = min(m, n)), beside the
+        /// per-tensor AdamW on the rest. Muon's Newton-Schulz on the largest block matrix in bf16 (X, A = X X^T,
+        /// A A, B, B X) and the Nesterov update in the parameter dtype.
+        /// </summary>
+        private static double MatrixTemporaries(ResolvedRecipe r, ParameterBudget p, int bytes, double largest)
+        {
+            if (r.Workload.Method != FinetuneMethod.Full) return 2.0 * largest * bytes;
+            var b = BlockMatrices.Of(r, p.Stage, expertsOnly: false);
+            double rows = b.LargestRows, cols = b.LargestColumns, k = Math.Min(rows, cols);
+            double matrix = r.Optimizer == OptimizerKind.Muon
+                ? 2.0 * (2 * rows * cols + 3 * k * k) + rows * cols * bytes
+                : 4.0 * (rows * cols + rows * k + k * cols);
+            return Math.Max(matrix, 2.0 * largest * bytes);
         }
     }
 }

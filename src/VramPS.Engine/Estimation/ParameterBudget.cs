@@ -27,12 +27,12 @@ namespace VramPS.Engine.Estimation
             // Blocks of one kind (dense or mixture-of-experts) hold the same parameters: each kind is counted once
             // and multiplied by its blocks on the stage.
             int trainableFrom = layers - r.TrainableLayers;
-            long perLayerMax = 0, freezeExperts = 0;
+            long perLayerMax = 0, freezeExperts = 0, frozenAdapters = 0, largestIn = 0, largestOut = 0;
             foreach (bool moe in MoeKinds)
             {
                 int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
                 if (count == 0) continue;
-                long layerAdapters = 0, layerTotal = m.LayerNormParameters, layerExperts = 0, layerExpertAdapters = 0;
+                long layerAdapters = 0, layerFrozenAdapters = 0, layerTotal = m.LayerNormParameters, layerExperts = 0, layerExpertAdapters = 0;
                 int layer = m.FirstLayerOfKind(moe, stage.FirstLayer);
                 var modules = m.ModuleArray(layer);
                 var names = m.ModuleNameIndexes(layer);
@@ -47,8 +47,11 @@ namespace VramPS.Engine.Estimation
                     bool adapted = module.Role != LinearRole.Router && r.AdaptsName(names[j]);
                     if (adapted)
                     {
-                        long adapters = PipelineStage.Share((long)r.LoraRank * (module.InFeatures + module.OutFeatures) * module.Count, divisor);
+                        long adapters = PipelineStage.Share(r.Adapter.Trained(module) * module.Count, divisor);
                         layerAdapters += adapters;
+                        layerFrozenAdapters += PipelineStage.Share(r.Adapter.Frozen(module) * module.Count, divisor);
+                        largestIn = Math.Max(largestIn, module.InFeatures);
+                        largestOut = Math.Max(largestOut, module.OutFeatures);
                         if (expert) layerExpertAdapters += adapters;
                     }
                     if (adapted || !t.QuantizesOnlyAdapted)
@@ -60,6 +63,7 @@ namespace VramPS.Engine.Estimation
                 }
                 total += layerTotal * count;
                 Adapters += layerAdapters * count;
+                frozenAdapters += layerFrozenAdapters * count;
                 Experts += layerExperts * count;
                 ExpertAdapters += layerExpertAdapters * count;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
@@ -67,7 +71,12 @@ namespace VramPS.Engine.Estimation
                 FreezeTrainable += layerTotal * trainableLayers;
                 freezeExperts += layerExperts * trainableLayers;
             }
-            if (r.HeadAdapted && stage.HasHead) Adapters += PipelineStage.Share((long)r.LoraRank * (m.HiddenSize + m.VocabSize), stage.Tensor);
+            if (r.HeadAdapted && stage.HasHead)
+            {
+                Adapters += PipelineStage.Share(r.Adapter.Trained(m.HiddenSize, m.VocabSize, LinearRole.AttentionOutput), stage.Tensor);
+                frozenAdapters += PipelineStage.Share(r.Adapter.Kind == AdapterKind.LoRAFA ? (long)r.LoraRank * m.HiddenSize : 0, stage.Tensor);
+            }
+            Adapters += r.Adapter.TrainedOutsideLinears(m, stage.Layers, stage.HasEmbedding, stage.HasHead);
             long frozenVision = 0;
             if (m.HasVision && stage.HasEmbedding)
             {
@@ -78,7 +87,11 @@ namespace VramPS.Engine.Estimation
                 var adapted = r.Vision.AdaptedModules;
                 for (int j = 0; j < modules.Length; j++)
                 {
-                    if (adapted[j]) Adapters += (long)r.LoraRank * (modules[j].InFeatures + modules[j].OutFeatures) * m.VisionBlocks;
+                    if (adapted[j])
+                    {
+                        Adapters += r.Adapter.Trained(modules[j]) * m.VisionBlocks;
+                        frozenAdapters += r.Adapter.Frozen(modules[j]) * m.VisionBlocks;
+                    }
                     if (adapted[j] || !t.QuantizesOnlyAdapted) Quantizable += modules[j].Parameters * m.VisionBlocks;
                 }
                 if (!t.QuantizesOnlyAdapted) Quantizable += VisionTower.ProjectorLinearWeights(m);
@@ -87,6 +100,8 @@ namespace VramPS.Engine.Estimation
                 VisionParameters = m.VisionParameters;
             }
             Total = total;
+            // VeRA's vera_A and vera_B are shared by every target (one pair per model, sized by the largest).
+            FrozenAdapters = frozenAdapters + r.Adapter.SharedProjections(largestIn, largestOut);
             LargestLayer = perLayerMax;
             Trainable = r.Workload.Method switch
             {
@@ -123,6 +138,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>Embeddings, head, norms and linears left in 16-bit under QLoRA.</summary>
         public long NotQuantized => Total - Quantizable;
         public long Adapters { get; }
+        /// <summary>Adapter tensors held in the adapter dtype that do not train: LoRA-FA's A, VeRA's shared projections.</summary>
+        public long FrozenAdapters { get; }
         public long FreezeTrainable { get; }
         public long Trainable { get; }
         /// <summary>

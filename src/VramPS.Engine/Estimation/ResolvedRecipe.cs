@@ -85,9 +85,14 @@ namespace VramPS.Engine.Estimation
                 throw new InvalidWorkloadException("Framework",
                     $"-Framework Megatron-LM has no recipe for -Method {w.Method} with -Quantization {Quantization}: it holds no bitsandbytes 4-bit or 8-bit base. Use -Method LoRA or Full, or a QLoRA trainer (-Framework HF-Trainer, axolotl, LLaMA-Factory, torchtune, Unsloth).");
 
-            LoraRank = IsAdapter ? Positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)") : 0;
-            if (LoraRank > MaxLoraRank) throw new InvalidWorkloadException("LoraRank", $"-LoraRank must be at most {MaxLoraRank:N0}; got {LoraRank}.");
-            LoraTargets = IsAdapter ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
+            if (!IsAdapter && w.Adapter != null)
+                throw new InvalidWorkloadException("Adapter", $"-Adapter applies to -Method LoRA and QLoRA (the base stays frozen); -Method {w.Method} trains the model's own weights.");
+            Adapter = IsAdapter ? new AdapterMethod(w, Model, Positive, _assumptions) : AdapterMethod.None;
+            if (IsAdapter && !AdapterFrameworks.Offers(Framework, Adapter.Kind))
+                throw new InvalidWorkloadException("Adapter", AdapterFrameworks.Refusal(Framework, Adapter.Kind));
+            LoraRank = Adapter.Rank;
+            OptimizerRank = ResolveOptimizerRank(w);
+            LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
                 throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
@@ -105,6 +110,13 @@ namespace VramPS.Engine.Estimation
             if ((long)BatchSize * (SequenceLength + Vision.TokensPerSample) > MaxTokens)
                 throw new InvalidWorkloadException("ImagesPerSample", $"-BatchSize {BatchSize} x (-SequenceLength {SequenceLength} + {Vision.TokensPerSample} image tokens) is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             SequenceLength += (int)Vision.TokensPerSample;
+            if (Adapter.PrependedTokens > 0)
+            {
+                if ((long)BatchSize * ((long)SequenceLength + Adapter.PrependedTokens) > MaxTokens)
+                    throw new InvalidWorkloadException("VirtualTokens", $"-BatchSize {BatchSize} x (-SequenceLength {SequenceLength} + -VirtualTokens {Adapter.PrependedTokens}) is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
+                SequenceLength += Adapter.PrependedTokens;
+                _assumptions.Add($"{Adapter.PrependedTokens} virtual tokens prepended to every sequence: every layer and the logits run over {SequenceLength} tokens");
+            }
         }
 
         /// <summary>The images of a vision-language workload; <see cref="VisionRecipe.None"/> for a text-only model.</summary>
@@ -132,6 +144,8 @@ namespace VramPS.Engine.Estimation
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
+        /// <summary>The projection rank of GaLore and APOLLO; 0 for the other optimizers.</summary>
+        public int OptimizerRank { get; }
         public int BatchSize { get; }
         /// <summary>Tokens per sample in the language model: -SequenceLength plus the image tokens of a vision-language model.</summary>
         public int SequenceLength { get; }
@@ -145,6 +159,8 @@ namespace VramPS.Engine.Estimation
         public Offload Offload { get; }
         public Quantization Quantization { get; }
         public int LoraRank { get; }
+        /// <summary>The parameter-efficient method and its settings (AdapterMethod.None without adapters).</summary>
+        public AdapterMethod Adapter { get; }
         public string[] LoraTargets { get; }
         /// <summary>LoRA adapts the output head (lm_head among the targets).</summary>
         public bool HeadAdapted { get; }
@@ -214,6 +230,26 @@ namespace VramPS.Engine.Estimation
                 if (string.Equals(target, moduleName, StringComparison.OrdinalIgnoreCase)) return true;
             }
             return false;
+        }
+
+        /// <summary>
+        /// GaLore and APOLLO project the gradients of the full weights (LLaMA-Factory refuses them with LoRA and
+        /// Freeze: hparams/parser.py); their rank defaults to LLaMA-Factory's galore_rank and apollo_rank, 16.
+        /// </summary>
+        private int ResolveOptimizerRank(Workload w)
+        {
+            bool projects = Optimizer == OptimizerKind.GaLore || Optimizer == OptimizerKind.GaLore8bit || Optimizer == OptimizerKind.Apollo;
+            if (!projects)
+            {
+                if (w.OptimizerRank != null)
+                    throw new InvalidWorkloadException("OptimizerRank", $"-OptimizerRank is the projection rank of -Optimizer GaLore, GaLore8bit and Apollo; -Optimizer {Optimizer} has none.");
+                return 0;
+            }
+            if (w.Method != FinetuneMethod.Full)
+                throw new InvalidWorkloadException("Optimizer", $"-Optimizer {Optimizer} projects the gradients of the full weights: it needs -Method Full, not {w.Method}.");
+            int rank = Positive(w.OptimizerRank, "OptimizerRank", 16, $"{Optimizer} rank 16 on every block linear (LLaMA-Factory's default rank and target)");
+            if (rank > MaxLoraRank) throw new InvalidWorkloadException("OptimizerRank", $"-OptimizerRank must be at most {MaxLoraRank:N0}; got {rank}.");
+            return rank;
         }
 
         private T Take<T>(T value, string why)
@@ -340,6 +376,16 @@ namespace VramPS.Engine.Estimation
                 AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
+            }
+            if ((given is null || given.Length == 0) && Adapter.Kind == AdapterKind.IA3)
+            {
+                var ia3 = names.Where(n => n == "k_proj" || n == "v_proj" || n == "down_proj").ToArray();
+                if (ia3.Length > 0)
+                {
+                    _assumptions.Add($"IA3 on {string.Join(", ", ia3)} (peft's default targets)");
+                    _adaptedNames = NameMask(names, n => ia3.Contains(n));
+                    return ia3;
+                }
             }
             if (given is null || given.Length == 0)
             {

@@ -60,7 +60,10 @@ namespace VramPS.Engine.Estimation
 
             // The Trainer's --bf16 / --fp16 autocast runs peft's fp32 adapters: lora_A casts its input to 16-bit for
             // itself and saves that copy, and its output is 16-bit.
-            AutocastAdapters = HuggingFaceStack(f) && r.Precision != Precision.Fp32 && AdapterBytes != ComputeBytes(r.Precision);
+            // peft's own benchmark loop (method_comparison/MetaMathQA/run.py, use_amp false) runs a 16-bit model without
+            // autocast: there only the mixed precisions autocast.
+            AutocastAdapters = HuggingFaceStack(f) && r.Precision != Precision.Fp32 && AdapterBytes != ComputeBytes(r.Precision)
+                && (f != Framework.Peft || AutocastOverFp32(r.Precision));
 
             // litgpt computes the head in 128-token chunks and a cross-entropy per chunk.
             ChunkedHead = f == Framework.Litgpt;

@@ -22,11 +22,12 @@ namespace VramPS.Engine.Estimation
             Precision = recipe.Precision;
             Optimizer = recipe.Optimizer;
             BatchSize = recipe.BatchSize;
-            SequenceLength = recipe.SequenceLength - (int)recipe.Vision.TokensPerSample;
+            SequenceLength = recipe.SequenceLength - (int)recipe.Vision.TokensPerSample - recipe.Adapter.PrependedTokens;
             GradientAccumulation = recipe.GradientAccumulation;
             Checkpointing = recipe.Checkpointing;
             Attention = recipe.Attention;
-            LoraRank = recipe.IsAdapter ? recipe.LoraRank : (int?)null;
+            LoraRank = recipe.IsAdapter && recipe.LoraRank > 0 ? recipe.LoraRank : (int?)null;
+            Adapter = recipe.IsAdapter ? recipe.Adapter.Kind : (AdapterKind?)null;
             LoraTargets = ReadableList.Names(recipe.IsAdapter ? recipe.LoraTargets : null);
             Quantization = recipe.Quantization;
             TrainableLayers = workload.Method == FinetuneMethod.Freeze ? recipe.TrainableLayers : (int?)null;
@@ -61,12 +62,14 @@ namespace VramPS.Engine.Estimation
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
         public int BatchSize { get; }
-        /// <summary>Text tokens per sample as given: a vision-language model's image tokens come on top (see Assumptions).</summary>
+        /// <summary>Text tokens per sample as given: a vision-language model's image tokens and prompt tuning's virtual tokens come on top (see Assumptions).</summary>
         public int SequenceLength { get; }
         public int GradientAccumulation { get; }
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int? LoraRank { get; }
+        /// <summary>The parameter-efficient method under LoRA and QLoRA; null for Full and Freeze.</summary>
+        public AdapterKind? Adapter { get; }
         public IReadOnlyList<string> LoraTargets { get; }
         public Quantization Quantization { get; }
         public int? TrainableLayers { get; }

@@ -39,6 +39,8 @@ namespace VramPS.Engine.Parsing
             {
                 Pair("adamw_torch", OptimizerKind.AdamW), Pair("adamw_bnb_8bit", OptimizerKind.AdamW8bit),
                 Pair("paged_adamw_32bit", OptimizerKind.PagedAdamW), Pair("lion_32bit", OptimizerKind.Lion),
+                Pair("galore_adamw", OptimizerKind.GaLore), Pair("galore_adamw_8bit", OptimizerKind.GaLore8bit),
+                Pair("apollo_adamw", OptimizerKind.Apollo),
             },
             // transformers' attn_implementation values for the kernels.
             [typeof(AttentionKernel)] = new[]

@@ -18,20 +18,24 @@ namespace VramPS.Engine.Planning
             new[] { FinetuneMethod.Full, FinetuneMethod.Freeze, FinetuneMethod.LoRA, FinetuneMethod.QLoRA };
 
         /// <summary>
-        /// One row per method, optimizer and precision, in that nesting order. An empty or null optimizer or precision
-        /// list keeps the workload's own setting. The workload's Quantization applies to QLoRA rows only. Unless
-        /// <paramref name="frameworkDefaults"/>, a workload that leaves checkpointing unset runs every method with the
-        /// same: on (Full) when the trainer turns it on for any method compared, noted in each changed row's Assumptions.
+        /// One row per method, adapter, optimizer and precision, in that nesting order. An empty or null adapter,
+        /// optimizer or precision list keeps the workload's own setting; adapters cross LoRA and QLoRA only, and
+        /// adapters named without methods compare under LoRA. The workload's Quantization applies to QLoRA rows only.
+        /// Unless <paramref name="frameworkDefaults"/>, a workload that leaves checkpointing unset runs every method with
+        /// the same: on (Full) when the trainer turns it on for any method compared, noted in each changed row's Assumptions.
         /// </summary>
         public static IReadOnlyList<MethodComparison> Compare(
             Workload workload,
             IReadOnlyList<FinetuneMethod>? methods = null,
             IReadOnlyList<OptimizerKind>? optimizers = null,
             IReadOnlyList<Precision>? precisions = null,
+            IReadOnlyList<AdapterKind>? adapters = null,
             bool frameworkDefaults = false)
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
-            var methodList = methods is null || methods.Count == 0 ? DefaultMethods : methods.Distinct().ToArray();
+            bool adaptersNamed = adapters != null && adapters.Count > 0;
+            var methodList = methods is null || methods.Count == 0 ? adaptersNamed ? AdapterMethods : DefaultMethods : methods.Distinct().ToArray();
+            var adapterList = Settings(adapters, workload.Adapter);
             var optimizerList = Settings(optimizers, workload.Optimizer);
             var precisionList = Settings(precisions, workload.Precision);
             var own = frameworkDefaults ? null : OwnCheckpointing(workload, methodList);
@@ -46,17 +50,21 @@ namespace VramPS.Engine.Planning
             var rows = new List<MethodComparison>(methodList.Count * optimizerList.Count * precisionList.Count);
             foreach (var method in methodList)
             {
-                foreach (var optimizer in optimizerList)
+                bool adapter = method == FinetuneMethod.LoRA || method == FinetuneMethod.QLoRA;
+                foreach (var kind in adapter ? adapterList : NoAdapter)
                 {
-                    foreach (var precision in precisionList)
+                    foreach (var optimizer in optimizerList)
                     {
-                        if (!fullRuns.TryGetValue((optimizer, precision), out var full))
+                        foreach (var precision in precisionList)
                         {
-                            full = Note(MemoryEstimator.Estimate(Variant(workload, FinetuneMethod.Full, optimizer, precision)), own);
-                            fullRuns[(optimizer, precision)] = full;
+                            if (!fullRuns.TryGetValue((optimizer, precision), out var full))
+                            {
+                                full = Note(MemoryEstimator.Estimate(Variant(workload, FinetuneMethod.Full, null, optimizer, precision)), own);
+                                fullRuns[(optimizer, precision)] = full;
+                            }
+                            var estimate = method == FinetuneMethod.Full ? full : Note(MemoryEstimator.Estimate(Variant(workload, method, kind, optimizer, precision)), own);
+                            rows.Add(new MethodComparison(estimate, full.Total));
                         }
-                        var estimate = method == FinetuneMethod.Full ? full : Note(MemoryEstimator.Estimate(Variant(workload, method, optimizer, precision)), own);
-                        rows.Add(new MethodComparison(estimate, full.Total));
                     }
                 }
             }
@@ -87,10 +95,25 @@ namespace VramPS.Engine.Planning
         private static IReadOnlyList<T?> Settings<T>(IReadOnlyList<T>? given, T? own) where T : struct =>
             given is null || given.Count == 0 ? new[] { own } : given.Distinct().Select(g => (T?)g).ToArray();
 
-        private static Workload Variant(Workload workload, FinetuneMethod method, OptimizerKind? optimizer, Precision? precision)
+        private static readonly IReadOnlyList<FinetuneMethod> AdapterMethods = new[] { FinetuneMethod.LoRA };
+        private static readonly IReadOnlyList<AdapterKind?> NoAdapter = new AdapterKind?[] { null };
+
+        private static Workload Variant(Workload workload, FinetuneMethod method, AdapterKind? adapter, OptimizerKind? optimizer, Precision? precision)
         {
             var w = workload.Clone();
             w.Method = method;
+            if (method == FinetuneMethod.LoRA || method == FinetuneMethod.QLoRA)
+            {
+                // Crossed adapters keep the rank and targets only where they apply (IA3 has no rank, prompt tuning no targets).
+                w.Adapter = adapter;
+                var kind = adapter ?? AdapterKind.LoRA;
+                if (!AdapterMethod.TakesRank(kind)) w.LoraRank = null;
+                if (!AdapterMethod.WrapsLinears(kind)) w.LoraTargets = null;
+            }
+            else
+            {
+                w.ClearAdapter();
+            }
             w.Optimizer = optimizer;
             w.Precision = precision;
             if (method != FinetuneMethod.QLoRA) w.Quantization = null;

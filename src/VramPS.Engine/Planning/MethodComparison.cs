@@ -22,6 +22,8 @@ namespace VramPS.Engine.Planning
 
         public string Model => Estimate.Model;
         public FinetuneMethod Method => Estimate.Method;
+        /// <summary>The adapter of a LoRA or QLoRA row; null for Full and Freeze.</summary>
+        public AdapterKind? Adapter => Estimate.Adapter;
         public Precision Precision => Estimate.Precision;
         public OptimizerKind Optimizer => Estimate.Optimizer;
         public Quantization Quantization => Estimate.Quantization;

@@ -26,6 +26,11 @@ namespace VramPS.Commands
         [EnumName(typeof(Precision), List = true)]
         public Precision[]? Precision { get; set; }
 
+        /// <summary>The adapters to compare under LoRA and QLoRA; LoRA alone is compared when -Method is not given.</summary>
+        [Parameter]
+        [EnumName(typeof(AdapterKind), List = true)]
+        public AdapterKind[]? Adapter { get; set; }
+
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
@@ -44,7 +49,7 @@ namespace VramPS.Commands
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
-                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision, FrameworkDefaults));
+                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter, FrameworkDefaults));
             }
             catch (VramException e)
             {

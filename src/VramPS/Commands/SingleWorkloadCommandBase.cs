@@ -27,6 +27,12 @@ namespace VramPS.Commands
         [EnumName(typeof(OptimizerKind))]
         public OptimizerKind? Optimizer { get; set; }
 
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(AdapterKind))]
+        public AdapterKind? Adapter { get; set; }
+
         /// <summary>Tokens to train on; 1 billion when neither this nor -Epochs is given.</summary>
         [Parameter]
         public long? Tokens { get; set; }
@@ -62,6 +68,7 @@ namespace VramPS.Commands
             if (Method != null) w.Method = Method.Value;
             if (Precision != null) w.Precision = Precision;
             if (Optimizer != null) w.Optimizer = Optimizer;
+            if (Adapter != null) w.Adapter = Adapter;
             WarnIgnored(w);
             return w;
         }
@@ -78,6 +85,8 @@ namespace VramPS.Commands
                 WriteWarning($"{string.Join(" and ", ignored)} {(one ? "applies" : "apply")} to -Method LoRA and QLoRA only; " +
                              $"-Method {w.Method} ignores {(one ? "it" : "them")}.");
             }
+            if (adapter && w.VirtualTokens is null && (w.Adapter == AdapterKind.PromptTuning || w.Adapter == AdapterKind.PrefixTuning || w.Adapter == AdapterKind.PTuning))
+                WriteWarning($"-VirtualTokens not given: peft's -Adapter {w.Adapter} has no default num_virtual_tokens, so 20 are assumed; give the run's own count.");
             if (w.Method != FinetuneMethod.Freeze && w.TrainableLayers != null)
                 WriteWarning($"-TrainableLayers applies to -Method Freeze only; -Method {w.Method} ignores it.");
         }

@@ -236,6 +236,7 @@ namespace VramPS.Commands
             ApplyStage(w);
             ApplyLibrary(w);
             ApplyVision(w);
+            ApplyAdapter(w);
             return w;
         }
 

@@ -115,9 +115,32 @@ namespace VramPS.Engine.Tests.Configs
         [Fact]
         public void Every_unsupported_key_is_named_in_one_refusal()
         {
-            string config = Write("lf.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: lora\nuse_dora: true\nuse_galore: true\n");
+            string config = Write("lf.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: lora\nuse_badam: true\nuse_llama_pro: true\n");
             var e = Assert.Throws<UnsupportedSettingException>(() => TrainingConfigImporter.Import(config, null, _root));
-            Assert.Equal(new[] { "use_dora", "use_galore" }, e.Settings.Select(s => s.Key).ToArray());
+            Assert.Equal(new[] { "use_badam", "use_llama_pro" }, e.Settings.Select(s => s.Key).ToArray());
+        }
+
+        [Theory]
+        [InlineData("lf-dora.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: lora\nuse_dora: true\nuse_rslora: true\n", AdapterKind.DoRA)]
+        [InlineData("lf-pissa.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: lora\npissa_init: true\n", AdapterKind.PiSSA)]
+        [InlineData("lf-plus.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: lora\nloraplus_lr_ratio: 16.0\n", AdapterKind.LoRAPlus)]
+        [InlineData("ax-dora.yml", "base_model: meta-llama/Llama-2-7b-hf\nadapter: lora\nlora_r: 16\npeft_use_dora: true\nmicro_batch_size: 1\nsequence_len: 1024\n", AdapterKind.DoRA)]
+        public void The_keys_that_select_a_LoRA_variant_set_Adapter(string file, string text, AdapterKind adapter)
+        {
+            Assert.Equal(adapter, TrainingConfigImporter.Import(Write(file, text), null, _root).Run.Adapter);
+        }
+
+        [Theory]
+        [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_galore: true\ngalore_rank: 32\n", OptimizerKind.GaLore, 32)]
+        [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_galore: true\noptim: adamw_8bit\n", OptimizerKind.GaLore8bit, null)]
+        [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_apollo: true\napollo_rank: 64\n", OptimizerKind.Apollo, 64)]
+        [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_adam_mini: true\n", OptimizerKind.AdamMini, null)]
+        [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_muon: true\n", OptimizerKind.Muon, null)]
+        public void LLaMA_Factory_optimizer_switches_set_Optimizer(string text, OptimizerKind optimizer, int? rank)
+        {
+            var run = TrainingConfigImporter.Import(Write("lf-opt.yaml", text), null, _root).Run;
+            Assert.Equal(optimizer, run.Optimizer);
+            Assert.Equal(rank, run.OptimizerRank);
         }
 
         [Fact]

@@ -39,7 +39,8 @@ namespace VramPS.Engine.Configs.Readers
             if (doc.Has("lora_target_parameters")) run.Refuse("lora_target_parameters", doc.Node("lora_target_parameters")!.Display, "LoRA on expert parameters");
             if (doc.Node("qat") is ConfigNode qat && qat.AsBool() != false) run.Refuse("qat", qat.Display, "quantization-aware training");
             if (doc.Text("processor_type") is string processor) run.Refuse("processor_type", processor, ConfigVocabulary.VisionLanguage);
-            if (doc.Bool("peft_use_dora") == true) run.Refuse("peft_use_dora", "true", "DoRA");
+            if (doc.Bool("peft_use_dora") == true) run.Set(nameof(TrainingConfigRun.Adapter), AdapterKind.DoRA, doc, "peft_use_dora");
+            else if (doc.Bool("peft_use_rslora") == true) run.Set(nameof(TrainingConfigRun.Adapter), AdapterKind.RsLoRA, doc, "peft_use_rslora");
             if (doc.Names("lora_modules_to_save") is string[] saved && saved.Length > 0) run.Refuse("lora_modules_to_save", string.Join(",", saved), "fully trained modules beside LoRA");
             if (doc.Has("unfrozen_parameters")) run.Refuse("unfrozen_parameters", "[…]", "training a chosen set of parameters");
             if (doc.Has("relora_steps")) run.Refuse("relora_steps", doc.Text("relora_steps") ?? "", "ReLoRA");

@@ -50,16 +50,13 @@ namespace VramPS.Engine.Configs.Readers
             else run.Default(nameof(TrainingConfigRun.LoraTargets), new[] { "all-linear" }, Finetuning + ": lora_target all");
             if (doc.Count("freeze_trainable_layers") is int layers) run.Set(nameof(TrainingConfigRun.TrainableLayers), layers, doc, "freeze_trainable_layers");
             if (type == "freeze") run.Default(nameof(TrainingConfigRun.TrainableLayers), 2, Finetuning + ": freeze_trainable_layers");
-            foreach (var (key, what) in new[] { ("use_dora", "DoRA"), ("use_galore", "GaLore"), ("use_apollo", "APOLLO"), ("use_badam", "BAdam"),
-                         ("use_adam_mini", "Adam-mini"), ("use_muon", "Muon"), ("use_llama_pro", "LLaMA Pro"), ("train_mm_proj_only", ConfigVocabulary.VisionLanguage) })
+            foreach (var (key, what) in new[] { ("use_badam", "BAdam"), ("use_llama_pro", "LLaMA Pro"), ("train_mm_proj_only", ConfigVocabulary.VisionLanguage) })
             {
                 if (doc.Bool(key) == true) run.Refuse(key, "true", what);
             }
-            foreach (var (key, what) in new[] { ("use_rslora", "rsLoRA scales the update only"), ("pissa_init", "PiSSA initialises the adapters only"),
-                         ("loraplus_lr_ratio", "LoRA+ changes the learning rate of B only"), ("pissa_convert", "PiSSA converts the adapters after training") })
-            {
-                if (doc.Node(key) is ConfigNode n && n.AsBool() != false) run.Warn($"{doc.Origin(key)}: estimated as LoRA ({what}; the step holds the same tensors).");
-            }
+            Adapter(doc, run);
+            if (doc.Node("pissa_convert") is ConfigNode convert && convert.AsBool() != false)
+                run.Warn($"{doc.Origin("pissa_convert")}: PiSSA converts the adapters after training; the step holds what PiSSA holds.");
 
             if (doc.Count("cutoff_len") is int cutoff) run.Set(nameof(TrainingConfigRun.SequenceLength), cutoff, doc, "cutoff_len");
             run.Default(nameof(TrainingConfigRun.SequenceLength), 2048, "LLaMA-Factory src/llamafactory/hparams/data_args.py: cutoff_len");
@@ -70,6 +67,7 @@ namespace VramPS.Engine.Configs.Readers
             if (doc.Bool("enable_liger_kernel") == true) TrainerArguments.Liger(run, doc.Origin("enable_liger_kernel"));
             Precision(doc, run, type);
             TrainerArguments.Read(doc, run);
+            OptimizerSwitches(doc, run);
             context.ReadDeepSpeed(doc, "deepspeed", run);
             if (run.Value(nameof(TrainingConfigRun.Sharding)) is Sharding s && s != Sharding.None)
                 run.Missing(nameof(TrainingConfigRun.GpuCount), $"{doc.Name} shards over every GPU the launcher starts (FORCE_TORCHRUN / llamafactory-cli)");
@@ -87,6 +85,46 @@ namespace VramPS.Engine.Configs.Readers
                 "stage", "pref_loss", "quantization_type", "flash_attn", "use_unsloth", "enable_liger_kernel", "pissa_iter", "export_*",
                 "kt_*", "overlap_param_gather", "overlap_grad_reduce", "sequence_parallel", "bias_activation_fusion", "apply_rope_fusion",
                 "moe_token_dispatcher_type", "moe_grouped_gemm", "recompute_granularity", "use_v1_kernels", "fp8_*", "use_packed_sequences");
+        }
+
+        /// <summary>
+        /// The LoRA variant LLaMA-Factory's FinetuningArguments select (use_dora, pissa_init, use_rslora,
+        /// loraplus_lr_ratio; DoRA first where several are on, as its forward holds the most).
+        /// </summary>
+        private static void Adapter(ConfigDocument doc, RunBuilder run)
+        {
+            foreach (var (key, kind) in new[] { ("use_dora", AdapterKind.DoRA), ("pissa_init", AdapterKind.PiSSA), ("use_rslora", AdapterKind.RsLoRA), ("loraplus_lr_ratio", AdapterKind.LoRAPlus) })
+            {
+                if (doc.Node(key) is ConfigNode n && n.AsBool() != false)
+                {
+                    run.Set(nameof(TrainingConfigRun.Adapter), kind, doc, key);
+                    return;
+                }
+            }
+        }
+
+        /// <summary>
+        /// LLaMA-Factory's optimizer switches (src/llamafactory/train/trainer_utils.py create_custom_optimizer): GaLore
+        /// over optim adamw_torch, or its 8-bit AdamW over the 8-bit optim names; APOLLO; Adam-mini; Muon.
+        /// </summary>
+        private static void OptimizerSwitches(ConfigDocument doc, RunBuilder run)
+        {
+            if (doc.Bool("use_galore") == true)
+            {
+                string optim = doc.Text("optim") ?? "adamw_torch";
+                var kind = optim.Contains("8bit") ? OptimizerKind.GaLore8bit : OptimizerKind.GaLore;
+                run.Set(nameof(TrainingConfigRun.Optimizer), kind, doc, "use_galore");
+                if (doc.Count("galore_rank") is int rank) run.Set(nameof(TrainingConfigRun.OptimizerRank), rank, doc, "galore_rank");
+                if (doc.Bool("galore_layerwise") == true) run.Refuse("galore_layerwise", "true", "GaLore stepped layer by layer in backward");
+            }
+            if (doc.Bool("use_apollo") == true)
+            {
+                run.Set(nameof(TrainingConfigRun.Optimizer), OptimizerKind.Apollo, doc, "use_apollo");
+                if (doc.Count("apollo_rank") is int rank) run.Set(nameof(TrainingConfigRun.OptimizerRank), rank, doc, "apollo_rank");
+                if (doc.Bool("apollo_layerwise") == true) run.Refuse("apollo_layerwise", "true", "APOLLO stepped layer by layer in backward");
+            }
+            if (doc.Bool("use_adam_mini") == true) run.Set(nameof(TrainingConfigRun.Optimizer), OptimizerKind.AdamMini, doc, "use_adam_mini");
+            if (doc.Bool("use_muon") == true) run.Set(nameof(TrainingConfigRun.Optimizer), OptimizerKind.Muon, doc, "use_muon");
         }
 
         private static void Stage(ConfigDocument doc, RunBuilder run)

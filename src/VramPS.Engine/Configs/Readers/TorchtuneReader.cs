@@ -94,16 +94,13 @@ namespace VramPS.Engine.Configs.Readers
                 case "full":
                     run.Derived(nameof(TrainingConfigRun.Method), FinetuneMethod.Full, $"{doc.Origin("model._component_")} (a full model builder)");
                     return;
-                case "dora":
-                case "qdora":
-                    run.Refuse("model._component_", doc.Text("model._component_")!, "DoRA");
-                    return;
             }
-            bool quantized = method == "qlora" || doc.Bool("model.quantize_base") == true;
+            bool quantized = method == "qlora" || method == "qdora" || doc.Bool("model.quantize_base") == true;
+            if (method == "dora" || method == "qdora") run.Derived(nameof(TrainingConfigRun.Adapter), AdapterKind.DoRA, $"{doc.Origin("model._component_")} ({method}_ builder: DoRALinear)");
             run.Derived(nameof(TrainingConfigRun.Method), quantized ? FinetuneMethod.QLoRA : FinetuneMethod.LoRA,
                 $"{doc.Origin("model._component_")} ({method}_ builder{(quantized ? ", NF4 base" : "")})");
             if (quantized) run.Derived(nameof(TrainingConfigRun.Quantization), Quantization.NF4, $"{doc.Origin("model._component_")} (torchtune's NF4Tensor base)");
-            if (doc.Bool("model.use_dora") == true) run.Refuse("model.use_dora", "true", "DoRA");
+            if (doc.Bool("model.use_dora") == true) run.Set(nameof(TrainingConfigRun.Adapter), AdapterKind.DoRA, doc, "model.use_dora");
             if (doc.Count("model.lora_rank") is int rank) run.Set(nameof(TrainingConfigRun.LoraRank), rank, doc, "model.lora_rank");
             else run.Missing(nameof(TrainingConfigRun.LoraRank), $"{doc.Name} sets no model.lora_rank (the builder requires one)");
             var attention = doc.Names("model.lora_attn_modules") ?? Array.Empty<string>();

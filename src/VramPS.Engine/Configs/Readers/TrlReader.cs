@@ -46,7 +46,8 @@ namespace VramPS.Engine.Configs.Readers
                 run.Default(nameof(TrainingConfigRun.LoraRank), 16, ModelConfig + ": lora_r");
                 var targets = doc.Names("lora_target_modules");
                 if (targets != null) run.Set(nameof(TrainingConfigRun.LoraTargets), targets, doc, "lora_target_modules");
-                if (doc.Bool("use_dora") == true) run.Refuse("use_dora", "true", "DoRA");
+                if (doc.Bool("use_dora") == true) run.Set(nameof(TrainingConfigRun.Adapter), AdapterKind.DoRA, doc, "use_dora");
+                else if (doc.Bool("use_rslora") == true) run.Set(nameof(TrainingConfigRun.Adapter), AdapterKind.RsLoRA, doc, "use_rslora");
                 if (doc.Names("lora_modules_to_save") is string[] saved && saved.Length > 0) run.Refuse("lora_modules_to_save", string.Join(",", saved), "fully trained modules beside LoRA");
             }
             else
