@@ -83,7 +83,7 @@ namespace VramPS.Engine.Estimation
             HeldLayers = kept * stage.InFlight;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
-            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && TrainerBehavior.HuggingFaceStack(r.Framework))
+            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && r.Profile.TransformersTrainer.Value)
             {
                 // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
                 // (measured in fms-acceleration's FSDP LoRA/QLoRA runs; the holder is not yet identified).
@@ -254,7 +254,7 @@ namespace VramPS.Engine.Estimation
             int a = _t.AdapterBytes;
             int kept = _t.AutocastAdapters ? _c : a;
             int inputs = _t.FusedQkvAdapters && group.Role == LinearRole.AttentionInput ? 1 : group.Adapted;
-            bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Framework == Framework.FmsAcceleration;
+            bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Profile.FusedKernelsFuseLora.Value;
             if (fusedLora) inputs = 1;
             double input;
             if (_t.LoraDropout && !fusedLora) input = inputs * (kept + 1.0) * width;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -31,11 +32,13 @@ namespace VramPS.Engine.Estimation
                                  $"MLP {Model.IntermediateSize}, {Model.NumHeads} heads ({Model.NumKvHeads} KV), vocabulary {Model.VocabSize}");
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
+            Profile = FrameworkProfiles.Of(Framework);
             Techniques = w.Techniques;
-            if (Framework == Engine.Framework.Unsloth && (Techniques & (Techniques.ChunkedLoss | Techniques.FusedKernels)) == 0)
+            var kernels = Profile.DefaultTechniques;
+            if (kernels.Value != Techniques.None && (Techniques & kernels.Value) == 0)
             {
-                Techniques |= Techniques.ChunkedLoss | Techniques.FusedKernels;
-                _assumptions.Add("Unsloth's fast cross-entropy and fused RMSNorm, RoPE, SwiGLU and LoRA kernels");
+                Techniques |= kernels.Value;
+                _assumptions.Add(kernels.Assumption!);
             }
             TransformersVersion = w.TransformersVersion ?? DefaultTransformersVersion();
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
@@ -57,8 +60,8 @@ namespace VramPS.Engine.Estimation
                     $"-Techniques OptimizerInBackward steps each parameter during backward and keeps no gradient to accumulate: it needs -GradientAccumulation 1, not {GradientAccumulation}.");
             }
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
-            if (Checkpointing == Engine.Checkpointing.Selective && !HasSelectiveRecompute(Framework))
-                throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Framework));
+            if (Checkpointing == Engine.Checkpointing.Selective && !Profile.SelectiveRecompute.Value)
+                throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Profile));
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
@@ -83,7 +86,7 @@ namespace VramPS.Engine.Estimation
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
                 : Model.NumLayers;
             FrozenInputsRequireGrad = w.Method == FinetuneMethod.Freeze && TrainableLayers < Model.NumLayers
-                && Checkpointing == Engine.Checkpointing.Full && ReentrantCheckpointing(Framework);
+                && Checkpointing == Engine.Checkpointing.Full && Profile.ReentrantCheckpointing.Value;
             if (FrozenInputsRequireGrad)
                 _assumptions.Add("enable_input_require_grads() on: transformers' reentrant checkpointing passes no gradient to the trained blocks otherwise, so every block keeps its checkpointed input and backward recomputes the frozen ones too");
             Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
@@ -114,6 +117,8 @@ namespace VramPS.Engine.Estimation
         public Workload Workload { get; }
         public ModelArchitecture Model { get; }
         public Framework Framework { get; }
+        /// <summary>What the framework does: every behaviour the engine asks about, each with its source.</summary>
+        public FrameworkProfile Profile { get; }
         public Techniques Techniques { get; private set; }
         /// <summary>The transformers release whose model code runs (Trainer-based stacks and fsdp_qlora); null for litgpt and torchtune.</summary>
         public Version? TransformersVersion { get; }
@@ -159,8 +164,8 @@ namespace VramPS.Engine.Estimation
 
         public IReadOnlyList<string> Assumptions => _assumptions;
 
-        /// <summary>Megatron-LM and DeepSpeed: 16-bit model, fp32 master copy and fused optimizer.</summary>
-        private bool MasterCopyStack => Framework == Engine.Framework.MegatronLM || Framework == Engine.Framework.DeepSpeed;
+        /// <summary>16-bit model, fp32 master copy and fused optimizer (Megatron-LM, DeepSpeed).</summary>
+        private bool MasterCopyStack => Profile.MasterCopyInOptimizer.Value;
 
         public bool Has(Techniques t) => (Techniques & t) == t;
 
@@ -214,33 +219,16 @@ namespace VramPS.Engine.Estimation
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
                 ? Take(Engine.Precision.Bf16Mixed, MasterCopyStack
                     ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
-                    : Framework == Engine.Framework.LlamaFactory && method == FinetuneMethod.Freeze
+                    : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
                         ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
                         : "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
-        /// <summary>
-        /// The transformers release each stack's published runs used: fsdp_qlora's (March 2024) 4.40, peft's current
-        /// benchmark 5.x, the other Trainer stacks 4.46-4.49 (the 2024 releases behind most published runs).
-        /// </summary>
-        private static readonly Version Transformers440 = new Version(4, 40);
-        private static readonly Version Transformers446 = new Version(4, 46);
-        private static readonly Version Transformers5 = new Version(5, 0);
-
+        /// <summary>The transformers release the framework's published runs used (its profile); null for a stack with its own model code.</summary>
         private Version? DefaultTransformersVersion()
         {
-            switch (Framework)
-            {
-                case Engine.Framework.Litgpt:
-                case Engine.Framework.Torchtune:
-                    return null;
-                case Engine.Framework.FsdpQlora:
-                    return Take(Transformers440, "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model");
-                case Engine.Framework.Peft:
-                    return Take(Transformers5, "transformers 5: the loss shifts labels, not logits");
-                default:
-                    return Take(Transformers446, "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
-            }
+            var release = Profile.TransformersRelease;
+            return release.Value is null ? null : Take(release.Value, release.Assumption!);
         }
 
         /// <summary>
@@ -252,9 +240,9 @@ namespace VramPS.Engine.Estimation
 
         private AttentionKernel DefaultAttention()
         {
-            if (Framework == Engine.Framework.MegatronLM)
-                return Take(AttentionKernel.Flash, "Transformer Engine's flash attention (Megatron-LM's default)");
-            if (Model.AttentionLogitSoftcap > 0 && TrainerBehavior.HuggingFaceStack(Framework) && TransformersVersion != null
+            var kernel = Profile.DefaultAttention;
+            if (kernel.Value is AttentionKernel own) return Take(own, kernel.Assumption!);
+            if (Model.AttentionLogitSoftcap > 0 && Profile.TransformersTrainer.Value && TransformersVersion != null
                 && TransformersVersion >= EagerCappedFrom && TransformersVersion < EagerCappedUntil)
                 return Take(AttentionKernel.Eager, "eager attention: transformers 4.42-4.47 swap SDPA for eager on models that cap attention logits (Gemma 2)");
             return Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
@@ -262,39 +250,25 @@ namespace VramPS.Engine.Estimation
 
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)
         {
-            switch (Framework)
+            var own = Profile.DefaultCheckpointing;
+            if (own.Value is Checkpointing mode)
             {
-                case Engine.Framework.LlamaFactory:
-                    return Take(Engine.Checkpointing.Full, "activation checkpointing on (LLaMA-Factory's default)");
-                case Engine.Framework.Unsloth:
-                    Techniques |= Techniques.ActivationOffload;
-                    return Take(Engine.Checkpointing.Full, "Unsloth's checkpointing: block inputs offloaded to host memory");
-                default:
-                    return method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(Framework)
-                        ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
-                        : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
+                if (Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
+                return Take(mode, own.Assumption!);
             }
+            return method == FinetuneMethod.QLoRA && Profile.TransformersTrainer.Value
+                ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
+                : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
         }
-
-        /// <summary>Stacks that checkpoint through transformers' gradient_checkpointing_enable (use_reentrant=True by default) without LLaMA-Factory's per-block requires_grad.</summary>
-        private static bool ReentrantCheckpointing(Framework f) =>
-            f != Engine.Framework.LlamaFactory && f != Engine.Framework.Litgpt && f != Engine.Framework.Torchtune && f != Engine.Framework.MegatronLM;
 
         /// <summary>
         /// Why -Checkpointing Selective is refused: VramPS's Selective is Megatron-LM's --recompute-granularity
-        /// selective (the core attention recomputed, Korthikanti et al. 2022, section 5). The transformers Trainer
-        /// and the stacks on it (peft, axolotl, LLaMA-Factory, fms-acceleration, DeepSpeed over a transformers model)
-        /// have gradient_checkpointing on or off, whole blocks; fsdp_qlora (use_gradient_checkpointing), Unsloth
-        /// (use_gradient_checkpointing True or "unsloth") and litgpt (whole blocks under FSDP) likewise; torchtune's
-        /// ac_mode "selective" checkpoints every ac_option-th block or by operator (recipes/full_finetune_distributed.py),
-        /// which is not this mode.
+        /// selective (the core attention recomputed, Korthikanti et al. 2022, section 5); a profile says whether its
+        /// framework has it (SelectiveRecompute).
         /// </summary>
-        /// <summary>Whether the framework has the selective recompute VramPS models (Megatron-LM's).</summary>
-        public static bool HasSelectiveRecompute(Framework f) => f == Engine.Framework.MegatronLM;
-
-        private static string SelectiveRefusal(Framework f) =>
-            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective); -Framework {FrameworkNames.ToName(f)} has no such mode. " +
-            "Use -Checkpointing None or Full, or -Framework Megatron-LM, the only framework VramPS models with it.";
+        private static string SelectiveRefusal(FrameworkProfile f) =>
+            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective); -Framework {f.Name} has no such mode. " +
+            $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value)}, the only framework VramPS models with it.";
 
         private int Positive(int? value, string name, int fallback, string why)
         {
@@ -307,9 +281,9 @@ namespace VramPS.Engine.Estimation
         private string[] ResolveTargets(string[]? given)
         {
             var names = Model.LinearModuleNames;
-            if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
+            if ((given is null || given.Length == 0) && Profile.AllLinearLoraTargets.Value)
             {
-                _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
+                _assumptions.Add(Profile.AllLinearLoraTargets.Assumption!);
                 AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
