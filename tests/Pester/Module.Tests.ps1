@@ -25,7 +25,7 @@ Describe 'Module manifest' {
     }
 }
 
-Describe '<_> metadata and help' -ForEach @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel') {
+Describe '<_> metadata and help' -ForEach @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Get-VramFramework') {
     BeforeAll {
         $name = $_
         $command = Get-Command $name

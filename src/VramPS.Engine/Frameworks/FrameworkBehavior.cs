@@ -14,12 +14,12 @@ namespace VramPS.Engine.Frameworks
 
         public string Framework { get; }
         public string Name { get; }
-        /// <summary>The value; null where the engine applies the general rule (a default a framework does not override).</summary>
+        /// <summary>The value; null for a default left to the general rule, or no transformers release.</summary>
         public object? Value { get; }
         public string Source { get; }
         /// <summary>What an estimate's Assumptions say when it takes this default; null for a behaviour that is no default.</summary>
         public string? Assumption { get; }
 
-        public override string ToString() => $"{Name} = {Value ?? "(general rule)"}";
+        public override string ToString() => $"{Name} = {Value ?? "-"}";
     }
 }

@@ -9,6 +9,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Name = "DeepSpeed",
             Summary = "Microsoft DeepSpeed engine (ZeRO 1/2/3, offload) over a transformers model",
             Versions = "DeepSpeed 0.12-0.16",
+            DefaultCheckpointing = new Cited<Checkpointing?>(null, "deepspeed/runtime/activation_checkpointing/config.py: off unless the config or the model enables it"),
             TransformersTrainer = new Cited<bool>(false, "deepspeed/runtime/engine.py DeepSpeedEngine: its own step, no Trainer autocast"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; a DeepSpeed-only run has none"),
             KbitPreparationUpcast = new Cited<bool>(false, "DeepSpeed's engine does no bitsandbytes k-bit preparation"),

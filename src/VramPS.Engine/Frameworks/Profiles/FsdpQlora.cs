@@ -14,6 +14,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersRelease = new Cited<Version?>(new Version(4, 40),
                 "fsdp_qlora's requirements at release (March 2024)",
                 "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null,
+                "VramPS's general rule (off unless -Checkpointing); fsdp_qlora train.py defaults use_gradient_checkpointing to True"),
             TransformersTrainer = new Cited<bool>(false, "fsdp_qlora train.py: its own training loop, no Trainer autocast"),
             AlignmentStages = new Cited<bool>(false, "fsdp_qlora train.py trains causal-LM SFT only"),
             KbitPreparationUpcast = new Cited<bool>(false, "fsdp_qlora train.py: quantizes with bnb and loads without prepare_model_for_kbit_training"),

@@ -13,6 +13,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultAttention = new Cited<AttentionKernel?>(AttentionKernel.Flash,
                 "megatron/core/transformer/transformer_config.py attention_backend auto: Transformer Engine's fused (flash) attention",
                 "Transformer Engine's flash attention (Megatron-LM's default)"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null, "megatron/training/arguments.py: --recompute-granularity unset, no recompute"),
+            AllLinearLoraTargets = new Cited<bool>(false, "Megatron-LM has no LoRA of its own; an adapter run uses peft's default targets"),
             TransformersTrainer = new Cited<bool>(false, "megatron/training/training.py: its own training loop"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; Megatron-LM has none"),
             SelectiveRecompute = new Cited<bool>(true,
