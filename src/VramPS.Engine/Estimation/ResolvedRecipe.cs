@@ -33,6 +33,11 @@ namespace VramPS.Engine.Estimation
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
             Profile = FrameworkProfiles.Of(Framework);
+            if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
+            {
+                throw new InvalidWorkloadException("Method",
+                    $"-Framework {Profile.Name} trains every parameter: -Method {w.Method} is not one it runs. Use -Method Full, or {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value)}.");
+            }
             Techniques = w.Techniques;
             var kernels = Profile.DefaultTechniques;
             if (kernels.Value != Techniques.None && (Techniques & kernels.Value) == 0)
@@ -52,6 +57,7 @@ namespace VramPS.Engine.Estimation
             if ((long)BatchSize * SequenceLength > MaxTokens)
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
+            SplitForPipeline(w);
             // Each parameter is stepped as soon as its gradient is ready, so nothing is left to accumulate: torchtune's
             // recipes raise "Gradient accumulation is not supported with optimizer in bwd" (full_finetune_single_device.py).
             if (Has(Techniques.OptimizerInBackward) && GradientAccumulation > 1)
@@ -65,7 +71,7 @@ namespace VramPS.Engine.Estimation
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
-            Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);
+            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, _assumptions);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
             Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
@@ -125,10 +131,10 @@ namespace VramPS.Engine.Estimation
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
-        public int BatchSize { get; }
+        public int BatchSize { get; private set; }
         /// <summary>Tokens per sample in the language model: -SequenceLength plus the image tokens of a vision-language model.</summary>
         public int SequenceLength { get; }
-        public int GradientAccumulation { get; }
+        public int GradientAccumulation { get; private set; }
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int GpuCount { get; }
@@ -269,6 +275,36 @@ namespace VramPS.Engine.Estimation
         private static string SelectiveRefusal(FrameworkProfile f) =>
             $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective); -Framework {f.Name} has no such mode. " +
             $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value)}, the only framework VramPS models with it.";
+
+        /// <summary>
+        /// Where the framework's pipeline splits the local batch into one micro-batch per stage, -BatchSize is that local
+        /// batch: each micro-batch holds BatchSize / stages samples and the step runs stages of them.
+        /// </summary>
+        private void SplitForPipeline(Workload w)
+        {
+            var split = Profile.PipelineSplitsBatch;
+            int stages = Math.Max(1, w.PipelineParallel ?? 1) * Math.Max(1, w.VirtualStages ?? 1);
+            if (!split.Value || stages < 2) return;
+            if (BatchSize % stages != 0)
+            {
+                throw new InvalidWorkloadException("BatchSize",
+                    $"-Framework {Profile.Name} splits the local batch into one micro-batch per pipeline stage: -BatchSize {BatchSize} must be a multiple of the {stages} stages.");
+            }
+            _assumptions.Add($"the local batch of {BatchSize} split into {stages} pipeline micro-batches of {BatchSize / stages} ({split.Assumption})");
+            BatchSize /= stages;
+            GradientAccumulation = checked(GradientAccumulation * stages);
+        }
+
+        /// <summary>The workload as the framework splits it: sequence parallel wherever it runs tensor parallel and always pairs the two.</summary>
+        private Workload WithSequenceParallel(Workload w)
+        {
+            var paired = Profile.TensorParallelSplitsSequence;
+            if (!paired.Value || w.SequenceParallel || (w.TensorParallel ?? 1) < 2) return w;
+            var split = w.Clone();
+            split.SequenceParallel = true;
+            _assumptions.Add(paired.Assumption!);
+            return split;
+        }
 
         private int Positive(int? value, string name, int fallback, string why)
         {

@@ -144,7 +144,7 @@ namespace VramPS.Engine.Estimation
                 case LossPath.Litgpt:
                     // bf16 logit chunks plus each chunk's log-softmax in the compute dtype.
                     return new LogitsFootprint(2 * c, 2 * c + c, 2 * c);
-                case LossPath.Torchtune:
+                case LossPath.Fp32Upcast:
                     // CEWithChunkedOutputLoss keeps the 16-bit logit chunks and upcasts one of eight chunks at a time;
                     // without it the whole output is cast to fp32 before the loss.
                     return r.Has(Techniques.ChunkedLoss)

@@ -40,6 +40,12 @@ namespace VramPS.Engine.Frameworks
         // What the framework can run.
         /// <summary>Built on transformers' Trainer and accelerate: its autocast, model code and checkpointing.</summary>
         public Cited<bool> TransformersTrainer { get; init; }
+        /// <summary>Trains adapters (LoRA, QLoRA) and frozen layers (Freeze); false: full training only.</summary>
+        public Cited<bool> PartialTraining { get; init; }
+        /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>
+        public Cited<bool> TensorParallelSplitsSequence { get; init; }
+        /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
+        public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
         public Cited<bool> AlignmentStages { get; init; }
         /// <summary>Has the selective recompute VramPS models (Megatron-LM's core-attention recompute).</summary>

@@ -20,6 +20,7 @@ namespace VramPS.Engine.Frameworks
             Profiles.Unsloth.Profile,
             Profiles.MegatronLM.Profile,
             Profiles.DeepSpeed.Profile,
+            Profiles.Torchtitan.Profile,
         });
 
         private static readonly FrameworkProfile[] ByFramework = All.OrderBy(p => (int)p.Framework).ToArray();

@@ -7,8 +7,8 @@ namespace VramPS.Engine.Frameworks
         Transformers,
         /// <summary>litgpt's chunked head and per-chunk cross-entropy.</summary>
         Litgpt,
-        /// <summary>torchtune's CEWithChunkedOutputLoss, or a full fp32 cast without it.</summary>
-        Torchtune,
+        /// <summary>The whole output cast to fp32 before cross_entropy (torchtitan, torchtune); with -Techniques ChunkedLoss, torchtune's CEWithChunkedOutputLoss.</summary>
+        Fp32Upcast,
         /// <summary>Megatron-Core's vocabulary-parallel cross-entropy (fp32 softmax in place).</summary>
         Megatron,
     }

@@ -23,7 +23,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             KbitPreparationUpcast = new Cited<bool>(false, "torchtune QLoRA builders quantize with torchao, no kbit preparation"),
             LoraDropout = new Cited<double>(0.0, "torchtune lora builders and configs: lora_dropout 0.0"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(true, "docs/source/tutorials/qlora_finetune.rst: NF4 only on LoRA linears; torchao linear_nf4 saves the NF4 weight"),
-            LossPath = new Cited<LossPath>(Frameworks.LossPath.Torchtune, "torchtune/modules/loss/ce_chunked_output_loss.py CEWithChunkedOutputLoss (8 chunks)"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.Fp32Upcast, "torchtune/modules/loss/ce_chunked_output_loss.py CEWithChunkedOutputLoss (8 chunks)"),
             FusedAdamW = new Cited<bool>(true, "recipes/configs/*.yaml optimizer torch.optim.AdamW fused: True"),
         };
     }
