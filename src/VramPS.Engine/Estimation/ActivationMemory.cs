@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -93,7 +94,13 @@ namespace VramPS.Engine.Estimation
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
-            if (r.Checkpointing == Checkpointing.Selective && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
+            CheckpointsBlocks = r.Checkpointing == Checkpointing.Full;
+            if (CoreAttentionRecompute && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
+            if (r.Checkpointing == Checkpointing.Selective && r.Profile.SelectiveRecompute.Value == SelectiveRecompute.OpLevel)
+            {
+                CheckpointsBlocks = true;
+                CheckpointPerTokenPerLayer += OpLevelSaved(tp);
+            }
         }
 
         /// <summary>Bytes per element of the residual stream (4 where it runs in fp32).</summary>
@@ -108,6 +115,20 @@ namespace VramPS.Engine.Estimation
         public double LargestLayerSavedPerToken { get; }
         /// <summary>Bytes per token a checkpointed block keeps: its input hidden state.</summary>
         public double CheckpointPerTokenPerLayer { get; }
+        /// <summary>Each block runs inside a checkpoint (-Checkpointing Full, or torchtitan's op-level selective mode, which keeps more per block).</summary>
+        public bool CheckpointsBlocks { get; }
+
+        /// <summary>Megatron-LM's selective recompute: the attention core keeps only q, k and v and runs again in backward.</summary>
+        private bool CoreAttentionRecompute => _r.Checkpointing == Checkpointing.Selective && _r.Profile.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention;
+
+        /// <summary>
+        /// What torchtitan's op-level policy keeps of a block beside its input (parallelize.py _custom_policy): the outputs
+        /// of the matmuls it counts odd in forward order (wq, wv, w1, w2 of wq, wk, wv, wo, w1, w3, w2) and of the SDPA
+        /// kernel (its output and the fp32 log-sum-exp per head). w2's output is the full hidden width on every
+        /// tensor-parallel rank before its reduce-scatter.
+        /// </summary>
+        private double OpLevelSaved(double tp) =>
+            _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp + _c * (double)_m.HiddenSize;
         /// <summary>Final norm and head input, per token, on the rank that holds the head.</summary>
         public double OutsideLayersPerToken { get; }
         /// <summary>Gradient buffers alive while one block runs backward, per token.</summary>
@@ -271,7 +292,7 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         private double Attention(long q, long kv, bool outputProjectionSavesInput)
         {
-            if (_r.Checkpointing == Checkpointing.Selective) return _c * (double)(q + 2 * kv) + (outputProjectionSavesInput ? _c * (double)q : 0);
+            if (CoreAttentionRecompute) return _c * (double)(q + 2 * kv) + (outputProjectionSavesInput ? _c * (double)q : 0);
             return AttentionCore(q, kv, outputProjectionSavesInput);
         }
 

@@ -66,7 +66,7 @@ namespace VramPS.Engine.Estimation
                     $"-Techniques OptimizerInBackward steps each parameter during backward and keeps no gradient to accumulate: it needs -GradientAccumulation 1, not {GradientAccumulation}.");
             }
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
-            if (Checkpointing == Engine.Checkpointing.Selective && !Profile.SelectiveRecompute.Value)
+            if (Checkpointing == Engine.Checkpointing.Selective && Profile.SelectiveRecompute.Value == Frameworks.SelectiveRecompute.None)
                 throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Profile));
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
@@ -268,13 +268,13 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>
-        /// Why -Checkpointing Selective is refused: VramPS's Selective is Megatron-LM's --recompute-granularity
-        /// selective (the core attention recomputed, Korthikanti et al. 2022, section 5); a profile says whether its
-        /// framework has it (SelectiveRecompute).
+        /// Why -Checkpointing Selective is refused: VramPS models Megatron-LM's --recompute-granularity selective (the
+        /// core attention recomputed, Korthikanti et al. 2022, section 5) and torchtitan's op-level selective
+        /// checkpointing; a profile says which its framework has (SelectiveRecompute).
         /// </summary>
         private static string SelectiveRefusal(FrameworkProfile f) =>
-            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective); -Framework {f.Name} has no such mode. " +
-            $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value)}, the only framework VramPS models with it.";
+            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective) or torchtitan's op-level selective checkpointing; -Framework {f.Name} has no such mode. " +
+            $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value != Frameworks.SelectiveRecompute.None)}, the frameworks VramPS models with it.";
 
         /// <summary>
         /// Where the framework's pipeline splits the local batch into one micro-batch per stage, -BatchSize is that local

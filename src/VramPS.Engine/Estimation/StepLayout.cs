@@ -113,7 +113,7 @@ namespace VramPS.Engine.Estimation
             double saved;
             double topWorking;
             bool offloadActs = r.Has(Techniques.ActivationOffload);
-            if (r.Checkpointing == Checkpointing.Full)
+            if (_a.CheckpointsBlocks)
             {
                 double checkpoints = _a.HeldLayers * _a.CheckpointPerTokenPerLayer * tokens;
                 double recompute = (_a.LargestLayerSavedPerToken + _a.TransientPerToken) * tokens;

@@ -48,8 +48,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
         public Cited<bool> AlignmentStages { get; init; }
-        /// <summary>Has the selective recompute VramPS models (Megatron-LM's core-attention recompute).</summary>
-        public Cited<bool> SelectiveRecompute { get; init; }
+        /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
+        public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
         /// <summary>Checkpoints through reentrant torch.utils.checkpoint without per-block requires_grad on the inputs.</summary>
         public Cited<bool> ReentrantCheckpointing { get; init; }
 

@@ -120,7 +120,7 @@ namespace VramPS.Engine.Planning
             var pipelines = w.PipelineParallel is int p ? new[] { p } : Doublings(Math.Min(Math.Min(MaxPipelineStages, m.NumLayers), maxGpus)).ToArray();
             var shardings = w.Sharding is Sharding s ? new[] { s } : new[] { Sharding.None, Sharding.Zero1, Sharding.Zero2, Sharding.Zero3 };
             var checkpointings = w.Checkpointing is Checkpointing c ? new[] { c }
-                : FrameworkProfiles.Of(FrameworkNames.Parse(given.Framework)).SelectiveRecompute.Value ? new[] { Checkpointing.None, Checkpointing.Selective, Checkpointing.Full }
+                : FrameworkProfiles.Of(FrameworkNames.Parse(given.Framework)).SelectiveRecompute.Value != SelectiveRecompute.None ? new[] { Checkpointing.None, Checkpointing.Selective, Checkpointing.Full }
                 : new[] { Checkpointing.None, Checkpointing.Full };
             int b = given.BatchSize, tokens = checked(given.BatchSize * given.GradientAccumulation);
             var batches = Enumerable.Range(1, b).Where(x => b % x == 0).Reverse().ToArray();

@@ -125,7 +125,7 @@ namespace VramPS.Engine.Planning
                 }
             }
 
-            if (e.Checkpointing == Checkpointing.None && FrameworkProfiles.Of(FrameworkNames.Parse(e.Framework)).SelectiveRecompute.Value)
+            if (e.Checkpointing == Checkpointing.None && FrameworkProfiles.Of(FrameworkNames.Parse(e.Framework)).SelectiveRecompute.Value != SelectiveRecompute.None)
                 changes.Add(new SettingChange(SuggestionKind.Checkpointing, "Checkpointing None -> Selective", x => x.Checkpointing = Checkpointing.Selective));
             if (e.Checkpointing != Checkpointing.Full)
                 changes.Add(new SettingChange(SuggestionKind.Checkpointing, $"Checkpointing {e.Checkpointing} -> Full", x => x.Checkpointing = Checkpointing.Full));

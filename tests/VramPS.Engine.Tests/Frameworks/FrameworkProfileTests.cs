@@ -70,8 +70,11 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Fact]
-        public void Only_Megatron_LM_has_the_selective_recompute_VramPS_models() =>
-            Assert.Equal(new[] { "Megatron-LM" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value).Select(p => p.Name));
+        public void Selective_checkpointing_is_Megatron_LMs_core_attention_recompute_and_torchtitans_op_level_mode()
+        {
+            Assert.Equal(new[] { "Megatron-LM" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention).Select(p => p.Name));
+            Assert.Equal(new[] { "torchtitan" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.OpLevel).Select(p => p.Name));
+        }
 
         [Fact]
         public void A_profile_written_as_another_with_differences_keeps_the_rest()

@@ -72,5 +72,19 @@ namespace VramPS.Engine.Tests.Frameworks
             w.BatchSize = 12;
             Assert.Equal("BatchSize", Assert.Throws<InvalidWorkloadException>(() => new ResolvedRecipe(w)).Parameter);
         }
+
+        [Fact]
+        public void Op_level_selective_checkpointing_keeps_the_block_input_and_its_save_lists_outputs()
+        {
+            // parallelize.py _custom_policy over Llama 3.1 8B (h 4096, q 4096, kv 1024, MLP 14336, 32 heads), bf16 under
+            // FSDP2: block input 2 x 4096; wq 2 x 4096, wv 2 x 1024, w1 2 x 14336, w2 2 x 4096; SDPA output 2 x 4096 and
+            // log-sum-exp 4 x 32 = 8192 + 8192 + 2048 + 28672 + 8192 + 8192 + 128 = 63616 bytes per token per block.
+            var w = Llama8B();
+            w.Checkpointing = Checkpointing.Selective;
+            var r = new ResolvedRecipe(w);
+            var a = new ActivationMemory(r, new TrainerBehavior(r), r.Parallel.Stages[0]);
+            Assert.True(a.CheckpointsBlocks);
+            Assert.Equal(63616, a.CheckpointPerTokenPerLayer);
+        }
     }
 }
