@@ -11,7 +11,8 @@
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies     = @('VramPS.Engine.dll', 'Newtonsoft.Json.dll')
     FormatsToProcess       = @('VramPS.format.ps1xml')
-    CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Get-VramFramework')
+    TypesToProcess         = @('VramPS.types.ps1xml')
+    CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Export-VramReport', 'Get-VramFramework')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -22,6 +22,10 @@
     Also writes the per-row results (Id, Framework, Method, MeasuredGiB, EstimatedGiB, RuleGiB ...) as CSV there.
 .PARAMETER MarkdownPath
     Also writes the summary (overall, by framework, by method) as a Markdown table there.
+.PARAMETER SummaryPath
+    Also writes the summary (overall, by framework, by method) as JSON there: { "Csv": <file name>, "Groups": [...] },
+    each group with the columns of the Markdown table. The build stages this for the dev set as
+    module/VramPS.accuracy.json, which Export-VramReport shows.
 .PARAMETER Strict
     Exits 1 when a row gives no estimate, the MAPE is above -MaxMape or the share within 10% is below -MinWithin10.
 .PARAMETER MaxMape
@@ -40,6 +44,7 @@ param(
     [switch] $PassThru,
     [string] $ReportPath,
     [string] $MarkdownPath,
+    [string] $SummaryPath,
     [switch] $Strict,
     [double] $MaxMape = 15,
     [double] $MinWithin10 = 50
@@ -150,6 +155,10 @@ if ($MarkdownPath) {
     $lines = @(('| ' + ($columns -join ' | ') + ' |'), ('|' + (($columns | ForEach-Object { '---' }) -join '|') + '|'))
     $lines += $summary | ForEach-Object { $s = $_; '| ' + (($columns | ForEach-Object { $s.$_ }) -join ' | ') + ' |' }
     Set-Content -Path $MarkdownPath -Value $lines -Encoding utf8
+}
+
+if ($SummaryPath) {
+    [ordered]@{ Csv = (Split-Path -Leaf $Csv); Groups = $summary } | ConvertTo-Json -Depth 3 | Set-Content -Path $SummaryPath -Encoding utf8
 }
 
 if ($PassThru) { $results }

@@ -26,7 +26,8 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "vramps-examples-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 Push-Location $work
 try {
-    $pattern = '(?ms)(^```powershell\r?\n)(.*?)(^```\r?\n\r?\n```text\r?\n)(.*?)(^```)'
+    # A powershell block (no fence inside it) directly followed by a text block.
+    $pattern = '(?ms)(^```powershell\r?\n)((?:(?!^```).)*?)(^```\r?\n\r?\n```text\r?\n)(.*?)(^```)'
     $refresh = {
         param($m)
         $commands = @($m.Groups[2].Value -split '\r?\n' | Where-Object { $_ -like 'PS> *' } | ForEach-Object { $_.Substring(4) })

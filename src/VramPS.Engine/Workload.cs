@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
@@ -148,8 +150,37 @@ namespace VramPS.Engine
             return true;
         }
 
-        public override string ToString() =>
-            $"{(ModelName.Length > 0 ? ModelName : Model.Id)} {Method} {Precision} {Optimizer} b={BatchSize} s={SequenceLength} ga={GradientAccumulation} " +
-            $"{Checkpointing} {Attention} r={LoraRank} gpus={GpuCount} {Sharding} {Offload} {Techniques} {(Framework is null ? "" : FrameworkNames.ToName(Framework.Value))}";
+        /// <summary>The model, the method and each setting given, by parameter name: "meta-llama/Llama-3.1-8B LoRA BatchSize=4 Gpu=H100-SXM".</summary>
+        public override string ToString()
+        {
+            var words = new List<string> { ModelName.Length > 0 ? ModelName : Model.Id, Method.ToString() };
+            void Given(string name, object? value)
+            {
+                if (value is not null) words.Add(name + "=" + Convert.ToString(value, CultureInfo.InvariantCulture));
+            }
+            Given(nameof(Stage), Stage);
+            Given(nameof(Precision), Precision);
+            Given(nameof(Optimizer), Optimizer);
+            Given(nameof(BatchSize), BatchSize);
+            Given(nameof(SequenceLength), SequenceLength);
+            Given(nameof(GradientAccumulation), GradientAccumulation);
+            Given(nameof(Checkpointing), Checkpointing);
+            Given(nameof(Attention), Attention);
+            Given(nameof(LoraRank), LoraRank);
+            Given(nameof(LoraTargets), LoraTargets is null ? null : string.Join(",", LoraTargets));
+            Given(nameof(Quantization), Quantization);
+            Given(nameof(TrainableLayers), TrainableLayers);
+            Given(nameof(GpuCount), GpuCount);
+            Given(nameof(Sharding), Sharding);
+            Given(nameof(Offload), Offload);
+            Given(nameof(Techniques), Techniques == Techniques.None ? null : Techniques.ToString().Replace(" ", ""));
+            Given(nameof(Framework), Framework is null ? null : FrameworkNames.ToName(Framework.Value));
+            Given(nameof(TensorParallel), TensorParallel);
+            Given(nameof(PipelineParallel), PipelineParallel);
+            Given(nameof(ContextParallel), ContextParallel);
+            Given(nameof(ExpertParallel), ExpertParallel);
+            Given(nameof(Gpu), Gpu?.Name);
+            return string.Join(" ", words);
+        }
     }
 }

@@ -1,8 +1,11 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 using System;
 
 namespace VramPS.Engine
 {
     /// <summary>Which parameters train.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum FinetuneMethod
     {
         /// <summary>Every parameter trains.</summary>
@@ -16,6 +19,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>Where weights live and which dtype computes.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Precision
     {
         /// <summary>fp32 weights, fp32 compute.</summary>
@@ -30,6 +34,7 @@ namespace VramPS.Engine
         Fp16,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum OptimizerKind
     {
         AdamW,
@@ -41,6 +46,7 @@ namespace VramPS.Engine
         Lion,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Checkpointing
     {
         None,
@@ -50,6 +56,7 @@ namespace VramPS.Engine
         Selective,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum AttentionKernel
     {
         /// <summary>FlashAttention 2/3: no s^2 tensors kept.</summary>
@@ -60,6 +67,7 @@ namespace VramPS.Engine
         Eager,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Quantization
     {
         None,
@@ -68,6 +76,7 @@ namespace VramPS.Engine
         Int8,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Sharding
     {
         None,
@@ -77,6 +86,7 @@ namespace VramPS.Engine
         Zero3,
     }
 
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Offload
     {
         None,
@@ -85,6 +95,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>Memory techniques a run uses on top of its trainer's defaults.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     [Flags]
     public enum Techniques
     {
@@ -104,6 +115,7 @@ namespace VramPS.Engine
     }
 
     /// <summary>The training stack; each selects what that trainer really does.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Framework
     {
         HfTrainer,

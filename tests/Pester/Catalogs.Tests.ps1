@@ -49,7 +49,7 @@ Describe 'Get-VramGpu' {
     }
 
     It 'shows GPUs as a table with memory in GiB' {
-        (Get-VramGpu H100-SXM | Out-String -Width 200) | Should -Match 'Name\s+Vendor\s+Architecture\s+Memory\s+TFLOPS16'
+        (Get-VramGpu H100-SXM | Out-String -Width 200) | Should -Match 'Name\s+Vendor\s+Architecture\s+MemoryBytes\s+DenseTflops16\s+MemoryBandwidthGBps\s+PricePerHour'
     }
 }
 

@@ -77,7 +77,7 @@ Describe 'Find-GpuFit as a planner' {
 
     It 'shows plans as a table with GPUs, layout, Total, hours and cost' {
         $text = Find-GpuFit -Params 13B -Method Full -MaxGpus 16 | Select-Object -First 3 | Format-Table | Out-String -Width 200
-        $text | Should -Match 'Gpu\s+GPUs\s+Nodes\s+Sharding\s+TP\s+PP\s+Checkpointing\s+Batch\s+Total\s+Hours\s+Cost'
+        $text | Should -Match 'Gpu\s+GpuCount\s+Sharding\s+TensorParallel\s+PipelineParallel\s+Checkpointing\s+BatchSize\s+Total\s+Hours\s+Cost'
         $text | Should -Match '\d+\.\d\d GiB'
     }
 }

@@ -19,8 +19,8 @@ Describe 'Compare-FinetuneMethod parameters' {
         $command.Parameters['Precision'].ParameterType | Should -Be ([VramPS.Engine.Precision[]])
     }
 
-    It 'binds -<_> by property name' -TestCases $WorkloadParameters {
-        $command.Parameters[$_].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Not -Contain $false
+    It 'reads -<_> from a piped property' -TestCases ($WorkloadParameters + 'Optimizer', 'Precision', 'Gpu') {
+        @($command.Parameters[$_].Attributes | Where-Object { $_ -is [VramPS.Transformation.SettingTransformationAttribute] }) | Should -HaveCount 1
     }
 }
 

@@ -18,11 +18,11 @@ Describe 'Find-GpuFit parameters' {
         $command.Parameters['Estimate'].ParameterSets['Estimate'].ValueFromPipeline | Should -BeTrue
     }
 
-    It 'shares every workload parameter of Get-TrainingMemory, bound by property name' -TestCases ($WorkloadParameters + 'Method', 'Precision', 'Optimizer') {
+    It 'shares every workload parameter of Get-TrainingMemory, read from piped properties' -TestCases ($WorkloadParameters + 'Method', 'Precision', 'Optimizer') {
         $parameter = $command.Parameters[$_]
         $parameter.ParameterType | Should -Be (Get-Command Get-TrainingMemory).Parameters[$_].ParameterType
         $parameter.ParameterSets.Keys | Sort-Object | Should -Be @('Config', 'Model', 'Params')
-        $parameter.ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Not -Contain $false
+        @($parameter.Attributes | Where-Object { $_ -is [VramPS.Transformation.SettingTransformationAttribute] }) | Should -HaveCount 1
     }
 
     It 'takes -Gpu as a wildcard list' {
@@ -118,11 +118,11 @@ Describe 'Find-GpuFit' {
         $failure[0].FullyQualifiedErrorId | Should -Be "UnknownGpu,$CommandName"
     }
 
-    It 'reports a -Gpu pattern with an unclosed bracket as InvalidWorkload naming -Gpu, and still tries the others' {
+    It 'reads [ in -Gpu as text (GPU names know * and ? only): an unknown GPU named -Gpu, and still tries the others' {
         $rows = $Estimate | Find-GpuFit -Gpu '[', 'H100-SXM' -ErrorVariable failure -ErrorAction SilentlyContinue
         $rows | Should -HaveCount 1
         $failure | Should -HaveCount 1
-        $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
+        $failure[0].FullyQualifiedErrorId | Should -Be "UnknownGpu,$CommandName"
         $failure[0].Exception.Parameter | Should -Be 'Gpu'
     }
 

@@ -10,6 +10,12 @@ Describe 'Module manifest' {
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
     }
 
+    It 'takes its version from Directory.Build.props' {
+        $version = ([xml](Get-Content -Raw (Join-Path $RepoRoot 'Directory.Build.props'))).Project.PropertyGroup.VersionPrefix
+        (Test-ModuleManifest $ModuleManifest).Version | Should -Be ([version]$version)
+        (Get-Module VramPS).Version | Should -Be ([version]$version)
+    }
+
     It 'exports exactly the cmdlets the manifest lists' {
         $listed = (Import-PowerShellDataFile $ModuleManifest).CmdletsToExport
         (Get-Command -Module VramPS).Name | Sort-Object | Should -Be ($listed | Sort-Object)

@@ -13,8 +13,8 @@ BeforeAll {
 Describe 'Estimate views' {
     It 'shows an estimate as a table by default, in GiB with two decimals' {
         $text = $Estimate | Out-String -Width 250
-        $text | Should -Match 'Model\s+Method\s+Precision\s+Batch\s+SeqLen\s+Total\s+Weights\s+Gradients\s+OptStates\s+Activations\s+Other\s+PeakPhase'
-        $total = [VramPS.Formatting.GiB]::Format($Estimate.Total)
+        $text | Should -Match 'Model\s+Method\s+BatchSize\s+Total\s+Weights\s+Gradients\s+OptimizerStates\s+Activations\s+Other'
+        $total = [VramPS.Formatting.Bytes]::Format($Estimate.Total)
         $total | Should -Match '^\d+\.\d\d GiB$'
         $text | Should -Match ([regex]::Escape($total))
         $text | Should -Not -Match ([regex]::Escape("$($Estimate.Total)"))
@@ -29,7 +29,7 @@ Describe 'Estimate views' {
 
     It 'right-aligns the numbers under their headers' {
         $lines = (Show -InputObject $Estimate) -split "`n" | Where-Object { $_.Trim() }
-        $header = $lines | Where-Object { $_ -match 'PeakPhase' }
+        $header = $lines | Where-Object { $_ -match 'OptimizerStates' }
         $row = $lines | Where-Object { $_ -match 'GiB' }
         $end = $header.IndexOf('Total') + 'Total'.Length
         $row.Substring(0, $end) | Should -Match 'GiB$'
@@ -45,9 +45,9 @@ Describe 'Estimate views' {
 
     It 'shows byte terms in GiB, phases by name and one assumption per line in the list view' {
         $text = $Estimate | Show -As List
-        $text | Should -Match "(?m)^Total\s+: $([regex]::Escape([VramPS.Formatting.GiB]::Format($Estimate.Total)))"
+        $text | Should -Match "(?m)^Total\s+: $([regex]::Escape([VramPS.Formatting.Bytes]::Format($Estimate.Total)))"
         foreach ($phase in $Estimate.Phases) {
-            $text | Should -Match "$($phase.Phase) $([regex]::Escape([VramPS.Formatting.GiB]::Format($phase.Allocated)))"
+            $text | Should -Match "$($phase.Phase) $([regex]::Escape([VramPS.Formatting.Bytes]::Format($phase.Allocated)))"
         }
         foreach ($assumption in $Estimate.Assumptions) {
             $text | Should -Match "(?m)^(Assumptions\s+: |\s+)$([regex]::Escape($assumption))\s*$"
@@ -63,25 +63,29 @@ Describe 'Estimate views' {
 Describe 'GpuFit and comparison views' {
     It 'shows GPU fits as a table with memory and headroom in GiB' {
         $text = $Estimate | Find-GpuFit | Show
-        $text | Should -Match 'Gpu\s+Memory\s+Fits\s+GPUs\s+Sharding\s+MaxBatch\s+Headroom\s+Total\s+WhyNot'
+        $text | Should -Match 'Gpu\s+MemoryBytes\s+Fits\s+GpusNeeded\s+Sharding\s+MaxBatchSize\s+Headroom\s+Total\s+WhyNot'
         $text | Should -Match 'H100-SXM\s+\d+\.\d\d GiB'
     }
 
     It 'shows comparisons as a table with totals in GiB and the ratio to Full' {
         $text = Compare-FinetuneMethod -Model $Llama | Show
-        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Total\s+RelativeToFull\s+Trainable\s+Allocated\s+PeakPhase'
-        $text | Should -Match 'Full\s+\w+\s+\w+\s+\d+\.\d\d GiB\s+1\.00\s+6\.74B\s+\d+\.\d\d GiB'
+        $text | Should -Match 'Model\s+Method\s+Precision\s+Optimizer\s+Checkpointing\s+Total\s+RelativeToFull\s+TrainableParameters'
+        $text | Should -Match 'Full\s+\w+\s+\w+\s+\w+\s+\d+\.\d\d GiB\s+1\.00\s+6\.74B'
     }
 }
 
-Describe 'GiB formatter' {
+Describe 'Byte formatter' {
     It 'formats <Bytes> bytes as <Text>' -TestCases @(
         @{ Bytes = 0; Text = '0.00 GiB' }
         @{ Bytes = 1GB; Text = '1.00 GiB' }
         @{ Bytes = 1610612736; Text = '1.50 GiB' }
         @{ Bytes = -2GB; Text = '-2.00 GiB' }
+        # 1023.995 GiB and up rounds to 1024.00: shown as 1.00 TiB instead; 2^40 bytes is 1 TiB, 2^50 1 PiB.
+        @{ Bytes = 1099507000000; Text = '1.00 TiB' }
+        @{ Bytes = 1099511627776 * 7.53; Text = '7.53 TiB' }
+        @{ Bytes = [long]::MaxValue; Text = '8192.00 PiB' }
     ) {
-        [VramPS.Formatting.GiB]::Format($Bytes) | Should -Be $Text
+        [VramPS.Formatting.Bytes]::Format($Bytes) | Should -Be $Text
     }
 
     It 'formats counts as <Text>' -TestCases @(

@@ -1,4 +1,5 @@
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Alignment
 {
@@ -35,6 +36,6 @@ namespace VramPS.Engine.Alignment
         public long Other { get; }
         public long Total { get; }
 
-        public override string ToString() => $"{Role} {Model} ({Method}): {Total / (double)(1L << 30):0.00} GiB";
+        public override string ToString() => $"{Role} {Model} ({Method}): {ByteSize.Format(Total)}";
     }
 }

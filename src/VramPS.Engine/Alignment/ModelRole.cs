@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace VramPS.Engine.Alignment
 {
     /// <summary>What a model does in a training stage.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ModelRole
     {
         /// <summary>The model being trained (the user's -Model).</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace VramPS.Engine.Alignment
 {
     /// <summary>The training stage, each as TRL's trainer for it runs a step.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum TrainingStage
     {
         /// <summary>Supervised fine-tuning (SFTTrainer): one model, next-token loss.</summary>

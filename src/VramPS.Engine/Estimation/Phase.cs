@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace VramPS.Engine.Estimation
 {
     /// <summary>The moments of a training step at which memory can peak.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum Phase
     {
         /// <summary>Loading (and quantizing) the model before the first step.</summary>

@@ -1,3 +1,5 @@
+using VramPS.Engine.Text;
+
 namespace VramPS.Engine.Estimation
 {
     /// <summary>What one GPU holds, by term, at one phase of a step. Bytes.</summary>
@@ -23,6 +25,7 @@ namespace VramPS.Engine.Estimation
         public long Other { get; }
         public long Allocated { get; }
 
-        public override string ToString() => $"{Phase}: {Allocated / (double)(1L << 30):0.00} GiB";
+        /// <summary>"ForwardEnd 30.21 GiB".</summary>
+        public override string ToString() => $"{Phase} {ByteSize.Format(Allocated)}";
     }
 }

@@ -83,11 +83,21 @@ namespace VramPS.Engine.Estimation
                 : Engine.Quantization.None);
             if (w.Method == FinetuneMethod.QLoRA && Quantization == Engine.Quantization.None)
                 throw new InvalidWorkloadException("Quantization", "-Method QLoRA needs a 4-bit or 8-bit base: -Quantization NF4, FP4 or Int8.");
+            // bitsandbytes' 4-bit and 8-bit weights (Params4bit, Int8Params) are created with requires_grad=False: they
+            // can only be a frozen base under adapters.
+            if ((w.Method == FinetuneMethod.Full || w.Method == FinetuneMethod.Freeze) && Quantization != Engine.Quantization.None)
+                throw new InvalidWorkloadException("Quantization",
+                    $"-Method {w.Method} trains the model's own weights, and -Quantization {Quantization} weights cannot train: quantize a frozen base with -Method QLoRA (or LoRA), or give -Quantization None.");
+            if (!Profile.QuantizedBase.Value && (w.Method == FinetuneMethod.QLoRA || Quantization != Engine.Quantization.None))
+                throw new InvalidWorkloadException("Framework",
+                    $"-Framework {Profile.Name} has no recipe for -Method {w.Method} with -Quantization {Quantization}: it holds no bitsandbytes 4-bit or 8-bit base. Use -Method LoRA or Full, or a QLoRA trainer (-Framework HF-Trainer, axolotl, LLaMA-Factory, torchtune, Unsloth).");
 
             LoraRank = IsAdapter ? Positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)") : 0;
             if (LoraRank > MaxLoraRank) throw new InvalidWorkloadException("LoraRank", $"-LoraRank must be at most {MaxLoraRank:N0}; got {LoraRank}.");
             LoraTargets = IsAdapter ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
             HeadAdapted = IsAdapter && IsTarget("lm_head");
+            if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
+                throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
             TrainableLayers = w.Method == FinetuneMethod.Freeze
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
                 : Model.NumLayers;

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Estimation
 {
@@ -25,7 +27,7 @@ namespace VramPS.Engine.Estimation
             Checkpointing = recipe.Checkpointing;
             Attention = recipe.Attention;
             LoraRank = recipe.IsAdapter ? recipe.LoraRank : (int?)null;
-            LoraTargets = recipe.IsAdapter ? recipe.LoraTargets : Array.Empty<string>();
+            LoraTargets = ReadableList.Names(recipe.IsAdapter ? recipe.LoraTargets : null);
             Quantization = recipe.Quantization;
             TrainableLayers = workload.Method == FinetuneMethod.Freeze ? recipe.TrainableLayers : (int?)null;
             GpuCount = recipe.GpuCount;
@@ -48,8 +50,11 @@ namespace VramPS.Engine.Estimation
             GpusPerNode = recipe.GpusPerNode;
         }
 
-        /// <summary>The workload as given, for planners that vary it.</summary>
-        public Workload Workload { get; private set; }
+        /// <summary>
+        /// The workload as given, for planners that vary it. Internal, so Export-Csv and ConvertTo-Json leave the catalog
+        /// entry it holds out; VramPS.types.ps1xml shows it to PowerShell as a hidden property, which pipes by name.
+        /// </summary>
+        internal Workload Workload { get; private set; }
 
         public string Model { get; }
         public FinetuneMethod Method { get; }
@@ -62,7 +67,7 @@ namespace VramPS.Engine.Estimation
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int? LoraRank { get; }
-        public string[] LoraTargets { get; private set; }
+        public IReadOnlyList<string> LoraTargets { get; }
         public Quantization Quantization { get; }
         public int? TrainableLayers { get; }
         public int GpuCount { get; }
@@ -121,7 +126,7 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         internal long TotalOn(GpuSpec gpu) => Checked.Add(Total - RuntimeMemory.Context(Workload.Gpu), RuntimeMemory.Context(gpu));
 
-        /// <summary>A copy of this estimate for the workload run on another GPU (see <see cref="TotalOn"/>), with its own lists.</summary>
+        /// <summary>A copy of this estimate for the workload run on another GPU (see <see cref="TotalOn"/>); its lists are read-only, so the copies share them.</summary>
         internal TrainingMemoryEstimate OnGpu(GpuSpec gpu)
         {
             var copy = (TrainingMemoryEstimate)MemberwiseClone();
@@ -129,8 +134,7 @@ namespace VramPS.Engine.Estimation
             copy.Workload = Workload.Clone();
             copy.Workload.Gpu = gpu;
             copy.Gpu = gpu.Name;
-            copy.Assumptions = (string[])Assumptions.Clone();
-            copy.LoraTargets = (string[])LoraTargets.Clone();
+            copy._warnings = null;
             return copy;
         }
 
@@ -145,13 +149,23 @@ namespace VramPS.Engine.Estimation
             Allocated = peak.Allocated;
             PeakPhase = peak.Phase;
         }
-        public IReadOnlyList<PhaseMemory> Phases { get; internal set; } = Array.Empty<PhaseMemory>();
-        public string[] Assumptions { get; internal set; } = Array.Empty<string>();
+        public IReadOnlyList<PhaseMemory> Phases { get => _phases; internal set => _phases = ReadableList.Rows(value); }
+        private IReadOnlyList<PhaseMemory> _phases = ReadableList.Rows<PhaseMemory>(null);
+        /// <summary>What VramPS cannot know or suspects will not run as given, one sentence each naming the parameter (written as PowerShell warnings too).</summary>
+        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload));
+        private IReadOnlyList<string>? _warnings;
+
+        /// <summary>Adds a warning only the caller can know (how the user named the GPU).</summary>
+        internal void Warn(string warning) => _warnings = ReadableList.Rows(Warnings.Concat(new[] { warning }));
+        /// <summary>What VramPS assumed, one sentence each.</summary>
+        public IReadOnlyList<string> Assumptions { get => _assumptions; internal set => _assumptions = ReadableList.Rows(value); }
+        private IReadOnlyList<string> _assumptions = ReadableList.Rows<string>(null);
 
         /// <summary>The training stage the estimate is for.</summary>
         public TrainingStage Stage { get; internal set; }
         /// <summary>Each model of the stage and what it holds at the peak phase; the rows add up to the terms above.</summary>
-        public IReadOnlyList<ModelMemory> Models { get; internal set; } = Array.Empty<ModelMemory>();
+        public IReadOnlyList<ModelMemory> Models { get => _models; internal set => _models = ReadableList.Rows(value); }
+        private IReadOnlyList<ModelMemory> _models = ReadableList.Rows<ModelMemory>(null);
         /// <summary>Keys and values generation holds for its sequences at full length, bytes (PPO, GRPO).</summary>
         public long KvCache { get; internal set; }
         /// <summary>Sequences per training forward: twice BatchSize where chosen and rejected run together.</summary>
@@ -169,8 +183,16 @@ namespace VramPS.Engine.Estimation
         /// <summary>Whether Total fits the GPU of the workload; null when no GPU was given.</summary>
         public bool? Fits { get; internal set; }
         /// <summary>Changes that make the workload fit its GPU, best first; empty when it fits or no GPU was given.</summary>
-        public IReadOnlyList<Suggestion> Suggestions { get; internal set; } = Array.Empty<Suggestion>();
-        /// <summary>Time and cost of the run on its GPU; null when no GPU was given.</summary>
+        public IReadOnlyList<Suggestion> Suggestions { get => _suggestions; internal set => _suggestions = ReadableList.Rows(value); }
+        private IReadOnlyList<Suggestion> _suggestions = ReadableList.Rows<Suggestion>(null);
+        /// <summary>Time and cost of the run on its GPU, with their basis; null when no GPU was given.</summary>
         public TrainingRun? Run { get; internal set; }
+        /// <summary>Wall-clock hours of the run (Run.Hours); null when no GPU was given.</summary>
+        public double? Hours => Run?.Hours;
+        /// <summary>USD for the run (Run.Cost); null without a GPU or a price.</summary>
+        public double? Cost => Run?.Cost;
+
+        /// <summary>"meta-llama/Llama-3.1-8B LoRA: 32.36 GiB", as a cell of Export-Csv shows an estimate held by another result.</summary>
+        public override string ToString() => $"{Model} {Method}: {ByteSize.Format(Total)}";
     }
 }

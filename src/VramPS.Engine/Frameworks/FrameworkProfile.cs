@@ -56,6 +56,8 @@ namespace VramPS.Engine.Frameworks
         // Adapters and quantization.
         /// <summary>Adapters in the model's compute dtype; false: peft's fp32 adapters.</summary>
         public Cited<bool> AdaptersInComputeDtype { get; init; }
+        /// <summary>Loads a bitsandbytes 4-bit or 8-bit base (NF4, FP4, Int8) for adapters to train over.</summary>
+        public Cited<bool> QuantizedBase { get; init; }
         /// <summary>prepare_model_for_kbit_training upcasts every non-quantized parameter to fp32.</summary>
         public Cited<bool> KbitPreparationUpcast { get; init; }
         /// <summary>The default lora_dropout; above 0 each adapted module keeps a mask and an output.</summary>

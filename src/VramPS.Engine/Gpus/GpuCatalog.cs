@@ -57,9 +57,43 @@ namespace VramPS.Engine.Gpus
             return _byKey.TryGetValue(GpuNameKey.Of(name), out var gpu) ? gpu : null;
         }
 
-        /// <summary>The entry with this name or alias, else UnknownNameException naming the parameter and 5 closest names.</summary>
-        public GpuSpec Get(string? name, string parameter = "Gpu") =>
-            Find(name) ?? throw new UnknownNameException(parameter, name ?? "", ClosestNames(name, 5));
+        /// <summary>
+        /// The entry with this name or alias, else the one entry <see cref="Search"/> finds; UnknownNameException naming
+        /// the parameter and the entries the name matches, or the 5 closest names.
+        /// </summary>
+        public GpuSpec Get(string? name, string parameter = "Gpu")
+        {
+            var found = Find(name);
+            if (found != null) return found;
+            var matches = Search(name ?? "");
+            return matches.Count == 1 ? matches[0]
+                : throw new UnknownNameException(parameter, name ?? "", matches.Count > 1 ? matches.Take(5).Select(g => g.Name).ToArray() : ClosestNames(name, 5));
+        }
+
+        /// <summary>
+        /// Every place a GPU name is read looks it up here: the entry with this name or alias, else the entries whose name
+        /// or an alias matches it as a wildcard pattern or, without wildcards, contains it ("4090", "rtx 40*"), in catalog order.
+        /// </summary>
+        public IReadOnlyList<GpuSpec> Search(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return Array.Empty<GpuSpec>();
+            var found = Find(text);
+            if (found != null) return new[] { found };
+            return Match(IsPattern(text) ? text : "*" + text + "*").ToArray();
+        }
+
+        /// <summary>Whether a GPU name is a pattern: GPU names know * and ? only, so [ and ] are plain text.</summary>
+        public static bool IsPattern(string text) => text.IndexOfAny(new[] { '*', '?' }) >= 0;
+
+        /// <summary>
+        /// What else a name that found <paramref name="chosen"/> could mean: the other entries whose name or an alias
+        /// contains it ("A100" is an alias of A100-80GB, and A100-40GB and A100-80GB-PCIe contain it too); empty when the
+        /// name is the chosen entry's own.
+        /// </summary>
+        public IReadOnlyList<GpuSpec> AlsoMatching(string name, GpuSpec chosen) =>
+            GpuNameKey.Of(name) == GpuNameKey.Of(chosen.Name)
+                ? Array.Empty<GpuSpec>()
+                : Match("*" + name + "*").Where(g => g.Name != chosen.Name).ToArray();
 
         /// <summary>
         /// Entries whose name or an alias matches a pattern with * (any run) and ? (any one character), in catalog order.
@@ -109,7 +143,7 @@ namespace VramPS.Engine.Gpus
                 }
                 else
                 {
-                    merged.Add(kept.Length == All[i].Aliases.Length ? All[i] : All[i].WithAliases(kept));
+                    merged.Add(kept.Length == All[i].Aliases.Count ? All[i] : All[i].WithAliases(kept));
                 }
             }
             merged.AddRange(overrides.All.Where((gpu, i) => !replaced.Contains(overrides._keys[i][0])));

@@ -64,7 +64,6 @@ namespace VramPS.Engine.Gpus
                 MemoryBandwidthGBps = entry.RequiredNumber("memoryBandwidthGBps"),
                 ContextBytes = entry.RequiredInteger("contextBytes"),
                 ContextNote = entry.OptionalString("contextNote"),
-                PricePerHour = entry.OptionalNumber("pricePerHour", 0),
                 PriceSource = entry.OptionalString("priceSource"),
                 Source = entry.OptionalString("source"),
             };
@@ -75,11 +74,10 @@ namespace VramPS.Engine.Gpus
                 throw entry.Fail("contextBytes", $"must be at least 0 and less than memoryBytes (got {gpu.ContextBytes}).");
             InRange(entry, "denseTflops16", gpu.DenseTflops16, MaxTflops);
             InRange(entry, "memoryBandwidthGBps", gpu.MemoryBandwidthGBps, MaxBandwidthGBps);
-            if (gpu.PricePerHour < 0 || gpu.PricePerHour > MaxPricePerHour)
-            {
-                throw entry.Fail("pricePerHour",
-                    $"must be between 0 and {MaxPricePerHour} USD (got {gpu.PricePerHour}).");
-            }
+            double price = entry.OptionalNumber("pricePerHour", 0);
+            if (!(price >= 0 && price <= MaxPricePerHour))
+                throw entry.Fail("pricePerHour", $"must be between 0 and {MaxPricePerHour} USD (got {price}).");
+            if (price > 0) gpu.PricePerHour = price;
             return gpu;
         }
 

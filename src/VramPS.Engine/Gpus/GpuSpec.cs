@@ -1,4 +1,5 @@
-using System;
+using System.Collections.Generic;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Gpus
 {
@@ -33,11 +34,16 @@ namespace VramPS.Engine.Gpus
         public long ContextBytes { get; internal set; }
         /// <summary>Where ContextBytes comes from.</summary>
         public string ContextNote { get; internal set; } = "";
-        /// <summary>Typical on-demand cloud price per GPU-hour in USD, 0 when not rented.</summary>
-        public double PricePerHour { get; internal set; }
+        /// <summary>Typical on-demand cloud price per GPU-hour in USD; null when the catalog gives none (a price of 0).</summary>
+        public double? PricePerHour { get; internal set; }
+        /// <summary>Who charges PricePerHour and when it was read, or why there is no price.</summary>
         public string PriceSource { get; internal set; } = "";
         public string Source { get; internal set; } = "";
-        public string[] Aliases { get; internal set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Aliases { get => _aliases; internal set => _aliases = ReadableList.Names(value); }
+        private IReadOnlyList<string> _aliases = ReadableList.Names(null);
+
+        /// <summary>The name, as a cell of Export-Csv shows a GPU held by another result.</summary>
+        public override string ToString() => Name;
 
         internal GpuSpec WithAliases(string[] aliases)
         {

@@ -173,6 +173,9 @@ namespace VramPS.Engine.Models
                 NumKvHeads = c.OptionalInt("num_key_value_heads") ?? heads,
                 HeadDim = c.OptionalInt("head_dim") ?? 0,
                 VocabSize = c.Int("vocab_size"),
+                // The context the model was trained for; counted as parameters only with learned positions (below),
+                // read for every model so a longer -SequenceLength is warned about.
+                MaxPositions = c.OptionalInt("max_position_embeddings") ?? 0,
                 TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? TiedByDefault(modelType),
             };
         }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Reflection;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Files;
+using VramPS.Engine.Gpus;
 using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Models
@@ -95,9 +96,34 @@ namespace VramPS.Engine.Models
             return null;
         }
 
-        /// <summary>The entry for an id, or UnknownNameException naming the parameter and the 5 closest names.</summary>
-        public ModelArchitecture Get(string id, string parameter = "Model") =>
-            Find(id) ?? throw new UnknownNameException(parameter, id, ClosestNames(id, 5));
+        /// <summary>
+        /// The entry for an id (see <see cref="Find"/>), else the one entry whose id or alias the text matches by
+        /// <see cref="Search"/>; UnknownNameException naming the parameter and the entries it matches, or the 5 closest names.
+        /// </summary>
+        public ModelArchitecture Get(string id, string parameter = "Model")
+        {
+            var found = Find(id);
+            if (found != null) return found;
+            var matches = Search(id);
+            return matches.Count == 1 ? matches[0]
+                : throw new UnknownNameException(parameter, id, matches.Count > 1 ? matches.Take(5).Select(m => m.Id).ToArray() : ClosestNames(id, 5));
+        }
+
+        /// <summary>
+        /// Every place a model name is read looks it up here: the entry <see cref="Find"/> gives, else the entries whose id
+        /// or an alias matches the text as a wildcard pattern (* and ?) or, without wildcards, contains it, ignoring case,
+        /// in catalog order ("gemma" finds every Gemma).
+        /// </summary>
+        public IReadOnlyList<ModelArchitecture> Search(string text)
+        {
+            string name = (text ?? "").Trim();
+            if (name.Length == 0) return Array.Empty<ModelArchitecture>();
+            var found = Find(name);
+            if (found != null) return new[] { found };
+            string pattern = name.ToUpperInvariant();
+            if (pattern.IndexOfAny(new[] { '*', '?' }) < 0) pattern = "*" + pattern + "*";
+            return All.Where(m => new[] { m.Id }.Concat(m.Aliases).Any(n => Wildcard.IsMatch(n.ToUpperInvariant(), pattern))).ToArray();
+        }
 
         /// <summary>
         /// The catalog names (ids and aliases) nearest to the given one by edit distance, ignoring case, measured on the

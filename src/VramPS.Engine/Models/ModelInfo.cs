@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Models
 {
@@ -28,10 +29,10 @@ namespace VramPS.Engine.Models
         public int KvHeads => Architecture.NumKvHeads;
         public int VocabSize => Architecture.VocabSize;
         public int Experts => Architecture.Experts;
-        public IReadOnlyList<string> Aliases => Architecture.Aliases;
+        public IReadOnlyList<string> Aliases => ReadableList.Names(Architecture.Aliases);
         public string Source => Architecture.Source;
-        public ModelArchitecture Architecture { get; }
-        /// <summary>The model with every workload setting left to its default, for the pipeline.</summary>
-        public Workload Workload { get; }
+        /// <summary>The catalog entry and the model with every workload setting left to its default, for the pipeline (hidden properties in PowerShell: VramPS.types.ps1xml).</summary>
+        internal ModelArchitecture Architecture { get; }
+        internal Workload Workload { get; }
     }
 }

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace VramPS.Engine.Models
 {
     /// <summary>How a transformer block's MLP is built.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum MlpKind
     {
         /// <summary>Three matrices (gate, up, down): SwiGLU, GeGLU.</summary>
@@ -10,6 +14,7 @@ namespace VramPS.Engine.Models
     }
 
     /// <summary>The normalization a block uses.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum NormKind
     {
         /// <summary>RMSNorm: one weight vector.</summary>
@@ -21,6 +26,7 @@ namespace VramPS.Engine.Models
     }
 
     /// <summary>How positions enter the model.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum PositionKind
     {
         Rope,
@@ -29,6 +35,7 @@ namespace VramPS.Engine.Models
     }
 
     /// <summary>What a linear module of a block does; the activation model keys on it.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum LinearRole
     {
         /// <summary>Query, key and value projections (fused or not).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Planning
 {
@@ -16,7 +17,7 @@ namespace VramPS.Engine.Planning
             Spec = gpu;
             Estimate = estimate;
             Run = run;
-            Changes = changes;
+            Changes = ReadableList.Rows(changes);
         }
 
         /// <summary>How the workload names its model, so the plan pipes into Get-TrainingMemory.</summary>
@@ -50,9 +51,9 @@ namespace VramPS.Engine.Planning
         public double? Cost => Run.Cost;
         /// <summary>What the plan changed from the workload as given: "Setting old -> new".</summary>
         public IReadOnlyList<string> Changes { get; }
-        /// <summary>The planned workload, to pipe into Get-TrainingMemory.</summary>
-        public Workload Workload => Estimate.Workload;
-        public TrainingMemoryEstimate Estimate { get; }
+        /// <summary>The planned workload, to pipe into Get-TrainingMemory, and its estimate (hidden properties in PowerShell).</summary>
+        internal Workload Workload => Estimate.Workload;
+        internal TrainingMemoryEstimate Estimate { get; }
         public TrainingRun Run { get; }
         public GpuSpec Spec { get; }
     }

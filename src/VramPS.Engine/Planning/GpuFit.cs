@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Planning
 {
@@ -12,7 +13,7 @@ namespace VramPS.Engine.Planning
         internal GpuFit(GpuSpec spec, TrainingMemoryEstimate estimate, bool fits, GpuPlan? plan, int? maxBatchSize, string? refusal,
             IReadOnlyList<Suggestion>? suggestions = null)
         {
-            Suggestions = suggestions ?? Array.Empty<Suggestion>();
+            Suggestions = ReadableList.Rows(suggestions);
             Spec = spec;
             Estimate = estimate;
             Gpu = spec.Name;
@@ -55,12 +56,12 @@ namespace VramPS.Engine.Planning
         public IReadOnlyList<Suggestion> Suggestions { get; }
         /// <summary>The catalog entry.</summary>
         public GpuSpec Spec { get; }
-        /// <summary>The estimate of the workload as given, made for this GPU.</summary>
-        public TrainingMemoryEstimate Estimate { get; }
+        /// <summary>The estimate of the workload as given, made for this GPU (a hidden property in PowerShell, so ConvertTo-Json keeps to the fit).</summary>
+        internal TrainingMemoryEstimate Estimate { get; }
         /// <summary>The model of the workload, so a row pipes into Get-TrainingMemory by property name.</summary>
         public string Model => Estimate.Model;
-        /// <summary>The workload as given, so a piped row keeps every setting.</summary>
-        public Workload Workload => Estimate.Workload;
+        /// <summary>The workload as given, so a piped row keeps every setting (a hidden property in PowerShell).</summary>
+        internal Workload Workload => Estimate.Workload;
         /// <summary>GPUs of the fitting layout (GpusNeeded), so a piped row is estimated on it.</summary>
         public int? GpuCount => GpusNeeded;
 

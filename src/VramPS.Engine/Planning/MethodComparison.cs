@@ -12,9 +12,9 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>The estimate this row summarizes.</summary>
-        public TrainingMemoryEstimate Estimate { get; }
-        /// <summary>The workload of this row, so the row pipes into Get-TrainingMemory and Find-GpuFit.</summary>
-        public Workload Workload => Estimate.Workload;
+        internal TrainingMemoryEstimate Estimate { get; }
+        /// <summary>The workload of this row, so the row pipes into Get-TrainingMemory and Find-GpuFit (hidden properties in PowerShell, like Estimate).</summary>
+        internal Workload Workload => Estimate.Workload;
         /// <summary>Total divided by the Total of Full fine-tuning with the same optimizer and precision.</summary>
         public double RelativeToFull { get; }
 
@@ -23,6 +23,7 @@ namespace VramPS.Engine.Planning
         public Precision Precision => Estimate.Precision;
         public OptimizerKind Optimizer => Estimate.Optimizer;
         public Quantization Quantization => Estimate.Quantization;
+        public Checkpointing Checkpointing => Estimate.Checkpointing;
         public int BatchSize => Estimate.BatchSize;
         public int SequenceLength => Estimate.SequenceLength;
         public long Parameters => Estimate.Parameters;

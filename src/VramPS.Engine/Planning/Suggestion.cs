@@ -34,7 +34,10 @@ namespace VramPS.Engine.Planning
         public string SlowdownBasis => _basis ??= _describeBasis();
         private readonly Func<string> _describeBasis;
         private string? _basis;
-        /// <summary>The changed workload, to pipe into Get-TrainingMemory.</summary>
-        public Workload Workload { get; }
+        /// <summary>The changed workload, to pipe into Get-TrainingMemory (a hidden property in PowerShell: VramPS.types.ps1xml).</summary>
+        internal Workload Workload { get; }
+
+        /// <summary>The change, as a cell of Export-Csv shows a suggestion held by an estimate.</summary>
+        public override string ToString() => Change;
     }
 }

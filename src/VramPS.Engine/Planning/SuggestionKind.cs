@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace VramPS.Engine.Planning
 {
     /// <summary>What a suggested change touches, in the order changes of equal slowdown are offered.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum SuggestionKind
     {
         /// <summary>An 8-bit or paged optimizer: the same work per step.</summary>

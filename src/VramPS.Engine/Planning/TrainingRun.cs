@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using VramPS.Engine.Text;
 
 namespace VramPS.Engine.Planning
 {
@@ -27,6 +29,12 @@ namespace VramPS.Engine.Planning
         /// <summary>GpuHours x PricePerGpuHour in USD; null without a price.</summary>
         public double? Cost { get; internal set; }
         /// <summary>The assumptions behind the figures (tokens, utilization).</summary>
-        public IReadOnlyList<string> Assumptions { get; internal set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Assumptions { get => _assumptions; internal set => _assumptions = ReadableList.Rows(value); }
+        private IReadOnlyList<string> _assumptions = ReadableList.Rows<string>(null);
+
+        /// <summary>"23.4 h on 1 x H100-SXM, 100.19 USD", as a cell of Export-Csv shows the run of an estimate.</summary>
+        public override string ToString() =>
+            string.Format(CultureInfo.InvariantCulture, "{0:0.0} h on {1} x {2}", Hours, GpuCount, Gpu)
+            + (Cost is double usd ? string.Format(CultureInfo.InvariantCulture, ", {0:0.00} USD", usd) : "");
     }
 }

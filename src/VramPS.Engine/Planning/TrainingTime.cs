@@ -32,7 +32,7 @@ namespace VramPS.Engine.Planning
 
             double perSecond = gpus * gpu.DenseTflops16 * 1e12 * mfu / flops.PerToken / (1 + flops.PipelineBubble);
             double hours = tokens / perSecond / 3600;
-            double? price = given ?? (gpu.PricePerHour > 0 ? gpu.PricePerHour : (double?)null);
+            double? price = given ?? gpu.PricePerHour;
             return new TrainingRun
             {
                 Gpu = gpu.Name,

@@ -18,28 +18,29 @@ namespace VramPS.Commands
         [ValidateNotNullOrEmpty]
         public FinetuneMethod[]? Method { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter]
+        [EnumName(typeof(OptimizerKind), List = true)]
         public OptimizerKind[]? Optimizer { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter]
+        [EnumName(typeof(Precision), List = true)]
         public Precision[]? Precision { get; set; }
 
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
         [EmptyAsNull]
         public string? Gpu { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             try
             {
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
-                WriteObject(MethodComparer.Compare(workload, methods, Optimizer, Precision), true);
+                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision));
             }
             catch (VramException e)
             {

@@ -7,6 +7,7 @@ using VramPS.Completion;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
+using VramPS.Engine.Parsing;
 using VramPS.Engine.Planning;
 
 namespace VramPS.Commands
@@ -24,7 +25,10 @@ namespace VramPS.Commands
         public const string EstimateSet = "Estimate";
         public const string InvalidInventoryFile = nameof(InvalidInventoryFile);
 
+        private const string AllSets = "__AllParameterSets";
+
         private IReadOnlyList<GpuSpec>? _gpus;
+        private bool? _onlyEstimateParameters;
         private readonly List<GpuSpec> _piped = new List<GpuSpec>();
 
         /// <summary>An estimate from Get-TrainingMemory: its workload is tried on each GPU.</summary>
@@ -68,11 +72,32 @@ namespace VramPS.Commands
         [ValidateNotNullOrEmpty]
         public object[]? Inventory { get; set; }
 
+        /// <summary>
+        /// The estimate piped with no workload setting on the command line: PowerShell binds it to -Estimate, or, as the
+        /// default set also takes any piped object, to -InputObject.
+        /// </summary>
+        private TrainingMemoryEstimate? PipedEstimate =>
+            ParameterSetName == EstimateSet ? Estimate
+            : OnlyEstimateParameters ? (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as TrainingMemoryEstimate
+            : null;
+
+        /// <summary>Whether every parameter on the command line belongs to the Estimate set (or to every set).</summary>
+        private bool OnlyEstimateParameters => _onlyEstimateParameters ??= CommandLine.All(name =>
+            MyInvocation.MyCommand.Parameters[name].ParameterSets.Keys.Any(set => set == EstimateSet || set == AllSets));
+
         /// <summary>Whether this input is planned: a workload without -Gpu. The parameter set is known only once a record is bound.</summary>
-        private bool Planning => ParameterSetName != EstimateSet && Gpu is null;
+        private bool Planning => PipedEstimate is null && Gpu is null;
+
+        /// <summary>Resolves -Gpu once, before any row, so an unknown name is reported as the command line's, not a row's.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _gpus = SelectGpus();
+        }
 
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             if (Planning && GpuSpec != null)
             {
                 _piped.AddRange(GpuSpec);
@@ -102,16 +127,15 @@ namespace VramPS.Commands
                         WriteError(new ErrorRecord(e, InvalidInventoryFile, ErrorCategory.InvalidData, e.Path));
                         return;
                     }
-                    WriteObject(ClusterPlanner.Plan(BuildSingleWorkload(), Request(inventory)), true);
+                    WriteResults(ClusterPlanner.Plan(BuildSingleWorkload(), Request(inventory)));
                     return;
                 }
-                var workload = Estimate != null && ParameterSetName == EstimateSet ? Estimate.Workload : BuildSingleWorkload();
-                _gpus ??= SelectGpus();
-                WriteObject(GpuFitFinder.Find(workload, _gpus, MaxGpus), true);
+                var workload = PipedEstimate?.Workload ?? BuildSingleWorkload();
+                WriteResults(GpuFitFinder.Find(workload, _gpus ?? Gpus.All, MaxGpus));
             }
             catch (VramException e)
             {
-                WriteEngineError(e, Estimate?.Model);
+                WriteEngineError(e, PipedEstimate?.Model);
             }
         }
 
@@ -151,12 +175,21 @@ namespace VramPS.Commands
         private InventoryItem InventoryLine(object entry)
         {
             object? gpu = Field(entry, "Gpu");
-            if (gpu is null || !LanguagePrimitives.TryConvertTo(Field(entry, "Count"), out int count) || count < 1)
+            int? count;
+            try
+            {
+                count = SettingValue.WholeNumber(Field(entry, "Count"));
+            }
+            catch (InvalidSettingValueException e)
+            {
+                throw new InvalidWorkloadException("Inventory", $"-Inventory entry '{entry}': Count {e.Message}");
+            }
+            if (gpu is null || count is null || count < 1)
             {
                 throw new InvalidWorkloadException("Inventory",
                     $"-Inventory entry '{entry}' needs a Gpu and a Count of at least 1: give an inventory file path or objects with Gpu and Count.");
             }
-            return new InventoryItem(gpu as GpuSpec ?? Gpus.Get(gpu.ToString(), "Gpu"), count);
+            return new InventoryItem(gpu as GpuSpec ?? Gpus.Get(gpu.ToString(), "Gpu"), count.Value);
         }
 
         /// <summary>A property of an object or a key of a hashtable, case-insensitively, unwrapped.</summary>
@@ -186,19 +219,9 @@ namespace VramPS.Commands
             var chosen = new List<GpuSpec>();
             foreach (string filter in Gpu)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(filter))
+                if (GpuCatalog.IsPattern(filter))
                 {
-                    WildcardPattern pattern;
-                    try
-                    {
-                        pattern = NamePattern.Get(filter, "Gpu");
-                    }
-                    catch (InvalidWorkloadException e)
-                    {
-                        WriteEngineError(e, filter);
-                        continue;
-                    }
-                    chosen.AddRange(all.Where(g => pattern.IsMatch(g.Name) || g.Aliases.Any(pattern.IsMatch)));
+                    chosen.AddRange(Gpus.Search(filter));
                     continue;
                 }
                 try

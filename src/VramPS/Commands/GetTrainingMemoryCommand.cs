@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine.Gpus;
@@ -17,7 +20,7 @@ namespace VramPS.Commands
     public sealed class GetTrainingMemoryCommand : SingleWorkloadCommandBase
     {
         /// <summary>The GPU the run uses (catalog name): its CUDA context counts in Total.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [ArgumentCompleter(typeof(GpuNameCompleter))]
         [EmptyAsNull]
         public string? Gpu { get; set; }
@@ -26,21 +29,18 @@ namespace VramPS.Commands
         [Parameter]
         public GpuSpec? GpuSpec { get; set; }
 
-        /// <summary>
-        /// Each object the pipeline sends: a GpuSpec from Get-VramGpu is taken as -GpuSpec, any other object is read by
-        /// property name. Typed object so that PowerShell never tries, and fails with an exception, to turn each row of
-        /// a plan file into a GpuSpec: that failed conversion cost more than the estimate itself.
-        /// </summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public object? InputObject { get; set; }
-
         protected override void ProcessRecord()
         {
+            if (!ReadInput()) return;
             try
             {
                 var workload = BuildSingleWorkload();
-                var gpu = GpuSpec ?? PipedGpu() ?? (Gpu != null ? Gpus.Get(Gpu) : null);
-                WriteObject(gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings));
+                var named = GpuSpec is null && PipedGpu is null && Gpu != null ? NamedGpu(Gpu) : default;
+                var gpu = GpuSpec ?? PipedGpu ?? named.Gpu;
+                var estimate = gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings);
+                if (named.Warning != null) estimate.Warn(named.Warning);
+                foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
+                WriteResult(estimate);
             }
             catch (VramException e)
             {
@@ -48,6 +48,16 @@ namespace VramPS.Commands
             }
         }
 
-        private GpuSpec? PipedGpu() => (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) as GpuSpec;
+        /// <summary>The GPU -Gpu names, and a warning when the name also fits other entries (-Gpu A100 fits three).</summary>
+        private (GpuSpec Gpu, string? Warning) NamedGpu(string name)
+        {
+            var gpu = Gpus.Get(name);
+            var others = Gpus.AlsoMatching(name, gpu);
+            return (gpu, others.Count == 0 ? null
+                : $"-Gpu '{name}' was taken as {gpu.Name}; it also fits {string.Join(", ", others.Select(o => o.Name))}. Name the variant to be sure.");
+        }
+
+        /// <summary>Warnings written in this pipeline: each is written once, however many rows it concerns (every estimate keeps its own).</summary>
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
     }
 }

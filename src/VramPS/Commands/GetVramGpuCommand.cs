@@ -35,21 +35,13 @@ namespace VramPS.Commands
         {
             foreach (string name in Name)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    foreach (var gpu in _catalog.Match(name).Where(_written.Add)) WriteObject(gpu);
-                    continue;
-                }
-                var found = _catalog.Find(name);
-                if (found is null)
+                var found = _catalog.Search(name);
+                if (found.Count == 0 && !GpuCatalog.IsPattern(name))
                 {
                     var e = new UnknownNameException("Name", name, _catalog.ClosestNames(name, 5));
                     WriteError(new ErrorRecord(e, WorkloadCommandBase.UnknownGpu, ErrorCategory.ObjectNotFound, name));
                 }
-                else if (_written.Add(found))
-                {
-                    WriteObject(found);
-                }
+                foreach (var gpu in found.Where(_written.Add)) WriteObject(gpu);
             }
         }
     }

@@ -56,15 +56,16 @@ namespace VramPS.Commands
                     }
                     continue;
                 }
-                var found = _catalog.Find(name);
-                if (found is null)
+                // A plain name: the entry it names, else every entry whose id or alias contains it ("gemma").
+                var found = _catalog.Search(name);
+                if (found.Count == 0)
                 {
                     var e = new UnknownNameException("Name", name, _catalog.ClosestNames(name, 5));
                     WriteError(new ErrorRecord(e, WorkloadCommandBase.UnknownModel, ErrorCategory.ObjectNotFound, name));
                 }
-                else if (_written.Add(found.Id))
+                foreach (var model in found)
                 {
-                    WriteObject(new ModelInfo(found));
+                    if (_written.Add(model.Id)) WriteObject(new ModelInfo(model));
                 }
             }
         }

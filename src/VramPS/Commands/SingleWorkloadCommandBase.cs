@@ -9,22 +9,22 @@ namespace VramPS.Commands
     /// <summary>The workload parameters of a single run: one method, precision and optimizer, and how long it trains and at what price.</summary>
     public abstract class SingleWorkloadCommandBase : WorkloadCommandBase
     {
-        [Parameter(ParameterSetName = ModelSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet, Position = 1)]
+        [Parameter(ParameterSetName = ConfigSet, Position = 1)]
+        [Parameter(ParameterSetName = ParamsSet, Position = 1)]
+        [EnumName(typeof(FinetuneMethod))]
         public FinetuneMethod? Method { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(Precision))]
         public Precision? Precision { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(OptimizerKind))]
         public OptimizerKind? Optimizer { get; set; }
 
         /// <summary>Tokens to train on; 1 billion when neither this nor -Epochs is given.</summary>

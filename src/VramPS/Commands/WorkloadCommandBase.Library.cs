@@ -8,9 +8,9 @@ namespace VramPS.Commands
     /// <summary>The library releases a workload runs on, where a release changes what a step holds.</summary>
     public abstract partial class WorkloadCommandBase
     {
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
         [EmptyAsNull]
         public string? TransformersVersion { get; set; }
 

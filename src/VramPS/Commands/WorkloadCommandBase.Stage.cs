@@ -14,52 +14,53 @@ namespace VramPS.Commands
     /// </summary>
     public abstract partial class WorkloadCommandBase
     {
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(TrainingStage))]
         public TrainingStage? Stage { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
         [ArgumentCompleter(typeof(ModelNameCompleter))]
         [EmptyAsNull]
         public string? RewardModel { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? NumGenerations { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [TokenLength]
         public int? PromptLength { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [TokenLength]
         public int? GenerationLength { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [Number]
         public double? RolloutMemoryFraction { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
         public SwitchParameter PrecomputeReferenceLogProbs { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [Number]
         public double? KlCoefficient { get; set; }
 
         /// <summary>Applies the bound stage settings to the workload and warns about those its stage ignores.</summary>
@@ -75,7 +76,7 @@ namespace VramPS.Commands
             if (PromptLength != null) w.PromptLength = PromptLength;
             if (GenerationLength != null) w.GenerationLength = GenerationLength;
             if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
+            if (Given(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
             if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
             foreach (string message in StageSettings.Ignored(w)) WriteWarning(message);
         }
@@ -83,12 +84,12 @@ namespace VramPS.Commands
         /// <summary>A catalog id, else a config.json or model folder.</summary>
         private ModelArchitecture ResolveRewardModel(string name)
         {
-            var known = ModelCatalog.Default.Find(name);
+            var known = Models.Find(name);
             if (known != null) return known;
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(name);
             return File.Exists(path) || Directory.Exists(path)
                 ? HfConfigReader.Read(path)
-                : ModelCatalog.Default.Get(name, nameof(RewardModel));
+                : Models.Get(name, nameof(RewardModel));
         }
     }
 }

@@ -9,28 +9,28 @@ namespace VramPS.Commands
     /// <summary>The images a vision-language workload feeds, and whether its vision encoder trains.</summary>
     public abstract partial class WorkloadCommandBase
     {
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
         [EmptyAsNull]
         public string? ImageSize { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? ImagesPerSample { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? VisionTokens { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(VisionTraining))]
         public VisionTraining? VisionTower { get; set; }
 
         private void ApplyVision(Workload w)

@@ -12,8 +12,9 @@ namespace VramPS.Commands
 {
     /// <summary>
     /// The parameters that describe a training run, shared by every VramPS cmdlet: the model (by catalog id, config
-    /// file or parameter count) and the workload settings. Every setting binds by property name from the pipeline
-    /// and is nullable: null (or an empty CSV cell) means "not given", and the estimator fills in the default.
+    /// file or parameter count) and the workload settings. Every setting is read from a piped object's property of its
+    /// name (WorkloadCommandBase.Pipeline) and is nullable: null (or an empty CSV cell) means "not given", and the
+    /// estimator fills in the default.
     /// </summary>
     public abstract partial class WorkloadCommandBase : PSCmdlet
     {
@@ -33,158 +34,151 @@ namespace VramPS.Commands
         public const string InvalidModelFile = nameof(InvalidModelFile);
         public const string InvalidCatalogFile = nameof(InvalidCatalogFile);
 
-        private bool _modelOnCommandLine;
-
         [Parameter(ParameterSetName = ModelSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModelNameCompleter))]
-        [ValidateNotNullOrEmpty]
+        [EmptyAsNull]
         public string Model { get; set; } = "";
 
         [Parameter(ParameterSetName = ConfigSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath")]
-        [ValidateNotNullOrEmpty]
+        [EmptyAsNull]
         public string ConfigPath { get; set; } = "";
 
         [Parameter(ParameterSetName = ParamsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [EmptyAsNull]
         public string Params { get; set; } = "";
 
-        /// <summary>The workload of a piped estimate or comparison row: its model architecture and settings are the base.</summary>
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public Workload? Workload { get; set; }
-
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? BatchSize { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [TokenLength]
         public int? SequenceLength { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? GradientAccumulation { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(Checkpointing))]
         public Checkpointing? Checkpointing { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(AttentionKernel))]
         public AttentionKernel? Attention { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? LoraRank { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
         [CommaList]
         public string[]? LoraTargets { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(Quantization))]
         public Quantization? Quantization { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? TrainableLayers { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? GpuCount { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(Sharding))]
         public Sharding? Sharding { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(Offload))]
         public Offload? Offload { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [FlagsList(typeof(Techniques))]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(Techniques))]
         public Techniques? Techniques { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
         [ArgumentCompleter(typeof(FrameworkNameCompleter))]
         [EmptyAsNull]
         public string? Framework { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? TensorParallel { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? PipelineParallel { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(PipelineSchedule))]
         public PipelineSchedule? PipelineSchedule { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? VirtualStages { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
         public SwitchParameter SequenceParallel { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? ContextParallel { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? ExpertParallel { get; set; }
 
-        [Parameter(ParameterSetName = ModelSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ConfigSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = ParamsSet, ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [WholeNumber]
         public int? GpusPerNode { get; set; }
 
         /// <summary>A GPU catalog file whose entries add to and override the embedded catalog.</summary>
@@ -205,7 +199,7 @@ namespace VramPS.Commands
 
         protected override void BeginProcessing()
         {
-            _modelOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Model));
+            _commandLine.UnionWith(MyInvocation.BoundParameters.Keys);
             Gpus = CatalogFiles.Gpus(this, GpuCatalogPath);
             Models = CatalogFiles.Models(this, ModelCatalogPath);
         }
@@ -216,9 +210,7 @@ namespace VramPS.Commands
         /// </summary>
         protected Workload BuildWorkload()
         {
-            var w = ParameterSetName == ModelSet && Workload != null && !_modelOnCommandLine
-                ? Workload.Clone()
-                : ResolveModel();
+            var w = BaseWorkload();
             if (BatchSize != null) w.BatchSize = BatchSize;
             if (SequenceLength != null) w.SequenceLength = SequenceLength;
             if (GradientAccumulation != null) w.GradientAccumulation = GradientAccumulation;
@@ -237,7 +229,7 @@ namespace VramPS.Commands
             if (PipelineParallel != null) w.PipelineParallel = PipelineParallel;
             if (PipelineSchedule != null) w.PipelineSchedule = PipelineSchedule;
             if (VirtualStages != null) w.VirtualStages = VirtualStages;
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(SequenceParallel))) w.SequenceParallel = SequenceParallel.IsPresent;
+            if (Given(nameof(SequenceParallel))) w.SequenceParallel = SequenceParallel.IsPresent;
             if (ContextParallel != null) w.ContextParallel = ContextParallel;
             if (ExpertParallel != null) w.ExpertParallel = ExpertParallel;
             if (GpusPerNode != null) w.GpusPerNode = GpusPerNode;
@@ -247,19 +239,24 @@ namespace VramPS.Commands
             return w;
         }
 
-        private Workload ResolveModel()
+        /// <summary>A new workload for the model a set names (Model, Config or Params); no set or a blank name is "no model named".</summary>
+        private Workload ResolveModel(string? set, string name)
         {
-            switch (ParameterSetName)
+            if (string.IsNullOrWhiteSpace(name)) set = null;
+            switch (set)
             {
                 case ConfigSet:
-                    return new Workload(HfConfigReader.Read(FileSystemPath(ConfigPath))) { ModelName = ConfigPath };
+                    return new Workload(HfConfigReader.Read(FileSystemPath(name))) { ModelName = name };
                 case ParamsSet:
-                    return new Workload(ModelArchitecture.LlamaLike(ParameterSize.Parse(Params))) { ModelName = Params.Trim() };
-                case NoModelSet:
+                    return new Workload(ModelArchitecture.LlamaLike(ParameterSize.Parse(name))) { ModelName = name.Trim() };
+                case ModelSet:
+                    var model = Models.Get(name);
+                    if (Models.Find(name) != null) return new Workload(model) { ModelName = name.Trim() };
+                    WriteWarning($"-Model '{name}' was taken as {model.Id}, the one catalog entry whose name contains it.");
+                    return new Workload(model) { ModelName = model.Id };
+                default:
                     throw new InvalidWorkloadException("Model",
                         "No model named: give -Model (a catalog name or alias), -ConfigPath (a Hugging Face config.json) or -Params (a size such as 7B).");
-                default:
-                    return new Workload(Models.Get(Model)) { ModelName = Model.Trim() };
             }
         }
 
@@ -285,7 +282,7 @@ namespace VramPS.Commands
             return resolved;
         }
 
-        /// <summary>How the current input names its model, for error records.</summary>
+        /// <summary>How the command line names its model, for error records.</summary>
         private string ModelLabel => ParameterSetName switch
         {
             ConfigSet => ConfigPath,
@@ -302,14 +299,14 @@ namespace VramPS.Commands
             switch (exception)
             {
                 case UnknownNameException unknown:
-                    WriteError(new ErrorRecord(exception, unknown.Parameter == "Gpu" ? UnknownGpu : UnknownModel,
-                        ErrorCategory.ObjectNotFound, unknown.Value));
+                    WriteError(OnRow(new ErrorRecord(exception, unknown.Parameter == "Gpu" ? UnknownGpu : UnknownModel,
+                        ErrorCategory.ObjectNotFound, unknown.Value)));
                     break;
                 case InvalidDataFileException file:
-                    WriteError(new ErrorRecord(exception, InvalidModelFile, ErrorCategory.InvalidData, file.Path));
+                    WriteError(OnRow(new ErrorRecord(exception, InvalidModelFile, ErrorCategory.InvalidData, file.Path)));
                     break;
                 default:
-                    WriteError(new ErrorRecord(exception, InvalidWorkload, ErrorCategory.InvalidArgument, target ?? ModelLabel));
+                    WriteError(OnRow(new ErrorRecord(exception, InvalidWorkload, ErrorCategory.InvalidArgument, target ?? ModelLabel)));
                     break;
             }
         }

@@ -1,7 +1,6 @@
 using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Management.Automation;
+using System.Linq;
+using VramPS.Engine.Parsing;
 
 namespace VramPS.Transformation
 {
@@ -10,36 +9,12 @@ namespace VramPS.Transformation
     /// both; blank items are dropped and an empty list becomes null ("not given").
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class CommaListAttribute : ArgumentTransformationAttribute
+    public sealed class CommaListAttribute : SettingTransformationAttribute
     {
-        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        public override object? Convert(object? value)
         {
-            var items = new List<string>();
-            Collect(inputData, items);
-            return items.Count == 0 ? null : items.ToArray();
-        }
-
-        private static void Collect(object? input, List<string> items)
-        {
-            object? value = input is PSObject wrapped ? wrapped.BaseObject : input;
-            switch (value)
-            {
-                case null:
-                    return;
-                case string text:
-                    foreach (string part in text.Split(','))
-                    {
-                        string item = part.Trim();
-                        if (item.Length > 0) items.Add(item);
-                    }
-                    return;
-                case IEnumerable many:
-                    foreach (object? each in many) Collect(each, items);
-                    return;
-                default:
-                    Collect(value.ToString(), items);
-                    return;
-            }
+            string[] items = SettingValue.Items(value).Select(item => item.ToString()!.Trim()).Where(item => item.Length > 0).ToArray();
+            return items.Length == 0 ? null : items;
         }
     }
 }

@@ -51,7 +51,7 @@ namespace VramPS.Engine.Tests.Gpus
             Assert.Equal("Lab-H100", gpu.Name);
             Assert.Equal(new[] { "labh" }, gpu.Aliases);
             Assert.Equal(85520809984, gpu.MemoryBytes);
-            Assert.Equal(0, gpu.PricePerHour);
+            Assert.Null(gpu.PricePerHour);
             Assert.Equal("", gpu.Source);
         }
 

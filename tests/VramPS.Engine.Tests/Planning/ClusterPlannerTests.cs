@@ -17,7 +17,7 @@ namespace VramPS.Engine.Tests.Planning
 
         private static GpuSpec Gpu(string name, long memoryGiB, double tflops, double price) => new GpuSpec
         {
-            Name = name, Vendor = "Test", MemoryBytes = memoryGiB * GiB, DenseTflops16 = tflops, PricePerHour = price,
+            Name = name, Vendor = "Test", MemoryBytes = memoryGiB * GiB, DenseTflops16 = tflops, PricePerHour = price > 0 ? price : null,
             PriceSource = price > 0 ? "test list" : "none", ContextBytes = 500L << 20, SupportsBf16 = true,
         };
 

@@ -70,11 +70,11 @@ namespace VramPS.Engine.Tests.Planning
             var gpu = Catalog("H100-SXM");
             var first = memo.Estimate(w, gpu);
             first.Fits = false;
-            first.Assumptions[0] = "changed";
             var second = memo.Estimate(w, gpu);
             Assert.Null(second.Fits);
-            Assert.NotEqual("changed", second.Assumptions[0]);
             // The lists copies share cannot be changed through them.
+            Assert.Throws<NotSupportedException>(() => ((IList<string>)first.Assumptions)[0] = "changed");
+            Assert.Throws<NotSupportedException>(() => ((IList<string>)first.LoraTargets).Clear());
             Assert.Throws<NotSupportedException>(() => ((IList<PhaseMemory>)first.Phases).Clear());
             Assert.Throws<NotSupportedException>(() => ((IList<ModelMemory>)first.Models).Clear());
         }

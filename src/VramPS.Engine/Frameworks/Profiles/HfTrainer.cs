@@ -31,6 +31,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, "transformers gradient_checkpointing is on or off, whole blocks (modeling_utils.py gradient_checkpointing_enable)"),
             ReentrantCheckpointing = new Cited<bool>(true, "transformers modeling_utils.py gradient_checkpointing_enable: use_reentrant=True unless gradient_checkpointing_kwargs say otherwise"),
             AdaptersInComputeDtype = new Cited<bool>(false, "peft tuners_utils.py autocast_adapter_dtype=True: adapters upcast to fp32"),
+            QuantizedBase = new Cited<bool>(true, "transformers BitsAndBytesConfig (load_in_4bit, load_in_8bit): bitsandbytes Linear4bit / Linear8bitLt"),
             KbitPreparationUpcast = new Cited<bool>(true, "peft/utils/other.py prepare_model_for_kbit_training: every non-quantized parameter to fp32 (TRL SFTTrainer calls it)"),
             LoraDropout = new Cited<double>(0.0, "peft LoraConfig lora_dropout default 0.0"),
             FusedQkvAdapters = new Cited<bool>(false, "transformers Llama-style models keep q_proj, k_proj, v_proj separate"),

@@ -20,6 +20,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(false, "litgpt has no preference or RL trainers"),
             ReentrantCheckpointing = new Cited<bool>(false, "Lightning FSDPStrategy activation_checkpointing_policy: non-reentrant checkpoint_wrapper"),
             AdaptersInComputeDtype = new Cited<bool>(true, "litgpt/lora.py LoRALinear: adapters in the model dtype"),
+            QuantizedBase = new Cited<bool>(true, "litgpt --quantize bnb.nf4 / bnb.int8: Fabric's BitsandbytesPrecision"),
             KbitPreparationUpcast = new Cited<bool>(false, "litgpt/utils.py: bnb quantization through Fabric's BitsandbytesPrecision, no kbit preparation"),
             LoraDropout = new Cited<double>(0.05, "litgpt/finetune/lora.py setup lora_dropout 0.05"),
             FusedQkvAdapters = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention: one fused qkv linear (attn) whatever the checkpoint calls them"),

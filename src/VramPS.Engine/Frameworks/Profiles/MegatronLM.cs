@@ -20,6 +20,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.CoreAttention,
                 "megatron/training/arguments.py --recompute-granularity selective: core attention recomputed (Korthikanti et al. 2022, section 5)"),
             ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
+            QuantizedBase = new Cited<bool>(false,
+                "megatron/core/extensions/transformer_engine.py: Megatron-Core / Transformer Engine linears (FP8 and FP4 recipes), no bitsandbytes NF4, FP4 or Int8 base"),
             KbitPreparationUpcast = new Cited<bool>(false, "Megatron-LM has no bitsandbytes k-bit preparation"),
             FusedNorms = new Cited<bool>(true, "transformer_engine LayerNormLinear keeps the 16-bit norm input and rstd"),
             FusedSoftmax = new Cited<bool>(true, "megatron/core/fusions/fused_softmax.py: scale, mask and softmax fused, 16-bit output saved (--masked-softmax-fusion)"),

@@ -32,6 +32,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "torchtitan/models/llama3/infra/parallelize.py _apply_ac_to_transformer_block, selective_ac_option 'op' (the shipped train_configs): _save_list keeps mm outputs except every second one, and the SDPA outputs"),
             ReentrantCheckpointing = new Cited<bool>(false, "torchtitan/models/llama3/infra/parallelize.py _apply_ac_to_transformer_block: ptd_checkpoint_wrapper, non-reentrant"),
             AdaptersInComputeDtype = new Cited<bool>(true, "torchtitan has no adapters"),
+            QuantizedBase = new Cited<bool>(false, "torchtitan trains every parameter; float8 linears (torchao) are no frozen quantized base"),
             KbitPreparationUpcast = new Cited<bool>(false, "torchtitan has no k-bit quantized base"),
             LoraDropout = new Cited<double>(0.0, "torchtitan has no adapters"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(false, "torchtitan has no NF4 base"),

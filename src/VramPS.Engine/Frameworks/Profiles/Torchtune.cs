@@ -20,6 +20,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; torchtune's DPO/PPO recipes are not modelled"),
             ReentrantCheckpointing = new Cited<bool>(false, "torchtune/training/activations.py apply_activation_checkpointing: non-reentrant checkpoint_wrapper"),
             AdaptersInComputeDtype = new Cited<bool>(true, "torchtune/modules/peft/lora.py LoRALinear: adapters in the model dtype"),
+            QuantizedBase = new Cited<bool>(true, "torchtune/models/llama3/_component_builders.py qlora builders: torchao NF4Tensor base weights"),
             KbitPreparationUpcast = new Cited<bool>(false, "torchtune QLoRA builders quantize with torchao, no kbit preparation"),
             LoraDropout = new Cited<double>(0.0, "torchtune lora builders and configs: lora_dropout 0.0"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(true, "docs/source/tutorials/qlora_finetune.rst: NF4 only on LoRA linears; torchao linear_nf4 saves the NF4 weight"),

@@ -1,0 +1,91 @@
+# Combinations no trainer runs are refused with a typed error naming the parameters; what VramPS cannot know or
+# suspects will not run comes as a PowerShell warning and stays on the estimate (issue #12).
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+}
+
+Describe 'Refusals' {
+    It 'refuses -Method Full -Quantization NF4: quantized weights cannot train' {
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method Full -Quantization NF4 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $e = $err[0]
+        $e.FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.Exception.Message | Should -Match '-Method Full.*-Quantization NF4'
+    }
+
+    It 'refuses -Method Freeze with a quantized base too' {
+        Get-TrainingMemory -Params 7B -Method Freeze -Quantization Int8 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match '-Method Freeze.*-Quantization Int8'
+    }
+
+    It 'refuses -TrainableLayers above the model''s 32 blocks (Llama 3.1 8B: num_hidden_layers 32)' {
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method Freeze -TrainableLayers 33 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkload,*'
+        $err[0].Exception.Message | Should -Match '-TrainableLayers 33 .* 32 blocks'
+        (Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method Freeze -TrainableLayers 32 -WarningAction SilentlyContinue).TrainableLayers | Should -Be 32
+    }
+
+    It 'refuses -Framework Megatron-LM -Method QLoRA: Megatron-LM has no bitsandbytes base' {
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method QLoRA -Framework Megatron-LM -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkload,*'
+        $err[0].Exception.Message | Should -Match '-Framework Megatron-LM .*-Method QLoRA'
+        (Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method LoRA -Framework Megatron-LM -WarningAction SilentlyContinue).Framework | Should -Be 'Megatron-LM'
+    }
+
+    It 'refuses the same in a CSV row and goes on with the next' {
+        $rows = "Model,Method,Quantization`nmeta-llama/Llama-3.1-8B,Full,NF4`nmeta-llama/Llama-3.1-8B,QLoRA,NF4" | ConvertFrom-Csv
+        $out = $rows | Get-TrainingMemory -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err | Should -HaveCount 1
+        @($out).Count | Should -Be 1
+        $out.Method | Should -Be 'QLoRA'
+    }
+}
+
+Describe 'Warnings' {
+    It 'warns about -Attention Flash on a <Gpu> (compute capability <Cc>), which FlashAttention-2 does not support' -TestCases @(
+        @{ Gpu = 'T4'; Cc = '7.5' }
+        @{ Gpu = 'V100-32GB'; Cc = '7.0' }
+    ) {
+        $e = Get-TrainingMemory -Params 7B -Method LoRA -Precision Fp16Mixed -Attention Flash -Gpu $Gpu -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match "-Attention Flash on $Gpu \(compute capability $([regex]::Escape($Cc))\)"
+        $e.Warnings | Should -Match '-Attention Flash'
+    }
+
+    It 'does not warn about Flash on an Ampere GPU' {
+        $e = Get-TrainingMemory -Params 7B -Method LoRA -Attention Flash -Gpu A100-80GB -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -BeNullOrEmpty
+        $e.Warnings | Should -BeNullOrEmpty
+    }
+
+    It 'warns about -Attention Flash with -Precision Fp32' {
+        $e = Get-TrainingMemory -Params 7B -Method Full -Precision Fp32 -Attention Flash -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match '-Attention Flash with -Precision Fp32'
+        $e.Warnings | Should -HaveCount 1
+    }
+
+    It 'warns about a sequence longer than the model''s context (max_position_embeddings 4096)' {
+        $folder = Join-Path $TestDrive 'llama2'
+        New-Item -ItemType Directory $folder | Out-Null
+        @{
+            model_type = 'llama'; hidden_size = 4096; intermediate_size = 11008; num_hidden_layers = 32; max_position_embeddings = 4096
+            num_attention_heads = 32; num_key_value_heads = 32; vocab_size = 32000; tie_word_embeddings = $false
+        } | ConvertTo-Json | Set-Content (Join-Path $folder 'config.json')
+        $e = Get-TrainingMemory -ConfigPath $folder -Method LoRA -SequenceLength 8192 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match '-SequenceLength 8192 is longer than the 4096 positions'
+        $e.Warnings | Should -HaveCount 1
+        Get-TrainingMemory -ConfigPath $folder -Method LoRA -SequenceLength 4096 -Gpu H100-SXM -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+        $quiet | Should -BeNullOrEmpty
+    }
+
+    It 'says which CUDA context it counted when no -Gpu is given' {
+        $e = Get-TrainingMemory -Params 7B -Method LoRA -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match 'no -Gpu given: Total counts a CUDA context of 1343 MiB'
+        $e.Warnings | Should -Be "$warned"
+    }
+
+    It 'keeps the warnings in Export-Csv' {
+        $row = Get-TrainingMemory -Params 7B -Method LoRA -WarningAction SilentlyContinue | ConvertTo-Csv | ConvertFrom-Csv
+        $row.Warnings | Should -Match '^no -Gpu given'
+    }
+}
