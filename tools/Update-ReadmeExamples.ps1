@@ -21,9 +21,11 @@ $root = Split-Path -Parent $PSScriptRoot
 Import-Module (Join-Path $root 'module/VramPS.psd1') -Force
 $PSStyle.OutputRendering = 'PlainText'
 $Readme = @($Readme | ForEach-Object { (Resolve-Path $_).Path })
-# The examples run in an empty temporary folder, so files they write (reports) land there, not in the repository.
+# The examples run in a temporary folder, so files they write (reports) land there, not in the repository.
 $work = Join-Path ([IO.Path]::GetTempPath()) "vramps-examples-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
+# Beside copies of the files the examples name (the trainer configs), as the tests run them.
+Copy-Item (Join-Path $root 'tests/data/help-examples/*') $work -Recurse
 Push-Location $work
 try {
     # A powershell block (no fence inside it) directly followed by a text block.

@@ -14,6 +14,8 @@ BeforeDiscovery {
 
 BeforeAll {
     . $PSScriptRoot/common.ps1
+    # Beside copies of the files the examples name (the trainer configs of the README), as the help examples run
+    Copy-Item (Join-Path $RepoRoot 'tests/data/help-examples/*') $TestDrive -Recurse
     Push-Location $TestDrive
 }
 
