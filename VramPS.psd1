@@ -12,7 +12,7 @@
     RequiredAssemblies     = @('VramPS.Engine.dll', 'Newtonsoft.Json.dll')
     FormatsToProcess       = @('VramPS.format.ps1xml')
     TypesToProcess         = @('VramPS.types.ps1xml')
-    CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Export-VramReport', 'Import-TrainingConfig')
+    CmdletsToExport        = @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Export-VramReport', 'Import-TrainingConfig', 'Get-VramFramework')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()

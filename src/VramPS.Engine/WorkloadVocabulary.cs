@@ -187,5 +187,7 @@ namespace VramPS.Engine
         MegatronLM,
         /// <summary>Microsoft DeepSpeed's engine (ZeRO) over a transformers model.</summary>
         DeepSpeed,
+        /// <summary>PyTorch's torchtitan (FSDP2, its own model code) for pretraining at scale.</summary>
+        Torchtitan,
     }
 }

@@ -31,7 +31,7 @@ Describe 'Module manifest' {
     }
 }
 
-Describe '<_> metadata and help' -ForEach @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Import-TrainingConfig') {
+Describe '<_> metadata and help' -ForEach @('Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Import-TrainingConfig', 'Get-VramFramework') {
     BeforeAll {
         $name = $_
         $command = Get-Command $name

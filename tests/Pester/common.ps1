@@ -6,7 +6,7 @@ if (-not (Test-Path $ModuleManifest)) {
 }
 Import-Module $ModuleManifest -Force
 $DevCsv = Join-Path $RepoRoot 'tests/data/measured-dev.csv'
-$Cmdlets = 'Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Export-VramReport', 'Import-TrainingConfig'
+$Cmdlets = 'Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'Get-VramGpu', 'Get-VramModel', 'Export-VramReport', 'Import-TrainingConfig', 'Get-VramFramework'
 $Llama = 'meta-llama/Llama-2-7b-hf'
 $Mistral = 'mistralai/Mistral-7B-v0.1'
 $WorkloadParameters = 'BatchSize', 'SequenceLength', 'GradientAccumulation', 'Checkpointing', 'Attention', 'LoraRank',

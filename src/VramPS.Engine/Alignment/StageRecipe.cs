@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 
@@ -38,10 +39,10 @@ namespace VramPS.Engine.Alignment
             Stage = w.Stage ?? TrainingStage.Sft;
             Original = w;
             var given = w.Clone();
-            var framework = w.Framework ?? Framework.HfTrainer;
-            if (!TrainerBehavior.HuggingFaceStack(framework) && framework != Framework.Unsloth)
+            var framework = FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer);
+            if (!framework.AlignmentStages.Value)
                 throw new InvalidWorkloadException("Stage",
-                    $"-Stage {Stage} follows TRL's trainers: -Framework {FrameworkNames.ToName(framework)} has none. Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration or Unsloth.");
+                    $"-Stage {Stage} follows TRL's trainers: -Framework {framework.Name} has none. Use {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value)}.");
             if (w.Model.Encoder)
                 throw new InvalidWorkloadException("Stage", $"-Stage {Stage} trains a causal language model; {w.Model.Id} is an encoder.");
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -86,7 +87,7 @@ namespace VramPS.Engine.Estimation
             HeldLayers = kept * stage.InFlight;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
-            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && TrainerBehavior.HuggingFaceStack(r.Framework))
+            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && r.Profile.TransformersTrainer.Value)
             {
                 // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
                 // (measured in fms-acceleration's FSDP LoRA/QLoRA runs: 46 dev rows fall 18-31% short without it, and
@@ -100,7 +101,13 @@ namespace VramPS.Engine.Estimation
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
-            if (r.Checkpointing == Checkpointing.Selective && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
+            CheckpointsBlocks = r.Checkpointing == Checkpointing.Full;
+            if (CoreAttentionRecompute && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
+            if (r.Checkpointing == Checkpointing.Selective && r.Profile.SelectiveRecompute.Value == SelectiveRecompute.OpLevel)
+            {
+                CheckpointsBlocks = true;
+                CheckpointPerTokenPerLayer += OpLevelSaved(tp);
+            }
             TransientPerToken += AdapterForwardTransient(stage.LastLayer) / _tokens;
         }
 
@@ -130,6 +137,20 @@ namespace VramPS.Engine.Estimation
         public double LargestLayerSavedPerToken { get; }
         /// <summary>Bytes per token a checkpointed block keeps: its input hidden state.</summary>
         public double CheckpointPerTokenPerLayer { get; }
+        /// <summary>Each block runs inside a checkpoint (-Checkpointing Full, or torchtitan's op-level selective mode, which keeps more per block).</summary>
+        public bool CheckpointsBlocks { get; }
+
+        /// <summary>Megatron-LM's selective recompute: the attention core keeps only q, k and v and runs again in backward.</summary>
+        private bool CoreAttentionRecompute => _r.Checkpointing == Checkpointing.Selective && _r.Profile.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention;
+
+        /// <summary>
+        /// What torchtitan's op-level policy keeps of a block beside its input (parallelize.py _custom_policy): the outputs
+        /// of the matmuls it counts odd in forward order (wq, wv, w1, w2 of wq, wk, wv, wo, w1, w3, w2) and of the SDPA
+        /// kernel (its output and the fp32 log-sum-exp per head). w2's output is the full hidden width on every
+        /// tensor-parallel rank before its reduce-scatter.
+        /// </summary>
+        private double OpLevelSaved(double tp) =>
+            _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp + _c * (double)_m.HiddenSize;
         /// <summary>Final norm and head input, per token, on the rank that holds the head.</summary>
         public double OutsideLayersPerToken { get; }
         /// <summary>Gradient buffers alive while one block runs backward, per token.</summary>
@@ -326,7 +347,7 @@ namespace VramPS.Engine.Estimation
         private double LoraBranch(Group group, long width, bool baseSaves, int a, int kept)
         {
             int inputs = _t.FusedQkvAdapters && group.Role == LinearRole.AttentionInput ? 1 : group.Adapted;
-            bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Framework == Framework.FmsAcceleration;
+            bool fusedLora = _r.Has(Techniques.FusedKernels) && _r.Profile.FusedKernelsFuseLora.Value;
             if (fusedLora) inputs = 1;
             double input;
             if (_t.LoraDropout && !fusedLora) input = inputs * (kept + 1.0) * width;
@@ -346,7 +367,7 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         private double Attention(long q, long kv, bool outputProjectionSavesInput)
         {
-            if (_r.Checkpointing == Checkpointing.Selective) return _c * (double)(q + 2 * kv) + (outputProjectionSavesInput ? _c * (double)q : 0);
+            if (CoreAttentionRecompute) return _c * (double)(q + 2 * kv) + (outputProjectionSavesInput ? _c * (double)q : 0);
             return AttentionCore(q, kv, outputProjectionSavesInput);
         }
 

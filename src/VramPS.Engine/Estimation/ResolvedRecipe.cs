@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Estimation
@@ -31,11 +32,18 @@ namespace VramPS.Engine.Estimation
                                  $"MLP {Model.IntermediateSize}, {Model.NumHeads} heads ({Model.NumKvHeads} KV), vocabulary {Model.VocabSize}");
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
-            Techniques = w.Techniques;
-            if (Framework == Engine.Framework.Unsloth && (Techniques & (Techniques.ChunkedLoss | Techniques.FusedKernels)) == 0)
+            Profile = FrameworkProfiles.Of(Framework);
+            if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {
-                Techniques |= Techniques.ChunkedLoss | Techniques.FusedKernels;
-                _assumptions.Add("Unsloth's fast cross-entropy and fused RMSNorm, RoPE, SwiGLU and LoRA kernels");
+                throw new InvalidWorkloadException("Method",
+                    $"-Framework {Profile.Name} trains every parameter: -Method {w.Method} is not one it runs. Use -Method Full, or {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value)}.");
+            }
+            Techniques = w.Techniques;
+            var kernels = Profile.DefaultTechniques;
+            if (kernels.Value != Techniques.None && (Techniques & kernels.Value) == 0)
+            {
+                Techniques |= kernels.Value;
+                _assumptions.Add(kernels.Assumption!);
             }
             TransformersVersion = w.TransformersVersion ?? DefaultTransformersVersion();
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
@@ -49,6 +57,7 @@ namespace VramPS.Engine.Estimation
             if ((long)BatchSize * SequenceLength > MaxTokens)
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
+            SplitForPipeline(w);
             // Each parameter is stepped as soon as its gradient is ready, so nothing is left to accumulate: torchtune's
             // recipes raise "Gradient accumulation is not supported with optimizer in bwd" (full_finetune_single_device.py).
             if (Has(Techniques.OptimizerInBackward) && GradientAccumulation > 1)
@@ -57,12 +66,12 @@ namespace VramPS.Engine.Estimation
                     $"-Techniques OptimizerInBackward steps each parameter during backward and keeps no gradient to accumulate: it needs -GradientAccumulation 1, not {GradientAccumulation}.");
             }
             Checkpointing = w.Checkpointing ?? DefaultCheckpointing(w.Method);
-            if (Checkpointing == Engine.Checkpointing.Selective && !HasSelectiveRecompute(Framework))
-                throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Framework));
+            if (Checkpointing == Engine.Checkpointing.Selective && Profile.SelectiveRecompute.Value == Frameworks.SelectiveRecompute.None)
+                throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Profile));
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
-            Parallel = new Parallelism(w, Model, GpuCount, GradientAccumulation, _assumptions);
+            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, _assumptions);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
             Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
@@ -79,17 +88,18 @@ namespace VramPS.Engine.Estimation
             if ((w.Method == FinetuneMethod.Full || w.Method == FinetuneMethod.Freeze) && Quantization != Engine.Quantization.None)
                 throw new InvalidWorkloadException("Quantization",
                     $"-Method {w.Method} trains the model's own weights, and -Quantization {Quantization} weights cannot train: quantize a frozen base with -Method QLoRA (or LoRA), or give -Quantization None.");
-            // Megatron-LM's linears are Megatron-Core / Transformer Engine layers (FP8 and FP4 recipes, no bitsandbytes
-            // NF4, FP4 or Int8 base), so no Megatron-LM recipe trains adapters over a quantized base.
-            if (Framework == Engine.Framework.MegatronLM && (w.Method == FinetuneMethod.QLoRA || Quantization != Engine.Quantization.None))
+            if (!Profile.QuantizedBase.Value && (w.Method == FinetuneMethod.QLoRA || Quantization != Engine.Quantization.None))
                 throw new InvalidWorkloadException("Framework",
-                    $"-Framework Megatron-LM has no recipe for -Method {w.Method} with -Quantization {Quantization}: it holds no bitsandbytes 4-bit or 8-bit base. Use -Method LoRA or Full, or a QLoRA trainer (-Framework HF-Trainer, axolotl, LLaMA-Factory, torchtune, Unsloth).");
+                    $"-Framework {Profile.Name} has no recipe for -Method {w.Method} with -Quantization {Quantization}: it holds no bitsandbytes 4-bit or 8-bit base. Use -Method LoRA or Full, or a QLoRA trainer (-Framework HF-Trainer, axolotl, LLaMA-Factory, torchtune, Unsloth).");
 
             if (!IsAdapter && w.Adapter != null)
                 throw new InvalidWorkloadException("Adapter", $"-Adapter applies to -Method LoRA and QLoRA (the base stays frozen); -Method {w.Method} trains the model's own weights.");
             Adapter = IsAdapter ? new AdapterMethod(w, Model, Positive, _assumptions) : AdapterMethod.None;
-            if (IsAdapter && !AdapterFrameworks.Offers(Framework, Adapter.Kind))
-                throw new InvalidWorkloadException("Adapter", AdapterFrameworks.Refusal(Framework, Adapter.Kind));
+            if (IsAdapter && Profile.Adapters.Value is { } offered && !offered.Contains(Adapter.Kind))
+            {
+                throw new InvalidWorkloadException("Adapter",
+                    $"-Framework {Profile.Name} has no {Adapter.Kind} adapter. Allowed with it: -Adapter {string.Join(", ", offered)}; every adapter runs under peft (-Framework peft, HF-Trainer, axolotl, LLaMA-Factory).");
+            }
             LoraRank = Adapter.Rank;
             OptimizerRank = ResolveOptimizerRank(w);
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
@@ -100,7 +110,7 @@ namespace VramPS.Engine.Estimation
                 ? Math.Min(Positive(w.TrainableLayers, "TrainableLayers", 2, "the last 2 blocks train (LLaMA-Factory's freeze default)"), Model.NumLayers)
                 : Model.NumLayers;
             FrozenInputsRequireGrad = w.Method == FinetuneMethod.Freeze && TrainableLayers < Model.NumLayers
-                && Checkpointing == Engine.Checkpointing.Full && ReentrantCheckpointing(Framework);
+                && Checkpointing == Engine.Checkpointing.Full && Profile.ReentrantCheckpointing.Value;
             if (FrozenInputsRequireGrad)
                 _assumptions.Add("enable_input_require_grads() on: transformers' reentrant checkpointing passes no gradient to the trained blocks otherwise, so every block keeps its checkpointed input and backward recomputes the frozen ones too");
             Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
@@ -138,6 +148,8 @@ namespace VramPS.Engine.Estimation
         public Workload Workload { get; }
         public ModelArchitecture Model { get; }
         public Framework Framework { get; }
+        /// <summary>What the framework does: every behaviour the engine asks about, each with its source.</summary>
+        public FrameworkProfile Profile { get; }
         public Techniques Techniques { get; private set; }
         /// <summary>The transformers release whose model code runs (Trainer-based stacks and fsdp_qlora); null for litgpt and torchtune.</summary>
         public Version? TransformersVersion { get; }
@@ -146,10 +158,10 @@ namespace VramPS.Engine.Estimation
         public OptimizerKind Optimizer { get; }
         /// <summary>The projection rank of GaLore and APOLLO; 0 for the other optimizers.</summary>
         public int OptimizerRank { get; }
-        public int BatchSize { get; }
+        public int BatchSize { get; private set; }
         /// <summary>Tokens per sample in the language model: -SequenceLength plus the image tokens of a vision-language model.</summary>
         public int SequenceLength { get; }
-        public int GradientAccumulation { get; }
+        public int GradientAccumulation { get; private set; }
         public Checkpointing Checkpointing { get; }
         public AttentionKernel Attention { get; }
         public int GpuCount { get; }
@@ -187,8 +199,8 @@ namespace VramPS.Engine.Estimation
 
         public IReadOnlyList<string> Assumptions => _assumptions;
 
-        /// <summary>Megatron-LM and DeepSpeed: 16-bit model, fp32 master copy and fused optimizer.</summary>
-        private bool MasterCopyStack => Framework == Engine.Framework.MegatronLM || Framework == Engine.Framework.DeepSpeed;
+        /// <summary>16-bit model, fp32 master copy and fused optimizer (Megatron-LM, DeepSpeed).</summary>
+        private bool MasterCopyStack => Profile.MasterCopyInOptimizer.Value;
 
         public bool Has(Techniques t) => (Techniques & t) == t;
 
@@ -262,37 +274,23 @@ namespace VramPS.Engine.Estimation
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
                 ? Take(Engine.Precision.Bf16Mixed, MasterCopyStack
                     ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
-                    : Framework == Engine.Framework.LlamaFactory && method == FinetuneMethod.Freeze
+                    : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
                         ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
                         : "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
-        /// <summary>
-        /// The transformers release each stack's published runs used: fsdp_qlora's (March 2024) 4.40, peft's current
-        /// benchmark 5.x, the other Trainer stacks 4.46-4.49 (the 2024 releases behind most published runs).
-        /// </summary>
-        private static readonly Version Transformers440 = new Version(4, 40);
-        private static readonly Version Transformers446 = new Version(4, 46);
-        private static readonly Version Transformers5 = new Version(5, 0);
-
+        /// <summary>The transformers release the framework's published runs used (its profile); null for a stack with its own model code.</summary>
         private Version? DefaultTransformersVersion()
         {
-            switch (Framework)
-            {
-                case Engine.Framework.Litgpt:
-                case Engine.Framework.Torchtune:
-                    return null;
-                case Engine.Framework.FsdpQlora:
-                    return Take(Transformers440, "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model");
-                case Engine.Framework.Peft:
-                    return Take(Transformers5, "transformers 5: the loss shifts labels, not logits");
-                default:
-                    return Take(Transformers446, (Techniques & Techniques.FusedLinearLoss) != 0
-                        ? "transformers 4.46-4.49 (its loss path unused: the fused linear cross-entropy never materializes the logits)"
-                        : (Techniques & Techniques.ChunkedLoss) != 0
-                            ? "transformers 4.46-4.49 loss path (bf16 logits kept; the fast cross-entropy keeps no fp32 log-softmax copies)"
-                            : "transformers 4.46-4.49 loss path (bf16 logits kept, fp32 copy, shifted copy)");
-            }
+            var release = Profile.TransformersRelease;
+            if (release.Value is null) return null;
+            // What the loss path holds depends on the technique that computes the loss, not only on the release.
+            string why = (Techniques & Techniques.FusedLinearLoss) != 0
+                ? $"transformers {release.Value.ToString(2)} (its loss path unused: the fused linear cross-entropy never materializes the logits)"
+                : (Techniques & Techniques.ChunkedLoss) != 0
+                    ? $"transformers {release.Value.ToString(2)} loss path (bf16 logits kept; the fast cross-entropy keeps no fp32 log-softmax copies)"
+                    : release.Assumption!;
+            return Take(release.Value, why);
         }
 
         /// <summary>
@@ -304,60 +302,76 @@ namespace VramPS.Engine.Estimation
 
         private AttentionKernel DefaultAttention()
         {
-            if (Framework == Engine.Framework.MegatronLM)
-                return Take(AttentionKernel.Flash, "Transformer Engine's flash attention (Megatron-LM's default)");
-            if (Model.AttentionLogitSoftcap > 0 && TrainerBehavior.HuggingFaceStack(Framework) && TransformersVersion != null
+            var kernel = Profile.DefaultAttention;
+            if (kernel.Value is AttentionKernel own) return Take(own, kernel.Assumption!);
+            if (Model.AttentionLogitSoftcap > 0 && Profile.TransformersTrainer.Value && TransformersVersion != null
                 && TransformersVersion >= EagerCappedFrom && TransformersVersion < EagerCappedUntil)
                 return Take(AttentionKernel.Eager, "eager attention: transformers 4.42-4.47 swap SDPA for eager on models that cap attention logits (Gemma 2)");
             return Take(AttentionKernel.Sdpa, "attention through torch SDPA (transformers' default)");
         }
 
         /// <summary>
-        /// The checkpointing a framework runs a method with when not told: LLaMA-Factory and Unsloth always checkpoint;
-        /// the transformers-based stacks only under QLoRA (peft's prepare_model_for_kbit_training turns it on).
+        /// The checkpointing a framework runs a method with when not told: its profile's default, else on under QLoRA for
+        /// the transformers Trainer stacks (peft's prepare_model_for_kbit_training turns it on), else off.
         /// </summary>
-        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method) =>
-            framework == Engine.Framework.LlamaFactory || framework == Engine.Framework.Unsloth
-            || (method == FinetuneMethod.QLoRA && TrainerBehavior.HuggingFaceStack(framework))
-                ? Engine.Checkpointing.Full
-                : Engine.Checkpointing.None;
+        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method)
+        {
+            var profile = FrameworkProfiles.Of(framework);
+            return profile.DefaultCheckpointing.Value
+                ?? (method == FinetuneMethod.QLoRA && profile.TransformersTrainer.Value ? Engine.Checkpointing.Full : Engine.Checkpointing.None);
+        }
 
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)
         {
-            var checkpointing = DefaultCheckpointingOf(Framework, method);
-            switch (Framework)
+            var own = Profile.DefaultCheckpointing;
+            if (own.Value is Checkpointing mode)
             {
-                case Engine.Framework.LlamaFactory:
-                    return Take(checkpointing, "activation checkpointing on (LLaMA-Factory's default)");
-                case Engine.Framework.Unsloth:
-                    Techniques |= Techniques.ActivationOffload;
-                    return Take(checkpointing, "Unsloth's checkpointing: block inputs offloaded to host memory");
-                default:
-                    return Take(checkpointing, checkpointing == Engine.Checkpointing.Full
-                        ? "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)"
-                        : "no activation checkpointing (the Trainer's default)");
+                if (Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
+                return Take(mode, own.Assumption!);
             }
+            return method == FinetuneMethod.QLoRA && Profile.TransformersTrainer.Value
+                ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
+                : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
         }
 
-        /// <summary>Stacks that checkpoint through transformers' gradient_checkpointing_enable (use_reentrant=True by default) without LLaMA-Factory's per-block requires_grad.</summary>
-        private static bool ReentrantCheckpointing(Framework f) =>
-            f != Engine.Framework.LlamaFactory && f != Engine.Framework.Litgpt && f != Engine.Framework.Torchtune && f != Engine.Framework.MegatronLM;
+        /// <summary>
+        /// Why -Checkpointing Selective is refused: VramPS models Megatron-LM's --recompute-granularity selective (the
+        /// core attention recomputed, Korthikanti et al. 2022, section 5) and torchtitan's op-level selective
+        /// checkpointing; a profile says which its framework has (SelectiveRecompute).
+        /// </summary>
+        private static string SelectiveRefusal(FrameworkProfile f) =>
+            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective) or torchtitan's op-level selective checkpointing; -Framework {f.Name} has no such mode. " +
+            $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value != Frameworks.SelectiveRecompute.None)}, the frameworks VramPS models with it.";
 
         /// <summary>
-        /// Why -Checkpointing Selective is refused: VramPS's Selective is Megatron-LM's --recompute-granularity
-        /// selective (the core attention recomputed, Korthikanti et al. 2022, section 5). The transformers Trainer
-        /// and the stacks on it (peft, axolotl, LLaMA-Factory, fms-acceleration, DeepSpeed over a transformers model)
-        /// have gradient_checkpointing on or off, whole blocks; fsdp_qlora (use_gradient_checkpointing), Unsloth
-        /// (use_gradient_checkpointing True or "unsloth") and litgpt (whole blocks under FSDP) likewise; torchtune's
-        /// ac_mode "selective" checkpoints every ac_option-th block or by operator (recipes/full_finetune_distributed.py),
-        /// which is not this mode.
+        /// Where the framework's pipeline splits the local batch into one micro-batch per stage, -BatchSize is that local
+        /// batch: each micro-batch holds BatchSize / stages samples and the step runs stages of them.
         /// </summary>
-        /// <summary>Whether the framework has the selective recompute VramPS models (Megatron-LM's).</summary>
-        public static bool HasSelectiveRecompute(Framework f) => f == Engine.Framework.MegatronLM;
+        private void SplitForPipeline(Workload w)
+        {
+            var split = Profile.PipelineSplitsBatch;
+            int stages = Math.Max(1, w.PipelineParallel ?? 1) * Math.Max(1, w.VirtualStages ?? 1);
+            if (!split.Value || stages < 2) return;
+            if (BatchSize % stages != 0)
+            {
+                throw new InvalidWorkloadException("BatchSize",
+                    $"-Framework {Profile.Name} splits the local batch into one micro-batch per pipeline stage: -BatchSize {BatchSize} must be a multiple of the {stages} stages.");
+            }
+            _assumptions.Add($"the local batch of {BatchSize} split into {stages} pipeline micro-batches of {BatchSize / stages} ({split.Assumption})");
+            BatchSize /= stages;
+            GradientAccumulation = checked(GradientAccumulation * stages);
+        }
 
-        private static string SelectiveRefusal(Framework f) =>
-            $"-Checkpointing Selective is Megatron-LM's core-attention recompute (--recompute-granularity selective); -Framework {FrameworkNames.ToName(f)} has no such mode. " +
-            "Use -Checkpointing None or Full, or -Framework Megatron-LM, the only framework VramPS models with it.";
+        /// <summary>The workload as the framework splits it: sequence parallel wherever it runs tensor parallel and always pairs the two.</summary>
+        private Workload WithSequenceParallel(Workload w)
+        {
+            var paired = Profile.TensorParallelSplitsSequence;
+            if (!paired.Value || w.SequenceParallel || (w.TensorParallel ?? 1) < 2) return w;
+            var split = w.Clone();
+            split.SequenceParallel = true;
+            _assumptions.Add(paired.Assumption!);
+            return split;
+        }
 
         private int Positive(int? value, string name, int fallback, string why)
         {
@@ -370,9 +384,9 @@ namespace VramPS.Engine.Estimation
         private string[] ResolveTargets(string[]? given)
         {
             var names = Model.LinearModuleNames;
-            if ((given is null || given.Length == 0) && Framework == Engine.Framework.LlamaFactory)
+            if ((given is null || given.Length == 0) && Profile.AllLinearLoraTargets.Value)
             {
-                _assumptions.Add("LoRA on every linear of the blocks (LLaMA-Factory's lora_target: all)");
+                _assumptions.Add(Profile.AllLinearLoraTargets.Assumption!);
                 AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();

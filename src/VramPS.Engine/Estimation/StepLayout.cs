@@ -69,7 +69,7 @@ namespace VramPS.Engine.Estimation
 
             // Gradients: full, sharded, or, under Lightning FSDP with accumulation (no_sync), unsharded per block.
             double grads = gradsSharded ? Sharded(_s.Gradients, _s.ExpertGradients) : _s.Gradients;
-            bool litgptNoSync = zero3 && r.Framework == Framework.Litgpt && r.GradientAccumulation > 1;
+            bool litgptNoSync = zero3 && r.Profile.NoSyncUnshardedGradients.Value && r.GradientAccumulation > 1;
             if (litgptNoSync)
             {
                 grads = adapter ? (_p.Total - _p.Embedding - _p.Head) * (double)c + _p.Adapters * (double)_t.AdapterBytes : _s.Gradients;
@@ -113,7 +113,7 @@ namespace VramPS.Engine.Estimation
             double saved;
             double topWorking;
             bool offloadActs = r.Has(Techniques.ActivationOffload);
-            if (r.Checkpointing == Checkpointing.Full)
+            if (_a.CheckpointsBlocks)
             {
                 double checkpoints = _a.HeldLayers * _a.CheckpointPerTokenPerLayer * tokens;
                 double recompute = (_a.LargestLayerSavedPerToken + _a.TransientPerToken) * tokens;

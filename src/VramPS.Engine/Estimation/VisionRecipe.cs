@@ -93,13 +93,8 @@ namespace VramPS.Engine.Estimation
         {
             if (w.Method == FinetuneMethod.Freeze)
                 return Note(VisionTraining.Frozen, "vision encoder frozen (Freeze trains only the top blocks)", assumptions);
-            switch (r.Framework)
-            {
-                case Framework.LlamaFactory:
-                    return Note(VisionTraining.Frozen, "vision tower and projector frozen (LLaMA-Factory's freeze_vision_tower and freeze_multi_modal_projector)", assumptions);
-                case Framework.Unsloth:
-                    return Note(VisionTraining.Trained, "vision layers adapted (Unsloth's finetune_vision_layers=True)", assumptions);
-            }
+            var own = r.Profile.DefaultVisionTraining;
+            if (own.Value is VisionTraining framework) return Note(framework, own.Assumption!, assumptions);
             if (!r.IsAdapter) return Note(VisionTraining.Trained, "vision encoder trained (every parameter requires grad)", assumptions);
             return targeted
                 ? Note(VisionTraining.Trained, "vision encoder adapted: the LoRA targets name its linears (peft matches module names in the whole model)", assumptions)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Gpus;
 
 namespace VramPS.Engine.Planning
@@ -147,7 +148,7 @@ namespace VramPS.Engine.Planning
             var pipelines = w.PipelineParallel is int p ? new[] { p } : Doublings(Math.Min(Math.Min(MaxPipelineStages, m.NumLayers), maxGpus)).ToArray();
             var shardings = w.Sharding is Sharding s ? new[] { s } : new[] { Sharding.None, Sharding.Zero1, Sharding.Zero2, Sharding.Zero3 };
             var checkpointings = w.Checkpointing is Checkpointing c ? new[] { c }
-                : ResolvedRecipe.HasSelectiveRecompute(FrameworkNames.Parse(given.Framework)) ? new[] { Checkpointing.None, Checkpointing.Selective, Checkpointing.Full }
+                : FrameworkProfiles.Of(FrameworkNames.Parse(given.Framework)).SelectiveRecompute.Value != SelectiveRecompute.None ? new[] { Checkpointing.None, Checkpointing.Selective, Checkpointing.Full }
                 : new[] { Checkpointing.None, Checkpointing.Full };
             int b = given.BatchSize, tokens = checked(given.BatchSize * given.GradientAccumulation);
             var batches = Enumerable.Range(1, b).Where(x => b % x == 0).Reverse().ToArray();

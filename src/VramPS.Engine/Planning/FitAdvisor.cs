@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Gpus;
 
 namespace VramPS.Engine.Planning
@@ -163,7 +164,7 @@ namespace VramPS.Engine.Planning
                     x => x.Framework = Framework.Unsloth));
             }
 
-            if (e.Checkpointing == Checkpointing.None && ResolvedRecipe.HasSelectiveRecompute(FrameworkNames.Parse(e.Framework)))
+            if (e.Checkpointing == Checkpointing.None && FrameworkProfiles.Of(FrameworkNames.Parse(e.Framework)).SelectiveRecompute.Value != SelectiveRecompute.None)
                 changes.Add(new SettingChange(SuggestionKind.Checkpointing, "Checkpointing None -> Selective", x => x.Checkpointing = Checkpointing.Selective));
             if (e.Checkpointing != Checkpointing.Full)
                 changes.Add(new SettingChange(SuggestionKind.Checkpointing, $"Checkpointing {e.Checkpointing} -> Full", x => x.Checkpointing = Checkpointing.Full));

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using VramPS.Engine.Models;
+
+namespace VramPS.Engine.Frameworks
+{
+    /// <summary>
+    /// Everything VramPS assumes about one training framework: each behaviour the engine asks about, its value and the
+    /// source it was read from. The engine reads a workload's framework only through its profile
+    /// (<see cref="FrameworkProfiles"/>); a profile that differs from another little is written as that one `with` the
+    /// differences (Profiles/*.cs).
+    /// </summary>
+    public sealed record FrameworkProfile
+    {
+        public Framework Framework { get; init; }
+        /// <summary>The name users and the validation CSV spell (HF-Trainer, LLaMA-Factory ...).</summary>
+        public string Name { get; init; } = "";
+        public string Summary { get; init; } = "";
+        /// <summary>The releases the behaviours were read from.</summary>
+        public string Versions { get; init; } = "";
+
+        // Defaults the engine takes when the workload does not say.
+        /// <summary>The transformers release whose model and loss code runs; null for a stack with its own model code.</summary>
+        public Cited<Version?> TransformersRelease { get; init; }
+        /// <summary>Techniques on unless the workload names one of them.</summary>
+        public Cited<Techniques> DefaultTechniques { get; init; }
+        /// <summary>Checkpointing when not given; null: off, or on under QLoRA for the transformers Trainer stacks (peft's kbit preparation).</summary>
+        public Cited<Checkpointing?> DefaultCheckpointing { get; init; }
+        /// <summary>The default checkpointing moves the saved block inputs to host memory.</summary>
+        public Cited<bool> OffloadsCheckpoints { get; init; }
+        /// <summary>Attention kernel when not given; null: torch SDPA through transformers (eager where transformers swaps it in).</summary>
+        public Cited<AttentionKernel?> DefaultAttention { get; init; }
+        /// <summary>Without -LoraTargets, LoRA adapts every linear of the blocks instead of peft's default targets.</summary>
+        public Cited<bool> AllLinearLoraTargets { get; init; }
+        /// <summary>Whether a vision tower trains when not given; null: what the method and LoRA targets make trainable.</summary>
+        public Cited<VisionTraining?> DefaultVisionTraining { get; init; }
+
+        // What the framework can run.
+        /// <summary>Built on transformers' Trainer and accelerate: its autocast, model code and checkpointing.</summary>
+        public Cited<bool> TransformersTrainer { get; init; }
+        /// <summary>Trains adapters (LoRA, QLoRA) and frozen layers (Freeze); false: full training only.</summary>
+        public Cited<bool> PartialTraining { get; init; }
+        /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>
+        public Cited<bool> TensorParallelSplitsSequence { get; init; }
+        /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
+        public Cited<bool> PipelineSplitsBatch { get; init; }
+        /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
+        public Cited<bool> AlignmentStages { get; init; }
+        /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
+        public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
+        /// <summary>Checkpoints through reentrant torch.utils.checkpoint without per-block requires_grad on the inputs.</summary>
+        public Cited<bool> ReentrantCheckpointing { get; init; }
+
+        // Adapters and quantization.
+        /// <summary>Adapters in the model's compute dtype; false: peft's fp32 adapters.</summary>
+        public Cited<bool> AdaptersInComputeDtype { get; init; }
+        /// <summary>Loads a bitsandbytes 4-bit or 8-bit base (NF4, FP4, Int8) for adapters to train over.</summary>
+        public Cited<bool> QuantizedBase { get; init; }
+        /// <summary>prepare_model_for_kbit_training upcasts every non-quantized parameter to fp32.</summary>
+        public Cited<bool> KbitPreparationUpcast { get; init; }
+        /// <summary>The adapters the framework offers (-Adapter); null: every peft adapter.</summary>
+        public Cited<IReadOnlyList<AdapterKind>?> Adapters { get; init; }
+        /// <summary>A 16-bit model runs under autocast too, so peft's fp32 adapters save 16-bit casts of their inputs.</summary>
+        public Cited<bool> AutocastsSixteenBitModel { get; init; }
+        /// <summary>The default lora_dropout; above 0 each adapted module keeps a mask and an output.</summary>
+        public Cited<double> LoraDropout { get; init; }
+        /// <summary>q, k and v are one fused linear: adapters on them see one input.</summary>
+        public Cited<bool> FusedQkvAdapters { get; init; }
+        /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
+        public Cited<bool> FusedKernelsFuseLora { get; init; }
+        /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
+        public Cited<bool> Nf4OnlyAdaptedLinears { get; init; }
+        public Cited<bool> DoubleQuant { get; init; }
+        /// <summary>Under Freeze only the trainable parameters are upcast to fp32; frozen ones stay 16-bit.</summary>
+        public Cited<bool> UpcastsOnlyTrainable { get; init; }
+
+        // Model code.
+        public Cited<bool> ChunkedHead { get; init; }
+        /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
+        public Cited<bool> SoftcapAttentionByHand { get; init; }
+        /// <summary>A separate output head even for checkpoints that tie it to the embedding.</summary>
+        public Cited<bool> SeparateHead { get; init; }
+        public Cited<bool> FusedNorms { get; init; }
+        public Cited<bool> FusedSoftmax { get; init; }
+        public Cited<bool> FusedActivation { get; init; }
+        public Cited<LossPath> LossPath { get; init; }
+
+        // Optimizer, gradients and sharding.
+        public Cited<bool> FusedAdamW { get; init; }
+        /// <summary>Under mixed precision the model is 16-bit and the optimizer keeps an fp32 master copy.</summary>
+        public Cited<bool> MasterCopyInOptimizer { get; init; }
+        /// <summary>torch DDP holds a bucket copy of every gradient.</summary>
+        public Cited<bool> DdpBucketCopy { get; init; }
+        /// <summary>ZeRO-3 gathers module by module (the largest tensor in flight), not FSDP units.</summary>
+        public Cited<bool> GathersModules { get; init; }
+        /// <summary>Optimizer offload keeps the fp32 gradient partitions on the host too.</summary>
+        public Cited<bool> OffloadsGradients { get; init; }
+        /// <summary>Elements of the gradient reduce bucket; 0 where none is held beside the gradients.</summary>
+        public Cited<long> ReduceBucketElements { get; init; }
+        /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
+        public Cited<bool> NoSyncUnshardedGradients { get; init; }
+
+        private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
+            .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();
+
+        /// <summary>Every behaviour with its value and source, in declaration order.</summary>
+        public IReadOnlyList<FrameworkBehavior> Behaviors => BehaviorProperties
+            .Select(p =>
+            {
+                var c = (ICited)p.GetValue(this)!;
+                return new FrameworkBehavior(Name, p.Name, c.Shown, c.Source, c.Assumption);
+            })
+            .ToArray();
+    }
+}

@@ -1,0 +1,27 @@
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>Microsoft DeepSpeed's engine (ZeRO) over a transformers model.</summary>
+    internal static class DeepSpeed
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.DeepSpeed,
+            Name = "DeepSpeed",
+            Summary = "Microsoft DeepSpeed engine (ZeRO 1/2/3, offload) over a transformers model",
+            Versions = "DeepSpeed 0.12-0.16",
+            DefaultCheckpointing = new Cited<Checkpointing?>(null, "deepspeed/runtime/activation_checkpointing/config.py: off unless the config or the model enables it"),
+            TransformersTrainer = new Cited<bool>(false, "deepspeed/runtime/engine.py DeepSpeedEngine: its own step, no Trainer autocast"),
+            AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; a DeepSpeed-only run has none"),
+            KbitPreparationUpcast = new Cited<bool>(false, "DeepSpeed's engine does no bitsandbytes k-bit preparation"),
+            FusedAdamW = new Cited<bool>(true, "deepspeed/ops/adam/fused_adam.py FusedAdam"),
+            MasterCopyInOptimizer = new Cited<bool>(true,
+                "deepspeed/runtime/bf16_optimizer.py BF16_Optimizer and ZeRO's fp32 partitions: 16-bit model, fp32 master and gradients"),
+            DdpBucketCopy = new Cited<bool>(false,
+                "deepspeed/runtime/engine.py allreduce_gradients -> buffered_allreduce_fallback: no torch DDP, a 5e8-element reduce bucket instead"),
+            GathersModules = new Cited<bool>(true,
+                "deepspeed/runtime/zero/stage3.py estimate_zero3_model_states_mem_needs: the largest module's 16-bit weight and gradient in flight"),
+            OffloadsGradients = new Cited<bool>(true, "deepspeed/runtime/zero/stage_1_and_2.py cpu_offload: fp32 gradient partitions on the host"),
+            ReduceBucketElements = new Cited<long>(500_000_000, "deepspeed/runtime/zero/config.py reduce_bucket_size 5e8"),
+        };
+    }
+}

@@ -1,0 +1,27 @@
+using System.Collections.Generic;
+using System;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>Answer.AI's fsdp_qlora train.py: a transformers model under its own FSDP loop, no Trainer.</summary>
+    internal static class FsdpQlora
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.FsdpQlora,
+            Name = "fsdp_qlora",
+            Summary = "Answer.AI fsdp_qlora train.py (transformers model, its own FSDP loop)",
+            Versions = "fsdp_qlora (March 2024), transformers 4.40",
+            TransformersRelease = new Cited<Version?>(new Version(4, 40),
+                "fsdp_qlora's requirements at release (March 2024)",
+                "transformers 4.40 (fsdp_qlora's release): logits upcast to fp32 in the model"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null,
+                "VramPS's general rule (off unless -Checkpointing); fsdp_qlora train.py defaults use_gradient_checkpointing to True"),
+            TransformersTrainer = new Cited<bool>(false, "fsdp_qlora train.py: its own training loop, no Trainer autocast"),
+            AlignmentStages = new Cited<bool>(false, "fsdp_qlora train.py trains causal-LM SFT only"),
+            KbitPreparationUpcast = new Cited<bool>(false, "fsdp_qlora train.py: quantizes with bnb and loads without prepare_model_for_kbit_training"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "fsdp_qlora train.py --train_type lora, qlora, custom_qlora, hqq_dora, bnb_dora"),
+            LoraDropout = new Cited<double>(0.1, "fsdp_qlora train.py main: lora_dropout 0.1"),
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using System;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>Lightning AI's litgpt: its own model code, Lightning Fabric strategies.</summary>
+    internal static class Litgpt
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.Litgpt,
+            Name = "litgpt",
+            Summary = "Lightning AI litgpt (its own model code, Lightning Fabric FSDP)",
+            Versions = "litgpt 0.4-0.5",
+            TransformersRelease = new Cited<Version?>(null, "litgpt/model.py: its own model code, no transformers"),
+            DefaultTechniques = new Cited<Techniques>(Techniques.None, "litgpt/finetune/lora.py: no fused kernels, no torch.compile by default"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null, "litgpt/finetune/lora.py: no activation checkpointing unless the FSDP strategy's policy asks"),
+            DefaultAttention = new Cited<AttentionKernel?>(null, "litgpt/model.py CausalSelfAttention: torch scaled_dot_product_attention"),
+            AllLinearLoraTargets = new Cited<bool>(false, "litgpt/finetune/lora.py setup: lora_query and lora_value True, the other projections False"),
+            TransformersTrainer = new Cited<bool>(false, "litgpt/finetune/*.py: Fabric loops, not transformers' Trainer"),
+            AlignmentStages = new Cited<bool>(false, "litgpt has no preference or RL trainers"),
+            ReentrantCheckpointing = new Cited<bool>(false, "Lightning FSDPStrategy activation_checkpointing_policy: non-reentrant checkpoint_wrapper"),
+            AdaptersInComputeDtype = new Cited<bool>(true, "litgpt/lora.py LoRALinear: adapters in the model dtype"),
+            QuantizedBase = new Cited<bool>(true, "litgpt --quantize bnb.nf4 / bnb.int8: Fabric's BitsandbytesPrecision"),
+            KbitPreparationUpcast = new Cited<bool>(false, "litgpt/utils.py: bnb quantization through Fabric's BitsandbytesPrecision, no kbit preparation"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "litgpt/lora.py: LoRA only (litgpt's adapter and adapter_v2 methods are not modelled)"),
+            LoraDropout = new Cited<double>(0.05, "litgpt/finetune/lora.py setup lora_dropout 0.05"),
+            FusedQkvAdapters = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention: one fused qkv linear (attn) whatever the checkpoint calls them"),
+            DoubleQuant = new Cited<bool>(false, "litgpt --quantize bnb.nf4 is single quantization (bnb.nf4-dq is a separate choice)"),
+            ChunkedHead = new Cited<bool>(true, "litgpt/finetune/lora.py: lm_head_chunk_size=128 and chunked_cross_entropy"),
+            SoftcapAttentionByHand = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention.scaled_dot_product_attention: \"with softcapping we cannot use SDPA\""),
+            SeparateHead = new Cited<bool>(true, "litgpt/scripts/convert_hf_checkpoint.py copies a tied embedding into lm_head"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.Litgpt, "litgpt/utils.py chunked_cross_entropy over 128-token logit chunks"),
+            NoSyncUnshardedGradients = new Cited<bool>(true, "Lightning Fabric fabric.no_sync under FSDP: gradients stay unsharded while accumulating"),
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>NVIDIA Megatron-LM (Megatron-Core with Transformer Engine).</summary>
+    internal static class MegatronLM
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.MegatronLM,
+            Name = "Megatron-LM",
+            Summary = "NVIDIA Megatron-LM (Megatron-Core with Transformer Engine)",
+            Versions = "Megatron-Core 0.8-0.12",
+            TransformersRelease = HfTrainer.Profile.TransformersRelease,
+            DefaultAttention = new Cited<AttentionKernel?>(AttentionKernel.Flash,
+                "megatron/core/transformer/transformer_config.py attention_backend auto: Transformer Engine's fused (flash) attention",
+                "Transformer Engine's flash attention (Megatron-LM's default)"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null, "megatron/training/arguments.py: --recompute-granularity unset, no recompute"),
+            AllLinearLoraTargets = new Cited<bool>(false, "Megatron-LM has no LoRA of its own; an adapter run uses peft's default targets"),
+            TransformersTrainer = new Cited<bool>(false, "megatron/training/training.py: its own training loop"),
+            AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; Megatron-LM has none"),
+            SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.CoreAttention,
+                "megatron/training/arguments.py --recompute-granularity selective: core attention recomputed (Korthikanti et al. 2022, section 5)"),
+            ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "megatron/training/peft.py: LoRA"),
+            QuantizedBase = new Cited<bool>(false,
+                "megatron/core/extensions/transformer_engine.py: Megatron-Core / Transformer Engine linears (FP8 and FP4 recipes), no bitsandbytes NF4, FP4 or Int8 base"),
+            KbitPreparationUpcast = new Cited<bool>(false, "Megatron-LM has no bitsandbytes k-bit preparation"),
+            FusedNorms = new Cited<bool>(true, "transformer_engine LayerNormLinear keeps the 16-bit norm input and rstd"),
+            FusedSoftmax = new Cited<bool>(true, "megatron/core/fusions/fused_softmax.py: scale, mask and softmax fused, 16-bit output saved (--masked-softmax-fusion)"),
+            FusedActivation = new Cited<bool>(true, "megatron/core/fusions/fused_bias_swiglu.py: fc1 output and fc2 input kept only"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.Megatron, "megatron/core/tensor_parallel/cross_entropy.py: fp32 copy of the logits turned into the softmax in place"),
+            FusedAdamW = new Cited<bool>(true, "megatron/core/optimizer/__init__.py: apex / Transformer Engine FusedAdam"),
+            MasterCopyInOptimizer = new Cited<bool>(true,
+                "megatron/core/optimizer/optimizer.py Float16OptimizerWithFloat16Params: 16-bit model, fp32 main params and main_grad"),
+            DdpBucketCopy = new Cited<bool>(false, "megatron/core/distributed/distributed_data_parallel.py: one contiguous fp32 grad buffer that main_grad views"),
+        };
+    }
+}

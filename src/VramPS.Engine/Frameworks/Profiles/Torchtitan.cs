@@ -1,0 +1,46 @@
+using System;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>
+    /// PyTorch's torchtitan: its own Llama model code under FSDP2 (fully_shard per block, the last block kept gathered
+    /// after forward), MixedPrecisionPolicy bf16 parameters over fp32 sharded masters with fp32 gradient reduction,
+    /// activation checkpointing of whole blocks, torch.compile per block, the loss on fp32-cast logits.
+    /// </summary>
+    internal static class Torchtitan
+    {
+        public static FrameworkProfile Profile { get; } = Torchtune.Profile with
+        {
+            Framework = Framework.Torchtitan,
+            Name = "torchtitan",
+            Summary = "PyTorch torchtitan (FSDP2 fully_shard, its own model code, pretraining at scale)",
+            Versions = "torchtitan 9dec370 (Dec 2024) to 2025",
+            TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null,
+                "VramPS's general rule (off unless -Checkpointing); torchtitan/config/job_config.py ActivationCheckpoint.mode defaults to selective in the shipped train_configs"),
+            DefaultAttention = new Cited<AttentionKernel?>(null, "torchtitan/models/attention.py: F.scaled_dot_product_attention (causal)"),
+            TransformersTrainer = new Cited<bool>(false, "torchtitan/train.py: its own training loop"),
+            PartialTraining = new Cited<bool>(false, "torchtitan trains every parameter: no LoRA, no frozen layers (torchtitan/train.py, components/optimizer.py)"),
+            TensorParallelSplitsSequence = new Cited<bool>(true,
+                "torchtitan/models/llama3/infra/parallelize.py apply_tp: SequenceParallel() on the norms and the block inputs in every TP plan",
+                "sequence parallel with tensor parallel (torchtitan's TP plan always shards the norms over the sequence)"),
+            PipelineSplitsBatch = new Cited<bool>(true,
+                "torchtitan/distributed/pipeline.py build_pipeline_schedule: pipeline_parallel_microbatches None gives one micro-batch per stage of the local batch",
+                "torchtitan's pipeline_parallel_microbatches default: one per stage"),
+            AlignmentStages = new Cited<bool>(false, "torchtitan has no preference or RL trainers VramPS models"),
+            SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.OpLevel,
+                "torchtitan/models/llama3/infra/parallelize.py _apply_ac_to_transformer_block, selective_ac_option 'op' (the shipped train_configs): _save_list keeps mm outputs except every second one, and the SDPA outputs"),
+            ReentrantCheckpointing = new Cited<bool>(false, "torchtitan/models/llama3/infra/parallelize.py _apply_ac_to_transformer_block: ptd_checkpoint_wrapper, non-reentrant"),
+            AdaptersInComputeDtype = new Cited<bool>(true, "torchtitan has no adapters"),
+            QuantizedBase = new Cited<bool>(false, "torchtitan trains every parameter; float8 linears (torchao) are no frozen quantized base"),
+            KbitPreparationUpcast = new Cited<bool>(false, "torchtitan has no k-bit quantized base"),
+            LoraDropout = new Cited<double>(0.0, "torchtitan has no adapters"),
+            Nf4OnlyAdaptedLinears = new Cited<bool>(false, "torchtitan has no NF4 base"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.Fp32Upcast, "torchtitan/components/loss.py cross_entropy_loss: F.cross_entropy(pred.float(), labels)"),
+            FusedAdamW = new Cited<bool>(false, "torchtitan/components/optimizer.py build_optimizers: AdamW foreach (fused False) at 9dec370"),
+            MasterCopyInOptimizer = new Cited<bool>(false,
+                "torchtitan/models/llama3/infra/parallelize.py apply_fsdp: MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32) over fp32 sharded parameters (-Precision Bf16Mixed, gathered 16-bit)"),
+            DdpBucketCopy = new Cited<bool>(true, "torchtitan apply_ddp (data_parallel_replicate without sharding): torch DDP buckets"),
+        };
+    }
+}

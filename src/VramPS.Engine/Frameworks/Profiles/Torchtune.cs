@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using System;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>PyTorch's torchtune: its own model builders and recipes, torchao NF4.</summary>
+    internal static class Torchtune
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.Torchtune,
+            Name = "torchtune",
+            Summary = "PyTorch torchtune recipes (its own model builders, torchao NF4, fused AdamW)",
+            Versions = "torchtune 0.3-0.6",
+            TransformersRelease = new Cited<Version?>(null, "torchtune/models: its own model builders, no transformers"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null,
+                "VramPS's general rule (off unless -Checkpointing); recipes/configs set enable_activation_checkpointing per config"),
+            DefaultAttention = new Cited<AttentionKernel?>(null, "torchtune/modules/attention.py MultiHeadAttention: scaled_dot_product_attention"),
+            AllLinearLoraTargets = new Cited<bool>(false, "VramPS takes peft's default targets; torchtune's lora builders adapt the lora_attn_modules each config lists"),
+            TransformersTrainer = new Cited<bool>(false, "recipes/*.py: torchtune's own training loops"),
+            AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; torchtune's DPO/PPO recipes are not modelled"),
+            ReentrantCheckpointing = new Cited<bool>(false, "torchtune/training/activations.py apply_activation_checkpointing: non-reentrant checkpoint_wrapper"),
+            AdaptersInComputeDtype = new Cited<bool>(true, "torchtune/modules/peft/lora.py LoRALinear: adapters in the model dtype"),
+            QuantizedBase = new Cited<bool>(true, "torchtune/models/llama3/_component_builders.py qlora builders: torchao NF4Tensor base weights"),
+            KbitPreparationUpcast = new Cited<bool>(false, "torchtune QLoRA builders quantize with torchao, no kbit preparation"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "torchtune/modules/peft: LoRALinear and DoRALinear"),
+            LoraDropout = new Cited<double>(0.0, "torchtune lora builders and configs: lora_dropout 0.0"),
+            Nf4OnlyAdaptedLinears = new Cited<bool>(true, "docs/source/tutorials/qlora_finetune.rst: NF4 only on LoRA linears; torchao linear_nf4 saves the NF4 weight"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.Fp32Upcast, "torchtune/modules/loss/ce_chunked_output_loss.py CEWithChunkedOutputLoss (8 chunks)"),
+            FusedAdamW = new Cited<bool>(true, "recipes/configs/*.yaml optimizer torch.optim.AdamW fused: True"),
+        };
+    }
+}

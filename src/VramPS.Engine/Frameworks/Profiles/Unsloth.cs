@@ -1,0 +1,29 @@
+using VramPS.Engine.Models;
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>Unsloth: transformers model code patched with its own kernels, checkpointing and adapter setup.</summary>
+    internal static class Unsloth
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.Unsloth,
+            Name = "Unsloth",
+            Summary = "Unsloth (patched transformers models, fast cross-entropy, offloaded checkpoints)",
+            Versions = "Unsloth 2024.11-2025.x",
+            DefaultTechniques = new Cited<Techniques>(Techniques.ChunkedLoss | Techniques.FusedKernels,
+                "unsloth/kernels: fast_cross_entropy_loss, fast_rms_layernorm, fast_rope_embedding, swiglu, fast_lora",
+                "Unsloth's fast cross-entropy and fused RMSNorm, RoPE, SwiGLU and LoRA kernels"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(Checkpointing.Full,
+                "FastLanguageModel.get_peft_model use_gradient_checkpointing=\"unsloth\"",
+                "Unsloth's checkpointing: block inputs offloaded to host memory"),
+            OffloadsCheckpoints = new Cited<bool>(true, "unsloth_zoo/gradient_checkpointing.py Unsloth_Offloaded_Gradient_Checkpointer: saved inputs to host"),
+            DefaultVisionTraining = new Cited<VisionTraining?>(VisionTraining.Trained,
+                "FastVisionModel.get_peft_model finetune_vision_layers=True",
+                "vision layers adapted (Unsloth's finetune_vision_layers=True)"),
+            TransformersTrainer = new Cited<bool>(false, "unsloth/models/llama.py replaces the model's forward and its autocast handling"),
+            AlignmentStages = new Cited<bool>(true, "Unsloth patches TRL's trainers (PatchFastRL, unsloth/models/rl.py)"),
+            KbitPreparationUpcast = new Cited<bool>(false, "unsloth/models/_utils.py prepare_model_for_kbit_training: no fp32 upcast of the non-quantized weights"),
+            LoraDropout = new Cited<double>(0.0, "FastLanguageModel.get_peft_model lora_dropout 0"),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
+using VramPS.Engine.Models;
+using Xunit;
+
+namespace VramPS.Engine.Tests.Frameworks
+{
+    /// <summary>torchtitan's behaviours, each from the torchtitan source its profile cites.</summary>
+    public class TorchtitanProfileTests
+    {
+        private static Workload Llama8B() =>
+            new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B")) { Framework = Framework.Torchtitan, Precision = Precision.Bf16Mixed, GpuCount = 8, Sharding = Sharding.Zero3 };
+
+        [Theory]
+        [InlineData(FinetuneMethod.LoRA)]
+        [InlineData(FinetuneMethod.QLoRA)]
+        [InlineData(FinetuneMethod.Freeze)]
+        public void Trains_every_parameter_and_refuses_partial_methods_naming_Method(FinetuneMethod method)
+        {
+            var w = Llama8B();
+            w.Method = method;
+            var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
+            Assert.Equal("Method", e.Parameter);
+            Assert.Contains("-Framework torchtitan trains every parameter", e.Message);
+        }
+
+        [Fact]
+        public void Tensor_parallel_always_splits_the_sequence_and_says_so()
+        {
+            // parallelize.py apply_tp: SequenceParallel() on the norms in every TP plan.
+            var w = Llama8B();
+            w.TensorParallel = 8;
+            var r = new ResolvedRecipe(w);
+            Assert.True(r.Parallel.SequenceParallel);
+            Assert.Contains(r.Profile.TensorParallelSplitsSequence.Assumption, r.Assumptions);
+            Assert.False(new ResolvedRecipe(Llama8B()).Parallel.SequenceParallel);
+        }
+
+        [Fact]
+        public void The_loss_casts_the_whole_output_to_fp32()
+        {
+            // components/loss.py cross_entropy_loss: F.cross_entropy(pred.float(), labels): the 16-bit logits (2 bytes),
+            // their fp32 copy (4) and the fp32 log-softmax cross_entropy saves (4) at the loss's forward peak.
+            var t = new TrainerBehavior(new ResolvedRecipe(Llama8B()));
+            Assert.Equal(LossPath.Fp32Upcast, FrameworkProfiles.Of(Framework.Torchtitan).LossPath.Value);
+            Assert.Equal(2 + 4 + 4, t.Logits.ForwardPeak);
+        }
+
+        [Fact]
+        public void Steps_with_foreach_AdamW_over_fp32_sharded_parameters()
+        {
+            // components/optimizer.py (fused False) and apply_fsdp's MixedPrecisionPolicy over fp32 parameters.
+            var t = new TrainerBehavior(new ResolvedRecipe(Llama8B()));
+            Assert.False(t.FusedAdamW);
+            Assert.False(t.MasterCopyInOptimizer);
+        }
+
+        [Fact]
+        public void The_pipeline_splits_the_local_batch_into_one_micro_batch_per_stage()
+        {
+            // distributed/pipeline.py: pipeline_parallel_microbatches None -> one micro-batch per stage. Table 5 of
+            // benchmarks/llama3_h100_202412_torchtitan.md: local batch 32 over PP 8 -> 8 micro-batches of 4.
+            var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-405B"))
+            {
+                Framework = Framework.Torchtitan, BatchSize = 32, GpuCount = 512, TensorParallel = 8, PipelineParallel = 8, Sharding = Sharding.Zero2,
+            };
+            var r = new ResolvedRecipe(w);
+            Assert.Equal(4, r.BatchSize);
+            Assert.Equal(8, r.GradientAccumulation);
+            Assert.Equal(8, r.Parallel.MicroBatches);
+            w.BatchSize = 12;
+            Assert.Equal("BatchSize", Assert.Throws<InvalidWorkloadException>(() => new ResolvedRecipe(w)).Parameter);
+        }
+
+        [Fact]
+        public void Op_level_selective_checkpointing_keeps_the_block_input_and_its_save_lists_outputs()
+        {
+            // parallelize.py _custom_policy over Llama 3.1 8B (h 4096, q 4096, kv 1024, MLP 14336, 32 heads), bf16 under
+            // FSDP2: block input 2 x 4096; wq 2 x 4096, wv 2 x 1024, w1 2 x 14336, w2 2 x 4096; SDPA output 2 x 4096 and
+            // log-sum-exp 4 x 32 = 8192 + 8192 + 2048 + 28672 + 8192 + 8192 + 128 = 63616 bytes per token per block.
+            var w = Llama8B();
+            w.Checkpointing = Checkpointing.Selective;
+            var r = new ResolvedRecipe(w);
+            var a = new ActivationMemory(r, new TrainerBehavior(r), r.Parallel.Stages[0]);
+            Assert.True(a.CheckpointsBlocks);
+            Assert.Equal(63616, a.CheckpointPerTokenPerLayer);
+        }
+    }
+}
