@@ -100,6 +100,11 @@ namespace VramPS.Engine
         ScheduleFreeAdamW,
         /// <summary>CAME: Adafactor's factored second moment with momentum and a factored confidence statistic.</summary>
         Came,
+        /// <summary>
+        /// BAdam (Ledzy/BAdam BlockOptimizer, LLaMA-Factory use_badam, badam_mode layer): Adam on one decoder layer at a
+        /// time, over a 16-bit model, with that layer's fp32 copy and moments.
+        /// </summary>
+        BAdam,
     }
 
     [JsonConverter(typeof(StringEnumConverter))]

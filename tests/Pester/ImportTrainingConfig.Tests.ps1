@@ -224,13 +224,17 @@ Describe 'Import-TrainingConfig refusals' {
         ($run | Get-TrainingMemory -WarningAction SilentlyContinue).Adapter | Should -Be 'DoRA'
     }
 
-    It 'refuses BAdam rather than estimating AdamW' {
+    It 'maps use_badam to -Optimizer BAdam and refuses its ratio mode rather than estimating AdamW' {
         $file = Join-Path $TestDrive 'badam.yaml'
-        "model_name_or_path: meta-llama/Llama-2-7b-hf`nstage: sft`nfinetuning_type: full`nuse_badam: true`ncutoff_len: 512" | Set-Content $file
+        "model_name_or_path: meta-llama/Llama-2-7b-hf`nstage: sft`nfinetuning_type: full`nuse_badam: true`nbadam_switch_interval: 50`ncutoff_len: 512" | Set-Content $file
+        $run = Import-TrainingConfig $file -WarningAction SilentlyContinue
+        $run.Optimizer | Should -Be 'BAdam'
+        ($run | Get-TrainingMemory -WarningAction SilentlyContinue).TrainableParameters | Should -Be 202383360
+        "model_name_or_path: meta-llama/Llama-2-7b-hf`nstage: sft`nfinetuning_type: full`nuse_badam: true`nbadam_mode: ratio" | Set-Content $file
         $run = Import-TrainingConfig $file -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $run | Should -BeNullOrEmpty
         $errors[0].FullyQualifiedErrorId | Should -Be 'UnsupportedSetting,VramPS.Commands.ImportTrainingConfigCommand'
-        $errors[0].Exception.Message | Should -Match 'BAdam \(use_badam: true\)'
+        $errors[0].Exception.Message | Should -Match 'ratio mode \(badam_mode: ratio\)'
     }
 
     It 'refuses malformed YAML naming the file and line' {

@@ -28,6 +28,8 @@ namespace VramPS.Engine.Estimation
         private readonly PipelineStage _stage;
         /// <summary>The first block whose weights train (NumLayers when none does).</summary>
         private readonly int _trainedFrom;
+        /// <summary>The block after the last trained one (BAdam: 1, its lowest block active).</summary>
+        private readonly int _trainedEnd;
         /// <summary>The first block that saves anything for backward: the first trained one under Freeze, unless every block's input requires grad.</summary>
         private readonly int _keptFrom;
         /// <summary>Tokens of one micro-batch on this rank: what an adapter keeps per layer is counted per token by it.</summary>
@@ -43,7 +45,8 @@ namespace VramPS.Engine.Estimation
             // gathers 16-bit parameters so the embedding output is already 16-bit, and where the embedding stays
             // 16-bit (LLaMA-Factory's Freeze).
             bool zero3 = r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
-            _fp32Weights = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable;
+            bool blockWise = r.Optimizer == OptimizerKind.BAdam;
+            _fp32Weights = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable && !blockWise;
             _res = r.Precision == Precision.Fp32 || _fp32Weights || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 
@@ -56,8 +59,12 @@ namespace VramPS.Engine.Estimation
             // _keptFrom save nothing: neither their inputs nor their weights need a gradient.
             _trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
                 : r.Workload.Method == FinetuneMethod.Freeze ? _m.NumLayers - r.TrainableLayers : _m.NumLayers;
+            // BAdam's worst block is the lowest: only block 0 trains, and every block above it is frozen but passes
+            // the gradient down, so it keeps what its input gradient needs.
+            _trainedEnd = blockWise ? 1 : _m.NumLayers;
             _keptFrom = r.Workload.Method == FinetuneMethod.Freeze && !r.FrozenInputsRequireGrad ? _trainedFrom : 0;
-            int kept = 0;
+            int kept = 0, trainedKept = 0;
+            double frozenHeld = 0;
             foreach (bool moe in new[] { false, true })
             {
                 int firstKept = Math.Max(_keptFrom, stage.FirstLayer);
@@ -65,26 +72,35 @@ namespace VramPS.Engine.Estimation
                 if (blocks == 0) continue;
                 kept += blocks;
                 int firstTrained = Math.Max(_trainedFrom, firstKept);
-                int trained = _m.LayersOfKind(moe, firstTrained, stage.EndLayer);
-                if (blocks > trained) Count(_m.FirstLayerOfKind(moe, firstKept), blocks - trained);
+                int trained = _m.LayersOfKind(moe, firstTrained, Math.Min(_trainedEnd, stage.EndLayer));
+                int firstFrozen = firstKept < _trainedFrom ? firstKept : Math.Max(_trainedEnd, firstKept);
+                trainedKept += trained;
+                if (blocks > trained) frozenHeld += Count(_m.FirstLayerOfKind(moe, firstFrozen), blocks - trained);
                 if (trained > 0) Count(_m.FirstLayerOfKind(moe, firstTrained), trained);
             }
 
-            void Count(int layer, int blocks)
+            double Count(int layer, int blocks)
             {
                 double saved = PerRank(LayerSaved(layer), sp, tp);
                 held += blocks * saved;
                 largest = Math.Max(largest, saved);
+                return blocks * saved;
             }
 
-            // Under Freeze the lowest kept block's input needs no gradient: its first RMSNorm keeps only the normalized
-            // input its weight needs, not the fp32 copy that pow saves for the input gradient.
+            // Under Freeze (and BAdam, whose embedding is frozen) the lowest kept block's input needs no gradient: its
+            // first RMSNorm keeps only the normalized input its weight needs, not the fp32 copy that pow saves for the
+            // input gradient.
             bool unfusedRmsNorm = _m.Norm == NormKind.RmsNorm && !_r.Has(Techniques.FusedKernels) && !_r.Has(Techniques.Compile) && !t.FusedNorms;
-            if (_keptFrom > 0 && _keptFrom >= stage.FirstLayer && _keptFrom < stage.EndLayer && unfusedRmsNorm)
+            if ((_keptFrom > 0 || blockWise) && _keptFrom >= stage.FirstLayer && _keptFrom < stage.EndLayer && unfusedRmsNorm)
                 held -= 4.0 * _m.HiddenSize / sp;
 
             AllLayersSavedPerToken = held * stage.InFlight;
-            HeldLayers = kept * stage.InFlight;
+            // LLaMA-Factory checkpoints only the blocks with a trainable parameter and runs the others plainly
+            // (model_utils/checkpointing.py get_custom_gradient_checkpointing_func): under BAdam the frozen blocks above
+            // the active one keep everything their input gradient needs, beside the active block's checkpointed input.
+            bool frozenUnchecked = blockWise && r.Checkpointing == Checkpointing.Full && !r.Profile.ReentrantCheckpointing.Value;
+            UncheckpointedPerToken = frozenUnchecked ? frozenHeld * stage.InFlight : 0;
+            HeldLayers = (frozenUnchecked ? trainedKept : kept) * stage.InFlight;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
             if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && r.Profile.TransformersTrainer.Value)
@@ -134,6 +150,8 @@ namespace VramPS.Engine.Estimation
         public double AllLayersSavedPerToken { get; }
         /// <summary>Blocks whose saved tensors the rank holds at once: its layers times the micro-batches in flight.</summary>
         public double HeldLayers { get; }
+        /// <summary>What the blocks run outside checkpoints keep under checkpointing (BAdam's frozen blocks in LLaMA-Factory).</summary>
+        public double UncheckpointedPerToken { get; }
         public double LargestLayerSavedPerToken { get; }
         /// <summary>Bytes per token a checkpointed block keeps: its input hidden state.</summary>
         public double CheckpointPerTokenPerLayer { get; }
@@ -212,8 +230,8 @@ namespace VramPS.Engine.Estimation
             return (sum, inside);
         }
 
-        /// <summary>Whether the block's weights train: every block under Full, the top TrainableLayers under Freeze, none with adapters.</summary>
-        private bool BlockTrains(int layer) => layer >= _trainedFrom;
+        /// <summary>Whether the block's weights train: every block under Full (BAdam: the lowest), the top TrainableLayers under Freeze, none with adapters.</summary>
+        private bool BlockTrains(int layer) => layer >= _trainedFrom && layer < _trainedEnd;
 
         private bool Quantized => _r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizedLinearSavesInput;
 
@@ -457,8 +475,10 @@ namespace VramPS.Engine.Estimation
             long h = _m.HiddenSize;
             // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
             if (_m.Encoder) return h;
-            bool headTrains = _r.Workload.Method == FinetuneMethod.Full || _r.HeadAdapted;
-            return NormSaved(_r.Workload.Method == FinetuneMethod.Full || _r.Adapter.Kind == AdapterKind.LNTuning) + (headTrains ? _c * (double)h : 0);
+            // BAdam leaves the final norm and the head frozen.
+            bool fullHead = _r.Workload.Method == FinetuneMethod.Full && _r.Optimizer != OptimizerKind.BAdam;
+            bool headTrains = fullHead || _r.HeadAdapted;
+            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) + (headTrains ? _c * (double)h : 0);
         }
     }
 }

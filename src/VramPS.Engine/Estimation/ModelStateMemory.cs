@@ -20,10 +20,13 @@ namespace VramPS.Engine.Estimation
             bool pure = r.Precision == Precision.Bf16 || r.Precision == Precision.Fp16;
             int masterBytes = pure ? 2 : 4;
             bool adapter = r.IsAdapter;
-            int trainableBytes = adapter ? t.AdapterBytes : masterBytes;
+            // BAdam (block_optim.py) keeps the whole model and its gradients in the load dtype and an fp32 copy of the
+            // active block beside its moments: the optimizer-side master copy of that block.
+            bool blockWise = r.Optimizer == OptimizerKind.BAdam;
+            int trainableBytes = adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
             TrainableBytes = trainableBytes;
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
-            int modelBytes = t.MasterCopyInOptimizer ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
+            int modelBytes = t.MasterCopyInOptimizer || blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
             double bits = r.Quantization == Quantization.Int8 ? 8 + 32.0 / 4096
                 : t.DoubleQuant ? Nf4DoubleQuantBits : Nf4Bits;
@@ -40,7 +43,7 @@ namespace VramPS.Engine.Estimation
             ExpertWeights = Weights(p.Experts, p.QuantizableExperts, p.ExpertAdapters, p.TrainableExperts);
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
-            double master = t.MasterCopyInOptimizer && !adapter ? 4.0 : 0;
+            double master = (t.MasterCopyInOptimizer && !adapter) || blockWise ? 4.0 : 0;
             Gradients = (double)p.Trainable * trainableBytes;
             ExpertGradients = (double)p.TrainableExperts * trainableBytes;
             // AdaLoRA's RankAllocator (peft/tuners/adalora/layer.py update_ipt) keeps, beside the optimizer, each adapter
@@ -48,7 +51,7 @@ namespace VramPS.Engine.Estimation
             double rankAllocator = r.Adapter.Kind == AdapterKind.AdaLoRA ? 3.0 * p.Trainable * trainableBytes : 0;
             States = StatesFor(r.Optimizer, p.Trainable, trainableBytes, r, p, expertsOnly: false) + master * p.Trainable + rankAllocator;
             ExpertStates = p.TrainableExperts == 0 ? 0 : StatesFor(r.Optimizer, p.TrainableExperts, trainableBytes, r, p, expertsOnly: true) + master * p.TrainableExperts;
-            StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r, p, trainableBytes);
+            StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r, p, trainableBytes, t.FusedAdamW);
             // The multi-tensor step's temporaries follow the trainable parameters; a per-tensor step's belong to no part.
             ExpertTemporaries = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD || r.Optimizer == OptimizerKind.ScheduleFreeAdamW
                 ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
@@ -74,6 +77,9 @@ namespace VramPS.Engine.Estimation
                 case OptimizerKind.AdamW:
                 case OptimizerKind.PagedAdamW:
                     return 2 * n * bytes;
+                case OptimizerKind.BAdam:
+                    // The base AdamW's two moments on the block's fp32 copy.
+                    return 2 * n * 4.0;
                 case OptimizerKind.AdamW8bit:
                 case OptimizerKind.PagedAdamW8bit:
                     // One byte per state plus one fp32 absmax per 2048-element block (bitsandbytes blockwise quantization).
@@ -153,7 +159,7 @@ namespace VramPS.Engine.Estimation
             return sum;
         }
 
-        private static double TemporariesFor(ResolvedRecipe r, ParameterBudget p, int bytes)
+        private static double TemporariesFor(ResolvedRecipe r, ParameterBudget p, int bytes, bool fusedAdamW)
         {
             if (r.Has(Techniques.OptimizerInBackward)) return 0;
             double largest = Math.Min(p.LargestTensor, p.Trainable);
@@ -172,6 +178,11 @@ namespace VramPS.Engine.Estimation
                     // Per-tensor implementations: the largest tensor's fp32 update and squared gradient (APOLLO: the
                     // scaled full-rank gradient and its update).
                     return 2.0 * largest * 4;
+                case OptimizerKind.BAdam:
+                    // _grad_to_hp: each 16-bit gradient becomes the fp32 copy's gradient and is freed (2 more bytes
+                    // per parameter than the gradients held), then the base AdamW's foreach step (one fp32 temporary
+                    // list) unless it is fused.
+                    return (4.0 - bytes) * p.Trainable + (fusedAdamW ? 0 : 4.0 * p.Trainable);
                 case OptimizerKind.Came:
                     // The squared gradient, its factored approximation applied as the update, and the squared residual.
                     return 3.0 * largest * 4;

@@ -103,15 +103,17 @@ namespace VramPS.Engine.Estimation
             // VeRA's vera_A and vera_B are shared by every target (one pair per model, sized by the largest).
             FrozenAdapters = frozenAdapters + r.Adapter.SharedProjections(largestIn, largestOut);
             LargestLayer = perLayerMax;
+            // BAdam trains one decoder layer at a time: its largest is the worst block.
+            bool blockWise = r.Optimizer == OptimizerKind.BAdam;
             Trainable = r.Workload.Method switch
             {
-                FinetuneMethod.Full => Total - frozenVision,
+                FinetuneMethod.Full => blockWise ? perLayerMax : Total - frozenVision,
                 FinetuneMethod.Freeze => FreezeTrainable,
                 _ => Adapters,
             };
             TrainableExperts = r.Workload.Method switch
             {
-                FinetuneMethod.Full => Experts,
+                FinetuneMethod.Full => blockWise ? 0 : Experts,
                 FinetuneMethod.Freeze => freezeExperts,
                 _ => ExpertAdapters,
             };

@@ -48,7 +48,9 @@ namespace VramPS.Engine.Estimation
             TransformersVersion = w.TransformersVersion ?? DefaultTransformersVersion();
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
 
-            Precision = w.Precision ?? DefaultPrecision(w.Method);
+            Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
+                ? Take(Engine.Precision.Bf16Mixed, "bf16 model under bf16 autocast: LLaMA-Factory upcasts nothing under use_badam (model/adapter.py init_adapter)")
+                : DefaultPrecision(w.Method));
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
                 ? "Optimizer AdamW (fused)"
                 : "Optimizer AdamW (torch, foreach implementation)");
@@ -102,6 +104,7 @@ namespace VramPS.Engine.Estimation
             }
             LoraRank = Adapter.Rank;
             OptimizerRank = ResolveOptimizerRank(w);
+            if (Optimizer == OptimizerKind.BAdam) CheckBlockOptimizer(w);
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
@@ -242,6 +245,24 @@ namespace VramPS.Engine.Estimation
                 if (string.Equals(target, moduleName, StringComparison.OrdinalIgnoreCase)) return true;
             }
             return false;
+        }
+
+        /// <summary>
+        /// BAdam partitions the model's own weights into blocks and trains one at a time, on one process: its step copies
+        /// the 16-bit gradients to the block's fp32 copy itself (block_optim.py step_single_gpu); only LLaMA-Factory
+        /// offers it (train/trainer_utils.py _create_badam_optimizer). Each block is one decoder layer:
+        /// LLaMA-Factory passes no block list and BlockOptimizer.infer_param_groups makes one block per layer, leaving
+        /// the embedding and head frozen (include_embedding, include_lm_head False).
+        /// </summary>
+        private void CheckBlockOptimizer(Workload w)
+        {
+            if (w.Method != FinetuneMethod.Full)
+                throw new InvalidWorkloadException("Optimizer", $"-Optimizer BAdam trains the model's own weights block by block: it needs -Method Full, not -Method {w.Method}.");
+            if (!Profile.BlockOptimizer.Value)
+                throw new InvalidWorkloadException("Optimizer", $"-Framework {Profile.Name} has no -Optimizer BAdam: LLaMA-Factory offers it (use_badam).");
+            if (GpuCount > 1)
+                throw new InvalidWorkloadException("GpuCount", $"-Optimizer BAdam is estimated on one GPU (block_optim.py step_single_gpu); -GpuCount {GpuCount} under DeepSpeed ZeRO-3 is not modelled.");
+            _assumptions.Add("BAdam layer mode: one decoder layer per block, embedding and head frozen; the peak is taken with the lowest block active (backward runs through every block above it)");
         }
 
         /// <summary>

@@ -122,7 +122,7 @@ namespace VramPS.Engine.Estimation
                     HostMemory = Checked.Add(HostMemory, Checked.Bytes(checkpoints));
                     checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
                 }
-                saved = checkpoints + outside;
+                saved = checkpoints + _a.UncheckpointedPerToken * tokens + outside;
                 topWorking = saved + recompute;
             }
             else
@@ -142,7 +142,9 @@ namespace VramPS.Engine.Estimation
                 saved += vision;
                 topWorking += vision;
             }
-            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer;
+            // BAdam's model is 16-bit: autocast has no fp32 weight to cast, and its head never trains.
+            bool blockWise = r.Optimizer == OptimizerKind.BAdam;
+            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer && !blockWise;
             double copies = 0;
             if (autocastCopies)
             {
@@ -161,7 +163,7 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && stage.HasHead ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)

@@ -50,6 +50,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> AlignmentStages { get; init; }
         /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
         public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
+        /// <summary>Offers BAdam's block-wise Adam (-Optimizer BAdam).</summary>
+        public Cited<bool> BlockOptimizer { get; init; }
         /// <summary>Checkpoints through reentrant torch.utils.checkpoint without per-block requires_grad on the inputs.</summary>
         public Cited<bool> ReentrantCheckpointing { get; init; }
 

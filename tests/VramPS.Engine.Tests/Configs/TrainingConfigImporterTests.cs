@@ -115,9 +115,9 @@ namespace VramPS.Engine.Tests.Configs
         [Fact]
         public void Every_unsupported_key_is_named_in_one_refusal()
         {
-            string config = Write("lf.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: lora\nuse_badam: true\nuse_llama_pro: true\n");
+            string config = Write("lf.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_llama_pro: true\nuse_badam: true\nbadam_mode: ratio\n");
             var e = Assert.Throws<UnsupportedSettingException>(() => TrainingConfigImporter.Import(config, null, _root));
-            Assert.Equal(new[] { "use_badam", "use_llama_pro" }, e.Settings.Select(s => s.Key).ToArray());
+            Assert.Equal(new[] { "use_llama_pro", "badam_mode" }, e.Settings.Select(s => s.Key).ToArray());
         }
 
         [Theory]
@@ -136,11 +136,21 @@ namespace VramPS.Engine.Tests.Configs
         [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_apollo: true\napollo_rank: 64\n", OptimizerKind.Apollo, 64)]
         [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_adam_mini: true\n", OptimizerKind.AdamMini, null)]
         [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_muon: true\n", OptimizerKind.Muon, null)]
+        [InlineData("model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_badam: true\nbadam_mode: layer\nbadam_switch_mode: ascending\nbadam_switch_interval: 50\nbadam_start_block: 0\n", OptimizerKind.BAdam, null)]
         public void LLaMA_Factory_optimizer_switches_set_Optimizer(string text, OptimizerKind optimizer, int? rank)
         {
             var run = TrainingConfigImporter.Import(Write("lf-opt.yaml", text), null, _root).Run;
             Assert.Equal(optimizer, run.Optimizer);
             Assert.Equal(rank, run.OptimizerRank);
+        }
+
+        [Fact]
+        public void BAdam_over_another_base_optimizer_or_an_unknown_mode_is_refused()
+        {
+            string eightBit = Write("lf-badam8.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_badam: true\noptim: adamw_8bit\n");
+            Assert.Equal("optim", Assert.Throws<UnsupportedSettingException>(() => TrainingConfigImporter.Import(eightBit, null, _root)).Settings.Single().Key);
+            string mode = Write("lf-badamx.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\nstage: sft\nfinetuning_type: full\nuse_badam: true\nbadam_mode: rows\n");
+            Assert.Contains("'badam_mode' is 'rows'; expected layer or ratio", Assert.Throws<InvalidDataFileException>(() => TrainingConfigImporter.Import(mode, null, _root)).Message);
         }
 
         [Fact]

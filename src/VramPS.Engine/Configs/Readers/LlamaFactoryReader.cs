@@ -50,7 +50,7 @@ namespace VramPS.Engine.Configs.Readers
             else run.Default(nameof(TrainingConfigRun.LoraTargets), new[] { "all-linear" }, Finetuning + ": lora_target all");
             if (doc.Count("freeze_trainable_layers") is int layers) run.Set(nameof(TrainingConfigRun.TrainableLayers), layers, doc, "freeze_trainable_layers");
             if (type == "freeze") run.Default(nameof(TrainingConfigRun.TrainableLayers), 2, Finetuning + ": freeze_trainable_layers");
-            foreach (var (key, what) in new[] { ("use_badam", "BAdam"), ("use_llama_pro", "LLaMA Pro"), ("train_mm_proj_only", ConfigVocabulary.VisionLanguage) })
+            foreach (var (key, what) in new[] { ("use_llama_pro", "LLaMA Pro"), ("train_mm_proj_only", ConfigVocabulary.VisionLanguage) })
             {
                 if (doc.Bool(key) == true) run.Refuse(key, "true", what);
             }
@@ -105,7 +105,9 @@ namespace VramPS.Engine.Configs.Readers
 
         /// <summary>
         /// LLaMA-Factory's optimizer switches (src/llamafactory/train/trainer_utils.py create_custom_optimizer): GaLore
-        /// over optim adamw_torch, or its 8-bit AdamW over the 8-bit optim names; APOLLO; Adam-mini; Muon.
+        /// over optim adamw_torch, or its 8-bit AdamW over the 8-bit optim names; APOLLO; Adam-mini; Muon; BAdam's
+        /// layer mode (BlockOptimizer over the optim's AdamW; the block order, switch interval and start block change
+        /// no peak, which is taken with the worst block active).
         /// </summary>
         private static void OptimizerSwitches(ConfigDocument doc, RunBuilder run)
         {
@@ -125,6 +127,16 @@ namespace VramPS.Engine.Configs.Readers
             }
             if (doc.Bool("use_adam_mini") == true) run.Set(nameof(TrainingConfigRun.Optimizer), OptimizerKind.AdamMini, doc, "use_adam_mini");
             if (doc.Bool("use_muon") == true) run.Set(nameof(TrainingConfigRun.Optimizer), OptimizerKind.Muon, doc, "use_muon");
+            if (doc.Bool("use_badam") == true)
+            {
+                string mode = doc.Text("badam_mode") ?? "layer";
+                if (mode == "ratio") run.Refuse("badam_mode", mode, "BAdam's ratio mode");
+                else if (mode != "layer") throw doc.Invalid("badam_mode", doc.Node("badam_mode")!, "layer or ratio");
+                string optim = doc.Text("optim") ?? "adamw_torch";
+                if (optim != "adamw_torch" && optim != "adamw_torch_fused") run.Refuse("optim", optim, "BAdam over a base optimizer other than torch's AdamW");
+                run.Set(nameof(TrainingConfigRun.Optimizer), OptimizerKind.BAdam, doc, "use_badam");
+                doc.Ignore("badam_switch_mode", "badam_switch_interval", "badam_start_block", "badam_verbose", "badam_update_ratio", "badam_mask_mode");
+            }
         }
 
         private static void Stage(ConfigDocument doc, RunBuilder run)

@@ -35,6 +35,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedBase = new Cited<bool>(true, "transformers BitsAndBytesConfig (load_in_4bit, load_in_8bit): bitsandbytes Linear4bit / Linear8bitLt"),
             KbitPreparationUpcast = new Cited<bool>(true, "peft/utils/other.py prepare_model_for_kbit_training: every non-quantized parameter to fp32 (TRL SFTTrainer calls it)"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(null, "peft get_peft_model: any peft config (LoRA and its variants, IA3, VeRA, LoHa, LoKr, OFT, BOFT, prompt methods ...)"),
+            BlockOptimizer = new Cited<bool>(false, "transformers/training_args.py OptimizerNames: no block-wise optimizer (BAdam is LLaMA-Factory's use_badam)"),
             AutocastsSixteenBitModel = new Cited<bool>(true, "transformers/trainer.py --bf16 / --fp16: accelerate's autocast wraps the forward whatever dtype the model was loaded in"),
             LoraDropout = new Cited<double>(0.0, "peft LoraConfig lora_dropout default 0.0"),
             FusedQkvAdapters = new Cited<bool>(false, "transformers Llama-style models keep q_proj, k_proj, v_proj separate"),
