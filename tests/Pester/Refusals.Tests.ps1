@@ -78,6 +78,29 @@ Describe 'Warnings' {
         $quiet | Should -BeNullOrEmpty
     }
 
+    It 'writes the warnings of Compare-FinetuneMethod''s rows once each (flash-attn README: no Turing GPU)' {
+        $rows = Compare-FinetuneMethod -Params 7B -Attention Flash -Gpu T4 -WarningVariable warned -WarningAction SilentlyContinue
+        @($rows).Count | Should -BeGreaterThan 1
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-Attention Flash on T4 \(compute capability 7\.5\)'
+    }
+
+    It 'writes the warnings of Find-GpuFit''s estimate tried on each GPU, once per GPU that draws one' {
+        $fits = Get-TrainingMemory -Params 7B -Method LoRA -Attention Flash -Gpu H100-SXM |
+            Find-GpuFit -Gpu T4, V100-32GB, A100-80GB -WarningVariable warned -WarningAction SilentlyContinue
+        $fits | Should -HaveCount 3
+        @($warned) | Should -HaveCount 2
+        "$($warned[0])" | Should -Match '^-Attention Flash on T4 '
+        "$($warned[1])" | Should -Match '^-Attention Flash on V100-32GB '
+    }
+
+    It 'writes the warnings of Find-GpuFit''s plans once, however many plans share them' {
+        $plans = Find-GpuFit -Params 7B -Method LoRA -Precision Fp16 -Attention Flash -Gpu T4 -MaxGpus 8 -WarningVariable warned -WarningAction SilentlyContinue
+        $plans | Should -Not -BeNullOrEmpty
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-Attention Flash on T4 '
+    }
+
     It 'says which CUDA context it counted when no -Gpu is given' {
         $e = Get-TrainingMemory -Params 7B -Method LoRA -WarningVariable warned -WarningAction SilentlyContinue
         "$warned" | Should -Match 'no -Gpu given: Total counts a CUDA context of 1343 MiB'

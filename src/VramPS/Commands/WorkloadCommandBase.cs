@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 using VramPS.Engine.Parsing;
@@ -290,6 +293,17 @@ namespace VramPS.Commands
             ParamsSet => Params,
             _ => Model,
         };
+
+        /// <summary>
+        /// Writes an estimate's warnings as PowerShell warnings, each once per pipeline however many rows, GPUs or
+        /// methods it concerns (every estimate keeps its own in Warnings).
+        /// </summary>
+        protected void WriteEstimateWarnings(TrainingMemoryEstimate estimate)
+        {
+            foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
+        }
+
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>
         /// Writes an engine error as a non-terminating ErrorRecord with a stable id and category. The target is the
