@@ -78,6 +78,29 @@ Describe 'Warnings' {
         $quiet | Should -BeNullOrEmpty
     }
 
+    It 'warns about a sequence longer than a catalog model''s context (Llama-2-7b-hf config.json: max_position_embeddings 4096)' {
+        $e = Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -SequenceLength 8192 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-SequenceLength 8192 is longer than the 4096 positions of '
+        $e.Warnings | Should -Be "$warned"
+        Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -SequenceLength 4096 -Gpu H100-SXM -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+        $quiet | Should -BeNullOrEmpty
+    }
+
+    It 'warns about a Llama-3.1 sequence only beyond its 131072 positions (config.json max_position_embeddings)' {
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method QLoRA -SequenceLength 131072 -Gpu H100-SXM -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+        $quiet | Should -BeNullOrEmpty
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method QLoRA -SequenceLength 131073 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        "$warned" | Should -Match '^-SequenceLength 131073 is longer than the 131072 positions'
+    }
+
+    It 'writes the context warning of Find-GpuFit''s plans once (Llama-2-7b-hf: 4096 positions)' {
+        $plans = Find-GpuFit -Model meta-llama/Llama-2-7b-hf -Method LoRA -SequenceLength 8192 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
+        $plans | Should -Not -BeNullOrEmpty
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-SequenceLength 8192 is longer than the 4096 positions'
+    }
+
     It 'writes the warnings of Compare-FinetuneMethod''s rows once each (flash-attn README: no Turing GPU)' {
         $rows = Compare-FinetuneMethod -Params 7B -Attention Flash -Gpu T4 -WarningVariable warned -WarningAction SilentlyContinue
         @($rows).Count | Should -BeGreaterThan 1
