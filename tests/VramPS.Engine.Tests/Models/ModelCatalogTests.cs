@@ -50,6 +50,8 @@ namespace VramPS.Engine.Tests.Models
         private static readonly string[] ContextUnverified =
         {
             "ibm/PowerLM-3b", "Qwen/Qwen2-1.5B", "Qwen/Qwen2-7B", "Qwen/Qwen2-72B", "Qwen/Qwen2-57B-A14B", "tiiuae/falcon-7b", "tiiuae/falcon-40b",
+            "HuggingFaceTB/SmolLM2-135M", "HuggingFaceTB/SmolLM2-360M", "HuggingFaceTB/SmolLM2-1.7B", "mistralai/Ministral-8B-Instruct-2410",
+            "ibm-granite/granite-3.0-8b-base",
         };
 
         /// <summary>Every other entry gives its context, which the -SequenceLength warning reads.</summary>
