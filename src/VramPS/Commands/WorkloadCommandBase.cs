@@ -126,8 +126,14 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
+        /// <summary>
+        /// Techniques on top of the trainer's defaults, a comma list. Typed object, read into Techniques by EnumName,
+        /// because PowerShell completes an enum-typed parameter itself (offering names the list already holds) and never
+        /// calls its completer.
+        /// </summary>
         [EnumName(typeof(Techniques))]
-        public Techniques? Techniques { get; set; }
+        [ArgumentCompleter(typeof(TechniqueNameCompleter))]
+        public object? Techniques { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
@@ -226,7 +232,7 @@ namespace VramPS.Commands
             if (GpuCount != null) w.GpuCount = GpuCount;
             if (Sharding != null) w.Sharding = Sharding;
             if (Offload != null) w.Offload = Offload;
-            if (Techniques != null) w.Techniques = Techniques.Value;
+            if (Techniques != null) w.Techniques = (Techniques)Techniques;
             if (Framework != null) w.Framework = FrameworkNames.Parse(Framework);
             if (TensorParallel != null) w.TensorParallel = TensorParallel;
             if (PipelineParallel != null) w.PipelineParallel = PipelineParallel;
