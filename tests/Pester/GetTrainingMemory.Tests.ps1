@@ -36,7 +36,7 @@ Describe 'Get-TrainingMemory parameters' {
 
     It 'gives -<_> a nullable type so an absent setting stays "not given"' -TestCases @(
         'BatchSize', 'SequenceLength', 'GradientAccumulation', 'Checkpointing', 'Attention', 'LoraRank', 'Quantization',
-        'TrainableLayers', 'GpuCount', 'Sharding', 'Offload', 'Techniques', 'Method', 'Precision', 'Optimizer') {
+        'TrainableLayers', 'GpuCount', 'Sharding', 'Offload', 'Method', 'Precision', 'Optimizer') {
         [Nullable]::GetUnderlyingType($command.Parameters[$_].ParameterType) | Should -Not -BeNullOrEmpty
     }
 
@@ -55,6 +55,24 @@ Describe 'Get-TrainingMemory parameters' {
         $line = "Get-TrainingMemory -$Parameter $Prefix"
         $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $completions.CompletionMatches.CompletionText | Should -Contain $Expected
+    }
+
+    It 'completes -Techniques after a comma with the techniques not yet listed, never None beside one' {
+        # The Techniques flags: None, ChunkedLoss, FusedLinearLoss, FusedKernels, Compile, ActivationOffload, OptimizerInBackward.
+        $line = 'Get-TrainingMemory -Params 7B -Techniques ChunkedLoss,'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Be @('FusedLinearLoss', 'FusedKernels', 'Compile', 'ActivationOffload', 'OptimizerInBackward')
+        $line = 'Find-GpuFit -Params 7B -Techniques ChunkedLoss, FusedKernels, Fu'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'FusedLinearLoss'
+    }
+
+    It 'takes -Techniques as a comma list, an array or a flags value, and refuses an unknown name' {
+        (Get-TrainingMemory -Params 7B -Method LoRA -Techniques ChunkedLoss, FusedKernels -Gpu H100-SXM).Techniques |
+            Should -Be ([VramPS.Engine.Techniques]'ChunkedLoss, FusedKernels')
+        (Get-TrainingMemory -Params 7B -Method LoRA -Techniques ([VramPS.Engine.Techniques]::Compile) -Gpu H100-SXM).Techniques |
+            Should -Be ([VramPS.Engine.Techniques]::Compile)
+        { Get-TrainingMemory -Params 7B -Method LoRA -Techniques Bogus -Gpu H100-SXM -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*'Bogus' is not a Techniques. Allowed: None, ChunkedLoss*"
     }
 }
 

@@ -78,6 +78,52 @@ Describe 'Warnings' {
         $quiet | Should -BeNullOrEmpty
     }
 
+    It 'warns about a sequence longer than a catalog model''s context (Llama-2-7b-hf config.json: max_position_embeddings 4096)' {
+        $e = Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -SequenceLength 8192 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-SequenceLength 8192 is longer than the 4096 positions of '
+        $e.Warnings | Should -Be "$warned"
+        Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -SequenceLength 4096 -Gpu H100-SXM -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+        $quiet | Should -BeNullOrEmpty
+    }
+
+    It 'warns about a Llama-3.1 sequence only beyond its 131072 positions (config.json max_position_embeddings)' {
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method QLoRA -SequenceLength 131072 -Gpu H100-SXM -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+        $quiet | Should -BeNullOrEmpty
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method QLoRA -SequenceLength 131073 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        "$warned" | Should -Match '^-SequenceLength 131073 is longer than the 131072 positions'
+    }
+
+    It 'writes the context warning of Find-GpuFit''s plans once (Llama-2-7b-hf: 4096 positions)' {
+        $plans = Find-GpuFit -Model meta-llama/Llama-2-7b-hf -Method LoRA -SequenceLength 8192 -Gpu H100-SXM -WarningVariable warned -WarningAction SilentlyContinue
+        $plans | Should -Not -BeNullOrEmpty
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-SequenceLength 8192 is longer than the 4096 positions'
+    }
+
+    It 'writes the warnings of Compare-FinetuneMethod''s rows once each (flash-attn README: no Turing GPU)' {
+        $rows = Compare-FinetuneMethod -Params 7B -Attention Flash -Gpu T4 -WarningVariable warned -WarningAction SilentlyContinue
+        @($rows).Count | Should -BeGreaterThan 1
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-Attention Flash on T4 \(compute capability 7\.5\)'
+    }
+
+    It 'writes the warnings of Find-GpuFit''s estimate tried on each GPU, once per GPU that draws one' {
+        $fits = Get-TrainingMemory -Params 7B -Method LoRA -Attention Flash -Gpu H100-SXM |
+            Find-GpuFit -Gpu T4, V100-32GB, A100-80GB -WarningVariable warned -WarningAction SilentlyContinue
+        $fits | Should -HaveCount 3
+        @($warned) | Should -HaveCount 2
+        "$($warned[0])" | Should -Match '^-Attention Flash on T4 '
+        "$($warned[1])" | Should -Match '^-Attention Flash on V100-32GB '
+    }
+
+    It 'writes the warnings of Find-GpuFit''s plans once, however many plans share them' {
+        $plans = Find-GpuFit -Params 7B -Method LoRA -Precision Fp16 -Attention Flash -Gpu T4 -MaxGpus 8 -WarningVariable warned -WarningAction SilentlyContinue
+        $plans | Should -Not -BeNullOrEmpty
+        @($warned) | Should -HaveCount 1
+        "$warned" | Should -Match '^-Attention Flash on T4 '
+    }
+
     It 'says which CUDA context it counted when no -Gpu is given' {
         $e = Get-TrainingMemory -Params 7B -Method LoRA -WarningVariable warned -WarningAction SilentlyContinue
         "$warned" | Should -Match 'no -Gpu given: Total counts a CUDA context of 1343 MiB'

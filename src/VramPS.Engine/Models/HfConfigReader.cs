@@ -251,6 +251,7 @@ namespace VramPS.Engine.Models
                 AttentionLogitSoftcap = c.OptionalDouble("attn_logit_softcapping") ?? 0,
                 FinalLogitSoftcap = c.OptionalDouble("final_logit_softcapping") ?? 0,
                 SlidingWindow = c.OptionalInt("sliding_window") ?? 4096,
+                MaxPositions = c.OptionalInt("max_position_embeddings") ?? 131072,
             };
         }
 

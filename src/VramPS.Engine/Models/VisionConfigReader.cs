@@ -105,6 +105,7 @@ namespace VramPS.Engine.Models
                 VocabSize = t.OptionalInt("vocab_size") ?? 32000,
                 TiedEmbeddings = t.OptionalBool("tie_word_embeddings") ?? false,
                 Activation = t.OptionalString("hidden_act") ?? "silu",
+                MaxPositions = t.OptionalInt("max_position_embeddings") ?? 2048,
             };
         }
 

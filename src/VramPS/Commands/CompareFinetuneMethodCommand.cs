@@ -49,7 +49,9 @@ namespace VramPS.Commands
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
                 var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
-                WriteResults(MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter, FrameworkDefaults));
+                var rows = MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter, FrameworkDefaults);
+                foreach (var row in rows) WriteEstimateWarnings(row.Estimate);
+                WriteResults(rows);
             }
             catch (VramException e)
             {

@@ -155,10 +155,13 @@ namespace VramPS.Commands
                     var workload = BuildSingleWorkload();
                     var plans = ClusterPlanner.Plan(workload, Request(named, inventory), out var unplanned);
                     WarnUnplanned(workload, plans.Count == 0, named.Count > 0, unplanned);
+                    foreach (var plan in plans) WriteEstimateWarnings(plan.Estimate);
                     WriteResults(plans);
                     return;
                 }
-                WriteResults(GpuFitFinder.Find(PipedEstimate!.Workload, _gpus ?? Gpus.All, MaxGpus, Confidence));
+                var fits = GpuFitFinder.Find(PipedEstimate!.Workload, _gpus ?? Gpus.All, MaxGpus, Confidence);
+                foreach (var fit in fits) WriteEstimateWarnings(fit.Estimate);
+                WriteResults(fits);
             }
             catch (VramException e)
             {

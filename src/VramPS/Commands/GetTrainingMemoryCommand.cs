@@ -39,7 +39,7 @@ namespace VramPS.Commands
                 var gpu = GpuSpec ?? PipedGpu ?? named.Gpu;
                 var estimate = gpu is null ? MemoryEstimator.Estimate(workload) : FitAdvisor.Review(workload, gpu, RunSettings);
                 if (named.Warning != null) estimate.Warn(named.Warning);
-                foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
+                WriteEstimateWarnings(estimate);
                 WriteResult(estimate);
             }
             catch (VramException e)
@@ -56,8 +56,5 @@ namespace VramPS.Commands
             return (gpu, others.Count == 0 ? null
                 : $"-Gpu '{name}' was taken as {gpu.Name}; it also fits {string.Join(", ", others.Select(o => o.Name))}. Name the variant to be sure.");
         }
-
-        /// <summary>Warnings written in this pipeline: each is written once, however many rows it concerns (every estimate keeps its own).</summary>
-        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
     }
 }

@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine;
 using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 using VramPS.Engine.Parsing;
@@ -123,8 +126,14 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
+        /// <summary>
+        /// Techniques on top of the trainer's defaults, a comma list. Typed object, read into Techniques by EnumName,
+        /// because PowerShell completes an enum-typed parameter itself (offering names the list already holds) and never
+        /// calls its completer.
+        /// </summary>
         [EnumName(typeof(Techniques))]
-        public Techniques? Techniques { get; set; }
+        [ArgumentCompleter(typeof(TechniqueNameCompleter))]
+        public object? Techniques { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
@@ -223,7 +232,7 @@ namespace VramPS.Commands
             if (GpuCount != null) w.GpuCount = GpuCount;
             if (Sharding != null) w.Sharding = Sharding;
             if (Offload != null) w.Offload = Offload;
-            if (Techniques != null) w.Techniques = Techniques.Value;
+            if (Techniques != null) w.Techniques = (Techniques)Techniques;
             if (Framework != null) w.Framework = FrameworkNames.Parse(Framework);
             if (TensorParallel != null) w.TensorParallel = TensorParallel;
             if (PipelineParallel != null) w.PipelineParallel = PipelineParallel;
@@ -290,6 +299,17 @@ namespace VramPS.Commands
             ParamsSet => Params,
             _ => Model,
         };
+
+        /// <summary>
+        /// Writes an estimate's warnings as PowerShell warnings, each once per pipeline however many rows, GPUs or
+        /// methods it concerns (every estimate keeps its own in Warnings).
+        /// </summary>
+        protected void WriteEstimateWarnings(TrainingMemoryEstimate estimate)
+        {
+            foreach (string warning in estimate.Warnings.Where(_warned.Add)) WriteWarning(warning);
+        }
+
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>
         /// Writes an engine error as a non-terminating ErrorRecord with a stable id and category. The target is the

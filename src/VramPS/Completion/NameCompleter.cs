@@ -18,6 +18,9 @@ namespace VramPS.Completion
         /// <summary>The names to offer, in the order to offer them, given the parameters already on the command line.</summary>
         protected abstract IEnumerable<string> Names(IDictionary fakeBoundParameters);
 
+        /// <summary>Names this parameter already holds on the command line, not offered again: none unless a list parameter says.</summary>
+        protected virtual IEnumerable<string> Given(CommandAst commandAst, string parameterName) => Enumerable.Empty<string>();
+
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
@@ -25,7 +28,8 @@ namespace VramPS.Completion
             const WildcardOptions options = WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant;
             var prefix = WildcardPattern.Get(word + "*", options);
             var anywhere = WildcardPattern.Get("*" + word + "*", options);
-            var names = Names(fakeBoundParameters).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var given = new HashSet<string>(Given(commandAst, parameterName), StringComparer.OrdinalIgnoreCase);
+            var names = Names(fakeBoundParameters).Where(n => !given.Contains(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             return names.Where(prefix.IsMatch).Concat(names.Where(n => !prefix.IsMatch(n) && anywhere.IsMatch(n)))
                 .Select(n => new CompletionResult(Quote(n), n, CompletionResultType.ParameterValue, n));
         }

@@ -46,6 +46,7 @@ namespace VramPS.Engine.Tests.Models
             double error = (double)(model.TotalParameters - entry.PublishedParameters) / entry.PublishedParameters;
             Assert.True(Math.Abs(error) <= 0.005, $"{fixture}: {model.TotalParameters:N0} vs published {entry.PublishedParameters:N0}");
             Assert.Equal(entry.TotalParameters, model.TotalParameters);
+            Assert.Equal(model.MaxPositions, entry.MaxPositions);
             Assert.Equal(entry.LinearModules(entry.NumLayers - 1).Select(m => m.Name), model.LinearModules(model.NumLayers - 1).Select(m => m.Name));
         }
 
