@@ -36,7 +36,8 @@ namespace VramPS.Reports
         {
             string total = Bytes.Format(f.Total) + ": ";
             if (f.Fits) return total + (f.MaxBatchSize is int batch ? $"fits, micro-batch up to {batch}" : "fits");
-            return total + (f.WhyNot ?? "does not fit");
+            // The chart's margin holds about thirty characters: the whole reason is in the table's Why not column.
+            return total + (f.GpusNeeded is int count && count > 1 ? $"too big; {count} GPUs fit" : "too big, see Why not");
         }
 
         private static string[] Cells(GpuFit f, bool priced)
