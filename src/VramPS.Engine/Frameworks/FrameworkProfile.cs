@@ -34,6 +34,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<AttentionKernel?> DefaultAttention { get; init; }
         /// <summary>Without -LoraTargets, LoRA adapts every linear of the blocks instead of peft's default targets.</summary>
         public Cited<bool> AllLinearLoraTargets { get; init; }
+        /// <summary>
+        /// Full and Freeze train the model in the 16-bit dtype it was loaded in (weights, gradients and optimizer states
+        /// alike) unless -Sharding hands it to ZeRO or FSDP, which keep fp32 copies; false: fp32 weights under autocast.
+        /// </summary>
+        public Cited<bool> FullTrainsLoadedDtype { get; init; }
         /// <summary>Whether a vision tower trains when not given; null: what the method and LoRA targets make trainable.</summary>
         public Cited<VisionTraining?> DefaultVisionTraining { get; init; }
 

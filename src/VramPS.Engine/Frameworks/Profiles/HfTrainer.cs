@@ -23,6 +23,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultAttention = new Cited<AttentionKernel?>(null,
                 "transformers attn_implementation sdpa by default; Gemma2PreTrainedModel._check_and_enable_sdpa swaps in eager on 4.42-4.47 (\"DISABLE torch SDPA by default on Gemma2 models\")"),
             AllLinearLoraTargets = new Cited<bool>(false, "peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (q_proj, v_proj)"),
+            FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
