@@ -53,6 +53,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
         public Cited<bool> AlignmentStages { get; init; }
+        /// <summary>SimPO adds the chosen half's cross-entropy (TRL's CPO trainer with cpo_alpha above 0), as ORPO does.</summary>
+        public Cited<bool> SimPoChosenNll { get; init; }
         /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
         public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
         /// <summary>Offers BAdam's block-wise Adam (-Optimizer BAdam).</summary>

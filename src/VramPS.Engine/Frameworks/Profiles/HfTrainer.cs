@@ -30,6 +30,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
             PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
             AlignmentStages = new Cited<bool>(true, "TRL trl/trainer/*_trainer.py subclass transformers.Trainer"),
+            SimPoChosenNll = new Cited<bool>(true,
+                "trl@f2cd577 trl/experimental/cpo/cpo_config.py cpo_alpha 1.0: SimPO runs CPOTrainer with loss_type simpo, whose concatenated_forward adds cross_entropy_loss over the chosen half"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, "transformers gradient_checkpointing is on or off, whole blocks (modeling_utils.py gradient_checkpointing_enable)"),
             ReentrantCheckpointing = new Cited<bool>(true, "transformers modeling_utils.py gradient_checkpointing_enable: use_reentrant=True unless gradient_checkpointing_kwargs say otherwise"),
             AdaptersInComputeDtype = new Cited<bool>(false, "peft tuners_utils.py autocast_adapter_dtype=True: adapters upcast to fp32"),

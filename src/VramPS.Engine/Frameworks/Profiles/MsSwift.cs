@@ -34,6 +34,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             LoraDropout = new Cited<double>(0.05, At + "swift/arguments/tuner_args.py lora_dropout: float = 0.05"),
             ReentrantCheckpointing = new Cited<bool>(true,
                 At + "swift/trainers/mixin.py _fix_gradient_checkpointing: use_reentrant True on one GPU and under DeepSpeed or FSDP (False only for plain DDP)"),
+            SimPoChosenNll = new Cited<bool>(true,
+                At + "swift/arguments/rlhf_args.py cpo_alpha 1.0 and _init_simpo: rlhf_type simpo runs TRL's CPO trainer with loss_type simpo (CPO-SimPO)"),
             MasterCopyInOptimizer = new Cited<bool>(true,
                 At + "swift/config/zero2.json, zero3.json (what --deepspeed zero2 / zero3 load): bf16 \"auto\", DeepSpeed's bf16 engine keeps a 16-bit model and fp32 master partitions"),
             GathersModules = new Cited<bool>(false,
