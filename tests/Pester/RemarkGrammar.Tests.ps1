@@ -40,6 +40,27 @@ Describe 'Remarks in -Framework and -LoraTargets read the same wherever they com
         }
     }
 
+    It 'reads a config key by the same grammar' {
+        $config = Join-Path $TestDrive 'axolotl-remark.yml'
+        Set-Content -Path $config -Value @(
+            'base_model: NousResearch/Llama-2-7b-hf'
+            'adapter: lora'
+            'lora_r: 16'
+            'lora_target_modules:'
+            '  - q_proj (attention query)'
+            '  - v_proj'
+            'sequence_len: 1024'
+            'micro_batch_size: 1'
+        )
+        $e = Import-TrainingConfig -Path $config -WarningAction SilentlyContinue | Get-TrainingMemory -WarningAction SilentlyContinue
+        $e.Assumptions | Should -Contain '-LoraTargets remark (recorded, not read): attention query'
+        @($e.LoraTargets) | Should -Be @('q_proj', 'v_proj')
+        $bad = Join-Path $TestDrive 'axolotl-bad.yml'
+        (Get-Content $config) -replace 'q_proj \(attention query\)', 'q_proj of the vision tower' | Set-Content $bad
+        { Import-TrainingConfig -Path $bad -WarningAction SilentlyContinue | Get-TrainingMemory -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ExpectedMessage '*-LoraTargets*Allowed: all-linear, or module names separated by commas*'
+    }
+
     It 'reads Unsloth+HF-Trainer as Unsloth and says so' {
         $e = Get-TrainingMemory -Model $Ministral -Method LoRA -Framework 'Unsloth+HF-Trainer' -ImageSize 320x50 -WarningAction SilentlyContinue
         $e.Framework | Should -Be 'Unsloth'
