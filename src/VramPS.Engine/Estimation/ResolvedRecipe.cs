@@ -119,7 +119,6 @@ namespace VramPS.Engine.Estimation
             if (FrozenInputsRequireGrad)
                 _assumptions.Add("enable_input_require_grads() on: transformers' reentrant checkpointing passes no gradient to the trained blocks otherwise, so every block keeps its checkpointed input and backward recomputes the frozen ones too");
             Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
-            if (Model.HasVision && Profile.FusedVisionHeadLoss.Value && !Has(Techniques.FusedLinearLoss)) _assumptions.Add(Profile.FusedVisionHeadLoss.Assumption!);
             if (!Model.HasVision && (w.ImageWidth != null || w.ImagesPerSample > 0 || w.VisionTokens != null || w.VisionTower != null))
                 throw new InvalidWorkloadException(w.ImageWidth != null ? "ImageSize" : w.ImagesPerSample != null ? "ImagesPerSample" : w.VisionTokens != null ? "VisionTokens" : "VisionTower",
                     $"{Model.Id} has no vision encoder: -ImageSize, -ImagesPerSample, -VisionTokens and -VisionTower apply to vision-language models.");

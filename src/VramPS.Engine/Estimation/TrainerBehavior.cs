@@ -138,12 +138,9 @@ namespace VramPS.Engine.Estimation
             return chunked ? new LogitsFootprint(8, 8, 8) : new LogitsFootprint(12, 12, 8);
         }
 
-        /// <summary>The framework runs this vision-language model's head and loss as one chunked kernel.</summary>
-        private static bool FusesVisionHead(ResolvedRecipe r) => r.Model.HasVision && r.Profile.FusedVisionHeadLoss.Value;
-
         private static LogitsFootprint LogitsFor(ResolvedRecipe r)
         {
-            if (r.Has(Techniques.FusedLinearLoss) || FusesVisionHead(r)) return new LogitsFootprint(0, 0, 0);
+            if (r.Has(Techniques.FusedLinearLoss)) return new LogitsFootprint(0, 0, 0);
             int c = ComputeBytes(r.Precision);
             switch (r.Profile.LossPath.Value)
             {

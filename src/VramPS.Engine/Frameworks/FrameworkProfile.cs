@@ -93,8 +93,6 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FusedSoftmax { get; init; }
         public Cited<bool> FusedActivation { get; init; }
         public Cited<LossPath> LossPath { get; init; }
-        /// <summary>A vision-language model's head and loss run as one chunked kernel: its full logits are never materialized.</summary>
-        public Cited<bool> FusedVisionHeadLoss { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }

@@ -51,7 +51,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedSoftmax = new Cited<bool>(false, "transformers eager attention: matmul, softmax, dropout as separate ops"),
             FusedActivation = new Cited<bool>(false, "transformers MLP: act_fn(gate_proj(x)) * up_proj(x) as separate ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
-            FusedVisionHeadLoss = new Cited<bool>(false, "transformers modeling_*.py *ForConditionalGeneration.forward: logits = self.lm_head(hidden_states), then self.loss_function(logits, labels)"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),

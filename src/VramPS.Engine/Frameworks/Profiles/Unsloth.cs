@@ -26,9 +26,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(true, "Unsloth patches TRL's trainers (PatchFastRL, unsloth/models/rl.py)"),
             KbitPreparationUpcast = new Cited<bool>(false, "unsloth/models/_utils.py prepare_model_for_kbit_training: no fp32 upcast of the non-quantized weights"),
             LoraDropout = new Cited<double>(0.0, "FastLanguageModel.get_peft_model lora_dropout 0"),
-            FusedVisionHeadLoss = new Cited<bool>(true,
-                "unsloth_zoo/compiler.py apply_fused_lm_head rewrites a compiled model's 'logits = self.lm_head(...); loss = self.loss_function(...)' into unsloth_zoo/loss_utils.py unsloth_fused_ce_loss: cross_entropy(chunk(X) @ W, chunk(labels)) chunk by chunk, gradients taken in forward; FastVisionModel always compiles (unsloth/models/vision.py)",
-                "Unsloth's fused head and loss for a vision-language model (unsloth_fused_ce_loss): the full logits are never materialized"),
         };
     }
 }
