@@ -26,6 +26,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
+            RunsUnder = new Cited<Framework?>(null, "transformers/trainer.py Trainer is the loop itself"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
             PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
