@@ -194,5 +194,11 @@ namespace VramPS.Engine
         DeepSpeed,
         /// <summary>PyTorch's torchtitan (FSDP2, its own model code) for pretraining at scale.</summary>
         Torchtitan,
+        /// <summary>Microsoft DeepSpeed-Chat (DeepSpeedExamples/applications/DeepSpeed-Chat): SFT, reward model, DPO, PPO with the hybrid engine.</summary>
+        DeepSpeedChat,
+        /// <summary>ByteDance verl: PPO and GRPO with FSDP or Megatron actors and a colocated vLLM or SGLang rollout.</summary>
+        Verl,
+        /// <summary>OpenRLHF: Ray-placed actor, critic, reference and reward over DeepSpeed, vLLM rollout engines.</summary>
+        OpenRLHF,
     }
 }

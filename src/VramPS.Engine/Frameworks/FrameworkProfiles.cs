@@ -21,6 +21,9 @@ namespace VramPS.Engine.Frameworks
             Profiles.MegatronLM.Profile,
             Profiles.DeepSpeed.Profile,
             Profiles.Torchtitan.Profile,
+            Profiles.DeepSpeedChat.Profile,
+            Profiles.Verl.Profile,
+            Profiles.OpenRlhf.Profile,
         });
 
         private static readonly FrameworkProfile[] ByFramework = All.OrderBy(p => (int)p.Framework).ToArray();
