@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using VramPS.Engine.Estimation;
 
 namespace VramPS.Engine.Alignment
@@ -15,7 +16,9 @@ namespace VramPS.Engine.Alignment
     /// whole batch are both held while gather_log_probs log-softmaxes one of them, beside the reward's and value model's
     /// forwards.
     /// Policy update (train_rlhf): the logits stay referenced (actor_prob) beside log_softmax's saved output; at the start
-    /// of backward gather's full-size gradient and log_softmax's input gradient join them.
+    /// of backward gather's full-size gradient and log_softmax's input gradient join them. Each update phase reports
+    /// the larger of the policy's moment and the value model's (both models update one after the other with the same
+    /// phases).
     /// </summary>
     internal static class SequentialRlLayout
     {
@@ -58,12 +61,11 @@ namespace VramPS.Engine.Alignment
                 if (value != null) p.Add(ModelRole.Value, value.Resident);
                 if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(2 * logits));
                 if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(4 * logits));
-                phases.Add(p);
-            }
-            if (value != null)
-            {
-                foreach (var phase in value.UpdatePhases)
-                    phases.Add(cast.Phase(phase).Add(ModelRole.Value, value.At(phase)).Add(cast.PolicyRole, policy.Resident + Terms.OtherOnly(workspace)));
+                // The value model's update reaches the same phase later, beside the policy's resident state; the
+                // phase reports the larger of the two moments.
+                var critic = value is null || !value.UpdatePhases.Contains(phase) ? null
+                    : cast.Phase(phase).Add(ModelRole.Value, value.At(phase)).Add(cast.PolicyRole, policy.Resident + Terms.OtherOnly(workspace));
+                phases.Add(critic != null && critic.Memory().Allocated > p.Memory().Allocated ? critic : p);
             }
             return phases;
         }
