@@ -101,6 +101,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> OffloadsGradients { get; init; }
         /// <summary>Elements of the gradient reduce bucket; 0 where none is held beside the gradients.</summary>
         public Cited<long> ReduceBucketElements { get; init; }
+        /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
+        public Cited<int> ReduceBuffers { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
 
