@@ -26,7 +26,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedBase = new Cited<bool>(false, Dschat + "dschat/utils/model/model_utils.py create_hf_model: no bitsandbytes base"),
             LoraDropout = new Cited<double>(0.0, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA lora_droppout=0"),
             AlignmentStages = new Cited<bool>(true, Dschat + "training/step2_reward_model_finetuning, step2_dpo_finetuning, step3_rlhf_finetuning"),
-            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Ppo },
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new Text.ReadableList<TrainingStage>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Ppo }, ", "),
                 Dschat + "training: step 2 reward model and DPO, step 3 PPO (no ORPO, SimPO, KTO or GRPO)"),
             StageCheckpointing = new Cited<bool>(false, Dschat + "training/step2_*/main.py --gradient_checkpointing and step3 main.py --actor_gradient_checkpointing, --critic_gradient_checkpointing: store_true",
                 "activation checkpointing off (DeepSpeed-Chat's --gradient_checkpointing flags are off unless given)"),

@@ -17,7 +17,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Versions = "OpenRLHF 0.6-0.9",
             QuantizedBase = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py --ds.load_in_4bit: bitsandbytes NF4 base"),
             AlignmentStages = new Cited<bool>(true, "openrlhf/cli/train_rm.py, train_dpo.py, train_ppo_ray.py"),
-            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Kto, TrainingStage.Ppo, TrainingStage.Grpo },
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new Text.ReadableList<TrainingStage>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Kto, TrainingStage.Ppo, TrainingStage.Grpo }, ", "),
                 "openrlhf/cli: train_rm.py, train_dpo.py, train_kto.py, train_ppo_ray.py (--advantage_estimator gae or group_norm)"),
             StageCheckpointing = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --actor.gradient_checkpointing_enable, train_dpo.py --model.gradient_checkpointing_enable: store_true",
                 "activation checkpointing off (OpenRLHF's gradient_checkpointing_enable flags are off unless given)"),
