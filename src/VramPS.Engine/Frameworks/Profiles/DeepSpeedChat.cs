@@ -22,7 +22,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             AllLinearLoraTargets = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py convert_linear_layer_to_lora: every nn.Linear under --lora_module_name (default \"decoder.layers.\")",
                 "LoRA on every linear of the blocks (DeepSpeed-Chat's --lora_module_name decoder.layers.)"),
             AdaptersInComputeDtype = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA: the LoRA factors are module parameters that DeepSpeed's fp16/bf16 engine casts with the model"),
-            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, Dschat + "dschat/utils/module/lora.py: its own LoRA (--lora_dim, --only_optimize_lora)"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, Dschat + "dschat/utils/module/lora.py: its own LoRA; --lora_dim with --only_optimize_lora is -Method LoRA, --lora_dim alone trains every weight beside the factors (-Method Full)"),
             QuantizedBase = new Cited<bool>(false, Dschat + "dschat/utils/model/model_utils.py create_hf_model: no bitsandbytes base"),
             LoraDropout = new Cited<double>(0.0, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA lora_droppout=0"),
             AlignmentStages = new Cited<bool>(true, Dschat + "training/step2_reward_model_finetuning, step2_dpo_finetuning, step3_rlhf_finetuning"),
