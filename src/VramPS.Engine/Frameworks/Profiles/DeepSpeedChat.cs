@@ -18,6 +18,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Name = "DeepSpeed-Chat",
             Summary = "DeepSpeed-Chat: SFT, reward model, DPO and PPO (hybrid engine, EMA) over DeepSpeed ZeRO",
             Versions = "DeepSpeed-Chat 2023-2025 (DeepSpeed 0.9-0.16)",
+            RunsUnder = new Cited<Framework?>(null, Dschat + "training/*/main.py: each step is its own loop over DeepSpeed engines"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null, Dschat + "training/*/main.py --gradient_checkpointing, --actor_gradient_checkpointing: store_true (off)"),
             AllLinearLoraTargets = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py convert_linear_layer_to_lora: every nn.Linear under --lora_module_name (default \"decoder.layers.\")",
                 "LoRA on every linear of the blocks (DeepSpeed-Chat's --lora_module_name decoder.layers.)"),

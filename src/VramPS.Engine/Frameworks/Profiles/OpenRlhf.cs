@@ -15,6 +15,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Name = "OpenRLHF",
             Summary = "OpenRLHF: reward model, DPO, KTO, PPO and GRPO over DeepSpeed ZeRO with vLLM rollout engines",
             Versions = "OpenRLHF 0.6-0.9",
+            RunsUnder = new Cited<Framework?>(null, "openrlhf/trainer/ppo_trainer.py, dpo_trainer.py: its own loops over DeepSpeed engines"),
             QuantizedBase = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py --ds.load_in_4bit: bitsandbytes NF4 base"),
             AlignmentStages = new Cited<bool>(true, "openrlhf/cli/train_rm.py, train_dpo.py, train_ppo_ray.py"),
             Stages = new Cited<IReadOnlyList<TrainingStage>?>(new Text.ReadableList<TrainingStage>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Kto, TrainingStage.Ppo, TrainingStage.Grpo }, ", "),

@@ -15,6 +15,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Name = "verl",
             Summary = "verl: PPO and GRPO with FSDP actor, critic and reference, a colocated vLLM or SGLang rollout",
             Versions = "verl 0.4-0.7",
+            RunsUnder = new Cited<Framework?>(null, "verl/trainer/ppo/ray_trainer.py RayPPOTrainer.fit: its own loop over Ray workers"),
             TransformersTrainer = new Cited<bool>(false, "verl/workers/fsdp_workers.py and actor/dp_actor.py: its own FSDP training loop over transformers models"),
             QuantizedBase = new Cited<bool>(false, "verl/workers/fsdp_workers.py _build_model_optimizer: no bitsandbytes base"),
             KbitPreparationUpcast = new Cited<bool>(false, "verl has no k-bit preparation"),
