@@ -196,5 +196,11 @@ namespace VramPS.Engine
         Torchtitan,
         /// <summary>ModelScope's ms-swift on its transformers Trainer path (swift sft, swift rlhf).</summary>
         MsSwift,
+        /// <summary>Microsoft DeepSpeed-Chat (DeepSpeedExamples/applications/DeepSpeed-Chat): SFT, reward model, DPO, PPO with the hybrid engine.</summary>
+        DeepSpeedChat,
+        /// <summary>ByteDance verl: PPO and GRPO with FSDP or Megatron actors and a colocated vLLM or SGLang rollout.</summary>
+        Verl,
+        /// <summary>OpenRLHF: Ray-placed actor, critic, reference and reward over DeepSpeed, vLLM rollout engines.</summary>
+        OpenRLHF,
     }
 }

@@ -84,6 +84,7 @@ namespace VramPS.Engine.Estimation
             double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
                 ? gradUnitSize : 0;
             double bucket = n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
+            if (r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2) bucket *= r.Profile.ReduceBuffers.Value;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
             if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
             double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;

@@ -113,8 +113,33 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> OffloadsGradients { get; init; }
         /// <summary>Elements of the gradient reduce bucket; 0 where none is held beside the gradients.</summary>
         public Cited<long> ReduceBucketElements { get; init; }
+        /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
+        public Cited<int> ReduceBuffers { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
+
+        // Alignment stages (Alignment/StageRecipe reads them).
+        /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>
+        public Cited<IReadOnlyList<Alignment.TrainingStage>?> Stages { get; init; }
+        /// <summary>The stages default to gradient checkpointing on.</summary>
+        public Cited<bool> StageCheckpointing { get; init; }
+        /// <summary>Sequence length of the preference and reward stages when not given; null: TRL's max_length.</summary>
+        public Cited<int?> PreferenceLength { get; init; }
+        /// <summary>Prompt and generated tokens of PPO and GRPO when not given; null: TRL's defaults.</summary>
+        public Cited<int?> PromptLength { get; init; }
+        public Cited<int?> GenerationLength { get; init; }
+        /// <summary>Reference, reward and EMA models are held in the 16-bit compute dtype whatever the policy's load dtype.</summary>
+        public Cited<bool> FrozenModelsSixteenBit { get; init; }
+        /// <summary>PPO updates the policy, then the value model, each with its own optimizer step, from the experience of a rollout.</summary>
+        public Cited<bool> SequentialPpoUpdates { get; init; }
+        /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
+        public Cited<Alignment.RolloutGeneration> Generation { get; init; }
+        /// <summary>The colocated rollout engine's gpu_memory_utilization when -RolloutMemoryFraction is not given; null: no engine on the training GPUs unless given.</summary>
+        public Cited<double?> RolloutFraction { get; init; }
+        /// <summary>The rollout engine gives its memory back outside generation (KV cache freed, or the engine asleep).</summary>
+        public Cited<bool> RolloutReleased { get; init; }
+        /// <summary>Offers an exponential-moving-average copy of the policy (-EmaCopy).</summary>
+        public Cited<bool> EmaCopy { get; init; }
 
         private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
             .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();

@@ -22,6 +22,9 @@ namespace VramPS.Engine.Frameworks
             Profiles.DeepSpeed.Profile,
             Profiles.Torchtitan.Profile,
             Profiles.MsSwift.Profile,
+            Profiles.DeepSpeedChat.Profile,
+            Profiles.Verl.Profile,
+            Profiles.OpenRlhf.Profile,
         });
 
         private static readonly FrameworkProfile[] ByFramework = All.OrderBy(p => (int)p.Framework).ToArray();

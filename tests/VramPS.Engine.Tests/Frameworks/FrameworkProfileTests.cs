@@ -103,7 +103,7 @@ namespace VramPS.Engine.Tests.Frameworks
         {
             var w = new Workload(ModelArchitecture.LlamaLike(1_000_000_000)) { Framework = Framework.Torchtune, Stage = TrainingStage.Dpo };
             var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
-            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth or ms-swift.", e.Message);
+            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth, ms-swift, DeepSpeed-Chat, verl or OpenRLHF.", e.Message);
         }
 
         [Fact]

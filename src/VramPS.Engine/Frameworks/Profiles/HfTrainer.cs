@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Frameworks.Profiles
@@ -33,6 +34,18 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(true, "TRL trl/trainer/*_trainer.py subclass transformers.Trainer"),
             SimPoChosenNll = new Cited<bool>(true,
                 "trl@f2cd577 trl/experimental/cpo/cpo_config.py cpo_alpha 1.0: SimPO runs CPOTrainer with loss_type simpo, whose concatenated_forward adds cross_entropy_loss over the chosen half"),
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(null, "TRL: RewardTrainer, DPOTrainer, ORPOTrainer, CPOTrainer (SimPO), KTOTrainer, PPOTrainer, GRPOTrainer"),
+            StageCheckpointing = new Cited<bool>(true, "TRL's trainer configs default to gradient_checkpointing=True",
+                "activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)"),
+            PreferenceLength = new Cited<int?>(null, "TRL DPOConfig, KTOConfig, ORPOConfig, CPOConfig, RewardConfig max_length 1024"),
+            PromptLength = new Cited<int?>(null, "TRL: 512-token prompts assumed (PPOConfig and GRPOConfig do not cap them)"),
+            GenerationLength = new Cited<int?>(null, "TRL PPOConfig.response_length 53; GRPOConfig.max_completion_length 256"),
+            FrozenModelsSixteenBit = new Cited<bool>(false, "TRL loads reference and reward models with the policy's model_init_kwargs (dpo_trainer.py, grpo_trainer.py)"),
+            SequentialPpoUpdates = new Cited<bool>(false, "trl/experimental/ppo/ppo_trainer.py PolicyAndValueWrapper: policy and value model in one forward, backward and step"),
+            Generation = new Cited<RolloutGeneration>(RolloutGeneration.HfGenerate, "TRL generates with transformers' generate unless use_vllm (grpo_config.py)"),
+            RolloutFraction = new Cited<double?>(null, "GRPOConfig use_vllm False: no engine unless -RolloutMemoryFraction gives vllm_gpu_memory_utilization"),
+            RolloutReleased = new Cited<bool>(false, "trl/generation/vllm_generation.py: the colocated LLM keeps its reservation (vllm_enable_sleep_mode False)"),
+            EmaCopy = new Cited<bool>(false, "TRL's PPO and GRPO trainers keep no moving-average copy of the policy"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, "transformers gradient_checkpointing is on or off, whole blocks (modeling_utils.py gradient_checkpointing_enable)"),
             ReentrantCheckpointing = new Cited<bool>(true, "transformers modeling_utils.py gradient_checkpointing_enable: use_reentrant=True unless gradient_checkpointing_kwargs say otherwise"),
             AdaptersInComputeDtype = new Cited<bool>(false, "peft tuners_utils.py autocast_adapter_dtype=True: adapters upcast to fp32"),
@@ -60,6 +73,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
+            ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
         };
     }
