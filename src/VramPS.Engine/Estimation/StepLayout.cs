@@ -86,7 +86,10 @@ namespace VramPS.Engine.Estimation
             double bucket = n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
             if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
+            // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
+            // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
+            bool persistentGrads = r.Profile.GradientBufferPersists.Value;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
@@ -163,7 +166,7 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)

@@ -101,6 +101,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> OffloadsGradients { get; init; }
         /// <summary>Elements of the gradient reduce bucket; 0 where none is held beside the gradients.</summary>
         public Cited<long> ReduceBucketElements { get; init; }
+        /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
+        public Cited<bool> GradientBufferPersists { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
 

@@ -56,6 +56,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
+            GradientBufferPersists = new Cited<bool>(false, "torch autograd creates each .grad in backward; the Trainer's zero_grad(set_to_none=True) frees them after the step"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
         };
     }

@@ -33,6 +33,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             MasterCopyInOptimizer = new Cited<bool>(true,
                 "megatron/core/optimizer/optimizer.py Float16OptimizerWithFloat16Params: 16-bit model, fp32 main params and main_grad"),
             DdpBucketCopy = new Cited<bool>(false, "megatron/core/distributed/distributed_data_parallel.py: one contiguous fp32 grad buffer that main_grad views"),
+            GradientBufferPersists = new Cited<bool>(true,
+                "megatron/core/distributed/param_and_grad_buffer.py _ParamAndGradBuffer: grad_data allocated once with the model (torch.zeros); zero_grad_buffer zeroes it before each step, never frees it"),
         };
     }
 }
