@@ -113,7 +113,7 @@ namespace VramPS.Engine.Estimation
                 // parameters (weights, and in 0.34 as well), not FSDP's input cast (cast_forward_inputs is off).
                 CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize / sp;
             }
-            OutsideLayersPerToken = stage.HasHead ? Outside() / sp : 0;
+            OutsideLayersPerToken = stage.HasHead ? Outside(sp) : 0;
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
@@ -188,10 +188,16 @@ namespace VramPS.Engine.Estimation
         /// Bytes per token of one block's saved tensors: those outside attention and MLP, which every tensor-parallel
         /// rank holds whole, and those inside, which it holds a 1/t share of.
         /// </summary>
-        private static double PerRank((double Outside, double Inside) saved, double sequenceShards, double tensor) =>
-            saved.Outside / sequenceShards + saved.Inside / tensor;
+        private static double PerRank((double Outside, double Inside, double Whole) saved, double sequenceShards, double tensor) =>
+            saved.Outside / sequenceShards + saved.Inside / tensor + saved.Whole;
 
-        private (double Outside, double Inside) LayerSaved(int layer)
+        /// <summary>
+        /// Whether the rank keeps the first linears' inputs whole: under sequence parallelism where the framework's
+        /// tensor-parallel linears save their all-gathered input (torchtitan's DTensor plan).
+        /// </summary>
+        private bool GatheredInputs => _stage.SequenceShards > 1 && _r.Profile.SavesGatheredLinearInputs.Value;
+
+        private (double Outside, double Inside, double Whole) LayerSaved(int layer)
         {
             var modules = _m.ModuleArray(layer);
             bool trains = BlockTrains(layer);
@@ -206,7 +212,7 @@ namespace VramPS.Engine.Estimation
             var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r, HeldBytes);
             var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r, HeldBytes);
 
-            sum += LinearInputs(attnIn, h, trains);
+            double firstInputs = LinearInputs(attnIn, h, trains);
             inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
             inside += Adapters(attnOut, q, attnOut.Count > 0 && SavesInput(trains));
             if (_r.Adapter.Kind == AdapterKind.AdaptionPrompt)
@@ -215,7 +221,7 @@ namespace VramPS.Engine.Estimation
                 // the fp32 softmax over the prompt tokens and its 16-bit cast, gated, are kept for the matmul with the values.
                 inside += _c * (double)q + _m.NumHeads * (double)_r.Adapter.VirtualTokens * (4 + _c);
             }
-            sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
+            firstInputs += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
             // BERT drops out each sublayer's output before its residual add (hidden_dropout_prob 0.1 in
             // bert-base-uncased's and bert-large-uncased's config.json): a 1-byte mask each.
@@ -227,7 +233,7 @@ namespace VramPS.Engine.Estimation
                 sum += 8.0 * _m.Experts;
                 sum += Math.Max(1, _m.ExpertsPerToken) * 2.0 * _c * h;
             }
-            return (sum, inside);
+            return GatheredInputs ? (sum, inside, firstInputs) : (sum + firstInputs, inside, 0);
         }
 
         /// <summary>Whether the block's weights train: every block under Full (BAdam: the lowest), the top TrainableLayers under Freeze, none with adapters.</summary>
@@ -470,15 +476,17 @@ namespace VramPS.Engine.Estimation
             return sum;
         }
 
-        private double Outside()
+        /// <summary>What the final norm and the head keep per token on this rank: the norm's input is a sequence shard, the head's input too unless it is saved gathered.</summary>
+        private double Outside(double sequenceShards)
         {
             long h = _m.HiddenSize;
             // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
-            if (_m.Encoder) return h;
+            if (_m.Encoder) return h / sequenceShards;
             // BAdam leaves the final norm and the head frozen.
             bool fullHead = _r.Workload.Method == FinetuneMethod.Full && _r.Optimizer != OptimizerKind.BAdam;
             bool headTrains = fullHead || _r.HeadAdapted;
-            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) + (headTrains ? _c * (double)h : 0);
+            double headInput = headTrains ? _c * (double)h : 0;
+            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) / sequenceShards + (GatheredInputs ? headInput : headInput / sequenceShards);
         }
     }
 }

@@ -44,6 +44,13 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> PartialTraining { get; init; }
         /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>
         public Cited<bool> TensorParallelSplitsSequence { get; init; }
+        /// <summary>
+        /// A tensor-parallel linear after a sequence-parallel norm saves its all-gathered input (the whole sequence on every
+        /// rank), not its sequence shard.
+        /// </summary>
+        public Cited<bool> SavesGatheredLinearInputs { get; init; }
+        /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
+        public Cited<bool> LossParallel { get; init; }
         /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
         public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>

@@ -18,6 +18,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             AllLinearLoraTargets = new Cited<bool>(false, "Megatron-LM has no LoRA of its own; an adapter run uses peft's default targets"),
             TransformersTrainer = new Cited<bool>(false, "megatron/training/training.py: its own training loop"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; Megatron-LM has none"),
+            SavesGatheredLinearInputs = new Cited<bool>(false,
+                "megatron/core/tensor_parallel/layers.py LinearWithGradAccumulationAndAsyncCommunication: under sequence parallelism it saves its sequence shard and gathers it again in backward"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.CoreAttention,
                 "megatron/training/arguments.py --recompute-granularity selective: core attention recomputed (Korthikanti et al. 2022, section 5)"),
             ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
