@@ -39,11 +39,11 @@ namespace VramPS.Engine.Estimation
             var r = _r;
             var stage = _p.Stage;
             int n = r.Parallel.ShardDegree;
-            // Routed experts are replicated only over the expert-data-parallel ranks, n / e of them (Megatron-LM's
+            // Routed experts are replicated only over the expert-data-parallel ranks, n x (t / expert TP) / e of them (Megatron-LM's
             // parallel_state.initialize_model_parallel: expert_data_parallel_size = world_size // (expert TP x EP x PP),
             // and its DistributedDataParallel puts the expert parameters' gradient buffers, which the distributed
             // optimizer shards, on get_expert_data_parallel_group()); the rest is replicated over all n.
-            int expertReplicas = n / stage.Expert;
+            int expertReplicas = (int)((long)n * (stage.Tensor / stage.ExpertTensor) / stage.Expert);
             double Sharded(double term, double experts) => (term - experts) / n + experts / expertReplicas;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;

@@ -49,6 +49,11 @@ namespace VramPS.Engine.Frameworks
         /// rank), not its sequence shard.
         /// </summary>
         public Cited<bool> SavesGatheredLinearInputs { get; init; }
+        /// <summary>
+        /// Routed experts split over the tensor-parallel ranks too (expert tensor parallel = TP); false: each expert whole
+        /// on its rank (expert tensor parallel 1), the experts of a layer split over the expert-parallel ranks only.
+        /// </summary>
+        public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
         /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
         public Cited<bool> LossParallel { get; init; }
         /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>

@@ -73,5 +73,35 @@ namespace VramPS.Engine.Tests.Frameworks
             var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B")) { Method = FinetuneMethod.Full, GpuCount = 1, SequenceLength = 1024 };
             Assert.Equal(0, MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == Phase.ForwardEnd).Gradients);
         }
+    
+        private static Workload Qwen30BA3B(Framework framework, int tp, int ep) =>
+            new Workload(ModelCatalog.Default.Get("Qwen/Qwen3-30B-A3B"))
+            {
+                Framework = framework, Method = FinetuneMethod.Full, Precision = Precision.Bf16Mixed, GpuCount = 8,
+                TensorParallel = tp, ExpertParallel = ep, Sharding = Sharding.Zero1, Checkpointing = Checkpointing.Full,
+            };
+
+        [Fact]
+        public void Routed_experts_stay_whole_under_tensor_parallelism_and_the_estimate_says_so()
+        {
+            // megatron_args.py expert_tensor_parallel_size 1 (ms-swift 3.10, 9f5fcf5) against Megatron-Core's default
+            // expert TP = TP: at TP 2 x EP 4 each rank holds 1/4 of every expert instead of 1/8. Qwen3-30B-A3B's routed
+            // experts: 48 layers x 128 experts x 3 x 2048 x 768 = 28,991,029,248 parameters, bf16 weights.
+            const long experts = 48L * 128 * 3 * 2048 * 768;
+            var swift = MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronSwift, 2, 4));
+            var megatron = MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronLM, 2, 4));
+            long Weights(TrainingMemoryEstimate e) => e.Phases.Single(p => p.Phase == Phase.OptimizerStep).Weights;
+            Assert.Equal(2 * (experts / 4 - experts / 8), Weights(swift) - Weights(megatron));
+            Assert.Contains(FrameworkProfiles.Of(Framework.MegatronSwift).ExpertsSplitByTensorParallel.Assumption, swift.Assumptions);
+        }
+
+        [Fact]
+        public void Expert_parallel_ranks_are_drawn_from_the_tensor_parallel_ranks_too_when_experts_stay_whole()
+        {
+            // Expert-data-parallel size = world / (expert TP x EP x PP): 8 / (1 x 8) = 1 with whole experts; with expert
+            // TP 2, 8 / (2 x 8) is no whole number and Megatron-Core refuses the layout.
+            Assert.Equal(8, MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronSwift, 2, 8)).ExpertParallel);
+            Assert.Equal("ExpertParallel", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronLM, 2, 8))).Parameter);
+        }
     }
 }

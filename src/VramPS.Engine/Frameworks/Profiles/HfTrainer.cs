@@ -27,6 +27,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
             SavesGatheredLinearInputs = new Cited<bool>(false, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
+            ExpertsSplitByTensorParallel = new Cited<bool>(true, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
             LossParallel = new Cited<bool>(false, "transformers' loss takes whole logits"),
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
             PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
