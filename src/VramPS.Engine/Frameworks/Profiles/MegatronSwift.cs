@@ -13,7 +13,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Framework = Framework.MegatronSwift,
             Name = "Megatron-SWIFT",
             Summary = "ms-swift's Megatron path (megatron sft): Megatron-Core under ms-swift's defaults, LoRA on its parallel linears",
-            Versions = "ms-swift 3.4 (April 2025) to 3.12; expert tensor parallelism from 3.10 (September 2025)",
+            Versions = "ms-swift 3.4 (April 2025) to 4.4 (defaults unchanged at 3602360); experts whole under TP from 3.10 (September 2025)",
             DefaultCheckpointing = new Cited<Checkpointing?>(Checkpointing.Selective,
                 "swift/megatron/argument/megatron_args.py@ea766ff: recompute_granularity 'selective', recompute_modules ['core_attn']",
                 "Megatron-SWIFT's recompute_granularity selective (core attention recomputed)"),
