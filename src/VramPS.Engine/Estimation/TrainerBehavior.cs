@@ -156,7 +156,10 @@ namespace VramPS.Engine.Estimation
                     // nll_loss backward holds the saved log-softmax, zeros_like of it, its exp, their sum and the product
                     // with the incoming gradient, all fp32.
                     if (r.Profile.LossParallel.Value && r.Parallel.Tensor > 1) return new LogitsFootprint(c + 12, 16, c + 4);
-                    return new LogitsFootprint(c + 8, c + 12, 8);
+                    // The recipes delete the 16-bit logits before backward (torchtune recipes "free logits otherwise it
+                    // peaks backward memory", torchtitan train.py@9dec370 del pred), which .float() did not save: backward
+                    // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each.
+                    return new LogitsFootprint(c + 8, 12, 8);
                 case LossPath.Megatron:
                     // megatron/core/tensor_parallel/cross_entropy.py: the vocabulary-parallel loss casts the 16-bit logits
                     // to fp32 and turns that copy into the softmax in place, which it saves; backward writes the gradient

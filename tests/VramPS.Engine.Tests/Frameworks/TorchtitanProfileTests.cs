@@ -45,6 +45,9 @@ namespace VramPS.Engine.Tests.Frameworks
             var t = new TrainerBehavior(new ResolvedRecipe(Llama8B()));
             Assert.Equal(LossPath.Fp32Upcast, FrameworkProfiles.Of(Framework.Torchtitan).LossPath.Value);
             Assert.Equal(2 + 4 + 4, t.Logits.ForwardPeak);
+            // train.py@9dec370 deletes pred before loss.backward(), and .float() saved nothing of it: backward holds the
+            // saved log-softmax (4), nll_loss's gradient (4) and log_softmax's (4).
+            Assert.Equal(4 + 4 + 4, t.Logits.BackwardPeak);
         }
 
         [Fact]
