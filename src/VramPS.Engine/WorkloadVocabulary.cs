@@ -190,6 +190,8 @@ namespace VramPS.Engine
         Unsloth,
         /// <summary>NVIDIA Megatron-LM (Megatron-Core with Transformer Engine).</summary>
         MegatronLM,
+        /// <summary>ms-swift's Megatron path (megatron sft): Megatron-Core under ms-swift's own defaults and LoRA.</summary>
+        MegatronSwift,
         /// <summary>Microsoft DeepSpeed's engine (ZeRO) over a transformers model.</summary>
         DeepSpeed,
         /// <summary>PyTorch's torchtitan (FSDP2, its own model code) for pretraining at scale.</summary>

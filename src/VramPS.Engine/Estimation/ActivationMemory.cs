@@ -54,7 +54,7 @@ namespace VramPS.Engine.Estimation
             _tokens = Math.Max(1.0, (double)r.BatchSize * r.SequenceLength / r.Parallel.Context);
             double tp = stage.Tensor, sp = stage.SequenceShards;
             double held = 0, largest = 0;
-            // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains, and
+            // A block's saved bytes depend only on its kind (its mixer, dense or mixture-of-experts) and whether it trains, and
             // the blocks that train are the top ones: each group is worked out once and counted. Blocks below
             // _keptFrom save nothing: neither their inputs nor their weights need a gradient.
             _trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
@@ -65,18 +65,18 @@ namespace VramPS.Engine.Estimation
             _keptFrom = r.Workload.Method == FinetuneMethod.Freeze && !r.FrozenInputsRequireGrad ? _trainedFrom : 0;
             int kept = 0, trainedKept = 0;
             double frozenHeld = 0;
-            foreach (bool moe in new[] { false, true })
+            for (int kind = 0; kind < ModelArchitecture.BlockKinds; kind++)
             {
                 int firstKept = Math.Max(_keptFrom, stage.FirstLayer);
-                int blocks = _m.LayersOfKind(moe, firstKept, stage.EndLayer);
+                int blocks = _m.LayersOfKind(kind, firstKept, stage.EndLayer);
                 if (blocks == 0) continue;
                 kept += blocks;
                 int firstTrained = Math.Max(_trainedFrom, firstKept);
-                int trained = _m.LayersOfKind(moe, firstTrained, Math.Min(_trainedEnd, stage.EndLayer));
+                int trained = _m.LayersOfKind(kind, firstTrained, Math.Min(_trainedEnd, stage.EndLayer));
                 int firstFrozen = firstKept < _trainedFrom ? firstKept : Math.Max(_trainedEnd, firstKept);
                 trainedKept += trained;
-                if (blocks > trained) frozenHeld += Count(_m.FirstLayerOfKind(moe, firstFrozen), blocks - trained);
-                if (trained > 0) Count(_m.FirstLayerOfKind(moe, firstTrained), trained);
+                if (blocks > trained) frozenHeld += Count(_m.FirstLayerOfKind(kind, firstFrozen), blocks - trained);
+                if (trained > 0) Count(_m.FirstLayerOfKind(kind, firstTrained), trained);
             }
 
             double Count(int layer, int blocks)
@@ -113,7 +113,7 @@ namespace VramPS.Engine.Estimation
                 // parameters (weights, and in 0.34 as well), not FSDP's input cast (cast_forward_inputs is off).
                 CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize / sp;
             }
-            OutsideLayersPerToken = stage.HasHead ? Outside() / sp : 0;
+            OutsideLayersPerToken = stage.HasHead ? Outside(sp) : 0;
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
@@ -188,10 +188,16 @@ namespace VramPS.Engine.Estimation
         /// Bytes per token of one block's saved tensors: those outside attention and MLP, which every tensor-parallel
         /// rank holds whole, and those inside, which it holds a 1/t share of.
         /// </summary>
-        private static double PerRank((double Outside, double Inside) saved, double sequenceShards, double tensor) =>
-            saved.Outside / sequenceShards + saved.Inside / tensor;
+        private static double PerRank((double Outside, double Inside, double Whole) saved, double sequenceShards, double tensor) =>
+            saved.Outside / sequenceShards + saved.Inside / tensor + saved.Whole;
 
-        private (double Outside, double Inside) LayerSaved(int layer)
+        /// <summary>
+        /// Whether the rank keeps the first linears' inputs whole: under sequence parallelism where the framework's
+        /// tensor-parallel linears save their all-gathered input (torchtitan's DTensor plan).
+        /// </summary>
+        private bool GatheredInputs => _stage.SequenceShards > 1 && _r.Profile.SavesGatheredLinearInputs.Value;
+
+        private (double Outside, double Inside, double Whole) LayerSaved(int layer)
         {
             var modules = _m.ModuleArray(layer);
             bool trains = BlockTrains(layer);
@@ -206,16 +212,32 @@ namespace VramPS.Engine.Estimation
             var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r, HeldBytes);
             var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r, HeldBytes);
 
-            sum += LinearInputs(attnIn, h, trains);
-            inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
-            inside += Adapters(attnOut, q, attnOut.Count > 0 && SavesInput(trains));
+            double firstInputs = LinearInputs(attnIn, h, trains);
+            bool projectionSaves = attnOut.Count > 0 && SavesInput(trains);
+            switch (_m.MixerOf(layer))
+            {
+                case MixerKind.GatedDeltaNet:
+                    inside += GatedDeltaNet(projectionSaves);
+                    inside += Adapters(attnOut, _m.LinearValueDim, projectionSaves);
+                    break;
+                case MixerKind.ShortConvolution:
+                    inside += ShortConvolution(projectionSaves);
+                    inside += Adapters(attnOut, h, projectionSaves);
+                    break;
+                default:
+                    inside += Attention(q, kv, projectionSaves);
+                    // Qwen3-Next's output gate: attn_output * sigmoid(gate) keeps the sigmoid's output and the attention output.
+                    if (_m.AttentionOutputGate) inside += 2.0 * _c * q;
+                    inside += Adapters(attnOut, q, projectionSaves);
+                    break;
+            }
             if (_r.Adapter.Kind == AdapterKind.AdaptionPrompt)
             {
                 // adaption_prompt/layer.py: the query recomputed by q_proj is kept by its matmul with the prompt's keys;
                 // the fp32 softmax over the prompt tokens and its 16-bit cast, gated, are kept for the matmul with the values.
                 inside += _c * (double)q + _m.NumHeads * (double)_r.Adapter.VirtualTokens * (4 + _c);
             }
-            sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
+            firstInputs += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
             // BERT drops out each sublayer's output before its residual add (hidden_dropout_prob 0.1 in
             // bert-base-uncased's and bert-large-uncased's config.json): a 1-byte mask each.
@@ -227,7 +249,7 @@ namespace VramPS.Engine.Estimation
                 sum += 8.0 * _m.Experts;
                 sum += Math.Max(1, _m.ExpertsPerToken) * 2.0 * _c * h;
             }
-            return (sum, inside);
+            return GatheredInputs ? (sum, inside, firstInputs) : (sum + firstInputs, inside, 0);
         }
 
         /// <summary>Whether the block's weights train: every block under Full (BAdam: the lowest), the top TrainableLayers under Freeze, none with adapters.</summary>
@@ -446,6 +468,35 @@ namespace VramPS.Engine.Estimation
             return (AttentionCore(_m.QDim, _m.KvDim, projSaves) - Attention(_m.QDim, _m.KvDim, projSaves)) / _stage.Tensor;
         }
 
+        /// <summary>
+        /// Gated DeltaNet through the kernels transformers uses when flash-linear-attention and causal-conv1d are installed
+        /// (modular_qwen3_5.py@009e78d Qwen3_5GatedDeltaNet.forward, modular_qwen3_next.py@043bb8d): causal_conv1d_fn
+        /// keeps its input, the in_proj_qkv output; q, k and v are views of its output, which stays alive; the
+        /// chunk_gated_delta_rule Function keeps the l2-normalized q and k (repeated to the value heads) with their fp32
+        /// inverse norms, v, the fp32 cumulative decay g, beta and the chunk's 64-wide lower-triangular A per head;
+        /// softplus keeps its fp32 input; the gated RMSNorm keeps the core output and the gate z; out_proj its input.
+        /// </summary>
+        private double GatedDeltaNet(bool projectionSaves)
+        {
+            const int Chunk = 64;
+            double k = _m.LinearKeyDim, v = _m.LinearValueDim, heads = _m.LinearValueHeads;
+            double repeatedKeys = heads * _m.LinearKeyHeadDim;
+            double conv = 2 * k + v;
+            double sum = 2.0 * _c * conv + _c * 2.0 * repeatedKeys + heads * (4 + 4 + 8 + _c) + _c * heads * Chunk + 2.0 * _c * v;
+            return sum + (projectionSaves ? _c * v : 0);
+        }
+
+        /// <summary>
+        /// LFM2's short convolution (transformers models/lfm2/modeling_lfm2.py Lfm2ShortConv.slow_forward): B, C and x are
+        /// views of the in_proj output, which the products B * x and C * conv keep alive; the convolution keeps its input
+        /// B * x, the second product the convolution's output; out_proj keeps its contiguous input.
+        /// </summary>
+        private double ShortConvolution(bool projectionSaves)
+        {
+            double h = _m.HiddenSize;
+            return _c * (3 * h + h + h) + (projectionSaves ? _c * h : 0);
+        }
+
         private double Mlp(int layer, Group mlpOut, bool trains)
         {
             bool moe = _m.IsMoeLayer(layer);
@@ -470,15 +521,17 @@ namespace VramPS.Engine.Estimation
             return sum;
         }
 
-        private double Outside()
+        /// <summary>What the final norm and the head keep per token on this rank: the norm's input is a sequence shard, the head's input too unless it is saved gathered.</summary>
+        private double Outside(double sequenceShards)
         {
             long h = _m.HiddenSize;
             // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
-            if (_m.Encoder) return h;
+            if (_m.Encoder) return h / sequenceShards;
             // BAdam leaves the final norm and the head frozen.
             bool fullHead = _r.Workload.Method == FinetuneMethod.Full && _r.Optimizer != OptimizerKind.BAdam;
             bool headTrains = fullHead || _r.HeadAdapted;
-            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) + (headTrains ? _c * (double)h : 0);
+            double headInput = headTrains ? _c * (double)h : 0;
+            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) / sequenceShards + (GatheredInputs ? headInput : headInput / sequenceShards);
         }
     }
 }

@@ -39,11 +39,11 @@ namespace VramPS.Engine.Estimation
             var r = _r;
             var stage = _p.Stage;
             int n = r.Parallel.ShardDegree;
-            // Routed experts are replicated only over the expert-data-parallel ranks, n / e of them (Megatron-LM's
+            // Routed experts are replicated only over the expert-data-parallel ranks, n x (t / expert TP) / e of them (Megatron-LM's
             // parallel_state.initialize_model_parallel: expert_data_parallel_size = world_size // (expert TP x EP x PP),
             // and its DistributedDataParallel puts the expert parameters' gradient buffers, which the distributed
             // optimizer shards, on get_expert_data_parallel_group()); the rest is replicated over all n.
-            int expertReplicas = n / stage.Expert;
+            int expertReplicas = (int)((long)n * (stage.Tensor / stage.ExpertTensor) / stage.Expert);
             double Sharded(double term, double experts) => (term - experts) / n + experts / expertReplicas;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
@@ -87,7 +87,10 @@ namespace VramPS.Engine.Estimation
             if (r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2) bucket *= r.Profile.ReduceBuffers.Value;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
             if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
+            // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
+            // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
+            bool persistentGrads = r.Profile.GradientBufferPersists.Value;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
@@ -164,7 +167,7 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)

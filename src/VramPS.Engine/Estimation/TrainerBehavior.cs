@@ -150,9 +150,16 @@ namespace VramPS.Engine.Estimation
                 case LossPath.Fp32Upcast:
                     // CEWithChunkedOutputLoss keeps the 16-bit logit chunks and upcasts one of eight chunks at a time;
                     // without it the whole output is cast to fp32 before the loss.
-                    return r.Has(Techniques.ChunkedLoss)
-                        ? new LogitsFootprint(c + 1, c + 1, c)
-                        : new LogitsFootprint(c + 8, c + 12, 8);
+                    if (r.Has(Techniques.ChunkedLoss)) return new LogitsFootprint(c + 1, c + 1, c);
+                    // torch's loss_parallel runs on the vocabulary shard op by op (tensor/parallel/loss.py): _log_softmax
+                    // holds the fp32 copy, x - max, its exp and the result beside the 16-bit logits; the fused
+                    // nll_loss backward holds the saved log-softmax, zeros_like of it, its exp, their sum and the product
+                    // with the incoming gradient, all fp32.
+                    if (r.Profile.LossParallel.Value && r.Parallel.Tensor > 1) return new LogitsFootprint(c + 12, 16, c + 4);
+                    // The recipes delete the 16-bit logits before backward (torchtune recipes "free logits otherwise it
+                    // peaks backward memory", torchtitan train.py@9dec370 del pred), which .float() did not save: backward
+                    // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each.
+                    return new LogitsFootprint(c + 8, 12, 8);
                 case LossPath.Megatron:
                     // megatron/core/tensor_parallel/cross_entropy.py: the vocabulary-parallel loss casts the 16-bit logits
                     // to fp32 and turns that copy into the softmax in place, which it saves; backward writes the gradient

@@ -54,6 +54,18 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> PartialTraining { get; init; }
         /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>
         public Cited<bool> TensorParallelSplitsSequence { get; init; }
+        /// <summary>
+        /// A tensor-parallel linear after a sequence-parallel norm saves its all-gathered input (the whole sequence on every
+        /// rank), not its sequence shard.
+        /// </summary>
+        public Cited<bool> SavesGatheredLinearInputs { get; init; }
+        /// <summary>
+        /// Routed experts split over the tensor-parallel ranks too (expert tensor parallel = TP); false: each expert whole
+        /// on its rank (expert tensor parallel 1), the experts of a layer split over the expert-parallel ranks only.
+        /// </summary>
+        public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
+        /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
+        public Cited<bool> LossParallel { get; init; }
         /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
         public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
@@ -115,6 +127,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<long> ReduceBucketElements { get; init; }
         /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
         public Cited<int> ReduceBuffers { get; init; }
+        /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
+        public Cited<bool> GradientBufferPersists { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
 

@@ -19,6 +19,7 @@ namespace VramPS.Engine.Frameworks
             Profiles.FmsAcceleration.Profile,
             Profiles.Unsloth.Profile,
             Profiles.MegatronLM.Profile,
+            Profiles.MegatronSwift.Profile,
             Profiles.DeepSpeed.Profile,
             Profiles.Torchtitan.Profile,
             Profiles.MsSwift.Profile,

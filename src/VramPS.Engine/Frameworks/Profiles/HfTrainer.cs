@@ -29,6 +29,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
             RunsUnder = new Cited<Framework?>(null, "transformers/trainer.py Trainer is the loop itself"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
+            SavesGatheredLinearInputs = new Cited<bool>(false, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
+            ExpertsSplitByTensorParallel = new Cited<bool>(true, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
+            LossParallel = new Cited<bool>(false, "transformers' loss takes whole logits"),
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
             PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
             AlignmentStages = new Cited<bool>(true, "TRL trl/trainer/*_trainer.py subclass transformers.Trainer"),
@@ -74,6 +77,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
+            GradientBufferPersists = new Cited<bool>(false, "torch autograd creates each .grad in backward; the Trainer's zero_grad(set_to_none=True) frees them after the step"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
         };
     }
