@@ -107,16 +107,16 @@ namespace VramPS.Engine.Estimation
             HeldLayers = (frozenUnchecked ? trainedKept : kept) * stage.InFlight;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
-            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && r.Profile.TransformersTrainer.Value)
-            {
-                // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
-                // (measured in fms-acceleration's FSDP LoRA/QLoRA runs: 46 dev rows fall 18-31% short without it, and
-                // the shortfall grows with the batch; their stack is torch 2.4.1, accelerate 1.0.1, peft 0.13.2,
-                // transformers 4.45.2/4.48.1 with the Trainer's reentrant checkpointing, scripts/benchmarks/refs at
-                // 876e2ed). The holder is not yet identified: not accelerate's fp32 upcast of trainable flat
-                // parameters (weights, and in 0.34 as well), not FSDP's input cast (cast_forward_inputs is off).
-                CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize / sp;
-            }
+            // The Trainer wraps PEFT models with peft's fsdp_auto_wrap_policy (trainer.py _fsdp_qlora_plugin_updates), so
+            // each block's own FSDP unit holds only frozen weights. When a reentrant checkpoint recomputes a block in
+            // backward, FSDP's _pre_forward registers the unit's reshard-only post-backward hook on the block's detached
+            // input (torch 2.1+ _runtime_utils.py _register_post_backward_reshard_only_hook, register_multi_grad_hook);
+            // the hook keeps that leaf's grad accumulator, so the input and the gradient accumulated into it stay until
+            // _finalize_params removes the hook at the end of backward. Near the bottom every block's input has its
+            // gradient beside it. The forward holds only the checkpoints: fms-acceleration's FSDP LoRA/QLoRA runs
+            // (torch 2.4.1, accelerate 1.0.1, peft 0.13.2, transformers 4.45.2) with a large vocabulary peak at the loss
+            // without it, and those whose loss is small peak in backward with it.
+            if (RetainsInputsInBackward(r)) BackwardRetainedPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
             OutsideLayersPerToken = stage.HasHead ? Outside() / sp : 0;
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
@@ -163,6 +163,13 @@ namespace VramPS.Engine.Estimation
         /// does not release, where the loop keeps that graph alive (litgpt's logits).
         /// </summary>
         public double PreviousStepInputsPerToken { get; }
+        /// <summary>FSDP's reshard-only hook keeps each recomputed block's input and its gradient until backward ends (adapters under the Trainer's FSDP with reentrant checkpointing).</summary>
+        public static bool RetainsInputsInBackward(ResolvedRecipe r) =>
+            r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1 && r.IsAdapter && r.Checkpointing == Checkpointing.Full
+            && r.Profile.TransformersTrainer.Value && r.Profile.ReentrantCheckpointing.Value;
+
+        /// <summary>Bytes per token and block that backward keeps once it has passed a checkpointed block: the gradient of its input, where a hook holds that input until backward ends.</summary>
+        public double BackwardRetainedPerTokenPerLayer { get; }
         /// <summary>Bytes per token a checkpointed block keeps: its input hidden state.</summary>
         public double CheckpointPerTokenPerLayer { get; }
         /// <summary>Each block runs inside a checkpoint (-Checkpointing Full, or torchtitan's op-level selective mode, which keeps more per block).</summary>

@@ -123,7 +123,8 @@ namespace VramPS.Engine.Estimation
                     checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
                 }
                 saved = checkpoints + _a.UncheckpointedPerToken * tokens + outside;
-                topWorking = saved + recompute;
+                // Where backward keeps each block's input gradient until it ends, its worst block is the bottom one.
+                topWorking = saved + recompute + _a.HeldLayers * _a.BackwardRetainedPerTokenPerLayer * tokens;
             }
             else
             {
