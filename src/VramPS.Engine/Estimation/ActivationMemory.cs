@@ -108,9 +108,9 @@ namespace VramPS.Engine.Estimation
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
             // The Trainer wraps PEFT models with peft's fsdp_auto_wrap_policy (trainer.py _fsdp_qlora_plugin_updates), so
-            // each block's own FSDP unit holds only frozen weights. When a reentrant checkpoint recomputes a block in
-            // backward, FSDP's _pre_forward registers the unit's reshard-only post-backward hook on the block's detached
-            // input (torch 2.1+ _runtime_utils.py _register_post_backward_reshard_only_hook, register_multi_grad_hook);
+            // each block's own FSDP unit holds only frozen weights, and transformers' gradient checkpointing wraps each
+            // unit's call. When the reentrant checkpoint recomputes a block in backward, FSDP's _pre_forward registers
+            // the unit's reshard-only post-backward hook on the block's detached input (torch 2.1+ _runtime_utils.py _register_post_backward_reshard_only_hook, register_multi_grad_hook);
             // the hook keeps that leaf's grad accumulator, so the input and the gradient accumulated into it stay until
             // _finalize_params removes the hook at the end of backward. Near the bottom every block's input has its
             // gradient beside it. The forward holds only the checkpoints: fms-acceleration's FSDP LoRA/QLoRA runs

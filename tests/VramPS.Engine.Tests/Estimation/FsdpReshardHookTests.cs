@@ -48,11 +48,12 @@ namespace VramPS.Engine.Tests.Estimation
         [Theory]
         [InlineData(FinetuneMethod.Full, Framework.HfTrainer)]
         [InlineData(FinetuneMethod.LoRA, Framework.FsdpQlora)]
-        public void No_hook_keeps_them_where_the_block_trains_or_the_checkpoint_is_not_reentrant(FinetuneMethod method, Framework framework)
+        public void No_hook_keeps_them_where_the_block_trains_or_the_checkpoint_sits_inside_the_unit(FinetuneMethod method, Framework framework)
         {
             // A block unit whose flat parameter requires grad gets the regular post-backward hook on its AccumulateGrad
-            // (_register_post_backward_hook), not the reshard-only one; fsdp_qlora checkpoints with torch's non-reentrant
-            // checkpoint_wrapper, whose recompute has no detached leaf to hook.
+            // (_register_post_backward_hook), not the reshard-only one; fsdp_qlora applies its checkpoint wrapper inside
+            // each FSDP unit after wrapping (train.py apply_activation_checkpointing), so the unit's hook sees the
+            // block's own input in the forward, not a detached leaf in backward.
             Assert.Equal(Backward(Run(method, framework, 1)), Backward(Run(method, framework, 2)));
         }
     }
