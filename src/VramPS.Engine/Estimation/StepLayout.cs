@@ -127,7 +127,8 @@ namespace VramPS.Engine.Estimation
                     checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
                 }
                 saved = checkpoints + _a.UncheckpointedPerToken * tokens + outside;
-                topWorking = saved + recompute;
+                // Where backward keeps each block's input gradient until it ends, its worst block is the bottom one.
+                topWorking = saved + recompute + _a.HeldLayers * _a.BackwardRetainedPerTokenPerLayer * tokens;
             }
             else
             {
@@ -186,7 +187,13 @@ namespace VramPS.Engine.Estimation
                 // and int64 indices, next to the 16-bit weight being converted.
                 list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (2.0 * 16 * 2 + 2 + 8 + 2)));
             }
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved, vocabTokens * logits.ForwardPeak));
+            // Where the loop keeps the previous micro-batch's output until the next forward returns (litgpt), that
+            // step's graph is alive through this forward: its 4-bit matmuls' inputs, and its logit chunks beside the
+            // new ones (together the two loss buffers ForwardPeak counts). The last head chunk dequantizes the 4-bit
+            // head meanwhile. Under checkpointing the inputs the old graph holds are not modelled.
+            double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
+            double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep, vocabTokens * logits.ForwardPeak + headDequant));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));

@@ -99,6 +99,12 @@ namespace VramPS.Engine.Frameworks
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
         public Cited<bool> Nf4OnlyAdaptedLinears { get; init; }
         public Cited<bool> DoubleQuant { get; init; }
+        /// <summary>The output head is a 4-bit linear too under QLoRA, dequantized by every head call.</summary>
+        public Cited<bool> QuantizesHead { get; init; }
+        /// <summary>Weights are quantized from an fp16 copy: each dequantization returns fp16 and is cast again to a bf16 compute dtype.</summary>
+        public Cited<bool> QuantizesFromFp16 { get; init; }
+        /// <summary>bitsandbytes' 4-bit matmul keeps its input on the autograd node itself, where backward does not release it.</summary>
+        public Cited<bool> QuantizedInputOutlivesBackward { get; init; }
         /// <summary>Under Freeze only the trainable parameters are upcast to fp32; frozen ones stay 16-bit.</summary>
         public Cited<bool> UpcastsOnlyTrainable { get; init; }
 
@@ -111,7 +117,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FusedNorms { get; init; }
         public Cited<bool> FusedSoftmax { get; init; }
         public Cited<bool> FusedActivation { get; init; }
+        /// <summary>gelu_new (GPT-2, Phi) runs as the Python tanh formula, op by op, each op keeping its input.</summary>
+        public Cited<bool> GeluNewInPython { get; init; }
         public Cited<LossPath> LossPath { get; init; }
+        /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
+        public Cited<bool> KeepsPreviousOutput { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }
