@@ -87,6 +87,15 @@ namespace VramPS.Engine.Alignment
                 if (!(fraction > 0 && fraction < 1))
                     throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
                         "-RolloutMemoryFraction must be above 0 and below 1; got {0}.", fraction));
+                RolloutSleep = w.RolloutSleep ?? framework.RolloutSleeps.Value;
+                if (w.RolloutSleep is null) _notes.Add(framework.RolloutSleeps.Assumption!);
+                double floor = framework.RolloutSleepMinimumFraction.Value;
+                if (RolloutSleep && fraction < floor)
+                {
+                    _notes.Add(string.Format(CultureInfo.InvariantCulture,
+                        "vLLM's memory fraction raised from {0} to {1} for its sleep between generations ({2})", fraction, floor, framework.RolloutSleepMinimumFraction.Source));
+                    fraction = floor;
+                }
                 RolloutFraction = fraction;
                 RolloutGpu = w.Gpu ?? GpuCatalog.Default.Get(AssumedGpu);
                 if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
@@ -99,7 +108,7 @@ namespace VramPS.Engine.Alignment
                 throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
 
             Given = Stage == TrainingStage.RewardModel ? given.WithModel(w.Model.WithScalarHead()) : given;
-            Policy = new ResolvedRecipe(Given);
+            Policy = new ResolvedRecipe(Given, Stage == TrainingStage.Grpo ? GrpoPolicy(framework, w) : null);
             Behavior = new TrainerBehavior(Policy);
             _notes.InsertRange(0, Policy.Assumptions);
 
@@ -177,6 +186,8 @@ namespace VramPS.Engine.Alignment
         public int? RolloutBatch { get; }
         public double? RolloutFraction { get; }
         public GpuSpec? RolloutGpu { get; }
+        /// <summary>The colocated engine sleeps between generations.</summary>
+        public bool RolloutSleep { get; }
         public bool HasReference { get; }
         /// <summary>The reference is a separate model (the policy trains all or part of its own weights).</summary>
         public bool ReferenceIsCopy { get; }
@@ -187,6 +198,24 @@ namespace VramPS.Engine.Alignment
 
         /// <summary>How the user named the policy.</summary>
         public string ModelName => Original.ModelName.Length > 0 ? Original.ModelName : Original.Model.Id;
+
+        /// <summary>
+        /// The policy as the GRPO trainer sets it up, which differs from the framework's SFT path: no k-bit preparation
+        /// upcast, and adapters over a k-bit base cast to 16-bit.
+        /// </summary>
+        private FrameworkProfile GrpoPolicy(FrameworkProfile framework, Workload w)
+        {
+            bool kbit = w.Method == FinetuneMethod.QLoRA;
+            if (kbit && framework.KbitPreparationUpcast.Value && !framework.GrpoKbitUpcast.Value)
+                _notes.Add("GRPO's trainer prepares no k-bit training: the embedding, head and norms stay in the load dtype");
+            if (kbit && framework.GrpoQuantizedAdapters16Bit.Value && !framework.AdaptersInComputeDtype.Value)
+                _notes.Add("GRPO's trainer casts the adapters over a 4-bit base to bf16");
+            return framework with
+            {
+                KbitPreparationUpcast = framework.GrpoKbitUpcast,
+                AdaptersInComputeDtype = kbit && framework.GrpoQuantizedAdapters16Bit.Value ? framework.GrpoQuantizedAdapters16Bit : framework.AdaptersInComputeDtype,
+            };
+        }
 
         private int Positive(int? value, string name, int fallback, string why)
         {

@@ -104,6 +104,20 @@ namespace VramPS.Engine.Frameworks
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
 
+        // GRPO's policy and its colocated rollout engine.
+        /// <summary>The GRPO trainer upcasts a k-bit base's non-quantized weights to fp32 (its own peft setup, not the SFT one).</summary>
+        public Cited<bool> GrpoKbitUpcast { get; init; }
+        /// <summary>The GRPO trainer casts the adapters over a k-bit base to 16-bit.</summary>
+        public Cited<bool> GrpoQuantizedAdapters16Bit { get; init; }
+        /// <summary>The colocated vLLM engine and the trained model share one copy of the base weights.</summary>
+        public Cited<bool> RolloutSharesWeights { get; init; }
+        /// <summary>The engine's memory fraction is of the memory free when it loads, not of the whole GPU.</summary>
+        public Cited<bool> RolloutFractionOfFree { get; init; }
+        /// <summary>The engine sleeps between generations when the workload does not say (-RolloutSleep).</summary>
+        public Cited<bool> RolloutSleeps { get; init; }
+        /// <summary>The smallest memory fraction the engine runs with while it sleeps between generations; 0: as given.</summary>
+        public Cited<double> RolloutSleepMinimumFraction { get; init; }
+
         private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
             .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();
 

@@ -55,6 +55,12 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
         [SwitchValue]
+        public SwitchParameter RolloutSleep { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
         public SwitchParameter PrecomputeReferenceLogProbs { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]
@@ -76,6 +82,7 @@ namespace VramPS.Commands
             if (PromptLength != null) w.PromptLength = PromptLength;
             if (GenerationLength != null) w.GenerationLength = GenerationLength;
             if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
+            if (Given(nameof(RolloutSleep))) w.RolloutSleep = RolloutSleep.IsPresent;
             if (Given(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
             if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
             foreach (string message in StageSettings.Ignored(w)) WriteWarning(message);

@@ -57,6 +57,17 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
+            GrpoKbitUpcast = new Cited<bool>(false,
+                "trl/trainer/grpo_trainer.py (v0.14-v1.9): get_peft_model without peft's prepare_model_for_kbit_training (v0.23-v0.25: TRL's own prepare_peft_model, which upcasts nothing)"),
+            GrpoQuantizedAdapters16Bit = new Cited<bool>(true,
+                "trl/trainer/grpo_trainer.py@v0.26.2 (8c26b7d) lines 331-334: on a 4-bit or 8-bit model every parameter that requires grad is cast to bf16"),
+            RolloutSharesWeights = new Cited<bool>(false,
+                "trl/trainer/grpo_trainer.py@v0.26.2 lines 660-679: LLM(model=model.name_or_path, ...) loads its own copy (4-bit through bitsandbytes when the policy is); _move_model_to_vllm copies the policy's weights into it"),
+            RolloutFractionOfFree = new Cited<bool>(false,
+                "vllm/config/cache.py gpu_memory_utilization: the fraction of the GPU's total memory this instance may use (weights, activations, KV cache)"),
+            RolloutSleeps = new Cited<bool>(false, "trl/trainer/grpo_config.py vllm_enable_sleep_mode default False",
+                "the colocated vLLM engine stays awake between generations (GRPOConfig.vllm_enable_sleep_mode False; -RolloutSleep puts it to sleep)"),
+            RolloutSleepMinimumFraction = new Cited<double>(0, "TRL passes vllm_gpu_memory_utilization to vLLM as given"),
         };
     }
 }

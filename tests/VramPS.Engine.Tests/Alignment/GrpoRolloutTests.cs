@@ -1,0 +1,131 @@
+using System.Linq;
+using VramPS.Engine.Alignment;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Gpus;
+using VramPS.Engine.Tests.Estimation;
+using Xunit;
+using static VramPS.Engine.Tests.Alignment.StageFixture;
+
+namespace VramPS.Engine.Tests.Alignment
+{
+    /// <summary>
+    /// How GRPO's trainers hold the policy and a colocated vLLM engine, on Llama-2-7B (64-token prompts, 128 generated
+    /// tokens, one group of 8 as the micro-batch). Expected values are worked by hand from the sources each test cites.
+    /// </summary>
+    public class GrpoRolloutTests
+    {
+        /// <summary>bitsandbytes NF4 with double quantization: 4 bits, an 8-bit absmax per 64 weights, an fp32 scale per 256 absmax.</summary>
+        private const double DoubleQuantBits = 4 + 8.0 / 64 + 32.0 / (64 * 256);
+
+        private static readonly GpuSpec H100 = GpuCatalog.Default.Get("H100-SXM");
+
+        private static Workload Grpo(FinetuneMethod method, Framework framework = Framework.HfTrainer)
+        {
+            var w = Workload(TrainingStage.Grpo, method);
+            w.Framework = framework;
+            w.BatchSize = null;
+            w.SequenceLength = null;
+            w.PromptLength = 64;
+            w.GenerationLength = 128;
+            return w;
+        }
+
+        [Fact]
+        public void TrlsGrpoTrainerKeepsAQLoraBaseInItsLoadDtypeAndCastsTheAdaptersToBf16()
+        {
+            // trl/trainer/grpo_trainer.py@v0.26.2: get_peft_model without peft's prepare_model_for_kbit_training, so the
+            // embedding, head and norms stay 16-bit; lines 331-334 cast every trainable parameter of a 4-bit model to bf16.
+            double quantized = Llama2Fixture.BlockLinear * DoubleQuantBits / 8;
+            double rest = P - Llama2Fixture.BlockLinear;
+            var grpo = MemoryEstimator.Estimate(Grpo(FinetuneMethod.QLoRA));
+            Assert.InRange(grpo.At(Phase.Generation).Weights - (quantized + 2 * rest + 2 * Adapters), -1, 1);
+            Assert.Contains(grpo.Assumptions, a => a.Contains("prepares no k-bit training"));
+
+            // The same QLoRA run under SFT: peft's prepare_model_for_kbit_training upcasts the rest to fp32 and the
+            // adapters are peft's fp32 ones.
+            var sftWorkload = Grpo(FinetuneMethod.QLoRA);
+            sftWorkload.Stage = null;
+            sftWorkload.SequenceLength = 192;
+            sftWorkload.BatchSize = 8;
+            var sft = MemoryEstimator.Estimate(sftWorkload);
+            Assert.InRange(sft.Phases.Single(p => p.Phase == Phase.OptimizerStep).Weights - (quantized + 4 * rest + 4 * Adapters), -1, 1);
+        }
+
+        [Fact]
+        public void TrlsColocatedEngineAsleepHoldsItsShareOnlyWhileItGenerates()
+        {
+            // grpo_trainer.py@v0.26.2 lines 1421-1422: sleep(level=2) after each generation drops the weights and the KV cache.
+            var w = Grpo(FinetuneMethod.LoRA);
+            w.RolloutMemoryFraction = 0.3;
+            w.RolloutSleep = true;
+            w.Gpu = H100;
+            var e = MemoryEstimator.Estimate(w);
+
+            double share = 0.3 * H100.MemoryBytes;
+            var generation = e.At(Phase.Generation);
+            Assert.InRange(generation.Weights - (2 * P + 4 * Adapters + 2 * P), -1, 1);
+            Assert.InRange(generation.Other - (share - 2 * P), -1, 1);
+            foreach (var phase in e.Phases.Where(p => p.Phase != Phase.Generation))
+                Assert.InRange(phase.Weights, 0, 2 * P + 4 * Adapters + 1);
+            Assert.Equal(true, e.RolloutSleep);
+
+            // Awake (GRPOConfig.vllm_enable_sleep_mode defaults to False) it keeps its copy of the weights in every phase.
+            w.RolloutSleep = null;
+            var awake = MemoryEstimator.Estimate(w);
+            Assert.Equal(false, awake.RolloutSleep);
+            Assert.All(awake.Phases, p => Assert.True(p.Weights >= 2 * P + 2 * P));
+        }
+
+        [Fact]
+        public void UnslothsFastInferenceSharesTheWeightsAndItsStandbyRaisesTheShareToNineTenthsOfTheFreeMemory()
+        {
+            // unsloth_zoo/vllm_utils.py@069fb62: load_vllm raises gpu_memory_utilization below 0.9 to 0.9 under standby,
+            // approximate_vllm_memory_usage takes it of the memory free after the CUDA context, and the trained model
+            // runs on vLLM's weights. Unsloth's GRPO notebooks set UNSLOTH_VLLM_STANDBY=1.
+            var w = Grpo(FinetuneMethod.LoRA, Framework.Unsloth);
+            w.RolloutMemoryFraction = 0.7;
+            w.Gpu = H100;
+            var e = MemoryEstimator.Estimate(w);
+
+            Assert.Equal(0.9, e.RolloutMemoryFraction);
+            Assert.Equal(true, e.RolloutSleep);
+            double share = 0.9 * (85_520_809_984.0 - 641_728_512);
+            var engine = e.Models.Single(m => m.Role == ModelRole.Rollout);
+            Assert.Equal(0, engine.Weights);
+            var generation = e.At(Phase.Generation);
+            Assert.InRange(generation.Weights - (2 * P + 4 * Adapters), -1, 1);
+            Assert.InRange(generation.Other - (share - 2 * P), -1, 1);
+            // In standby the KV cache is freed for the update; the shared weights stay as the policy's.
+            Assert.True(e.At(Phase.BackwardTop).Other < share - 2 * P);
+
+            // Without standby the share stays as given and is held in every phase.
+            w.RolloutSleep = false;
+            var awake = MemoryEstimator.Estimate(w);
+            Assert.Equal(0.7, awake.RolloutMemoryFraction);
+            double awakeShare = 0.7 * (85_520_809_984.0 - 641_728_512);
+            Assert.All(awake.Phases, p => Assert.True(p.Other >= awakeShare - 2 * P - 1));
+        }
+
+        [Fact]
+        public void AShareOfAnUnnamedGpuIsAWarningNamingTheGpuAssumed()
+        {
+            var w = Grpo(FinetuneMethod.LoRA);
+            w.RolloutMemoryFraction = 0.3;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Contains(e.Warnings, m => m.StartsWith("-RolloutMemoryFraction 0.3 without -Gpu") && m.Contains("H100-SXM (79.6 GiB)"));
+
+            w.Gpu = H100;
+            Assert.DoesNotContain(MemoryEstimator.Estimate(w).Warnings, m => m.Contains("-RolloutMemoryFraction"));
+        }
+
+        [Fact]
+        public void RolloutSleepWithoutAnEngineIsNamedAsIgnored()
+        {
+            var w = Grpo(FinetuneMethod.LoRA);
+            w.RolloutSleep = true;
+            Assert.Contains(StageSettings.Ignored(w), m => m.StartsWith("-RolloutSleep applies to a colocated vLLM engine"));
+            w.Stage = TrainingStage.Dpo;
+            Assert.Contains(StageSettings.Ignored(w), m => m.StartsWith("-RolloutSleep applies to -Stage Ppo and Grpo only"));
+        }
+    }
+}
