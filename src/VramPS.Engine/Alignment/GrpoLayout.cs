@@ -8,7 +8,7 @@ namespace VramPS.Engine.Alignment
     /// steps_per_generation completions per GPU) is generated at once, then scored without gradients — the policy's
     /// own log-probs where vLLM sampled them (vllm_importance_sampling_correction), the reference's in micro-batches
     /// when beta is above 0, a reward model over the whole batch in one forward — then each micro-batch updates the
-    /// policy with logits for the completion tokens only (logits_to_keep).
+    /// policy with logits for the completion tokens only (logits_to_keep); Unsloth's loss forms them one sequence at a time.
     /// </summary>
     internal static class GrpoLayout
     {
@@ -30,9 +30,18 @@ namespace VramPS.Engine.Alignment
             var loss = LossBuffers.Completion(c);
             double completionTokens = batch * (double)completion;
             bool fused = s.Policy.Has(Techniques.FusedLinearLoss);
-            double forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
-                : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
-            double backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+            double forwardBytes, backwardBytes;
+            if (s.Policy.Profile.GrpoLossPerSequence.Value)
+            {
+                forwardBytes = LossBuffers.PerSequence(c, s.Policy.Model.HiddenSize, s.Policy.Model.VocabSize, completionTokens, completion);
+                backwardBytes = completionTokens * c * (double)s.Policy.Model.HiddenSize;
+            }
+            else
+            {
+                forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
+                    : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
+                backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+            }
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));

@@ -109,6 +109,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> GrpoKbitUpcast { get; init; }
         /// <summary>The GRPO trainer casts the adapters over a k-bit base to 16-bit.</summary>
         public Cited<bool> GrpoQuantizedAdapters16Bit { get; init; }
+        /// <summary>The GRPO loss takes the hidden states and forms one sequence's completion logits at a time, differentiating inside its forward.</summary>
+        public Cited<bool> GrpoLossPerSequence { get; init; }
         /// <summary>The colocated vLLM engine and the trained model share one copy of the base weights.</summary>
         public Cited<bool> RolloutSharesWeights { get; init; }
         /// <summary>The engine's memory fraction is of the memory free when it loads, not of the whole GPU.</summary>

@@ -107,6 +107,17 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void UnslothsGrpoLossFormsOneSequencesLogitsAtATime()
+        {
+            // unsloth_zoo/rl_replacements.py@069fb62 grpo_accumulated_loss: n_chunks = batch size, so one sequence's 128
+            // completion logits (bf16), their fp32 quarters saved for logsumexp and the logits' gradient, beside
+            // grad_inputs for all 8 x 128 completion tokens (bf16, hidden wide).
+            var e = MemoryEstimator.Estimate(Grpo(FinetuneMethod.LoRA, Framework.Unsloth));
+            Assert.Equal(8 * 128 * 2 * H + 128 * V * (2 + 4 + 2), e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(8 * 128 * 2 * H, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
         public void AShareOfAnUnnamedGpuIsAWarningNamingTheGpuAssumed()
         {
             var w = Grpo(FinetuneMethod.LoRA);

@@ -61,6 +61,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "trl/trainer/grpo_trainer.py (v0.14-v1.9): get_peft_model without peft's prepare_model_for_kbit_training (v0.23-v0.25: TRL's own prepare_peft_model, which upcasts nothing)"),
             GrpoQuantizedAdapters16Bit = new Cited<bool>(true,
                 "trl/trainer/grpo_trainer.py@v0.26.2 (8c26b7d) lines 331-334: on a 4-bit or 8-bit model every parameter that requires grad is cast to bf16"),
+            GrpoLossPerSequence = new Cited<bool>(false,
+                "trl/trainer/grpo_trainer.py _get_per_token_logps_and_entropies: logits of every completion token of the micro-batch at once (logits_to_keep), or Liger's fused loss under use_liger_kernel"),
             RolloutSharesWeights = new Cited<bool>(false,
                 "trl/trainer/grpo_trainer.py@v0.26.2 lines 660-679: LLM(model=model.name_or_path, ...) loads its own copy (4-bit through bitsandbytes when the policy is); _move_model_to_vllm copies the policy's weights into it"),
             RolloutFractionOfFree = new Cited<bool>(false,

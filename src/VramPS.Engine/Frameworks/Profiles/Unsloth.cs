@@ -24,6 +24,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(true, "Unsloth patches TRL's trainers (PatchFastRL, unsloth/models/rl.py)"),
             KbitPreparationUpcast = new Cited<bool>(false, "unsloth/models/_utils.py prepare_model_for_kbit_training: no fp32 upcast of the non-quantized weights"),
             LoraDropout = new Cited<double>(0.0, "FastLanguageModel.get_peft_model lora_dropout 0"),
+            GrpoLossPerSequence = new Cited<bool>(true,
+                "unsloth_zoo/rl_replacements.py@069fb62 grpo_accumulated_loss: the model returns hidden states and UnslothEfficientGRPO takes n_chunks = batch size, each sequence's logits formed, log-softmaxed in four fp32 quarters (chunked_selective_log_softmax) and differentiated in the forward (torch.func.grad_and_value) into grad_inputs"),
             RolloutSharesWeights = new Cited<bool>(true,
                 "unsloth_zoo/vllm_utils.py@069fb62 convert_vllm_to_huggingface: with fast_inference the trained model's layers use vLLM's weight tensors, one copy"),
             RolloutFractionOfFree = new Cited<bool>(true,
