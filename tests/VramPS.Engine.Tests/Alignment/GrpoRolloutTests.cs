@@ -95,7 +95,10 @@ namespace VramPS.Engine.Tests.Alignment
             var generation = e.At(Phase.Generation);
             Assert.InRange(generation.Weights - (2 * P + 4 * Adapters), -1, 1);
             Assert.InRange(generation.Other - (share - 2 * P), -1, 1);
-            // In standby the KV cache is freed for the update; the shared weights stay as the policy's.
+            // In standby the KV cache is freed for scoring and the update; the shared weights stay as the policy's.
+            // Scoring returns the last hidden states of all 8 x 192 positions in bf16 (unsloth/models/rl_replacements.py
+            // _get_per_token_logps_and_entropies, UNSLOTH_RETURN_HIDDEN_STATES), not logits.
+            Assert.Equal(8 * 192 * H * 2, e.At(Phase.Scoring).Other);
             Assert.True(e.At(Phase.BackwardTop).Other < share - 2 * P);
 
             // Without standby the share stays as given and is held in every phase.
