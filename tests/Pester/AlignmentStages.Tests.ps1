@@ -8,7 +8,7 @@ Describe 'Stage parameters' {
     It '<Cmdlet> reads -<Parameter> from a piped property in every workload set' -TestCases @(
         foreach ($cmdlet in 'Get-TrainingMemory', 'Compare-FinetuneMethod', 'Find-GpuFit') {
             foreach ($parameter in 'Stage', 'RewardModel', 'NumGenerations', 'PromptLength', 'GenerationLength',
-                'RolloutMemoryFraction', 'RolloutSleep', 'PrecomputeReferenceLogProbs', 'KlCoefficient') {
+                'RolloutMemoryFraction', 'RolloutSleep', 'VllmMode', 'PrecomputeReferenceLogProbs', 'KlCoefficient') {
                 @{ Cmdlet = $cmdlet; Parameter = $parameter }
             }
         }
@@ -20,7 +20,7 @@ Describe 'Stage parameters' {
     }
 
     It 'gives -<_> a nullable type so an absent setting stays "not given"' -TestCases @(
-        'Stage', 'NumGenerations', 'PromptLength', 'GenerationLength', 'RolloutMemoryFraction', 'KlCoefficient') {
+        'Stage', 'NumGenerations', 'PromptLength', 'GenerationLength', 'RolloutMemoryFraction', 'VllmMode', 'KlCoefficient') {
         [Nullable]::GetUnderlyingType((Get-Command Get-TrainingMemory).Parameters[$_].ParameterType) | Should -Not -BeNullOrEmpty
     }
 
@@ -130,6 +130,15 @@ Describe 'GRPO with a colocated vLLM engine' {
         ($row | Get-TrainingMemory -WarningAction SilentlyContinue).RolloutSleep | Should -BeFalse
         (Get-TrainingMemory -Model $Qwen -Stage Grpo -RolloutMemoryFraction 0.3 -Gpu H100-SXM -WarningAction SilentlyContinue).RolloutSleep | Should -BeFalse
         (Get-TrainingMemory -Model $Qwen -Stage Grpo -WarningAction SilentlyContinue).RolloutSleep | Should -BeNullOrEmpty
+    }
+
+    It 'reads -VllmMode Server and keeps the engine off the training GPU' {
+        $server = Get-TrainingMemory -Model $Qwen -Stage Grpo -VllmMode Server -Gpu H100-SXM -WarningAction SilentlyContinue
+        $server.VllmMode | Should -Be 'Server'
+        $server.Models.Role | Should -Be @('Policy')
+        $server.KvCache | Should -Be 0
+        $row = [pscustomobject]@{ Model = $Qwen; Stage = 'Grpo'; VllmMode = 'Colocate'; Gpu = 'H100-SXM' }
+        ($row | Get-TrainingMemory -WarningAction SilentlyContinue).RolloutMemoryFraction | Should -Be 0.3
     }
 
     It 'pipes back in with its stage settings' {

@@ -23,7 +23,7 @@ namespace VramPS.Engine.Alignment
             int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
             bool perSequence = s.Policy.Profile.GrpoLossPerSequence.Value;
             var forwards = new List<(ModelRole, Terms)>();
-            if (cast.Engine != null)
+            if (cast.Engine != null || s.RolloutServer)
             {
                 // Unsloth's _get_per_token_logps_and_entropies returns the last hidden states of every position
                 // (UNSLOTH_RETURN_HIDDEN_STATES) for its loss to turn into logits one sequence at a time.

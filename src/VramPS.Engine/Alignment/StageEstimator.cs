@@ -57,6 +57,7 @@ namespace VramPS.Engine.Alignment
                 GenerationLength = s.GenerationLength,
                 RolloutMemoryFraction = s.RolloutFraction,
                 RolloutSleep = s.RolloutFraction is null ? null : s.RolloutSleep,
+                VllmMode = s.RolloutServer ? Alignment.VllmMode.Server : s.RolloutFraction is null ? null : Alignment.VllmMode.Colocate,
                 PrecomputeReferenceLogProbs = workload.PrecomputeReferenceLogProbs,
                 KlCoefficient = workload.KlCoefficient,
             };

@@ -82,7 +82,24 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (online && w.RolloutMemoryFraction is double fraction)
+            if (Stage == TrainingStage.Grpo && w.VllmMode == VllmMode.Server)
+            {
+                if (w.RolloutMemoryFraction != null)
+                    throw new InvalidWorkloadException("VllmMode",
+                        "-VllmMode Server runs vLLM on GPUs of its own (trl vllm-serve), so the training GPU gives it no share: leave out -RolloutMemoryFraction, or use -VllmMode Colocate.");
+                if (!framework.RolloutServer.Value)
+                    throw new InvalidWorkloadException("VllmMode",
+                        $"-Framework {framework.Name} runs vLLM in the training process only ({framework.RolloutServer.Source}): use -VllmMode Colocate.");
+                RolloutServer = true;
+                _notes.Add("vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
+            }
+            double? share = w.RolloutMemoryFraction;
+            if (Stage == TrainingStage.Grpo && share is null && w.VllmMode == VllmMode.Colocate)
+            {
+                share = framework.RolloutDefaultFraction.Value;
+                _notes.Add(framework.RolloutDefaultFraction.Assumption!);
+            }
+            if (online && share is double fraction)
             {
                 if (!(fraction > 0 && fraction < 1))
                     throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
@@ -188,6 +205,8 @@ namespace VramPS.Engine.Alignment
         public GpuSpec? RolloutGpu { get; }
         /// <summary>The colocated engine sleeps between generations.</summary>
         public bool RolloutSleep { get; }
+        /// <summary>vLLM generates on GPUs of its own (TRL's vllm_mode="server").</summary>
+        public bool RolloutServer { get; }
         public bool HasReference { get; }
         /// <summary>The reference is a separate model (the policy trains all or part of its own weights).</summary>
         public bool ReferenceIsCopy { get; }

@@ -120,6 +120,10 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> RolloutSharesWeights { get; init; }
         /// <summary>The engine's memory fraction is of the memory free when it loads, not of the whole GPU.</summary>
         public Cited<bool> RolloutFractionOfFree { get; init; }
+        /// <summary>The colocated engine's memory fraction when -VllmMode Colocate gives none.</summary>
+        public Cited<double> RolloutDefaultFraction { get; init; }
+        /// <summary>The engine can run on GPUs of its own (-VllmMode Server).</summary>
+        public Cited<bool> RolloutServer { get; init; }
         /// <summary>The engine sleeps between generations when the workload does not say (-RolloutSleep).</summary>
         public Cited<bool> RolloutSleeps { get; init; }
         /// <summary>The smallest memory fraction the engine runs with while it sleeps between generations; 0: as given.</summary>

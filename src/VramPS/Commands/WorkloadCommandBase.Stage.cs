@@ -60,6 +60,12 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(VllmMode))]
+        public VllmMode? VllmMode { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
         [SwitchValue]
         public SwitchParameter PrecomputeReferenceLogProbs { get; set; }
 
@@ -83,6 +89,7 @@ namespace VramPS.Commands
             if (GenerationLength != null) w.GenerationLength = GenerationLength;
             if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
             if (Given(nameof(RolloutSleep))) w.RolloutSleep = RolloutSleep.IsPresent;
+            if (VllmMode != null) w.VllmMode = VllmMode;
             if (Given(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
             if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
             foreach (string message in StageSettings.Ignored(w)) WriteWarning(message);

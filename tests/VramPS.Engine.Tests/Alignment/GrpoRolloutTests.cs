@@ -1,5 +1,6 @@
 using System.Linq;
 using VramPS.Engine.Alignment;
+using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Tests.Estimation;
@@ -118,6 +119,53 @@ namespace VramPS.Engine.Tests.Alignment
             var e = MemoryEstimator.Estimate(Grpo(FinetuneMethod.LoRA, Framework.Unsloth));
             Assert.Equal(8 * 128 * 2 * H + 128 * V * (2 + 4 + 2), e.At(Phase.ForwardEnd).Other);
             Assert.Equal(8 * 128 * 2 * H, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void AVllmServerLeavesTheTrainingGpuTheTrainedModelsAndTheirScoring()
+        {
+            // trl vllm-serve generates on GPUs of its own; the trainer still scores the batch with the policy for vLLM's
+            // importance-sampling correction: logits of (8 + 1) x 128 completion tokens in bf16, as with a colocated engine.
+            var w = Grpo(FinetuneMethod.LoRA);
+            w.VllmMode = VllmMode.Server;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(new[] { ModelRole.Policy }, e.Models.Select(m => m.Role));
+            Assert.Equal(0, e.KvCache);
+            Assert.Equal(VllmMode.Server, e.VllmMode);
+            var generation = e.At(Phase.Generation);
+            Assert.Equal(2 * P + 4 * Adapters, generation.Weights);
+            Assert.Equal(0, generation.Activations + generation.Other);
+            Assert.Equal((8 + 1) * 128 * V * 2, e.At(Phase.Scoring).Other);
+
+            w.RolloutMemoryFraction = 0.3;
+            Assert.Equal("VllmMode", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w)).Parameter);
+            var unsloth = Grpo(FinetuneMethod.LoRA, Framework.Unsloth);
+            unsloth.VllmMode = VllmMode.Server;
+            Assert.Contains("fast_inference", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(unsloth)).Message);
+        }
+
+        [Fact]
+        public void AColocatedEngineWithoutAShareTakesTheFrameworksDefault()
+        {
+            // GRPOConfig.vllm_gpu_memory_utilization defaults to 0.3 (TRL v0.26.2); FastLanguageModel.from_pretrained's
+            // gpu_memory_utilization to 0.5 (Unsloth).
+            var w = Grpo(FinetuneMethod.LoRA);
+            w.VllmMode = VllmMode.Colocate;
+            w.Gpu = H100;
+            var trl = MemoryEstimator.Estimate(w);
+            Assert.Equal(0.3, trl.RolloutMemoryFraction);
+            Assert.Equal(VllmMode.Colocate, trl.VllmMode);
+            Assert.InRange(trl.At(Phase.Generation).Other - (0.3 * H100.MemoryBytes - 2 * P), -1, 1);
+
+            var unsloth = Grpo(FinetuneMethod.LoRA, Framework.Unsloth);
+            unsloth.VllmMode = VllmMode.Colocate;
+            unsloth.RolloutSleep = false;
+            unsloth.Gpu = H100;
+            Assert.Equal(0.5, MemoryEstimator.Estimate(unsloth).RolloutMemoryFraction);
+
+            var dpo = Workload(TrainingStage.Dpo, FinetuneMethod.LoRA);
+            dpo.VllmMode = VllmMode.Server;
+            Assert.Contains("-VllmMode applies to -Stage Grpo only; -Stage Dpo ignores it.", StageSettings.Ignored(dpo));
         }
 
         [Fact]
