@@ -71,6 +71,10 @@ namespace VramPS.Engine
         public int? GenerationLength { get; set; }
         /// <summary>Share of the GPU's memory a colocated vLLM engine reserves for generation (PPO, GRPO); HF generate when not given.</summary>
         public double? RolloutMemoryFraction { get; set; }
+        /// <summary>The colocated engine sleeps between generations (TRL's vllm_enable_sleep_mode, Unsloth's standby); the framework's default when null.</summary>
+        public bool? RolloutSleep { get; set; }
+        /// <summary>Where the vLLM engine runs (PPO, GRPO); colocated when -RolloutMemoryFraction is given, else none (HF generate).</summary>
+        public VllmMode? VllmMode { get; set; }
         /// <summary>Reference log-probs computed before training, so no reference runs during it (DPO, KTO).</summary>
         public bool PrecomputeReferenceLogProbs { get; set; }
         /// <summary>The KL coefficient of GRPO (TRL's beta): above 0 a reference model runs.</summary>
@@ -144,6 +148,7 @@ namespace VramPS.Engine
             && ReferenceEquals(RewardModel, other.RewardModel) && RewardModelName == other.RewardModelName
             && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength
             && GenerationLength == other.GenerationLength && RolloutMemoryFraction == other.RolloutMemoryFraction
+            && RolloutSleep == other.RolloutSleep && VllmMode == other.VllmMode
             && PrecomputeReferenceLogProbs == other.PrecomputeReferenceLogProbs && KlCoefficient == other.KlCoefficient
             && EmaCopy == other.EmaCopy
             && TensorParallel == other.TensorParallel && PipelineParallel == other.PipelineParallel

@@ -12,14 +12,13 @@ namespace VramPS.Engine.Alignment
     internal sealed class StageCast
     {
         private readonly List<CastMember> _members = new List<CastMember>();
-        private readonly bool _engineReleased;
 
         public StageCast(StageRecipe s, List<string> notes)
         {
             int tokens = s.Policy.SequenceLength;
             var policyWorkload = s.Given.Clone();
             policyWorkload.BatchSize = s.Rows;
-            Policy = new TrainedModel(policyWorkload);
+            Policy = new TrainedModel(policyWorkload, s.Policy.Profile);
             PolicyRole = s.Stage == TrainingStage.RewardModel ? ModelRole.Reward : ModelRole.Policy;
             string method = s.Given.Method.ToString();
             _members.Add(new CastMember(PolicyRole, s.ModelName, method));
@@ -60,10 +59,8 @@ namespace VramPS.Engine.Alignment
                 double completions = s.RolloutBatch ?? 0;
                 double prompts = s.Stage == TrainingStage.Grpo ? System.Math.Ceiling(completions / (s.NumGenerations ?? 1)) : completions;
                 Engine = new RolloutEngine(s.Original.Model, s.Given.Method == FinetuneMethod.QLoRA, fraction, s.RolloutGpu,
-                    prompts, completions, s.PromptLength ?? 0, s.GenerationLength ?? 0, notes);
+                    s.Policy.Profile, s.RolloutSleep, prompts, completions, s.PromptLength ?? 0, s.GenerationLength ?? 0, notes);
                 _members.Add(new CastMember(ModelRole.Rollout, s.ModelName, "vLLM"));
-                _engineReleased = s.Profile.RolloutReleased.Value;
-                if (_engineReleased) notes.Add($"the rollout engine holds its memory only while it generates ({s.Profile.RolloutReleased.Source})");
             }
         }
 
@@ -80,14 +77,14 @@ namespace VramPS.Engine.Alignment
         /// <summary>The moving-average copy of the policy (-EmaCopy).</summary>
         public FrozenModel? Ema { get; }
 
-        /// <summary>A phase holding the frozen models' weights and the engine's reservation (outside generation only where the framework keeps it).</summary>
+        /// <summary>A phase holding the frozen models' weights, which stay for the whole run, and what the engine holds then.</summary>
         public StagePhase Phase(Estimation.Phase phase)
         {
             var p = new StagePhase(phase, _members);
             if (Reference != null) p.Add(ModelRole.Reference, Reference.Resident);
             if (Reward != null) p.Add(ModelRole.Reward, Reward.Resident);
             if (Ema != null) p.Add(ModelRole.Ema, Ema.Resident);
-            if (Engine != null && (phase == Estimation.Phase.Generation || !_engineReleased)) p.Add(ModelRole.Rollout, Engine.Terms);
+            if (Engine != null) p.Add(ModelRole.Rollout, phase == Estimation.Phase.Generation ? Engine.Generating : Engine.Between);
             return p;
         }
 

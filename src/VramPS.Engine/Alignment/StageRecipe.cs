@@ -93,12 +93,42 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (online && (w.RolloutMemoryFraction ?? framework.RolloutFraction.Value) is double fraction)
+            if (Stage == TrainingStage.Grpo && w.VllmMode == VllmMode.Server)
             {
-                if (w.RolloutMemoryFraction is null) _notes.Add(framework.RolloutFraction.Assumption ?? framework.RolloutFraction.Source);
+                if (w.RolloutMemoryFraction != null)
+                    throw new InvalidWorkloadException("VllmMode",
+                        "-VllmMode Server runs vLLM on GPUs of its own (trl vllm-serve), so the training GPU gives it no share: leave out -RolloutMemoryFraction, or use -VllmMode Colocate.");
+                if (!framework.RolloutServer.Value)
+                    throw new InvalidWorkloadException("VllmMode",
+                        $"-Framework {framework.Name} runs vLLM in the training process only ({framework.RolloutServer.Source}): use -VllmMode Colocate.");
+                RolloutServer = true;
+                _notes.Add("vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
+            }
+            double? share = w.RolloutMemoryFraction;
+            if (Stage == TrainingStage.Grpo && share is null && w.VllmMode == VllmMode.Colocate)
+            {
+                share = framework.RolloutDefaultFraction.Value;
+                _notes.Add(framework.RolloutDefaultFraction.Assumption!);
+            }
+            else if (online && share is null && !RolloutServer && framework.RolloutFraction.Value is double colocated)
+            {
+                share = colocated;
+                _notes.Add(framework.RolloutFraction.Assumption ?? framework.RolloutFraction.Source);
+            }
+            if (online && share is double fraction)
+            {
                 if (!(fraction > 0 && fraction < 1))
                     throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
                         "-RolloutMemoryFraction must be above 0 and below 1; got {0}.", fraction));
+                RolloutSleep = w.RolloutSleep ?? framework.RolloutSleeps.Value;
+                if (w.RolloutSleep is null) _notes.Add(framework.RolloutSleeps.Assumption!);
+                double floor = framework.RolloutSleepMinimumFraction.Value;
+                if (RolloutSleep && fraction < floor)
+                {
+                    _notes.Add(string.Format(CultureInfo.InvariantCulture,
+                        "vLLM's memory fraction raised from {0} to {1} for its sleep between generations ({2})", fraction, floor, framework.RolloutSleepMinimumFraction.Source));
+                    fraction = floor;
+                }
                 RolloutFraction = fraction;
                 RolloutGpu = w.Gpu ?? GpuCatalog.Default.Get(AssumedGpu);
                 if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
@@ -111,7 +141,7 @@ namespace VramPS.Engine.Alignment
                 throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
 
             Given = Stage == TrainingStage.RewardModel ? given.WithModel(w.Model.WithScalarHead()) : given;
-            Policy = new ResolvedRecipe(Given);
+            Policy = new ResolvedRecipe(Given, Stage == TrainingStage.Grpo ? GrpoPolicy(framework, w) : null);
             Behavior = new TrainerBehavior(Policy);
             _notes.InsertRange(0, Policy.Assumptions);
 
@@ -197,6 +227,10 @@ namespace VramPS.Engine.Alignment
         public int? RolloutBatch { get; }
         public double? RolloutFraction { get; }
         public GpuSpec? RolloutGpu { get; }
+        /// <summary>The colocated engine sleeps between generations.</summary>
+        public bool RolloutSleep { get; }
+        /// <summary>vLLM generates on GPUs of its own (TRL's vllm_mode="server").</summary>
+        public bool RolloutServer { get; }
         public bool HasReference { get; }
         /// <summary>The reference is a separate model (the policy trains all or part of its own weights).</summary>
         public bool ReferenceIsCopy { get; }
@@ -207,6 +241,24 @@ namespace VramPS.Engine.Alignment
 
         /// <summary>How the user named the policy.</summary>
         public string ModelName => Original.ModelName.Length > 0 ? Original.ModelName : Original.Model.Id;
+
+        /// <summary>
+        /// The policy as the GRPO trainer sets it up, which differs from the framework's SFT path: no k-bit preparation
+        /// upcast, and adapters over a k-bit base cast to 16-bit.
+        /// </summary>
+        private FrameworkProfile GrpoPolicy(FrameworkProfile framework, Workload w)
+        {
+            bool kbit = w.Method == FinetuneMethod.QLoRA;
+            if (kbit && framework.KbitPreparationUpcast.Value && !framework.GrpoKbitUpcast.Value)
+                _notes.Add("GRPO's trainer prepares no k-bit training: the embedding, head and norms stay in the load dtype");
+            if (kbit && framework.GrpoQuantizedAdapters16Bit.Value && !framework.AdaptersInComputeDtype.Value)
+                _notes.Add("GRPO's trainer casts the adapters over a 4-bit base to bf16");
+            return framework with
+            {
+                KbitPreparationUpcast = framework.GrpoKbitUpcast,
+                AdaptersInComputeDtype = kbit && framework.GrpoQuantizedAdapters16Bit.Value ? framework.GrpoQuantizedAdapters16Bit : framework.AdaptersInComputeDtype,
+            };
+        }
 
         private int Positive(int? value, string name, int fallback, string why)
         {

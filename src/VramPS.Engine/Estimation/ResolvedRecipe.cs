@@ -23,7 +23,10 @@ namespace VramPS.Engine.Estimation
 
         private readonly List<string> _assumptions = new List<string>(16);
 
-        public ResolvedRecipe(Workload w)
+        /// <param name="w">The workload.</param>
+        /// <param name="profile">The framework's behaviour where a stage's trainer departs from its profile (an alignment
+        /// stage's own model setup); null: the workload's framework profile.</param>
+        public ResolvedRecipe(Workload w, FrameworkProfile? profile = null)
         {
             Workload = w;
             Model = w.Model;
@@ -33,7 +36,7 @@ namespace VramPS.Engine.Estimation
                                  $"MLP {Model.IntermediateSize}, {Model.NumHeads} heads ({Model.NumKvHeads} KV), vocabulary {Model.VocabSize}");
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
-            Profile = FrameworkProfiles.Of(Framework);
+            Profile = profile ?? FrameworkProfiles.Of(Framework);
             if (w.FrameworkNotes != null) _assumptions.AddRange(w.FrameworkNotes);
             if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {

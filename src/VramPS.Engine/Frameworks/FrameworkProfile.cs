@@ -158,12 +158,29 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> SequentialPpoUpdates { get; init; }
         /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
         public Cited<Alignment.RolloutGeneration> Generation { get; init; }
-        /// <summary>The colocated rollout engine's gpu_memory_utilization when -RolloutMemoryFraction is not given; null: no engine on the training GPUs unless given.</summary>
+        /// <summary>The share of a rollout engine the framework colocates on the training GPUs when neither -RolloutMemoryFraction nor -VllmMode is given; null: none unless asked.</summary>
         public Cited<double?> RolloutFraction { get; init; }
-        /// <summary>The rollout engine gives its memory back outside generation (KV cache freed, or the engine asleep).</summary>
-        public Cited<bool> RolloutReleased { get; init; }
         /// <summary>Offers an exponential-moving-average copy of the policy (-EmaCopy).</summary>
         public Cited<bool> EmaCopy { get; init; }
+        // GRPO's policy and its colocated rollout engine.
+        /// <summary>The GRPO trainer upcasts a k-bit base's non-quantized weights to fp32 (its own peft setup, not the SFT one).</summary>
+        public Cited<bool> GrpoKbitUpcast { get; init; }
+        /// <summary>The GRPO trainer casts the adapters over a k-bit base to 16-bit.</summary>
+        public Cited<bool> GrpoQuantizedAdapters16Bit { get; init; }
+        /// <summary>The GRPO loss takes the hidden states and forms one sequence's completion logits at a time, differentiating inside its forward.</summary>
+        public Cited<bool> GrpoLossPerSequence { get; init; }
+        /// <summary>The colocated vLLM engine and the trained model share one copy of the base weights.</summary>
+        public Cited<bool> RolloutSharesWeights { get; init; }
+        /// <summary>The engine's memory fraction is of the memory free when it loads, not of the whole GPU.</summary>
+        public Cited<bool> RolloutFractionOfFree { get; init; }
+        /// <summary>The colocated engine's memory fraction when -VllmMode Colocate gives none.</summary>
+        public Cited<double> RolloutDefaultFraction { get; init; }
+        /// <summary>The engine can run on GPUs of its own (-VllmMode Server).</summary>
+        public Cited<bool> RolloutServer { get; init; }
+        /// <summary>The engine sleeps between generations when the workload does not say (-RolloutSleep).</summary>
+        public Cited<bool> RolloutSleeps { get; init; }
+        /// <summary>The smallest memory fraction the engine runs with while it sleeps between generations; 0: as given.</summary>
+        public Cited<double> RolloutSleepMinimumFraction { get; init; }
 
         private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
             .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();

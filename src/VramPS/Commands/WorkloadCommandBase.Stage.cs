@@ -55,6 +55,18 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
         [SwitchValue]
+        public SwitchParameter RolloutSleep { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(VllmMode))]
+        public VllmMode? VllmMode { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
         public SwitchParameter PrecomputeReferenceLogProbs { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]
@@ -82,6 +94,8 @@ namespace VramPS.Commands
             if (PromptLength != null) w.PromptLength = PromptLength;
             if (GenerationLength != null) w.GenerationLength = GenerationLength;
             if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
+            if (Given(nameof(RolloutSleep))) w.RolloutSleep = RolloutSleep.IsPresent;
+            if (VllmMode != null) w.VllmMode = VllmMode;
             if (Given(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
             if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
             if (Given(nameof(EmaCopy))) w.EmaCopy = EmaCopy.IsPresent;

@@ -32,7 +32,7 @@ namespace VramPS.Engine.Tests.Frameworks
             // rollout.yaml gpu_memory_utilization 0.5, free_cache_engine True; legacy_data.yaml 512 and 512;
             // hf_model.yaml enable_gradient_checkpointing True.
             Assert.Equal(0.5, p.RolloutFraction.Value);
-            Assert.True(p.RolloutReleased.Value);
+            Assert.True(p.RolloutSleeps.Value);
             Assert.Equal(512, p.PromptLength.Value);
             Assert.Equal(512, p.GenerationLength.Value);
             Assert.True(p.StageCheckpointing.Value);
@@ -46,7 +46,7 @@ namespace VramPS.Engine.Tests.Frameworks
             var p = Of("OpenRLHF");
             // train_ppo_ray.py: no --train.colocate_all by default, --vllm.enable_sleep store_true; train_dpo.py --data.max_len 512.
             Assert.Null(p.RolloutFraction.Value);
-            Assert.False(p.RolloutReleased.Value);
+            Assert.False(p.RolloutSleeps.Value);
             Assert.Equal(512, p.PreferenceLength.Value);
             Assert.True(p.FrozenModelsSixteenBit.Value);
             Assert.Equal(1, Of("HF-Trainer").ReduceBuffers.Value);

@@ -45,7 +45,6 @@ namespace VramPS.Engine.Frameworks.Profiles
                 Dschat + "training/step3_rlhf_finetuning/training_scripts pass --enable_hybrid_engine: DeepSpeedHybridEngine generate with a KV workspace for max_out_tokens (prompt plus answer); ZeRO-3 gathers the actor for it",
                 "the actor generates through DeepSpeed's hybrid engine (--enable_hybrid_engine)"),
             RolloutFraction = new Cited<double?>(null, Dschat + "dschat/rlhf/ppo_trainer.py _generate_sequence: the actor generates itself, no separate engine"),
-            RolloutReleased = new Cited<bool>(false, Dschat + "--release_inference_cache store_true: the hybrid engine keeps its workspace between generations"),
             ReduceBuffers = new Cited<int>(2, Dschat + "dschat/utils/ds_utils.py get_train_ds_config overlap_comm True: deepspeed/runtime/zero/stage_1_and_2.py backward allocates two ipg buffers of reduce_bucket_size (\"double buffers to avoid data access conflict\")"),
             EmaCopy = new Cited<bool>(true, Dschat + "dschat/rlhf/rlhf_engine.py _init_ema (--enable_ema): a second actor updated by utils.py moving_average"),
         };

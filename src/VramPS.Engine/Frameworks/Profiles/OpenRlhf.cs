@@ -29,7 +29,11 @@ namespace VramPS.Engine.Frameworks.Profiles
             Generation = new Cited<RolloutGeneration>(RolloutGeneration.Vllm, "openrlhf/trainer/ray/vllm_engine.py LLMRayActor: vLLM engines (--vllm.num_engines, --vllm.tensor_parallel_size)"),
             RolloutFraction = new Cited<double?>(null,
                 "openrlhf/cli/train_ppo_ray.py: the vLLM engines get their own GPUs unless --train.colocate_all (then -RolloutMemoryFraction gives --vllm.gpu_memory_utilization, default 0.95)"),
-            RolloutReleased = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --vllm.enable_sleep store_true: the colocated engine keeps its pool unless given"),
+            RolloutDefaultFraction = new Cited<double>(0.95, "openrlhf/cli/train_ppo_ray.py --vllm.gpu_memory_utilization default 0.95",
+                "the colocated vLLM engine takes 0.95 of the GPU (OpenRLHF's --vllm.gpu_memory_utilization)"),
+            RolloutServer = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py: the vLLM engines get GPUs of their own unless --train.colocate_all"),
+            RolloutSleeps = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --vllm.enable_sleep store_true: the colocated engine keeps its pool unless given",
+                "the colocated vLLM engine keeps its pool between generations (OpenRLHF's --vllm.enable_sleep is off unless given)"),
             EmaCopy = new Cited<bool>(true, "openrlhf/trainer/ray/ppo_actor.py (--train.enable_ema): a moving-average copy of the actor on the GPU"),
         };
     }

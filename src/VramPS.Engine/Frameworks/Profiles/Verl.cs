@@ -33,7 +33,11 @@ namespace VramPS.Engine.Frameworks.Profiles
             Generation = new Cited<RolloutGeneration>(RolloutGeneration.Vllm, "verl/trainer/config/rollout/rollout.yaml name: vllm or sglang, tensor_model_parallel_size 2"),
             RolloutFraction = new Cited<double?>(0.5, "verl/trainer/config/rollout/rollout.yaml gpu_memory_utilization: 0.5",
                 "the rollout engine takes 0.5 of the GPU (verl's rollout.gpu_memory_utilization)"),
-            RolloutReleased = new Cited<bool>(true, "verl/trainer/config/rollout/rollout.yaml free_cache_engine: True: the engine sleeps (weights and KV cache released) outside generation"),
+            RolloutDefaultFraction = new Cited<double>(0.5, "verl/trainer/config/rollout/rollout.yaml gpu_memory_utilization: 0.5",
+                "the rollout engine takes 0.5 of the GPU (verl's rollout.gpu_memory_utilization)"),
+            RolloutServer = new Cited<bool>(false, "verl/trainer/config/rollout/rollout.yaml mode: the hybrid engine runs the rollout in the actor's workers on the training GPUs"),
+            RolloutSleeps = new Cited<bool>(true, "verl/trainer/config/rollout/rollout.yaml free_cache_engine: True: the engine sleeps (weights and KV cache released) outside generation",
+                "the rollout engine holds its memory only while it generates (verl's free_cache_engine: True)"),
             EmaCopy = new Cited<bool>(false, "verl keeps no moving-average copy of the actor"),
         };
     }
