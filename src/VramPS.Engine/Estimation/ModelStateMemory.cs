@@ -91,7 +91,8 @@ namespace VramPS.Engine.Estimation
                 case OptimizerKind.Adafactor:
                     return AdafactorStates(r, p, n, expertsOnly);
                 case OptimizerKind.ScheduleFreeAdamW:
-                    // AdamWScheduleFree.step: state z (a copy of the parameter) and exp_avg_sq; the parameter holds y.
+                    // facebookresearch/schedule_free@70785b5 schedulefree/adamw_schedulefree.py step: state z (a clone
+                    // of the parameter) and exp_avg_sq; the parameter holds y.
                     return 2 * n * bytes;
                 default:
                     return MatrixStates(o, n, bytes, r, p, expertsOnly);
@@ -109,8 +110,10 @@ namespace VramPS.Engine.Estimation
         /// AdamW on the rest; GaLore8bit the same over bitsandbytes' 8-bit Adam; APOLLO (zhuhanqing/APOLLO@76b3472
         /// apollo_torch/apollo.py, random_projector.py, which keeps its ortho_matrix) likewise with a random projection;
         /// Adam-mini (zyushun/Adam-mini@402aadf adam_mini/adam_mini.py step: m = zeros_like(p), vmean one per output row,
-        /// per head for q and k) in the parameter's dtype; Muon (LLaMA-Factory third_party/muon, Moonlight's split) one
-        /// momentum buffer per block matrix and AdamW's two moments on the rest; CAME (yangluo7/CAME@e77c5c0
+        /// per head for q and k) in the parameter's dtype; Muon (hiyouga/LLaMA-Factory@ff6d4d1
+        /// src/llamafactory/third_party/muon/muon.py, trainer_utils.py _create_muon_optimizer: momentum_buffer =
+        /// zeros_like(g) on the 2-D weights but the embedding and head, moment1 and moment2 on the rest) one momentum
+        /// buffer per block matrix and AdamW's two moments on the rest; CAME (yangluo7/CAME@e77c5c0
         /// came_pytorch/CAME.py step: every state made from grad.float(), so fp32 whatever the parameter) the momentum,
         /// a row and a column statistic for the second moment and for the confidence of each matrix (the embedding and
         /// head too), full moments for vectors.
