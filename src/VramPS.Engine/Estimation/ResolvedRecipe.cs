@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
+using VramPS.Engine.Parsing;
 
 namespace VramPS.Engine.Estimation
 {
@@ -33,6 +34,7 @@ namespace VramPS.Engine.Estimation
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
             Profile = FrameworkProfiles.Of(Framework);
+            if (w.FrameworkNotes != null) _assumptions.AddRange(w.FrameworkNotes);
             if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {
                 throw new InvalidWorkloadException("Method",
@@ -177,6 +179,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>The parameter-efficient method and its settings (AdapterMethod.None without adapters).</summary>
         public AdapterMethod Adapter { get; }
         public string[] LoraTargets { get; }
+        /// <summary>-LoraTargets is scoped to the language model ("of the language model"): the vision tower carries no adapter.</summary>
+        public bool LanguageModelTargetsOnly { get; private set; }
         /// <summary>LoRA adapts the output head (lm_head among the targets).</summary>
         public bool HeadAdapted { get; }
 
@@ -429,19 +433,25 @@ namespace VramPS.Engine.Estimation
                 _adaptedNames = defaults.Mask;
                 return (string[])defaults.Targets.Clone();
             }
-            var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
-            if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
+            var text = LoraTargetText.Parse(given);
+            _assumptions.AddRange(text.Remarks);
+            LanguageModelTargetsOnly = text.LanguageModelOnly;
+            if (text.ExpertParameters.Length > 0)
+                throw new InvalidWorkloadException("LoraTargets",
+                    $"-LoraTargets '+ MoE expert parameters {string.Join(", ", text.ExpertParameters)}': {Model.Id} has no fused expert parameters (its experts, if any, are linear modules that the target names select).");
+            if (text.AllLinear)
             {
                 AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
+            var list = text.Names;
             var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
             foreach (string t in list)
             {
                 if (!known.Contains(t))
                     throw new InvalidWorkloadException("LoraTargets",
-                        $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear.");
+                        $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
             }
             _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.OrdinalIgnoreCase));
             return list;

@@ -40,6 +40,11 @@ namespace VramPS.Engine.Frameworks
         // What the framework can run.
         /// <summary>Built on transformers' Trainer and accelerate: its autocast, model code and checkpointing.</summary>
         public Cited<bool> TransformersTrainer { get; init; }
+        /// <summary>
+        /// The framework whose training loop runs this one's model, so that "NAME+LOOP" (Unsloth+HF-Trainer) names this
+        /// framework; null where no other loop is cited.
+        /// </summary>
+        public Cited<Framework?> RunsUnder { get; init; }
         /// <summary>Trains adapters (LoRA, QLoRA) and frozen layers (Freeze); false: full training only.</summary>
         public Cited<bool> PartialTraining { get; init; }
         /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>

@@ -25,6 +25,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             AllLinearLoraTargets = new Cited<bool>(false, "peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (q_proj, v_proj)"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
+            RunsUnder = new Cited<Framework?>(null, "transformers/trainer.py Trainer is the loop itself"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
             PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
