@@ -30,14 +30,6 @@ namespace VramPS.Engine.Estimation
             int context = w.Model.MaxPositions;
             if (context > 0 && e.SequenceLength > context)
                 warnings.Add($"-SequenceLength {e.SequenceLength} is longer than the {context} positions of {e.Model} (max_position_embeddings); the estimate is made as given.");
-            bool adapters = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
-            var adapter = w.Adapter;
-            if (adapters && w.VirtualTokens is null
-                && (adapter == AdapterKind.PromptTuning || adapter == AdapterKind.PTuning || adapter == AdapterKind.PrefixTuning))
-            {
-                // peft src/peft/config.py PromptLearningConfig: num_virtual_tokens defaults to None; its guides use 20.
-                warnings.Add($"-Adapter {adapter} without -VirtualTokens: peft has no default num_virtual_tokens, so the estimate assumes 20 (peft's task guides); every virtual token lengthens each sequence{(adapter == AdapterKind.PrefixTuning ? "'s keys and values in every layer" : "")}, name the count the run uses.");
-            }
             if (gpu is null)
             {
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,

@@ -66,16 +66,6 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(peft, Trainable(w));
         }
 
-        [Fact]
-        public void Virtual_tokens_left_out_are_a_warning_naming_the_parameter()
-        {
-            // peft's PromptLearningConfig.num_virtual_tokens has no default: what the run uses cannot be known.
-            Assert.Contains(MemoryEstimator.Estimate(Run(AdapterKind.PromptTuning, targets: null)).Warnings, w => w.StartsWith("-Adapter PromptTuning without -VirtualTokens"));
-            var given = Run(AdapterKind.PromptTuning, targets: null);
-            given.VirtualTokens = 200;
-            Assert.DoesNotContain(MemoryEstimator.Estimate(given).Warnings, w => w.Contains("-VirtualTokens"));
-        }
-
         /// <summary>
         /// By hand from peft's update_layer of each tuner: LoRA-FA trains only lora_B (out x r); BOFT's boft_R is
         /// (butterfly factors 0 + 1, in / 4, 4, 4) beside boft_s (out); LN tuning copies every block's two RMSNorm weights
