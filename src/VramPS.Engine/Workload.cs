@@ -172,6 +172,9 @@ namespace VramPS.Engine
                 h = h * 31 + (int)(Checkpointing ?? (Engine.Checkpointing)(-1));
                 h = h * 31 + (int)(Optimizer ?? (OptimizerKind)(-1));
                 h = h * 31 + (int)(Precision ?? (Engine.Precision)(-1));
+                h = h * 31 + (SequenceLength ?? 0);
+                h = h * 31 + (int)Techniques;
+                h = h * 31 + (int)(Framework ?? (Engine.Framework)(-1));
                 return h;
             }
         }

@@ -58,13 +58,48 @@ namespace VramPS.Engine.Configs
             ["schedule_free_adamw"] = OptimizerKind.ScheduleFreeAdamW,
         };
 
-        /// <summary>An optimizer name as transformers spells it; false (and a refusal recorded) for one VramPS does not model.</summary>
-        public static void Optimizer(ConfigDocument doc, RunBuilder run, string key)
+        /// <summary>
+        /// An optimizer name as transformers spells it, or as the trainer's own names (<paramref name="own"/>) do; one
+        /// VramPS does not model is refused rather than estimated as AdamW.
+        /// </summary>
+        public static void Optimizer(ConfigDocument doc, RunBuilder run, string key, IReadOnlyDictionary<string, OptimizerKind>? own = null)
         {
             string? name = doc.Text(key);
             if (name == null) return;
-            if (Optimizers.TryGetValue(name.Trim(), out var kind)) run.Set(nameof(TrainingConfigRun.Optimizer), kind, doc, key);
+            if (Optimizers.TryGetValue(name.Trim(), out var kind) || (own != null && own.TryGetValue(name.Trim(), out kind)))
+            {
+                run.Set(nameof(TrainingConfigRun.Optimizer), kind, doc, key);
+                if (kind == OptimizerKind.GaLore || kind == OptimizerKind.GaLore8bit || kind == OptimizerKind.Apollo) ProjectionRank(doc, run);
+            }
             else run.Refuse(key, name, $"the optimizer {name}");
+        }
+
+        /// <summary>
+        /// The rank of transformers' GaLore and APOLLO optimizers: optim_args' rank, a "key=value, ..." string (a
+        /// mapping in axolotl), 128 when absent (transformers Trainer.get_optimizer_cls_and_kwargs: int(optim_args.pop("rank", 128))
+        /// for galore_* and apollo_*; its update_proj_gap, scale and proj_type change no state's size).
+        /// </summary>
+        private static void ProjectionRank(ConfigDocument doc, RunBuilder run)
+        {
+            const string key = "optim_args";
+            var node = doc.Node(key);
+            if (node != null && node.IsMap)
+            {
+                if (doc.Count(key + ".rank") is int given) run.Set(nameof(TrainingConfigRun.OptimizerRank), given, doc, key + ".rank");
+                doc.Ignore(key + ".*");
+            }
+            else if (node != null && doc.Text(key) is string text)
+            {
+                foreach (string pair in text.Split(','))
+                {
+                    string[] parts = pair.Split('=');
+                    if (parts.Length != 2 || parts[0].Trim() != "rank") continue;
+                    if (!int.TryParse(parts[1].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int rank) || rank < 1)
+                        throw doc.Invalid(key, node, "key=value pairs whose rank is a whole number of 1 or more");
+                    run.Set(nameof(TrainingConfigRun.OptimizerRank), rank, doc, key);
+                }
+            }
+            run.Default(nameof(TrainingConfigRun.OptimizerRank), 128, "transformers Trainer.get_optimizer_cls_and_kwargs: optim_args rank 128 for galore_* and apollo_*");
         }
 
         /// <summary>

@@ -91,7 +91,8 @@ namespace VramPS.Engine.Estimation
                 case OptimizerKind.Adafactor:
                     return AdafactorStates(r, p, n, expertsOnly);
                 case OptimizerKind.ScheduleFreeAdamW:
-                    // AdamWScheduleFree.step: state z (a copy of the parameter) and exp_avg_sq; the parameter holds y.
+                    // facebookresearch/schedule_free@70785b5 schedulefree/adamw_schedulefree.py step: state z (a clone
+                    // of the parameter) and exp_avg_sq; the parameter holds y.
                     return 2 * n * bytes;
                 default:
                     return MatrixStates(o, n, bytes, r, p, expertsOnly);
@@ -104,19 +105,23 @@ namespace VramPS.Engine.Estimation
         /// <summary>
         /// The optimizers that treat each block weight as a matrix, under Full (with adapters or Freeze every trained
         /// tensor is counted as the optimizer's per-parameter state, the per-row statistics left out):
-        /// GaLore (galore_torch/adamw.py and galore_projector.py): Adam's two moments on the r x max(m, n) projected
-        /// gradient and the r x min(m, n) orthogonal factor, AdamW on the rest; GaLore8bit the same over bitsandbytes'
-        /// 8-bit Adam; APOLLO (apollo_torch/apollo.py) likewise with a random projection; Adam-mini (Adam_mini.py) an
-        /// fp32 first moment per parameter and one fp32 second moment per output row (per row of the embedding and
-        /// head); Muon (torch/optim/_muon.py, LLaMA-Factory's Moonlight-style split) one momentum buffer per block
-        /// matrix and AdamW's two moments on the rest; CAME (came_pytorch/CAME.py) the momentum, a row and a column
-        /// statistic for the second moment and for the confidence of each matrix (the embedding and head too), full
-        /// moments for vectors.
+        /// GaLore (jiaweizzhao/GaLore@2cc66f8 galore_torch/adamw.py and galore_projector.py): Adam's two moments on the
+        /// r x max(m, n) projected gradient and the r x min(m, n) orthogonal factor (cast back to the gradient's dtype),
+        /// AdamW on the rest; GaLore8bit the same over bitsandbytes' 8-bit Adam; APOLLO (zhuhanqing/APOLLO@76b3472
+        /// apollo_torch/apollo.py, random_projector.py, which keeps its ortho_matrix) likewise with a random projection;
+        /// Adam-mini (zyushun/Adam-mini@402aadf adam_mini/adam_mini.py step: m = zeros_like(p), vmean one per output row,
+        /// per head for q and k) in the parameter's dtype; Muon (hiyouga/LLaMA-Factory@ff6d4d1
+        /// src/llamafactory/third_party/muon/muon.py, trainer_utils.py _create_muon_optimizer: momentum_buffer =
+        /// zeros_like(g) on the 2-D weights but the embedding and head, moment1 and moment2 on the rest) one momentum
+        /// buffer per block matrix and AdamW's two moments on the rest; CAME (yangluo7/CAME@e77c5c0
+        /// came_pytorch/CAME.py step: every state made from grad.float(), so fp32 whatever the parameter) the momentum,
+        /// a row and a column statistic for the second moment and for the confidence of each matrix (the embedding and
+        /// head too), full moments for vectors.
         /// </summary>
         private static double MatrixStates(OptimizerKind o, double n, int bytes, ResolvedRecipe r, ParameterBudget p, bool expertsOnly)
         {
             bool full = r.Workload.Method == FinetuneMethod.Full;
-            if (!full) return o == OptimizerKind.AdamMini ? n * 4.0 : n * bytes;
+            if (!full) return o == OptimizerKind.Came ? n * 4.0 : n * bytes;
             var b = BlockMatrices.Of(r, p.Stage, expertsOnly);
             double rest = Math.Max(0, n - b.Elements);
             long h = r.Model.HiddenSize;
@@ -128,11 +133,11 @@ namespace VramPS.Engine.Estimation
                 case OptimizerKind.GaLore8bit:
                     return 2 * b.Projected * EightBit + b.Projectors * bytes + 2 * rest * EightBit;
                 case OptimizerKind.AdamMini:
-                    return n * 4.0 + (b.Rows + rest / h) * 4.0;
+                    return (n + b.Rows + rest / h) * bytes;
                 case OptimizerKind.Muon:
                     return b.Elements * bytes + 2 * rest * bytes;
                 default:
-                    return (n + 2 * (b.Rows + b.Columns) + 2 * (rest / h + h)) * bytes;
+                    return (n + 2 * (b.Rows + b.Columns) + 2 * (rest / h + h)) * 4.0;
             }
         }
 
@@ -173,19 +178,23 @@ namespace VramPS.Engine.Estimation
                     return (double)p.Trainable * bytes;
                 case OptimizerKind.Adafactor:
                 case OptimizerKind.Lion:
-                case OptimizerKind.AdamMini:
                 case OptimizerKind.Apollo:
                     // Per-tensor implementations: the largest tensor's fp32 update and squared gradient (APOLLO: the
                     // scaled full-rank gradient and its update).
                     return 2.0 * largest * 4;
+                case OptimizerKind.AdamMini:
+                    // adam_mini.py step, one tensor at a time in its own dtype: grad * grad for the row means, then
+                    // the update m * stepsize.
+                    return 2.0 * largest * bytes;
                 case OptimizerKind.BAdam:
                     // _grad_to_hp: each 16-bit gradient becomes the fp32 copy's gradient and is freed (2 more bytes
                     // per parameter than the gradients held), then the base AdamW's foreach step (one fp32 temporary
                     // list) unless it is fused.
                     return (4.0 - bytes) * p.Trainable + (fusedAdamW ? 0 : 4.0 * p.Trainable);
                 case OptimizerKind.Came:
-                    // The squared gradient, its factored approximation applied as the update, and the squared residual.
-                    return 3.0 * largest * 4;
+                    // CAME.py step on the largest tensor, all fp32: the update (grad**2, then its factored approximation
+                    // times the gradient), update - exp_avg and its square; a 16-bit gradient's grad.float() copy beside them.
+                    return (bytes < 4 ? 4.0 : 3.0) * largest * 4;
                 default:
                     return MatrixTemporaries(r, p, bytes, largest);
             }

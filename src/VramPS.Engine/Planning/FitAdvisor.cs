@@ -62,8 +62,12 @@ namespace VramPS.Engine.Planning
             var tried = new List<(Suggestion Suggestion, SettingChange Change)>();
             void Add(SettingChange change)
             {
-                var suggestion = Try(change.Kind, change.Text, w, change.Apply, estimate, gpu, clock, memo);
-                if (suggestion != null) tried.Add((suggestion, change));
+                var (variant, after, flops) = change.On(w, gpu, memo);
+                if (after is null) return;
+                long total = after.TotalOn(gpu);
+                var suggestion = new Suggestion(change.Kind, change.Text, variant, gpu, total, estimate.Total - total, total <= gpu.MemoryBytes,
+                    clock.Slowdown(flops, after), () => clock.Basis(change.Kind, variant, after));
+                tried.Add((suggestion, change));
             }
 
             var precision = SupportedPrecision(estimate, gpu);
@@ -102,10 +106,24 @@ namespace VramPS.Engine.Planning
         /// The suggestion to make: of those that fit and keep the training (not the method or the sequences), the
         /// fastest; of equally fast ones, the smallest change by kind (checkpointing before another trainer).
         /// </summary>
-        public static Suggestion? Cheapest(IEnumerable<Suggestion> suggestions) =>
-            suggestions.Where(s => s.Fits && KeepsTraining(s.Kind))
-                .OrderBy(s => Math.Round(s.Slowdown, 6)).ThenBy(s => s.Kind).ThenByDescending(s => s.Saves)
-                .FirstOrDefault();
+        public static Suggestion? Cheapest(IEnumerable<Suggestion> suggestions)
+        {
+            // One pass: the first of the least in that order, as a stable sort's first element would be.
+            Suggestion? best = null;
+            double bestSlowdown = 0;
+            foreach (var s in suggestions)
+            {
+                if (!s.Fits || !KeepsTraining(s.Kind)) continue;
+                double slowdown = Math.Round(s.Slowdown, 6);
+                int bySlowdown = best is null ? -1 : slowdown.CompareTo(bestSlowdown);
+                if (bySlowdown < 0 || bySlowdown == 0 && (s.Kind < best!.Kind || s.Kind == best.Kind && s.Saves > best.Saves))
+                {
+                    best = s;
+                    bestSlowdown = slowdown;
+                }
+            }
+            return best;
+        }
 
         /// <summary>Whether a change of this kind trains the same model on the same data (a change of method or of sequence length does not).</summary>
         private static bool KeepsTraining(SuggestionKind kind) => kind != SuggestionKind.Method && kind != SuggestionKind.SequenceLength;

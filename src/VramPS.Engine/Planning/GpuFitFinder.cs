@@ -32,25 +32,45 @@ namespace VramPS.Engine.Planning
             if (confidence is double c) ErrorRange.CheckConfidence(c);
             var memo = new RunMemo(confidence);
             IReadOnlyList<SettingChange>? changes = null;
+            // A supervised run is the same run on every GPU: its layouts are estimated once for the whole catalog.
+            var layouts = MemoryEstimator.DependsOnGpu(workload) ? null : new RunLayouts(memo);
             var rows = new List<GpuFit>();
-            foreach (var gpu in gpus) rows.Add(Assess(workload, gpu, maxGpus, memo, ref changes));
-            return rows
-                .OrderByDescending(f => f.Fits)
-                .ThenBy(f => f.GpusNeeded ?? int.MaxValue)
-                .ThenBy(f => f.MemoryBytes)
-                .ThenBy(f => f.Gpu, StringComparer.OrdinalIgnoreCase)
-                .ToArray();
+            foreach (var gpu in gpus) rows.Add(Assess(workload, gpu, maxGpus, memo, ref changes, layouts));
+            var order = new int[rows.Count];
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            // Stable: rows alike in every key keep the catalog's order.
+            Array.Sort(order, (a, b) =>
+            {
+                int c = Compare(rows[a], rows[b]);
+                return c != 0 ? c : a.CompareTo(b);
+            });
+            var sorted = new GpuFit[order.Length];
+            for (int i = 0; i < order.Length; i++) sorted[i] = rows[order[i]];
+            return sorted;
+        }
+
+        /// <summary>Those that fit first, then by GpusNeeded (none last), then by memory, then by name.</summary>
+        private static int Compare(GpuFit x, GpuFit y)
+        {
+            if (x.Fits != y.Fits) return x.Fits ? -1 : 1;
+            int c = (x.GpusNeeded ?? int.MaxValue).CompareTo(y.GpusNeeded ?? int.MaxValue);
+            if (c != 0) return c;
+            c = x.MemoryBytes.CompareTo(y.MemoryBytes);
+            return c != 0 ? c : StringComparer.OrdinalIgnoreCase.Compare(x.Gpu, y.Gpu);
         }
 
         /// <summary>The workload tried on one GPU.</summary>
         public static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus = DefaultMaxGpus)
         {
             IReadOnlyList<SettingChange>? changes = null;
-            return Assess(workload, gpu, maxGpus, new RunMemo(), ref changes);
+            return Assess(workload, gpu, maxGpus, new RunMemo(), ref changes, null);
         }
 
-        /// <summary>The workload tried on one GPU of many: the memo and the setting changes to suggest are shared by all.</summary>
-        private static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus, RunMemo memo, ref IReadOnlyList<SettingChange>? changes)
+        /// <summary>
+        /// The workload tried on one GPU of many: the memo, the setting changes to suggest and, for a run that does not
+        /// depend on the GPU, the estimates of its layouts are shared by all.
+        /// </summary>
+        private static GpuFit Assess(Workload workload, GpuSpec gpu, int maxGpus, RunMemo memo, ref IReadOnlyList<SettingChange>? changes, RunLayouts? shared)
         {
             var estimate = memo.Estimate(workload, gpu);
             var asGiven = estimate.Workload;
@@ -60,8 +80,9 @@ namespace VramPS.Engine.Planning
 
             long need = memo.Need(asGiven, gpu);
             bool fits = need <= gpu.MemoryBytes;
-            var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo);
-            int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan.Workload, estimate.BatchSize, gpu, memo);
+            var layouts = shared ?? new RunLayouts(memo);
+            var plan = FewestGpus(asGiven, estimate, gpu, maxGpus, memo, layouts);
+            int? maxBatch = plan is null ? (int?)null : MaxBatchSize(plan, estimate.BatchSize, gpu, memo, layouts);
             var suggestions = fits ? null : FitAdvisor.Suggest(asGiven, estimate, gpu, new RunSettings(), memo, changes ??= FitAdvisor.SettingChanges(estimate));
             return new GpuFit(gpu, estimate, fits, plan, maxBatch, null, suggestions, need);
         }
@@ -74,44 +95,32 @@ namespace VramPS.Engine.Planning
         /// every count is tried from the fewest up, a refused one skipped: an estimate costs microseconds and the memo
         /// makes each once for the whole catalog.
         /// </summary>
-        private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus, RunMemo memo)
+        private static GpuPlan? FewestGpus(Workload workload, TrainingMemoryEstimate estimate, GpuSpec gpu, int maxGpus, RunMemo memo, RunLayouts layouts)
         {
             var sharding = estimate.Sharding;
             int replica = Parallelism.ModelParallelOf(workload);
-            // One probe workload is set to each count asked about; the memo keeps its own copy of what it estimates.
-            var probe = workload.Clone();
-            bool FitsOn(int gpus, Sharding shards)
-            {
-                probe.GpuCount = gpus;
-                probe.Sharding = shards;
-                return memo.Fits(probe, gpu);
-            }
-
             int first = 1;
             if (sharding == Engine.Sharding.None)
             {
-                bool oneReplicaFits = FitsOn(replica, sharding);
+                bool oneReplicaFits = memo.Fits(layouts.ByCount(workload, gpu, sharding, workload.BatchSize).At(replica), gpu);
                 if (oneReplicaFits) return new GpuPlan(replica, sharding, At(workload, replica, sharding));
                 sharding = Engine.Sharding.Zero3;
                 first = 2;
             }
+            var counts = layouts.ByCount(workload, gpu, sharding, workload.BatchSize);
             for (int replicas = first; replicas <= maxGpus / replica; replicas++)
             {
                 int count = replicas * replica;
-                if (FitsOn(count, sharding)) return new GpuPlan(count, sharding, At(workload, count, sharding));
+                if (memo.Fits(counts.At(count), gpu)) return new GpuPlan(count, sharding, At(workload, count, sharding));
             }
             return null;
         }
 
         /// <summary>The largest micro-batch that fits on the plan's GPUs, at least the one the plan was found with.</summary>
-        private static int MaxBatchSize(Workload plan, int known, GpuSpec gpu, RunMemo memo)
+        private static int MaxBatchSize(GpuPlan plan, int known, GpuSpec gpu, RunMemo memo, RunLayouts layouts)
         {
-            var probe = plan.Clone();
-            return Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b =>
-            {
-                probe.BatchSize = b;
-                return memo.Fits(probe, gpu);
-            });
+            var batches = layouts.ByBatch(plan.Workload, gpu, plan.Count, plan.Sharding);
+            return Bisection.Largest(known, Math.Max(known, BatchSizeLimit), b => memo.Fits(batches.At(b), gpu));
         }
 
         private static Workload At(Workload workload, int gpuCount, Sharding sharding)

@@ -56,17 +56,21 @@ namespace VramPS.Engine.Planning
         /// What the workload needs on the GPU: Total, or the high end of Total's range at the memo's confidence;
         /// long.MaxValue where VramPS refuses the run.
         /// </summary>
-        public long Need(Workload workload, GpuSpec gpu)
+        public long Need(Workload workload, GpuSpec gpu) => Need(Lookup(workload, gpu).Estimate, gpu);
+
+        /// <summary>What a remembered estimate (<see cref="Shared"/>) needs on the GPU; long.MaxValue for a refused run (null).</summary>
+        public long Need(TrainingMemoryEstimate? estimate, GpuSpec gpu)
         {
-            var estimate = Lookup(workload, gpu).Estimate;
             if (estimate is null) return long.MaxValue;
             return _confidence is double c ? estimate.OnGpu(gpu).HighAt(estimate.Range.At(c)) : estimate.TotalOn(gpu);
         }
 
-        /// <summary>Whether the GPU runs the workload's precision (<see cref="GpuSupport.Refusal"/>) and what it needs (<see cref="Need"/>) fits its memory.</summary>
-        public bool Fits(Workload workload, GpuSpec gpu) =>
-            Lookup(workload, gpu).Estimate is TrainingMemoryEstimate e && GpuSupport.Refusal(e.Precision, gpu) is null
-            && Need(workload, gpu) <= gpu.MemoryBytes;
+        /// <summary>Whether the GPU runs the workload's precision (<see cref="GpuSupport.Refusal"/>) and what it needs (<see cref="Need(Workload, GpuSpec)"/>) fits its memory.</summary>
+        public bool Fits(Workload workload, GpuSpec gpu) => Fits(Lookup(workload, gpu).Estimate, gpu);
+
+        /// <summary><see cref="Fits(Workload, GpuSpec)"/> for a remembered estimate (<see cref="Shared"/>); false for a refused run (null).</summary>
+        public bool Fits(TrainingMemoryEstimate? estimate, GpuSpec gpu) =>
+            estimate != null && GpuSupport.Refusal(estimate.Precision, gpu) is null && Need(estimate, gpu) <= gpu.MemoryBytes;
 
         private Outcome Lookup(Workload workload, GpuSpec gpu)
         {

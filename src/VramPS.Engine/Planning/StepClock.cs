@@ -32,10 +32,13 @@ namespace VramPS.Engine.Planning
         }
 
         /// <summary>Step time after the change relative to before.</summary>
-        public double Slowdown(Workload variant, TrainingMemoryEstimate after) =>
-            Ratio(variant) + (_stepSeconds > 0 ? HostTraffic(after) / FitAdvisor.HostLinkBytesPerSecond / _stepSeconds : 0);
+        public double Slowdown(Workload variant, TrainingMemoryEstimate after) => Slowdown(_memo.FlopsPerToken(variant), after);
 
-        /// <summary>How <see cref="Slowdown"/> was reckoned for a change of this kind, in words.</summary>
+        /// <summary><see cref="Slowdown(Workload, TrainingMemoryEstimate)"/> of a variant whose FLOPs per token are known.</summary>
+        public double Slowdown(double variantFlopsPerToken, TrainingMemoryEstimate after) =>
+            variantFlopsPerToken / _flops + (_stepSeconds > 0 ? HostTraffic(after) / FitAdvisor.HostLinkBytesPerSecond / _stepSeconds : 0);
+
+        /// <summary>How <see cref="Slowdown(Workload, TrainingMemoryEstimate)"/> was reckoned for a change of this kind, in words.</summary>
         public string Basis(SuggestionKind kind, Workload variant, TrainingMemoryEstimate after)
         {
             var c = CultureInfo.InvariantCulture;

@@ -1,4 +1,5 @@
 using System;
+using VramPS.Engine.Gpus;
 
 namespace VramPS.Engine.Planning
 {
@@ -6,10 +7,17 @@ namespace VramPS.Engine.Planning
     public sealed class Suggestion
     {
         internal Suggestion(SuggestionKind kind, string change, Workload workload, long total, long saves, bool fits, double slowdown, Func<string> basis)
+            : this(kind, change, workload, workload.Gpu, total, saves, fits, slowdown, basis)
+        {
+        }
+
+        /// <summary>A suggestion whose changed workload is shared by the GPUs of a planning call: it is copied onto this GPU when first read.</summary>
+        internal Suggestion(SuggestionKind kind, string change, Workload shared, GpuSpec? gpu, long total, long saves, bool fits, double slowdown, Func<string> basis)
         {
             Kind = kind;
             Change = change;
-            Workload = workload;
+            _shared = shared;
+            _gpu = gpu;
             Total = total;
             Saves = saves;
             Fits = fits;
@@ -35,7 +43,17 @@ namespace VramPS.Engine.Planning
         private readonly Func<string> _describeBasis;
         private string? _basis;
         /// <summary>The changed workload, to pipe into Get-TrainingMemory (a hidden property in PowerShell: VramPS.types.ps1xml).</summary>
-        internal Workload Workload { get; }
+        internal Workload Workload => _workload ??= ReferenceEquals(_shared.Gpu, _gpu) ? _shared : OnGpu(_shared, _gpu);
+        private readonly Workload _shared;
+        private readonly GpuSpec? _gpu;
+        private Workload? _workload;
+
+        private static Workload OnGpu(Workload shared, GpuSpec? gpu)
+        {
+            var w = shared.Clone();
+            w.Gpu = gpu;
+            return w;
+        }
 
         /// <summary>The change, as a cell of Export-Csv shows a suggestion held by an estimate.</summary>
         public override string ToString() => Change;

@@ -144,6 +144,51 @@ namespace VramPS.Engine.Tests.Configs
             Assert.Equal(rank, run.OptimizerRank);
         }
 
+        /// <summary>
+        /// torchtune's published DoRA recipes (pytorch/torchtune@bd2a0fc recipes/configs/llama3/8B_dora_single_device.yaml:
+        /// lora_llama3_8b with use_dora: True; 8B_qdora_single_device.yaml: qlora_llama3_8b with use_dora: True), trimmed
+        /// to the keys that set memory.
+        /// </summary>
+        [Theory]
+        [InlineData("lora_llama3_8b", FinetuneMethod.LoRA)]
+        [InlineData("qlora_llama3_8b", FinetuneMethod.QLoRA)]
+        public void Torchtune_use_dora_sets_the_DoRA_adapter(string builder, FinetuneMethod method)
+        {
+            string config = Write("tt-dora.yaml", $"model:\n  _component_: torchtune.models.llama3.{builder}\n  lora_attn_modules: ['q_proj', 'v_proj', 'output_proj']\n"
+                + "  apply_lora_to_mlp: True\n  apply_lora_to_output: False\n  lora_rank: 8\n  lora_alpha: 16\n  use_dora: True\n"
+                + "batch_size: 2\noptimizer:\n  _component_: torch.optim.AdamW\n  fused: True\n  lr: 3e-4\ngradient_accumulation_steps: 8\n"
+                + "loss:\n  _component_: torchtune.modules.loss.LinearCrossEntropyLoss\nenable_activation_checkpointing: True\n");
+            var run = TrainingConfigImporter.Import(config, ConfigFormat.Torchtune, _root).Run;
+            Assert.Equal(AdapterKind.DoRA, run.Adapter);
+            Assert.Equal(method, run.Method);
+            Assert.Equal(8, run.LoraRank);
+        }
+
+        /// <summary>
+        /// transformers' GaLore and APOLLO optim names take their rank from optim_args (a "key=value" string; a mapping
+        /// in axolotl's schema), 128 when absent (Trainer.get_optimizer_cls_and_kwargs: optim_args.pop("rank", 128));
+        /// axolotl's own came_pytorch and muon (axolotl@067b021 src/axolotl/utils/schemas/enums.py CustomSupportedOptimizers).
+        /// </summary>
+        [Theory]
+        [InlineData("trl-galore.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\ndataset_name: trl-lib/Capybara\nper_device_train_batch_size: 1\nmax_length: 1024\noptim: galore_adamw\noptim_target_modules: [attn, mlp]\noptim_args: \"rank=64, update_proj_gap=100, scale=0.1\"\n", OptimizerKind.GaLore, 64)]
+        [InlineData("trl-apollo.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\ndataset_name: trl-lib/Capybara\nper_device_train_batch_size: 1\nmax_length: 1024\noptim: apollo_adamw\noptim_target_modules: [attn, mlp]\n", OptimizerKind.Apollo, 128)]
+        [InlineData("ax-galore.yml", "base_model: meta-llama/Llama-2-7b-hf\nmicro_batch_size: 1\nsequence_len: 1024\noptimizer: galore_adamw_8bit\noptim_target_modules: [attn, mlp]\noptim_args:\n  rank: 32\n  update_proj_gap: 200\n", OptimizerKind.GaLore8bit, 32)]
+        [InlineData("ax-came.yml", "base_model: meta-llama/Llama-2-7b-hf\nmicro_batch_size: 1\nsequence_len: 1024\noptimizer: came_pytorch\n", OptimizerKind.Came, null)]
+        [InlineData("ax-muon.yml", "base_model: meta-llama/Llama-2-7b-hf\nmicro_batch_size: 1\nsequence_len: 1024\noptimizer: muon\n", OptimizerKind.Muon, null)]
+        public void Optimizer_names_set_Optimizer_and_the_projection_rank(string file, string text, OptimizerKind optimizer, int? rank)
+        {
+            var run = TrainingConfigImporter.Import(Write(file, text), null, _root).Run;
+            Assert.Equal(optimizer, run.Optimizer);
+            Assert.Equal(rank, run.OptimizerRank);
+        }
+
+        [Fact]
+        public void A_projection_rank_that_is_no_whole_number_is_refused_naming_optim_args()
+        {
+            string config = Write("trl-galore-bad.yaml", "model_name_or_path: meta-llama/Llama-2-7b-hf\ndataset_name: trl-lib/Capybara\nper_device_train_batch_size: 1\nmax_length: 1024\noptim: galore_adamw\noptim_args: \"rank=high\"\n");
+            Assert.Contains("'optim_args' is 'rank=high'", Assert.Throws<InvalidDataFileException>(() => TrainingConfigImporter.Import(config, null, _root)).Message);
+        }
+
         [Fact]
         public void BAdam_over_another_base_optimizer_or_an_unknown_mode_is_refused()
         {

@@ -1,3 +1,4 @@
+using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Models;
@@ -52,16 +53,31 @@ namespace VramPS.Engine.Tests.Estimation
         }
 
         [Fact]
-        public void Adam_mini_keeps_an_fp32_first_moment_and_one_second_moment_per_row()
+        public void Adam_mini_keeps_a_first_moment_and_one_second_moment_per_row_in_the_parameters_dtype()
         {
-            Assert.Equal((Parameters + 28 * RowsPerBlock + Rest / 3072) * 4, States(Full(OptimizerKind.AdamMini)));
+            // zyushun/Adam-mini@402aadf adam_mini.py: state["m"] = torch.zeros_like(p), vmean zeros_like a row slice of
+            // m: bf16 parameters give bf16 states; under autocast the parameters (and so the states) are fp32.
+            Assert.Equal((Parameters + 28 * RowsPerBlock + Rest / 3072) * 2, States(Full(OptimizerKind.AdamMini)));
+            var mixed = Full(OptimizerKind.AdamMini);
+            mixed.Precision = Precision.Bf16Mixed;
+            Assert.Equal((Parameters + 28 * RowsPerBlock + Rest / 3072) * 4, States(mixed));
         }
 
         [Fact]
-        public void CAME_keeps_momentum_and_row_and_column_statistics_twice()
+        public void CAME_keeps_fp32_momentum_and_row_and_column_statistics_twice()
         {
+            // yangluo7/CAME@e77c5c0 CAME.py: grad = grad.float() for 16-bit gradients, and every state is made from it.
             long factored = 2 * 28 * (RowsPerBlock + ColumnsPerBlock) + 2 * (Rest / 3072 + 3072);
-            Assert.Equal((Parameters + factored) * 2, States(Full(OptimizerKind.Came)));
+            Assert.Equal((Parameters + factored) * 4, States(Full(OptimizerKind.Came)));
+        }
+
+        [Fact]
+        public void CAME_steps_the_largest_tensor_in_fp32_beside_its_16_bit_gradient_copy()
+        {
+            // The largest tensor is the tied embedding, 128256 x 3072: grad.float(), the update, update - exp_avg and
+            // its square, each 4 bytes an element.
+            var step = MemoryEstimator.Estimate(Full(OptimizerKind.Came)).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            Assert.Equal(4L * 128_256 * 3072 * 4, step.Other);
         }
 
         [Fact]

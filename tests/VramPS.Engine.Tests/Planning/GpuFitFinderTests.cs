@@ -294,5 +294,27 @@ namespace VramPS.Engine.Tests.Planning
             Assert.Null(w.BatchSize);
             Assert.Null(w.Sharding);
         }
+    
+
+        /// <summary>
+        /// Find shares one memo, the setting changes and (for a run that does not depend on the GPU) the estimates of
+        /// each GPU count and micro-batch across the catalog; Assess tries one GPU afresh. Every row must be the same.
+        /// </summary>
+        [Theory]
+        [InlineData(FinetuneMethod.LoRA, 4, 2048, null)]
+        [InlineData(FinetuneMethod.Full, 8, 4096, null)]
+        [InlineData(FinetuneMethod.QLoRA, 2, 1024, null)]
+        [InlineData(FinetuneMethod.LoRA, 1, 1024, Engine.Alignment.TrainingStage.Dpo)]
+        public void Every_row_of_the_catalog_is_what_the_gpu_alone_gives(FinetuneMethod method, int batch, int sequence, Engine.Alignment.TrainingStage? stage)
+        {
+            var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-2-7b-hf"))
+            {
+                Method = method, BatchSize = batch, SequenceLength = sequence, Stage = stage,
+            };
+            static string Row(GpuFit f) => string.Join("|", f.Gpu, f.Fits, f.GpusNeeded, f.Sharding, f.MaxBatchSize, f.Need, f.Total, f.WhyNot, f.FitsWith,
+                string.Join(";", f.Suggestions.Select(s => string.Join(",", s.Kind, s.Change, s.Saves, s.Total, s.Fits, s.Slowdown.ToString("R"), s.SlowdownBasis, s.Model))));
+            foreach (var fit in GpuFitFinder.Find(w, GpuCatalog.Default.All, 16))
+                Assert.Equal(Row(GpuFitFinder.Assess(w, fit.Spec, 16)), Row(fit));
+        }
     }
 }

@@ -15,6 +15,18 @@ namespace VramPS.Engine.Configs.Readers
         private const string Schema = "axolotl src/axolotl/utils/schemas/config.py";
         private const string Training = "axolotl src/axolotl/utils/schemas/training.py";
 
+        /// <summary>
+        /// axolotl's own optimizer names that VramPS models (src/axolotl/utils/schemas/enums.py CustomSupportedOptimizers,
+        /// built in core/builders/base.py): came_pytorch is came_pytorch's CAME; muon is axolotl-contribs-mit's
+        /// MuonOptimizerFactory (Muon on the hidden matrices, AdamW on the rest).
+        /// </summary>
+        private static readonly System.Collections.Generic.Dictionary<string, OptimizerKind> OwnOptimizers =
+            new System.Collections.Generic.Dictionary<string, OptimizerKind>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["came_pytorch"] = OptimizerKind.Came,
+                ["muon"] = OptimizerKind.Muon,
+            };
+
         public override ConfigFormat Format => ConfigFormat.Axolotl;
 
         public override string Trainer => "axolotl";
@@ -53,7 +65,7 @@ namespace VramPS.Engine.Configs.Readers
             else if (doc.Count("batch_size") is int global && run.Value(nameof(TrainingConfigRun.BatchSize)) is int perStep)
                 run.Derived(nameof(TrainingConfigRun.GradientAccumulation), Math.Max(1, global / perStep), $"{doc.Origin("batch_size")} // micro_batch_size (normalize_config)");
             run.Default(nameof(TrainingConfigRun.GradientAccumulation), 1, Training + ": gradient_accumulation_steps");
-            TrainerArguments.Optimizer(doc, run, "optimizer");
+            TrainerArguments.Optimizer(doc, run, "optimizer", OwnOptimizers);
             run.Default(nameof(TrainingConfigRun.Optimizer), OptimizerKind.AdamW, Training + ": optimizer adamw_torch_fused");
 
             Precision(doc, run, adapter != null);
