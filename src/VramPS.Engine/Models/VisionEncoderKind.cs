@@ -57,6 +57,14 @@ namespace VramPS.Engine.Models
         /// and a thumbnail.
         /// </summary>
         Siglip2NaFlex,
+        /// <summary>
+        /// PaddleOCR-VL's SigLIP NaViT (Keye-VL's SiglipVisionModel): a patch convolution with a bias, a learned
+        /// (visionImageSize / patch)^2 position table and a packing position table of visionPositionEmbeddings rows,
+        /// post-LayerNorm and the (unused) attention-pooling head, SigLIP blocks; a projector (mlp_AR) of a LayerNorm,
+        /// linear_1 over each 2x2 group of patches and linear_2, with biases; images smart-resized within visionMinPixels
+        /// and visionMaxPixels.
+        /// </summary>
+        SiglipNaVit,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

@@ -35,7 +35,8 @@ namespace VramPS.Engine.Models
     /// min and max pixels: 65536 and 16777216 in Qwen3-VL's and Qwen3.5's preprocessor_config.json), LFM2-VL
     /// (models/lfm2_vl/image_processing_lfm2_vl_fast.py: smart_resize to multiples of 32 px within min_image_tokens 64 and
     /// max_image_tokens 256 tokens of 32 x 32 px; an image over twice that is cut into 512-px tiles of 256 tokens, as
-    /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail).
+    /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
+    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400).
     /// </summary>
     public static class VisionTokens
     {
@@ -58,6 +59,7 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Qwen2Vl:
                 case VisionEncoderKind.Qwen25Vl:
                 case VisionEncoderKind.Qwen3Vl:
+                case VisionEncoderKind.SiglipNaVit:
                     return Merged(a, SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, MinPixels(a), MaxPixels(a)));
                 case VisionEncoderKind.Siglip2NaFlex:
                     return Lfm2Vl(a, width, height);

@@ -55,6 +55,14 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Siglip2NaFlex:
                         // Linear patch embedding with a bias, the position table, post_layernorm.
                         return Channels * patch * d + d + (long)a.VisionPositionEmbeddings * d + 2 * d;
+                    case VisionEncoderKind.SiglipNaVit:
+                    {
+                        // Conv2d with a bias, the grid's and the packing position tables, post_layernorm, and the
+                        // attention-pooling head: probe, in_proj (3d x d) and out_proj with biases, a LayerNorm, an fc1/fc2 MLP.
+                        long i = a.VisionIntermediateSize;
+                        long head = d + (3 * d * d + 3 * d) + (d * d + d) + 2 * d + (d * i + i + i * d + d);
+                        return Channels * patch * d + d + (grid + a.VisionPositionEmbeddings) * d + 2 * d + head;
+                    }
                     case VisionEncoderKind.Mllama:
                     {
                         // patch_embedding without bias, class_embedding, gated_positional_embedding (a table, its gate and
@@ -78,6 +86,7 @@ namespace VramPS.Engine.Models
             {
                 long d = a.VisionHiddenSize;
                 long h = a.HiddenSize;
+                long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
                 switch (a.VisionEncoder)
                 {
                     case VisionEncoderKind.Clip:
@@ -92,15 +101,19 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Pixtral:
                         // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
                         return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
+                    case VisionEncoderKind.SiglipNaVit:
+                    {
+                        // mlp_AR: pre_norm (LayerNorm d), linear_1 (d x merge^2 -> d x merge^2) and linear_2 (-> h) with biases.
+                        return 2 * d + merged * merged + merged + merged * h + h;
+                    }
                     case VisionEncoderKind.Siglip2NaFlex:
                     {
                         // linear_1 (d x merge^2 -> projector_hidden_size) and linear_2 (-> h), both with biases.
-                        long p = a.VisionProjectorHiddenSize, unshuffled = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
-                        return unshuffled * p + p + p * h + h;
+                        long p = a.VisionProjectorHiddenSize;
+                        return merged * p + p + p * h + h;
                     }
                     default:
                         // ln_q over each patch, then mlp.0 (D -> D) and mlp.2 (D -> h) over the merged D = d x merge^2.
-                        long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
                         return NormWeights(a, d) + merged * merged + merged + merged * h + h;
                 }
             }
@@ -129,6 +142,8 @@ namespace VramPS.Engine.Models
                         return merged * d + d * h + h * h;
                     case VisionEncoderKind.Siglip2NaFlex:
                         return merged * a.VisionProjectorHiddenSize + (long)a.VisionProjectorHiddenSize * h;
+                    case VisionEncoderKind.SiglipNaVit:
+                        return merged * merged + merged * h;
                     default:
                         return merged * merged + merged * h;
                 }
@@ -148,6 +163,7 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Clip:
                 case VisionEncoderKind.Siglip:
                 case VisionEncoderKind.Siglip2NaFlex:
+                case VisionEncoderKind.SiglipNaVit:
                     list.Add(new LinearModule("q_proj", d, d, 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("k_proj", d, d, 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("v_proj", d, d, 1, true, LinearRole.AttentionInput));
