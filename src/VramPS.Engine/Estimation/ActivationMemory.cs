@@ -54,7 +54,7 @@ namespace VramPS.Engine.Estimation
             _tokens = Math.Max(1.0, (double)r.BatchSize * r.SequenceLength / r.Parallel.Context);
             double tp = stage.Tensor, sp = stage.SequenceShards;
             double held = 0, largest = 0;
-            // A block's saved bytes depend only on its kind (dense or mixture-of-experts) and whether it trains, and
+            // A block's saved bytes depend only on its kind (its mixer, dense or mixture-of-experts) and whether it trains, and
             // the blocks that train are the top ones: each group is worked out once and counted. Blocks below
             // _keptFrom save nothing: neither their inputs nor their weights need a gradient.
             _trainedFrom = r.Workload.Method == FinetuneMethod.Full ? 0
@@ -65,18 +65,18 @@ namespace VramPS.Engine.Estimation
             _keptFrom = r.Workload.Method == FinetuneMethod.Freeze && !r.FrozenInputsRequireGrad ? _trainedFrom : 0;
             int kept = 0, trainedKept = 0;
             double frozenHeld = 0;
-            foreach (bool moe in new[] { false, true })
+            for (int kind = 0; kind < ModelArchitecture.BlockKinds; kind++)
             {
                 int firstKept = Math.Max(_keptFrom, stage.FirstLayer);
-                int blocks = _m.LayersOfKind(moe, firstKept, stage.EndLayer);
+                int blocks = _m.LayersOfKind(kind, firstKept, stage.EndLayer);
                 if (blocks == 0) continue;
                 kept += blocks;
                 int firstTrained = Math.Max(_trainedFrom, firstKept);
-                int trained = _m.LayersOfKind(moe, firstTrained, Math.Min(_trainedEnd, stage.EndLayer));
+                int trained = _m.LayersOfKind(kind, firstTrained, Math.Min(_trainedEnd, stage.EndLayer));
                 int firstFrozen = firstKept < _trainedFrom ? firstKept : Math.Max(_trainedEnd, firstKept);
                 trainedKept += trained;
-                if (blocks > trained) frozenHeld += Count(_m.FirstLayerOfKind(moe, firstFrozen), blocks - trained);
-                if (trained > 0) Count(_m.FirstLayerOfKind(moe, firstTrained), trained);
+                if (blocks > trained) frozenHeld += Count(_m.FirstLayerOfKind(kind, firstFrozen), blocks - trained);
+                if (trained > 0) Count(_m.FirstLayerOfKind(kind, firstTrained), trained);
             }
 
             double Count(int layer, int blocks)
@@ -207,8 +207,24 @@ namespace VramPS.Engine.Estimation
             var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r, HeldBytes);
 
             sum += LinearInputs(attnIn, h, trains);
-            inside += Attention(q, kv, attnOut.Count > 0 && SavesInput(trains));
-            inside += Adapters(attnOut, q, attnOut.Count > 0 && SavesInput(trains));
+            bool projectionSaves = attnOut.Count > 0 && SavesInput(trains);
+            switch (_m.MixerOf(layer))
+            {
+                case MixerKind.GatedDeltaNet:
+                    inside += GatedDeltaNet(projectionSaves);
+                    inside += Adapters(attnOut, _m.LinearValueDim, projectionSaves);
+                    break;
+                case MixerKind.ShortConvolution:
+                    inside += ShortConvolution(projectionSaves);
+                    inside += Adapters(attnOut, h, projectionSaves);
+                    break;
+                default:
+                    inside += Attention(q, kv, projectionSaves);
+                    // Qwen3-Next's output gate: attn_output * sigmoid(gate) keeps the sigmoid's output and the attention output.
+                    if (_m.AttentionOutputGate) inside += 2.0 * _c * q;
+                    inside += Adapters(attnOut, q, projectionSaves);
+                    break;
+            }
             if (_r.Adapter.Kind == AdapterKind.AdaptionPrompt)
             {
                 // adaption_prompt/layer.py: the query recomputed by q_proj is kept by its matmul with the prompt's keys;
@@ -444,6 +460,35 @@ namespace VramPS.Engine.Estimation
             var attnOut = new Group(modules, _m.ModuleNameIndexes(layer), LinearRole.AttentionOutput, _r, HeldBytes);
             bool projSaves = attnOut.Count > 0 && SavesInput(BlockTrains(layer));
             return (AttentionCore(_m.QDim, _m.KvDim, projSaves) - Attention(_m.QDim, _m.KvDim, projSaves)) / _stage.Tensor;
+        }
+
+        /// <summary>
+        /// Gated DeltaNet through the kernels transformers uses when flash-linear-attention and causal-conv1d are installed
+        /// (modular_qwen3_5.py@009e78d Qwen3_5GatedDeltaNet.forward, modular_qwen3_next.py@043bb8d): causal_conv1d_fn
+        /// keeps its input, the in_proj_qkv output; q, k and v are views of its output, which stays alive; the
+        /// chunk_gated_delta_rule Function keeps the l2-normalized q and k (repeated to the value heads) with their fp32
+        /// inverse norms, v, the fp32 cumulative decay g, beta and the chunk's 64-wide lower-triangular A per head;
+        /// softplus keeps its fp32 input; the gated RMSNorm keeps the core output and the gate z; out_proj its input.
+        /// </summary>
+        private double GatedDeltaNet(bool projectionSaves)
+        {
+            const int Chunk = 64;
+            double k = _m.LinearKeyDim, v = _m.LinearValueDim, heads = _m.LinearValueHeads;
+            double repeatedKeys = heads * _m.LinearKeyHeadDim;
+            double conv = 2 * k + v;
+            double sum = 2.0 * _c * conv + _c * 2.0 * repeatedKeys + heads * (4 + 4 + 8 + _c) + _c * heads * Chunk + 2.0 * _c * v;
+            return sum + (projectionSaves ? _c * v : 0);
+        }
+
+        /// <summary>
+        /// LFM2's short convolution (transformers models/lfm2/modeling_lfm2.py Lfm2ShortConv.slow_forward): B, C and x are
+        /// views of the in_proj output, which the products B * x and C * conv keep alive; the convolution keeps its input
+        /// B * x, the second product the convolution's output; out_proj keeps its contiguous input.
+        /// </summary>
+        private double ShortConvolution(bool projectionSaves)
+        {
+            double h = _m.HiddenSize;
+            return _c * (3 * h + h + h) + (projectionSaves ? _c * h : 0);
         }
 
         private double Mlp(int layer, Group mlpOut, bool trains)

@@ -24,16 +24,17 @@ namespace VramPS.Engine.Estimation
             Embedding = stage.HasEmbedding ? stage.VocabularyShare(m.EmbeddingParameters, vocabulary) : 0;
             long total = Embedding + Head + (stage.HasHead ? m.FinalNormParameters : 0);
 
-            // Blocks of one kind (dense or mixture-of-experts) hold the same parameters: each kind is counted once
-            // and multiplied by its blocks on the stage.
+            // Blocks of one kind (their mixer, dense or mixture-of-experts) hold the same parameters: each kind is
+            // counted once and multiplied by its blocks on the stage.
             int trainableFrom = layers - r.TrainableLayers;
             long perLayerMax = 0, freezeExperts = 0, frozenAdapters = 0, largestIn = 0, largestOut = 0;
-            foreach (bool moe in MoeKinds)
+            for (int kind = 0; kind < ModelArchitecture.BlockKinds; kind++)
             {
-                int count = m.LayersOfKind(moe, stage.FirstLayer, stage.EndLayer);
+                int count = m.LayersOfKind(kind, stage.FirstLayer, stage.EndLayer);
                 if (count == 0) continue;
-                long layerAdapters = 0, layerFrozenAdapters = 0, layerTotal = m.LayerNormParameters, layerExperts = 0, layerExpertAdapters = 0;
-                int layer = m.FirstLayerOfKind(moe, stage.FirstLayer);
+                bool moe = ModelArchitecture.KindIsMoe(kind);
+                int layer = m.FirstLayerOfKind(kind, stage.FirstLayer);
+                long layerAdapters = 0, layerFrozenAdapters = 0, layerTotal = m.LayerOtherParameters(layer), layerExperts = 0, layerExpertAdapters = 0;
                 var modules = m.ModuleArray(layer);
                 var names = m.ModuleNameIndexes(layer);
                 for (int j = 0; j < modules.Length; j++)
@@ -67,7 +68,7 @@ namespace VramPS.Engine.Estimation
                 Experts += layerExperts * count;
                 ExpertAdapters += layerExpertAdapters * count;
                 perLayerMax = Math.Max(perLayerMax, layerTotal);
-                int trainableLayers = m.LayersOfKind(moe, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
+                int trainableLayers = m.LayersOfKind(kind, Math.Max(trainableFrom, stage.FirstLayer), stage.EndLayer);
                 FreezeTrainable += layerTotal * trainableLayers;
                 freezeExperts += layerExperts * trainableLayers;
             }
@@ -122,8 +123,6 @@ namespace VramPS.Engine.Estimation
             foreach (var module in m.ModuleArray(stage.LastLayer)) largest = Math.Max(largest, PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor));
             LargestTensor = largest;
         }
-
-        private static readonly bool[] MoeKinds = { false, true };
 
         /// <summary>The rank these parameters are counted for.</summary>
         public PipelineStage Stage { get; }

@@ -447,11 +447,16 @@ namespace VramPS.Engine.Estimation
             }
             var list = text.Names;
             var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
-            foreach (string t in list)
+            var unmatched = list.Where(t => !known.Contains(t)).ToArray();
+            // peft adapts every module whose name a target matches and refuses the list only when none matches
+            // (tuners_utils.py BaseTuner.inject_adapter: "Target modules ... not found in the base model").
+            if (unmatched.Length == list.Length)
+                throw new InvalidWorkloadException("LoraTargets",
+                    $"-LoraTargets '{unmatched[0]}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
+            if (unmatched.Length > 0)
             {
-                if (!known.Contains(t))
-                    throw new InvalidWorkloadException("LoraTargets",
-                        $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
+                list = list.Except(unmatched, StringComparer.OrdinalIgnoreCase).ToArray();
+                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", unmatched)}, which peft skips as it matches no module");
             }
             _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.OrdinalIgnoreCase));
             return list;

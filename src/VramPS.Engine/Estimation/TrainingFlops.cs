@@ -25,16 +25,26 @@ namespace VramPS.Engine.Estimation
             double s = r.SequenceLength;
             double attention = 4.0 * s * m.QDim;
             double head = (double)m.VocabSize * m.TokenEmbeddingDim;
-            // Blocks of one kind (dense or mixture-of-experts) cost the same: sums over blocks are counts times each kind's cost.
-            double dense = m.LayersOfKind(false, 0, layers) > 0 ? ActiveLinear(m, false) : 0;
-            double moe = m.LayersOfKind(true, 0, layers) > 0 ? ActiveLinear(m, true) : 0;
-            double LinearFrom(int first) => m.LayersOfKind(false, first, layers) * dense + m.LayersOfKind(true, first, layers) * moe;
+            // Blocks of one kind (their mixer, dense or mixture-of-experts) cost the same: sums over blocks are counts
+            // times each kind's cost.
+            var perKind = new double[ModelArchitecture.BlockKinds];
+            for (int kind = 0; kind < perKind.Length; kind++)
+                perKind[kind] = m.LayersOfKind(kind, 0, layers) > 0 ? ActiveLinear(m, kind) : 0;
+            double LinearFrom(int first)
+            {
+                double sum = 0;
+                for (int kind = 0; kind < perKind.Length; kind++) sum += m.LayersOfKind(kind, first, layers) * perKind[kind];
+                return sum;
+            }
             int lowest = LowestTrainingLayer(r);
             var method = r.Workload.Method;
             double all = LinearFrom(0), trained = LinearFrom(lowest);
+            // Only attention blocks score token pairs; a hybrid's linear-attention and convolution blocks are counted by their linears.
+            int attending = m.LayersOfKind(0, 0, layers) + m.LayersOfKind(1, 0, layers);
+            int attendingAbove = m.LayersOfKind(0, lowest, layers) + m.LayersOfKind(1, lowest, layers);
 
-            double forward = 2 * all + layers * attention + 2 * head;
-            double backwardInputs = 2 * trained + (layers - lowest) * 2 * attention + 2 * head;
+            double forward = 2 * all + attending * attention + 2 * head;
+            double backwardInputs = 2 * trained + attendingAbove * 2 * attention + 2 * head;
             double weightGradients = method switch
             {
                 FinetuneMethod.Full => 2 * all + 2 * head,
@@ -43,8 +53,8 @@ namespace VramPS.Engine.Estimation
             };
             double recompute = r.Checkpointing switch
             {
-                Checkpointing.Full => 2 * trained + (layers - lowest) * attention,
-                Checkpointing.Selective => (layers - lowest) * attention,
+                Checkpointing.Full => 2 * trained + attendingAbove * attention,
+                Checkpointing.Selective => attendingAbove * attention,
                 _ => 0,
             };
             Model = forward + backwardInputs + weightGradients;
@@ -71,10 +81,11 @@ namespace VramPS.Engine.Estimation
             Parallel.Pipeline == 1 ? 0 : (Parallel.Pipeline - 1) / ((double)Parallel.VirtualStages * Parallel.MicroBatches);
 
         /// <summary>Parameters of one block's linears that one token passes through (the routed experts of an MoE layer).</summary>
-        private static double ActiveLinear(ModelArchitecture m, bool moe)
+        private static double ActiveLinear(ModelArchitecture m, int kind)
         {
+            bool moe = ModelArchitecture.KindIsMoe(kind);
             double sum = 0;
-            foreach (var module in m.ModuleArray(m.FirstLayerOfKind(moe, 0)))
+            foreach (var module in m.ModuleArray(m.FirstLayerOfKind(kind, 0)))
             {
                 int used = moe && module.Count > 1 ? Math.Min(module.Count, Math.Max(1, m.ExpertsPerToken)) : module.Count;
                 sum += (double)module.Parameters / module.Count * used;
@@ -94,13 +105,14 @@ namespace VramPS.Engine.Estimation
                     // With every block's input requiring grad (ResolvedRecipe.FrozenInputsRequireGrad) backward runs to the first block.
                     return r.FrozenInputsRequireGrad ? 0 : m.NumLayers - r.TrainableLayers;
                 default:
-                    // Dense blocks lead and MoE blocks follow: the lowest adapted block is the first of the first kind with an adapter.
-                    foreach (bool moe in new[] { false, true })
+                    // The lowest adapted block is the lowest first block of a kind with an adapter.
+                    int lowest = m.NumLayers;
+                    for (int kind = 0; kind < ModelArchitecture.BlockKinds; kind++)
                     {
-                        int first = m.FirstLayerOfKind(moe, 0);
-                        if (m.LayersOfKind(moe, first, m.NumLayers) > 0 && HasAdapter(r, m.ModuleArray(first), m.ModuleNameIndexes(first))) return first;
+                        int first = m.FirstLayerOfKind(kind, 0);
+                        if (first < lowest && HasAdapter(r, m.ModuleArray(first), m.ModuleNameIndexes(first))) lowest = first;
                     }
-                    return m.NumLayers;
+                    return lowest;
             }
         }
 

@@ -66,6 +66,7 @@ namespace VramPS.Engine.Models
                 return ("qkNopeHeadDim", "qkNopeHeadDim, qkRopeHeadDim and vHeadDim must be positive with multi-head latent attention (kvLoraRank > 0).");
             if (a.Aliases.Any(string.IsNullOrWhiteSpace)) return ("aliases", "must not hold empty names.");
             if (a.NumLayers > MaxLayers) return ("numLayers", $"must be at most {MaxLayers}; got {a.NumLayers}.");
+            if (a.FirstMixerProblem() is { } mixer) return mixer;
             if (VisionTower.FirstProblem(a) is { } vision) return vision;
             long? parameters = Parameters(a);
             if (parameters is null || parameters > MaxParameters)

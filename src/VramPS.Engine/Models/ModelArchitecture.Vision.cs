@@ -29,6 +29,15 @@ namespace VramPS.Engine.Models
         /// <summary>Blocks that attend over the whole image in a windowed ViT (fullatt_block_indexes: 4 in Qwen2.5-VL).</summary>
         public int VisionFullAttentionLayers { get; internal set { field = value; _derived = null; } }
 
+        /// <summary>Rows of a learned position table resized to each image's grid (Qwen3-VL num_position_embeddings, SigLIP2 num_patches).</summary>
+        public int VisionPositionEmbeddings { get; internal set { field = value; _derived = null; } }
+        /// <summary>Width of the projector's hidden layer where it differs from the language model's (LFM2-VL projector_hidden_size).</summary>
+        public int VisionProjectorHiddenSize { get; internal set { field = value; _derived = null; } }
+        /// <summary>Fewest pixels smart_resize scales an image up to (the processor's min_pixels or shortest_edge); 0: Qwen2-VL's 3136.</summary>
+        public long VisionMinPixels { get; internal set { field = value; _derived = null; } }
+        /// <summary>Most pixels smart_resize scales an image down to (the processor's max_pixels or longest_edge); 0: Qwen2-VL's 12845056.</summary>
+        public long VisionMaxPixels { get; internal set { field = value; _derived = null; } }
+
         /// <summary>Gated global blocks after the local ones (Mllama num_global_layers).</summary>
         public int VisionGlobalLayers { get; internal set { field = value; _derived = null; } }
         /// <summary>Tiles an image is cut into at most and padded to (Mllama max_num_tiles).</summary>

@@ -100,7 +100,7 @@ namespace VramPS.Engine.Models
         public bool IsMoeLayer(int layer) => IsMoe && layer >= DenseLayers;
 
         /// <summary>How many of the layers in [first, end) are mixture-of-experts layers (moe) or dense ones.</summary>
-        public int LayersOfKind(bool moe, int first, int end)
+        private int LayersOfKind(bool moe, int first, int end)
         {
             int layers = Math.Max(0, end - first);
             int moeLayers = IsMoe ? Math.Max(0, end - Math.Max(first, DenseLayers)) : 0;
@@ -108,15 +108,15 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>The first layer of a kind from <paramref name="first"/> on: dense layers lead, MoE layers follow.</summary>
-        public int FirstLayerOfKind(bool moe, int first) => moe ? Math.Max(first, DenseLayers) : first;
+        private int FirstLayerOfKind(bool moe, int first) => moe ? Math.Max(first, DenseLayers) : first;
 
         /// <summary>
-        /// The linear modules of one block, named as Hugging Face names them for this model type. Blocks come in two
-        /// kinds at most (dense and mixture-of-experts), so the list is built once per kind and shared.
+        /// The linear modules of one block, named as Hugging Face names them for this model type. Blocks come in a few
+        /// kinds (their mixer, dense or mixture-of-experts), so the list is built once per kind and shared.
         /// </summary>
         public IReadOnlyList<LinearModule> LinearModules(int layer)
         {
-            int kind = IsMoeLayer(layer) ? 1 : 0;
+            int kind = KindOf(layer);
             var derived = Cache;
             return derived.Modules[kind] ??= new ReadOnlyCollection<LinearModule>(ModuleArray(layer));
         }
@@ -124,7 +124,7 @@ namespace VramPS.Engine.Models
         /// <summary>The engine's view of <see cref="LinearModules"/>: the shared array, to loop over without an enumerator. Never written.</summary>
         internal LinearModule[] ModuleArray(int layer)
         {
-            int kind = IsMoeLayer(layer) ? 1 : 0;
+            int kind = KindOf(layer);
             var derived = Cache;
             return derived.Arrays[kind] ??= ModuleLayout.For(this, layer);
         }
@@ -135,7 +135,7 @@ namespace VramPS.Engine.Models
         /// </summary>
         internal int[] ModuleNameIndexes(int layer)
         {
-            int kind = IsMoeLayer(layer) ? 1 : 0;
+            int kind = KindOf(layer);
             var derived = Cache;
             if (derived.NameIndexes[kind] is int[] cached) return cached;
             var names = LinearModuleNames;
@@ -153,7 +153,7 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>
-        /// The distinct names, ignoring case, of the linear modules in the first and the last block, in order: the names a
+        /// The distinct names, ignoring case, of the linear modules in the first block of each kind, in order: the names a
         /// LoRA target list may use.
         /// </summary>
         public IReadOnlyList<string> LinearModuleNames
@@ -163,8 +163,10 @@ namespace VramPS.Engine.Models
                 var derived = Cache;
                 if (derived.ModuleNames != null) return derived.ModuleNames;
                 var names = new List<string>(12);
-                foreach (int layer in new[] { 0, NumLayers - 1 })
+                for (int kind = 0; kind < BlockKinds; kind++)
                 {
+                    int layer = FirstLayerOfKind(kind, 0);
+                    if (layer >= NumLayers) continue;
                     foreach (var module in LinearModules(layer))
                     {
                         if (!names.Contains(module.Name, StringComparer.OrdinalIgnoreCase)) names.Add(module.Name);
@@ -205,10 +207,10 @@ namespace VramPS.Engine.Models
 
         public long LayerParameters(int layer)
         {
-            int kind = IsMoeLayer(layer) ? 1 : 0;
+            int kind = KindOf(layer);
             var derived = Cache;
             if (derived.LayerParameters[kind] is long cached) return cached;
-            long sum = LayerNormParameters;
+            long sum = LayerOtherParameters(layer);
             foreach (var m in ModuleArray(layer)) sum = checked(sum + m.Parameters);
             derived.LayerParameters[kind] = sum;
             return sum;
@@ -240,7 +242,7 @@ namespace VramPS.Engine.Models
                 long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters);
                 for (int i = 0; i < NumLayers; i++)
                 {
-                    sum = checked(sum + LayerNormParameters);
+                    sum = checked(sum + LayerOtherParameters(i));
                     foreach (var m in LinearModules(i))
                     {
                         long each = m.Parameters / m.Count;
@@ -260,11 +262,11 @@ namespace VramPS.Engine.Models
         /// </summary>
         private sealed class Derived
         {
-            public readonly LinearModule[]?[] Arrays = new LinearModule[]?[2];
-            public readonly int[]?[] NameIndexes = new int[]?[2];
-            public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[2];
+            public readonly LinearModule[]?[] Arrays = new LinearModule[]?[BlockKinds];
+            public readonly int[]?[] NameIndexes = new int[]?[BlockKinds];
+            public readonly IReadOnlyList<LinearModule>?[] Modules = new IReadOnlyList<LinearModule>?[BlockKinds];
             /// <summary>Counts are boxed: a reference is written whole, where a long? (or a long in a 32-bit process) may tear.</summary>
-            public readonly object?[] LayerParameters = new object?[2];
+            public readonly object?[] LayerParameters = new object?[BlockKinds];
             public IReadOnlyList<string>? ModuleNames;
             public object? Total;
             public object? Active;

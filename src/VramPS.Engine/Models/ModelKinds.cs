@@ -34,6 +34,25 @@ namespace VramPS.Engine.Models
         Alibi,
     }
 
+    /// <summary>What mixes the tokens in a block (the MLP follows it in every kind).</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
+    public enum MixerKind
+    {
+        /// <summary>Softmax attention over the sequence.</summary>
+        Attention,
+        /// <summary>
+        /// Gated DeltaNet linear attention (Qwen3-Next, Qwen3.5): in_proj_qkv, in_proj_z, in_proj_b, in_proj_a (Qwen3-Next
+        /// fuses them as in_proj_qkvz and in_proj_ba), a depthwise causal convolution over q, k and v, a gated RMSNorm and
+        /// out_proj (transformers models/qwen3_next, models/qwen3_5).
+        /// </summary>
+        GatedDeltaNet,
+        /// <summary>
+        /// LFM2's gated short convolution: in_proj to B, C and x, a depthwise causal convolution of B x x, C times it, and
+        /// out_proj (transformers models/lfm2 Lfm2ShortConv).
+        /// </summary>
+        ShortConvolution,
+    }
+
     /// <summary>What a linear module of a block does; the activation model keys on it.</summary>
     [JsonConverter(typeof(StringEnumConverter))]
     public enum LinearRole

@@ -16,7 +16,20 @@ namespace VramPS.Engine.Models
             {
                 long h = a.HiddenSize;
                 var list = new List<LinearModule>(12);
-                AddAttention(a, h, list);
+                switch (a.MixerOf(layer))
+                {
+                    case MixerKind.GatedDeltaNet:
+                        AddGatedDeltaNet(a, h, list);
+                        break;
+                    case MixerKind.ShortConvolution:
+                        // Lfm2ShortConv: in_proj to B, C and x (3 x hidden), out_proj; conv_bias false in LFM2's configs.
+                        list.Add(new LinearModule("in_proj", h, 3 * h, 1, false, LinearRole.AttentionInput));
+                        list.Add(new LinearModule("out_proj", h, h, 1, false, LinearRole.AttentionOutput));
+                        break;
+                    default:
+                        AddAttention(a, h, list);
+                        break;
+                }
                 if (a.IsMoeLayer(layer))
                 {
                     AddMlp(a, h, a.MoeIntermediateSize, a.Experts, list, expert: true);
@@ -33,6 +46,32 @@ namespace VramPS.Engine.Models
                     AddMlp(a, h, a.IntermediateSize, 1, list, expert: false);
                 }
                 return list.ToArray();
+            }
+        }
+
+        /// <summary>
+        /// Qwen3.5's Gated DeltaNet (modular_qwen3_5.py Qwen3_5GatedDeltaNet): in_proj_qkv (q, k: key width; v: value
+        /// width), in_proj_z (value width), in_proj_b and in_proj_a (one per value head), out_proj; Qwen3-Next
+        /// (modular_qwen3_next.py Qwen3NextGatedDeltaNet) fuses them as in_proj_qkvz and in_proj_ba. No biases.
+        /// </summary>
+        private static void AddGatedDeltaNet(ModelArchitecture a, long h, List<LinearModule> list)
+        {
+            checked
+            {
+                long k = a.LinearKeyDim, v = a.LinearValueDim, heads = a.LinearValueHeads;
+                if (a.ModelType == "qwen3_next")
+                {
+                    list.Add(new LinearModule("in_proj_qkvz", h, 2 * k + 2 * v, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("in_proj_ba", h, 2 * heads, 1, false, LinearRole.AttentionInput));
+                }
+                else
+                {
+                    list.Add(new LinearModule("in_proj_qkv", h, 2 * k + v, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("in_proj_z", h, v, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("in_proj_b", h, heads, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("in_proj_a", h, heads, 1, false, LinearRole.AttentionInput));
+                }
+                list.Add(new LinearModule("out_proj", v, h, 1, false, LinearRole.AttentionOutput));
             }
         }
 
@@ -81,10 +120,12 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("o_proj", (long)a.NumHeads * a.VHeadDim, h, 1, false, LinearRole.AttentionOutput));
                     return;
                 }
-                list.Add(new LinearModule("q_proj", h, q, 1, a.QkvBias, LinearRole.AttentionInput));
+                // Qwen3-Next's and Qwen3.5's q_proj also gives the output gate (attn_output_gate): twice the query width.
+                list.Add(new LinearModule("q_proj", h, a.AttentionOutputGate ? 2 * q : q, 1, a.QkvBias, LinearRole.AttentionInput));
                 list.Add(new LinearModule("k_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
                 list.Add(new LinearModule("v_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                list.Add(new LinearModule(a.ModelType == "phi" ? "dense" : a.ModelType == "opt" ? "out_proj" : "o_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
+                string output = a.ModelType switch { "phi" => "dense", "opt" or "lfm2" => "out_proj", _ => "o_proj" };
+                list.Add(new LinearModule(output, q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
             }
         }
 
@@ -93,7 +134,8 @@ namespace VramPS.Engine.Models
             checked
             {
                 bool bias = a.MlpBias;
-                if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe"))
+                // Mixtral's and PhiMoE's experts and LFM2's feed_forward (Lfm2MLP) name gate, up and down w1, w3, w2.
+                if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe") || a.ModelType == "lfm2")
                 {
                     list.Add(new LinearModule("w1", h, i, count, bias, LinearRole.MlpInput));
                     list.Add(new LinearModule("w3", h, i, count, bias, LinearRole.MlpInput));

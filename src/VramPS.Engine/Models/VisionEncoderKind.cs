@@ -42,6 +42,29 @@ namespace VramPS.Engine.Models
         /// image token in the sequence).
         /// </summary>
         Mllama,
+        /// <summary>
+        /// Qwen3-VL's ViT (Qwen3.5): a 3D patch embedding with a bias, a learned position table (visionPositionEmbeddings,
+        /// interpolated), LayerNorm, fused qkv and proj, linear_fc1/linear_fc2, all with biases; a merger (LayerNorm, then
+        /// linear_fc1 and linear_fc2 over each 2x2 group of patches); images at native resolution (smart_resize within
+        /// visionMinPixels and visionMaxPixels).
+        /// </summary>
+        Qwen3Vl,
+        /// <summary>
+        /// SigLIP2 NaFlex (LFM2-VL): a linear patch embedding, a learned position table (visionPositionEmbeddings,
+        /// resized to the image's patch grid), post-LayerNorm, q/k/v/out_proj and fc1/fc2 with biases; a projector that
+        /// unshuffles each 2x2 group of patches (visionSpatialMerge) into linear_1 (visionProjectorHiddenSize) and linear_2,
+        /// with biases; images smart-resized within visionMinPixels and visionMaxPixels, larger ones cut into 512-px tiles
+        /// and a thumbnail.
+        /// </summary>
+        Siglip2NaFlex,
+        /// <summary>
+        /// PaddleOCR-VL's SigLIP NaViT (Keye-VL's SiglipVisionModel): a patch convolution with a bias, a learned
+        /// (visionImageSize / patch)^2 position table and a packing position table of visionPositionEmbeddings rows,
+        /// post-LayerNorm and the (unused) attention-pooling head, SigLIP blocks; a projector (mlp_AR) of a LayerNorm,
+        /// linear_1 over each 2x2 group of patches and linear_2, with biases; images smart-resized within visionMinPixels
+        /// and visionMaxPixels.
+        /// </summary>
+        SiglipNaVit,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

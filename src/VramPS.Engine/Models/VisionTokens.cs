@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace VramPS.Engine.Models
 {
@@ -29,7 +30,13 @@ namespace VramPS.Engine.Models
     /// tokens and an [IMG_END] in its place at the end; models/pixtral/image_processing_pixtral.py
     /// get_resize_output_image_size, models/mistral3/processing_mistral3.py), Llama 3.2 Vision (every image padded to
     /// max_num_tiles tiles of 560 px, each 1600 patches and a class token, padded to a multiple of 8 in the encoder; one
-    /// image token (&lt;|image|&gt;) in the sequence, the language model cross-attends to the rest; models/mllama/modeling_mllama.py).
+    /// image token (&lt;|image|&gt;) in the sequence, the language model cross-attends to the rest; models/mllama/modeling_mllama.py),
+    /// Qwen3.5 (Qwen2-VL's smart_resize with patch 16 x merge 2 = 32 px and the processor's shortest_edge / longest_edge as
+    /// min and max pixels: 65536 and 16777216 in Qwen3-VL's and Qwen3.5's preprocessor_config.json), LFM2-VL
+    /// (models/lfm2_vl/image_processing_lfm2_vl_fast.py: smart_resize to multiples of 32 px within min_image_tokens 64 and
+    /// max_image_tokens 256 tokens of 32 x 32 px; an image over twice that is cut into 512-px tiles of 256 tokens, as
+    /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
+    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400).
     /// </summary>
     public static class VisionTokens
     {
@@ -51,9 +58,11 @@ namespace VramPS.Engine.Models
                     return new ImageTokens(Grid(a), a.VisionTokensPerImage);
                 case VisionEncoderKind.Qwen2Vl:
                 case VisionEncoderKind.Qwen25Vl:
-                    var (h, w) = SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, QwenMinPixels, QwenMaxPixels);
-                    long patches = (h / a.VisionPatchSize) * (w / a.VisionPatchSize);
-                    return new ImageTokens(patches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
+                case VisionEncoderKind.Qwen3Vl:
+                case VisionEncoderKind.SiglipNaVit:
+                    return Merged(a, SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, MinPixels(a), MaxPixels(a)));
+                case VisionEncoderKind.Siglip2NaFlex:
+                    return Lfm2Vl(a, width, height);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), 1);
                 case VisionEncoderKind.Pixtral:
@@ -122,6 +131,74 @@ namespace VramPS.Engine.Models
             }
             return ((height - 1) / patch + 1, (width - 1) / patch + 1);
         }
+
+        /// <summary>LFM2-VL's tiles: 2 to 10 tiles of 512 px (min_tiles, max_tiles, tile_size of Lfm2VlImageProcessorFast).</summary>
+        public const int Lfm2MinTiles = 2, Lfm2MaxTiles = 10, Lfm2TileSize = 512;
+
+        private static ImageTokens Lfm2Vl(ModelArchitecture a, int width, int height)
+        {
+            int factor = a.VisionPatchSize * a.VisionSpatialMerge;
+            var resized = SmartResize(height, width, factor, MinPixels(a), MaxPixels(a));
+            var thumbnail = Merged(a, resized);
+            // _is_image_too_large: the rounded sides (at least one patch) over max_pixels x max_pixels_tolerance 2.0.
+            long h = Math.Max(a.VisionPatchSize, RoundToEven(height, factor)), w = Math.Max(a.VisionPatchSize, RoundToEven(width, factor));
+            if (h * w <= 2 * MaxPixels(a)) return thumbnail;
+            var (columns, rows) = ClosestTileGrid((double)width / height, (long)width * height);
+            long tileSide = Lfm2TileSize / a.VisionPatchSize;
+            long tiles = (long)columns * rows;
+            return new ImageTokens(tiles * tileSide * tileSide + thumbnail.EncoderTokens,
+                tiles * (tileSide / a.VisionSpatialMerge) * (tileSide / a.VisionSpatialMerge) + thumbnail.LanguageTokens);
+        }
+
+        /// <summary>
+        /// find_closest_aspect_ratio over the (columns, rows) grids of 2 to 10 tiles, taken by ascending tile count: the
+        /// first with the nearest ratio, or a later equally near one when the image covers over half its area.
+        /// </summary>
+        private static (int Columns, int Rows) ClosestTileGrid(double aspect, long area)
+        {
+            var grids = new List<(int Columns, int Rows)>();
+            for (int n = Lfm2MinTiles; n <= Lfm2MaxTiles; n++)
+            {
+                for (int c = 1; c <= n; c++)
+                {
+                    for (int r = 1; r <= n; r++)
+                    {
+                        if (c * r >= Lfm2MinTiles && c * r <= Lfm2MaxTiles && !grids.Contains((c, r))) grids.Add((c, r));
+                    }
+                }
+            }
+            // Python's sorted(set(...), key=w*h) keeps the set's order among equal products; the tie rule below only
+            // compares grids of one ratio, so the order within a product does not change the result.
+            grids.Sort((x, y) => (x.Columns * x.Rows).CompareTo(y.Columns * y.Rows));
+            var best = (Columns: 1, Rows: 1);
+            double bestDiff = double.PositiveInfinity;
+            foreach (var g in grids)
+            {
+                double diff = Math.Abs(aspect - (double)g.Columns / g.Rows);
+                if (diff < bestDiff)
+                {
+                    bestDiff = diff;
+                    best = g;
+                }
+                else if (diff == bestDiff && area > 0.5 * Lfm2TileSize * Lfm2TileSize * g.Columns * g.Rows)
+                {
+                    best = g;
+                }
+            }
+            return best;
+        }
+
+        private static ImageTokens Merged(ModelArchitecture a, (long Height, long Width) size)
+        {
+            long patches = (size.Height / a.VisionPatchSize) * (size.Width / a.VisionPatchSize);
+            return new ImageTokens(patches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
+        }
+
+        private static long MinPixels(ModelArchitecture a) => a.VisionMinPixels > 0 ? a.VisionMinPixels : QwenMinPixels;
+
+        private static long MaxPixels(ModelArchitecture a) => a.VisionMaxPixels > 0 ? a.VisionMaxPixels : QwenMaxPixels;
+
+        private static long RoundToEven(long side, int factor) => (long)Math.Round((double)side / factor, MidpointRounding.ToEven) * factor;
 
         /// <summary>Mllama: max_num_tiles x (patches + class token, padded to a multiple of 8).</summary>
         private static long MllamaEncoderTokens(ModelArchitecture a)

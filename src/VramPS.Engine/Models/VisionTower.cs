@@ -8,7 +8,9 @@ namespace VramPS.Engine.Models
     /// CLIPVisionModel and LlavaMultiModalProjector (models/clip, models/llava), SiglipVisionModel and
     /// Gemma3MultiModalProjector (models/siglip, models/gemma3), Qwen2VisionTransformerPretrainedModel and
     /// Qwen2_5_VisionTransformerPretrainedModel with their PatchMerger (models/qwen2_vl, models/qwen2_5_vl), PixtralVisionModel
-    /// and Mistral3MultiModalProjector (models/pixtral, models/mistral3).
+    /// and Mistral3MultiModalProjector (models/pixtral, models/mistral3), Qwen3VLVisionModel as Qwen3.5 uses it (models/qwen3_vl,
+    /// modular_qwen3_5.py: no deepstack mergers), Siglip2VisionTransformer and Lfm2VlMultiModalProjector (models/siglip2,
+    /// models/lfm2_vl).
     /// </summary>
     internal static class VisionTower
     {
@@ -47,6 +49,20 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Pixtral:
                         // patch_conv without bias and ln_pre (RMSNorm); 2D rotary positions hold no parameters.
                         return Channels * patch * d + d;
+                    case VisionEncoderKind.Qwen3Vl:
+                        // Conv3d over temporal_patch_size frames with a bias, and the learned position table.
+                        return Channels * QwenTemporalPatch * patch * d + d + (long)a.VisionPositionEmbeddings * d;
+                    case VisionEncoderKind.Siglip2NaFlex:
+                        // Linear patch embedding with a bias, the position table, post_layernorm.
+                        return Channels * patch * d + d + (long)a.VisionPositionEmbeddings * d + 2 * d;
+                    case VisionEncoderKind.SiglipNaVit:
+                    {
+                        // Conv2d with a bias, the grid's and the packing position tables, post_layernorm, and the
+                        // attention-pooling head: probe, in_proj (3d x d) and out_proj with biases, a LayerNorm, an fc1/fc2 MLP.
+                        long i = a.VisionIntermediateSize;
+                        long head = d + (3 * d * d + 3 * d) + (d * d + d) + 2 * d + (d * i + i + i * d + d);
+                        return Channels * patch * d + d + (grid + a.VisionPositionEmbeddings) * d + 2 * d + head;
+                    }
                     case VisionEncoderKind.Mllama:
                     {
                         // patch_embedding without bias, class_embedding, gated_positional_embedding (a table, its gate and
@@ -70,6 +86,7 @@ namespace VramPS.Engine.Models
             {
                 long d = a.VisionHiddenSize;
                 long h = a.HiddenSize;
+                long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
                 switch (a.VisionEncoder)
                 {
                     case VisionEncoderKind.Clip:
@@ -84,9 +101,19 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Pixtral:
                         // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
                         return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
+                    case VisionEncoderKind.SiglipNaVit:
+                    {
+                        // mlp_AR: pre_norm (LayerNorm d), linear_1 (d x merge^2 -> d x merge^2) and linear_2 (-> h) with biases.
+                        return 2 * d + merged * merged + merged + merged * h + h;
+                    }
+                    case VisionEncoderKind.Siglip2NaFlex:
+                    {
+                        // linear_1 (d x merge^2 -> projector_hidden_size) and linear_2 (-> h), both with biases.
+                        long p = a.VisionProjectorHiddenSize;
+                        return merged * p + p + p * h + h;
+                    }
                     default:
                         // ln_q over each patch, then mlp.0 (D -> D) and mlp.2 (D -> h) over the merged D = d x merge^2.
-                        long merged = d * a.VisionSpatialMerge * a.VisionSpatialMerge;
                         return NormWeights(a, d) + merged * merged + merged + merged * h + h;
                 }
             }
@@ -113,6 +140,10 @@ namespace VramPS.Engine.Models
                         return d * a.VisionFeatureLayers * h;
                     case VisionEncoderKind.Pixtral:
                         return merged * d + d * h + h * h;
+                    case VisionEncoderKind.Siglip2NaFlex:
+                        return merged * a.VisionProjectorHiddenSize + (long)a.VisionProjectorHiddenSize * h;
+                    case VisionEncoderKind.SiglipNaVit:
+                        return merged * merged + merged * h;
                     default:
                         return merged * merged + merged * h;
                 }
@@ -131,6 +162,8 @@ namespace VramPS.Engine.Models
                     return Array.Empty<LinearModule>();
                 case VisionEncoderKind.Clip:
                 case VisionEncoderKind.Siglip:
+                case VisionEncoderKind.Siglip2NaFlex:
+                case VisionEncoderKind.SiglipNaVit:
                     list.Add(new LinearModule("q_proj", d, d, 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("k_proj", d, d, 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("v_proj", d, d, 1, true, LinearRole.AttentionInput));
@@ -154,6 +187,11 @@ namespace VramPS.Engine.Models
                 list.Add(new LinearModule("gate_proj", d, i, 1, bias, LinearRole.MlpInput));
                 list.Add(new LinearModule("up_proj", d, i, 1, bias, LinearRole.MlpInput));
                 list.Add(new LinearModule("down_proj", i, d, 1, bias, LinearRole.MlpOutput));
+            }
+            else if (a.VisionEncoder == VisionEncoderKind.Qwen3Vl)
+            {
+                list.Add(new LinearModule("linear_fc1", d, i, 1, true, LinearRole.MlpInput));
+                list.Add(new LinearModule("linear_fc2", i, d, 1, true, LinearRole.MlpOutput));
             }
             else
             {
@@ -193,6 +231,10 @@ namespace VramPS.Engine.Models
             if (a.VisionEncoder == VisionEncoderKind.Mllama && (a.VisionMaxTiles == 0 || a.VisionMaxTiles > 64 || a.VisionFeatureLayers == 0 || a.VisionImageSize < a.VisionPatchSize))
                 return ("visionMaxTiles", "an Mllama encoder needs visionMaxTiles (1 to 64), visionFeatureLayers and visionImageSize (at least visionPatchSize).");
             bool fixedResolution = a.VisionEncoder == VisionEncoderKind.Clip || a.VisionEncoder == VisionEncoderKind.Siglip;
+            if (a.VisionEncoder == VisionEncoderKind.Siglip2NaFlex && a.VisionProjectorHiddenSize == 0)
+                return ("visionProjectorHiddenSize", "must be positive for a Siglip2NaFlex encoder.");
+            if (a.VisionMaxPixels > 0 && a.VisionMinPixels > a.VisionMaxPixels)
+                return ("visionMinPixels", $"must be at most visionMaxPixels ({a.VisionMaxPixels}); got {a.VisionMinPixels}.");
             if ((fixedResolution || a.VisionEncoder == VisionEncoderKind.Pixtral) && a.VisionImageSize < a.VisionPatchSize)
                 return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a {a.VisionEncoder} encoder; got {a.VisionImageSize}.");
             if (fixedResolution && a.VisionTokensPerImage == 0) return ("visionTokensPerImage", "must be positive for a fixed-resolution encoder.");

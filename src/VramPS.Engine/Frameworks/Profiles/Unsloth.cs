@@ -26,6 +26,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(true, "Unsloth patches TRL's trainers (PatchFastRL, unsloth/models/rl.py)"),
             KbitPreparationUpcast = new Cited<bool>(false, "unsloth/models/_utils.py prepare_model_for_kbit_training: no fp32 upcast of the non-quantized weights"),
             LoraDropout = new Cited<double>(0.0, "FastLanguageModel.get_peft_model lora_dropout 0"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.UnslothFused,
+                "unsloth_zoo/compiler.py apply_fused_lm_head puts unsloth_fused_ce_loss (unsloth_zoo/fused_losses.py UnslothFusedLoss) in place of lm_head and the loss"),
         };
     }
 }
