@@ -65,6 +65,15 @@ namespace VramPS.Engine.Models
         /// and visionMaxPixels.
         /// </summary>
         SiglipNaVit,
+        /// <summary>
+        /// Gemma 4's ViT (Gemma4VisionModel): a bias-free linear patch embedding and a 2 x visionPositionEmbeddings x d
+        /// position table (one row set per axis), 2D rotary positions, bias-free q/k/v/o_proj with per-head q/k norms, a
+        /// gated MLP (gate/up/down_proj) and four RMSNorms per block; the pooler averages visionSpatialMerge^2 patches into a
+        /// soft token, and embed_vision (a weightless RMSNorm and a bias-free linear) projects it; images resized keeping
+        /// their aspect ratio to at most visionTokensPerImage x visionSpatialMerge^2 patches, the encoder running over all
+        /// of them padded (image_processing_gemma4.py).
+        /// </summary>
+        Gemma4Vit,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

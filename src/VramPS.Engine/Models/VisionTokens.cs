@@ -36,7 +36,8 @@ namespace VramPS.Engine.Models
     /// (models/lfm2_vl/image_processing_lfm2_vl_fast.py: smart_resize to multiples of 32 px within min_image_tokens 64 and
     /// max_image_tokens 256 tokens of 32 x 32 px; an image over twice that is cut into 512-px tiles of 256 tokens, as
     /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
-    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400).
+    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400), Gemma 4
+    /// (<see cref="Gemma4"/>).
     /// </summary>
     public static class VisionTokens
     {
@@ -65,6 +66,8 @@ namespace VramPS.Engine.Models
                     return Lfm2Vl(a, width, height);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), 1);
+                case VisionEncoderKind.Gemma4Vit:
+                    return Gemma4(a, width, height);
                 case VisionEncoderKind.Pixtral:
                     var (rows, columns) = PixtralPatches(height, width, a.VisionImageSize, a.VisionPatchSize);
                     long tokenRows = rows / a.VisionSpatialMerge, tokenColumns = columns / a.VisionSpatialMerge;
@@ -87,9 +90,42 @@ namespace VramPS.Engine.Models
                     return new ImageTokens(0, 0);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), languageTokens);
+                case VisionEncoderKind.Gemma4Vit:
+                    return new ImageTokens(Gemma4MaxPatches(a), languageTokens);
                 default:
                     return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);
             }
+        }
+
+        /// <summary>Gemma 4's patch budget: max_soft_tokens x pooling_kernel_size^2, what every image is padded to.</summary>
+        private static long Gemma4MaxPatches(ModelArchitecture a) => checked((long)a.VisionTokensPerImage * a.VisionSpatialMerge * a.VisionSpatialMerge);
+
+        /// <summary>
+        /// Gemma 4 (image_processing_gemma4.py get_aspect_ratio_preserving_size): the image scaled by one factor to the
+        /// patch budget's area, each side rounded down to a multiple of patch x pooling (a side that rounds to 0 takes one
+        /// multiple, the other its aspect ratio's, capped); one soft token per pooling^2 patches; the encoder runs over the
+        /// patches padded to the budget.
+        /// </summary>
+        public static ImageTokens Gemma4(ModelArchitecture a, int width, int height)
+        {
+            long maxPatches = Gemma4MaxPatches(a);
+            int side = a.VisionPatchSize * a.VisionSpatialMerge;
+            double factor = Math.Sqrt((double)maxPatches * a.VisionPatchSize * a.VisionPatchSize / ((double)height * width));
+            long targetHeight = (long)Math.Floor(factor * height / side) * side;
+            long targetWidth = (long)Math.Floor(factor * width / side) * side;
+            long maxSide = maxPatches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge) * side;
+            if (targetHeight == 0)
+            {
+                targetHeight = side;
+                targetWidth = Math.Min(width / height * (long)side, maxSide);
+            }
+            else if (targetWidth == 0)
+            {
+                targetWidth = side;
+                targetHeight = Math.Min(height / width * (long)side, maxSide);
+            }
+            long patches = targetHeight / a.VisionPatchSize * (targetWidth / a.VisionPatchSize);
+            return new ImageTokens(maxPatches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
         }
 
         /// <summary>

@@ -22,10 +22,12 @@ namespace VramPS.Engine.Models
             EmbeddingParameters(a) + (long)a.VisionBlocks * LayerParameters(a) + ProjectorParameters(a)
             + (a.VisionEncoder == VisionEncoderKind.Mllama ? 2L * a.VisionGlobalLayers : 0));
 
-        /// <summary>One ViT block: its linears and its two norms.</summary>
+        /// <summary>One ViT block: its linears and its norms (Gemma 4: four, and q/k norms over one head).</summary>
         public static long LayerParameters(ModelArchitecture a)
         {
-            long sum = checked(2 * NormWeights(a, a.VisionHiddenSize));
+            long sum = a.VisionEncoder == VisionEncoderKind.Gemma4Vit
+                ? checked(4L * a.VisionHiddenSize + 2L * (a.VisionHiddenSize / a.VisionHeads))
+                : checked(2 * NormWeights(a, a.VisionHiddenSize));
             foreach (var m in a.VisionModuleArray) sum = checked(sum + m.Parameters);
             return sum;
         }
@@ -49,6 +51,9 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Pixtral:
                         // patch_conv without bias and ln_pre (RMSNorm); 2D rotary positions hold no parameters.
                         return Channels * patch * d + d;
+                    case VisionEncoderKind.Gemma4Vit:
+                        // input_proj without bias and position_embedding_table (2 x rows x d); std_bias and std_scale are buffers.
+                        return Channels * patch * d + 2L * a.VisionPositionEmbeddings * d;
                     case VisionEncoderKind.Qwen3Vl:
                         // Conv3d over temporal_patch_size frames with a bias, and the learned position table.
                         return Channels * QwenTemporalPatch * patch * d + d + (long)a.VisionPositionEmbeddings * d;
@@ -98,6 +103,9 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Mllama:
                         // multi_modal_projector: the concatenated block outputs -> h, with a bias.
                         return d * a.VisionFeatureLayers * h + h;
+                    case VisionEncoderKind.Gemma4Vit:
+                        // embed_vision: embedding_pre_projection_norm without a weight, embedding_projection (d -> h) without bias.
+                        return d * h;
                     case VisionEncoderKind.Pixtral:
                         // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
                         return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
@@ -138,6 +146,8 @@ namespace VramPS.Engine.Models
                         return 0;
                     case VisionEncoderKind.Mllama:
                         return d * a.VisionFeatureLayers * h;
+                    case VisionEncoderKind.Gemma4Vit:
+                        return d * h;
                     case VisionEncoderKind.Pixtral:
                         return merged * d + d * h + h * h;
                     case VisionEncoderKind.Siglip2NaFlex:
@@ -171,6 +181,7 @@ namespace VramPS.Engine.Models
                     break;
                 case VisionEncoderKind.Pixtral:
                 case VisionEncoderKind.Mllama:
+                case VisionEncoderKind.Gemma4Vit:
                     list.Add(new LinearModule("q_proj", d, d, 1, false, LinearRole.AttentionInput));
                     list.Add(new LinearModule("k_proj", d, d, 1, false, LinearRole.AttentionInput));
                     list.Add(new LinearModule("v_proj", d, d, 1, false, LinearRole.AttentionInput));
@@ -181,7 +192,7 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("proj", d, d, 1, true, LinearRole.AttentionOutput));
                     break;
             }
-            if (a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral)
+            if (GatedMlp(a))
             {
                 bool bias = a.VisionEncoder == VisionEncoderKind.Qwen25Vl;
                 list.Add(new LinearModule("gate_proj", d, i, 1, bias, LinearRole.MlpInput));
@@ -201,12 +212,13 @@ namespace VramPS.Engine.Models
             return list.ToArray();
         }
 
-        /// <summary>Qwen2.5-VL's and Pixtral's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
+        /// <summary>Qwen2.5-VL's, Pixtral's and Gemma 4's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
         private static long NormWeights(ModelArchitecture a, long width) =>
-            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral ? width : checked(2 * width);
+            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral || a.VisionEncoder == VisionEncoderKind.Gemma4Vit ? width : checked(2 * width);
 
         /// <summary>Whether the block's MLP is gated (gate, up, down) rather than fc1 and fc2.</summary>
-        public static bool GatedMlp(ModelArchitecture a) => a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral;
+        public static bool GatedMlp(ModelArchitecture a) =>
+            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral || a.VisionEncoder == VisionEncoderKind.Gemma4Vit;
 
         /// <summary>The tile layouts (columns x rows) of at most maxTiles tiles: Mllama's supported aspect ratios.</summary>
         public static int AspectRatios(int maxTiles)
@@ -237,7 +249,10 @@ namespace VramPS.Engine.Models
                 return ("visionMinPixels", $"must be at most visionMaxPixels ({a.VisionMaxPixels}); got {a.VisionMinPixels}.");
             if ((fixedResolution || a.VisionEncoder == VisionEncoderKind.Pixtral) && a.VisionImageSize < a.VisionPatchSize)
                 return ("visionImageSize", $"must be at least visionPatchSize ({a.VisionPatchSize}) for a {a.VisionEncoder} encoder; got {a.VisionImageSize}.");
-            if (fixedResolution && a.VisionTokensPerImage == 0) return ("visionTokensPerImage", "must be positive for a fixed-resolution encoder.");
+            if ((fixedResolution || a.VisionEncoder == VisionEncoderKind.Gemma4Vit) && a.VisionTokensPerImage == 0)
+                return ("visionTokensPerImage", $"must be positive for a {a.VisionEncoder} encoder.");
+            if (a.VisionEncoder == VisionEncoderKind.Gemma4Vit && a.VisionPositionEmbeddings == 0)
+                return ("visionPositionEmbeddings", "must be positive for a Gemma4Vit encoder.");
             bool merges = !fixedResolution && a.VisionEncoder != VisionEncoderKind.Mllama;
             if (merges && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
             if (a.VisionFullAttentionLayers > a.VisionLayers)
