@@ -15,6 +15,7 @@ namespace VramPS.Engine.Models
 
         public static long Parameters(ModelArchitecture m)
         {
+            if (m.AudioLayers == 0) return LinearWeights(m);
             checked
             {
                 long a = m.AudioHiddenSize, c1 = m.AudioConvChannels1, c2 = m.AudioConvChannels2;
@@ -28,6 +29,8 @@ namespace VramPS.Engine.Models
 
         public static long LinearWeights(ModelArchitecture m)
         {
+            // Gemma 4 12B (Gemma4UnifiedForConditionalGeneration): embed_audio alone, over the raw audio features.
+            if (m.AudioLayers == 0) return checked((long)m.AudioOutputSize * m.HiddenSize);
             checked
             {
                 long a = m.AudioHiddenSize;
@@ -41,7 +44,7 @@ namespace VramPS.Engine.Models
         /// <summary>The first audio field that makes no sense, with why; null when the encoder is sound or absent.</summary>
         public static (string Field, string Problem)? FirstProblem(ModelArchitecture m)
         {
-            if (!m.HasAudio) return null;
+            if (!m.HasAudio || m.AudioLayers == 0) return null;
             if (m.AudioLayers > ArchitectureRules.MaxLayers) return ("audioLayers", $"must be at most {ArchitectureRules.MaxLayers}; got {m.AudioLayers}.");
             if (m.AudioHiddenSize == 0 || m.AudioHeads == 0 || m.AudioHiddenSize % m.AudioHeads != 0)
                 return ("audioHeads", $"audioHiddenSize and audioHeads must be positive and audioHeads must divide audioHiddenSize; got {m.AudioHiddenSize} and {m.AudioHeads}.");

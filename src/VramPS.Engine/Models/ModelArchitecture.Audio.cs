@@ -18,12 +18,13 @@ namespace VramPS.Engine.Models
         public int AudioConvChannels2 { get; internal set { field = value; _derived = null; } }
         /// <summary>Taps of the light convolution's depthwise filter (audio_config conv_kernel_size).</summary>
         public int AudioConvKernel { get; internal set { field = value; _derived = null; } }
-        /// <summary>Width of output_proj, which embed_audio projects to the hidden size (audio_config output_proj_dims).</summary>
+        /// <summary>Width of output_proj, which embed_audio projects to the hidden size (audio_config output_proj_dims; 12B audio_embed_dim).</summary>
         public int AudioOutputSize { get; internal set { field = value; _derived = null; } }
 
-        public bool HasAudio => AudioLayers > 0;
+        /// <summary>An audio encoder, or Gemma 4 12B's embed_audio alone (audioOutputSize: its audio_embed_dim features, no encoder).</summary>
+        public bool HasAudio => AudioLayers > 0 || AudioOutputSize > 0;
 
-        /// <summary>The audio encoder and embed_audio, 0 without one.</summary>
+        /// <summary>The audio encoder and embed_audio, 0 without either.</summary>
         public long AudioParameters => HasAudio ? AudioTower.Parameters(this) : 0;
 
         /// <summary>The audio encoder's and embed_audio's nn.Linear weights (what bitsandbytes quantizes).</summary>

@@ -74,6 +74,13 @@ namespace VramPS.Engine.Models
         /// of them padded (image_processing_gemma4.py).
         /// </summary>
         Gemma4Vit,
+        /// <summary>
+        /// Gemma 4 12B's encoder-free embedder (Gemma4UnifiedVisionEmbedder): each (patch x visionSpatialMerge)-pixel
+        /// patch through a LayerNorm, a linear with a bias to visionHiddenSize (mm_embed_dim) and a LayerNorm, plus a
+        /// visionPositionEmbeddings x 2 x d position table and a LayerNorm; embed_vision as Gemma4Vit's. No blocks
+        /// (visionLayers 0); images resized as Gemma4Vit's, one token per merged patch.
+        /// </summary>
+        Gemma4Unified,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

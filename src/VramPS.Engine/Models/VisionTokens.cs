@@ -67,6 +67,7 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), 1);
                 case VisionEncoderKind.Gemma4Vit:
+                case VisionEncoderKind.Gemma4Unified:
                     return Gemma4(a, width, height);
                 case VisionEncoderKind.Pixtral:
                     var (rows, columns) = PixtralPatches(height, width, a.VisionImageSize, a.VisionPatchSize);
@@ -91,6 +92,7 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), languageTokens);
                 case VisionEncoderKind.Gemma4Vit:
+                case VisionEncoderKind.Gemma4Unified:
                     return new ImageTokens(Gemma4MaxPatches(a), languageTokens);
                 default:
                     return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);

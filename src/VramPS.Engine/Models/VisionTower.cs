@@ -54,6 +54,13 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Gemma4Vit:
                         // input_proj without bias and position_embedding_table (2 x rows x d); std_bias and std_scale are buffers.
                         return Channels * patch * d + 2L * a.VisionPositionEmbeddings * d;
+                    case VisionEncoderKind.Gemma4Unified:
+                    {
+                        // patch_ln1 over the merged patch's pixels, patch_dense with a bias, patch_ln2, pos_embedding
+                        // (rows x 2 x d), pos_norm; the LayerNorms have weights and biases.
+                        long pixels = UnifiedPatchPixels(a);
+                        return 2 * pixels + pixels * d + d + 2 * d + 2L * a.VisionPositionEmbeddings * d + 2 * d;
+                    }
                     case VisionEncoderKind.Qwen3Vl:
                         // Conv3d over temporal_patch_size frames with a bias, and the learned position table.
                         return Channels * QwenTemporalPatch * patch * d + d + (long)a.VisionPositionEmbeddings * d;
@@ -104,6 +111,7 @@ namespace VramPS.Engine.Models
                         // multi_modal_projector: the concatenated block outputs -> h, with a bias.
                         return d * a.VisionFeatureLayers * h + h;
                     case VisionEncoderKind.Gemma4Vit:
+                    case VisionEncoderKind.Gemma4Unified:
                         // embed_vision: embedding_pre_projection_norm without a weight, embedding_projection (d -> h) without bias.
                         return d * h;
                     case VisionEncoderKind.Pixtral:
@@ -169,6 +177,7 @@ namespace VramPS.Engine.Models
             switch (a.VisionEncoder)
             {
                 case VisionEncoderKind.None:
+                case VisionEncoderKind.Gemma4Unified:
                     return Array.Empty<LinearModule>();
                 case VisionEncoderKind.Clip:
                 case VisionEncoderKind.Siglip:
@@ -220,6 +229,13 @@ namespace VramPS.Engine.Models
         public static bool GatedMlp(ModelArchitecture a) =>
             a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral || a.VisionEncoder == VisionEncoderKind.Gemma4Vit;
 
+        /// <summary>Pixels of one merged patch of Gemma 4 12B's embedder (3 x model_patch_size^2, model_patch_size = patch x merge).</summary>
+        private static long UnifiedPatchPixels(ModelArchitecture a)
+        {
+            long side = (long)a.VisionPatchSize * a.VisionSpatialMerge;
+            return checked(Channels * side * side);
+        }
+
         /// <summary>The tile layouts (columns x rows) of at most maxTiles tiles: Mllama's supported aspect ratios.</summary>
         public static int AspectRatios(int maxTiles)
         {
@@ -232,6 +248,7 @@ namespace VramPS.Engine.Models
         public static (string Field, string Problem)? FirstProblem(ModelArchitecture a)
         {
             if (!a.HasVision) return null;
+            if (a.VisionEncoder == VisionEncoderKind.Gemma4Unified) return UnifiedProblem(a);
             if (a.VisionLayers == 0) return ("visionLayers", "must be positive with a vision encoder.");
             if (a.VisionHiddenSize == 0) return ("visionHiddenSize", "must be positive with a vision encoder.");
             if (a.VisionIntermediateSize == 0) return ("visionIntermediateSize", "must be positive with a vision encoder.");
@@ -257,6 +274,15 @@ namespace VramPS.Engine.Models
             if (merges && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
             if (a.VisionFullAttentionLayers > a.VisionLayers)
                 return ("visionFullAttentionLayers", $"must be at most visionLayers ({a.VisionLayers}); got {a.VisionFullAttentionLayers}.");
+            return null;
+        }
+
+        /// <summary>Gemma 4 12B's embedder has no blocks: only its width, patch, merge, position rows and token budget count.</summary>
+        private static (string Field, string Problem)? UnifiedProblem(ModelArchitecture a)
+        {
+            if (a.VisionLayers != 0) return ("visionLayers", "must be 0 for a Gemma4Unified embedder (it has no blocks).");
+            if (a.VisionHiddenSize == 0 || a.VisionPatchSize == 0 || a.VisionSpatialMerge == 0 || a.VisionPositionEmbeddings == 0 || a.VisionTokensPerImage == 0)
+                return ("visionHiddenSize", "visionHiddenSize, visionPatchSize, visionSpatialMerge, visionPositionEmbeddings and visionTokensPerImage must be positive for a Gemma4Unified embedder.");
             return null;
         }
     }

@@ -57,9 +57,11 @@ namespace VramPS.Engine.Tests.Models
         [Theory]
         // Unsloth prints peft's 'trainable X of TOTAL', where TOTAL includes the adapters; the model alone is TOTAL - X
         // (nb/Gemma4_(E2B)-Vision.ipynb 59,719,680 of 5,182,897,696; E4B 82,444,288 of 8,078,600,736; 26B_A4B 59,275,776
-        // of 25,865,209,648; 31B 266,963,456 of 31,540,049,968). E2B's and E4B's totals include the audio tower.
+        // of 25,865,209,648; 31B 266,963,456 of 31,540,049,968; nb/Gemma4_(12B)_Vision.ipynb 131,137,536 of 12,090,867,712).
+        // E2B's and E4B's totals include the audio tower.
         [InlineData("unsloth/gemma-4-E2B-it", 5_182_897_696 - 59_719_680)]
         [InlineData("unsloth/gemma-4-E4B-it", 8_078_600_736 - 82_444_288)]
+        [InlineData("unsloth/gemma-4-12b-it", 12_090_867_712 - 131_137_536)]
         [InlineData("unsloth/gemma-4-26B-A4B-it", 25_865_209_648 - 59_275_776)]
         [InlineData("unsloth/gemma-4-31B-it", 31_540_049_968 - 266_963_456)]
         public void ParameterCountsAreUnslothsPrintedTotalsLessTheAdapters(string id, long parameters)
@@ -83,9 +85,22 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("unsloth/gemma-4-E4B-it", 82_444_288)]
         [InlineData("unsloth/gemma-4-31B-it", 266_963_456)]
         [InlineData("unsloth/gemma-4-26B-A4B-it", 59_275_776)]
+        [InlineData("unsloth/gemma-4-12b-it", 131_137_536)]
         public void AllLinearLoraTrainsWhatUnslothPrints(string id, long trainable)
         {
             Assert.Equal(trainable, MemoryEstimator.Estimate(Lora(id, "all-linear")).TrainableParameters);
+        }
+
+        [Fact]
+        public void TwelveBHasAnEncoderFreeEmbedderAndEmbedAudioAlone()
+        {
+            var m = Model("google/gemma-4-12b-it");
+            // Gemma4UnifiedVisionEmbedder over 48-px patches (6912 pixels): patch_ln1 2 x 6912, patch_dense 6912 x 3840 + 3840,
+            // patch_ln2 and pos_norm 2 x 3840 each, pos_embedding 1120 x 2 x 3840; embed_vision 3840 x 3840.
+            Assert.Equal(13_824L + 26_542_080 + 3_840 + 7_680 + 8_601_600 + 7_680 + 14_745_600, m.VisionParameters);
+            // embed_audio: 640 audio features -> 3840.
+            Assert.Equal(2_457_600, m.AudioParameters);
+            Assert.Empty(m.VisionModules);
         }
 
         [Fact]
