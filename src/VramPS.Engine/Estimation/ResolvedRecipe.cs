@@ -447,7 +447,8 @@ namespace VramPS.Engine.Estimation
                 return names.Where(AllLinear).Concat(experts).ToArray();
             }
             var list = text.Names;
-            var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            // Module targets select nn.Linear modules; fused expert parameters only through '+ MoE expert parameters'.
+            var known = new HashSet<string>(names.Where(n => !ModelArchitecture.IsFusedExpertName(n)).Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
             var unmatched = list.Where(t => !known.Contains(t)).ToArray();
             // peft adapts every module whose name a target matches and refuses the list only when none matches
             // (tuners_utils.py BaseTuner.inject_adapter: "Target modules ... not found in the base model").

@@ -125,6 +125,15 @@ namespace VramPS.Engine.Tests.Models
         }
 
         [Fact]
+        public void AModuleTargetNeverSelectsAFusedExpertParameter()
+        {
+            // peft's target_modules match modules; experts.down_proj is a parameter, so the list adapts down_proj alone.
+            var e = MemoryEstimator.Estimate(Lora("unsloth/gemma-4-26B-A4B-it", "down_proj,experts.down_proj"));
+            // down_proj 2112 -> 2816 in 30 layers: 30 x 32 x (2112 + 2816) = 4,730,880.
+            Assert.Equal(4_730_880 + 27 * 32 * (4304 + 1152), e.TrainableParameters);
+        }
+
+        [Fact]
         public void FusedExpertsStaySixteenBitUnderFourBitLoading()
         {
             var w = Lora("unsloth/gemma-4-26B-A4B-it", "all-linear");
