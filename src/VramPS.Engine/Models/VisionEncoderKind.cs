@@ -65,6 +65,15 @@ namespace VramPS.Engine.Models
         /// and visionMaxPixels.
         /// </summary>
         SiglipNaVit,
+        /// <summary>
+        /// DeepSeek-OCR-2's DeepEncoder V2: SAM ViT-B at 1024 px (patch 16, 12 blocks of 768 with relative positions,
+        /// windows of 14 but blocks 2, 5, 8 and 11, its neck and two stride-2 convolutions to visionHiddenSize), then a
+        /// Qwen2-0.5B decoder used as encoder (visionLayers blocks of visionHiddenSize, visionKvHeads KV heads, biased
+        /// q/k/v_proj, o_proj and gate/up/down_proj, RMSNorm) over the 256 compressed patches and as many learned queries
+        /// (144 more for 768-px crops), a linear projector and a view separator; one 1024-px global view per image (256
+        /// tokens and the separator).
+        /// </summary>
+        DeepEncoderV2,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

@@ -36,7 +36,9 @@ namespace VramPS.Engine.Models
     /// (models/lfm2_vl/image_processing_lfm2_vl_fast.py: smart_resize to multiples of 32 px within min_image_tokens 64 and
     /// max_image_tokens 256 tokens of 32 x 32 px; an image over twice that is cut into 512-px tiles of 256 tokens, as
     /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
-    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400).
+    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400),
+    /// DeepSeek-OCR-2 (Unsloth's DeepSeekOCR2DataCollator with base_size 1024: one global view of 256 tokens and a view
+    /// separator; the 768-px local crops crop_mode adds to larger images are not counted).
     /// </summary>
     public static class VisionTokens
     {
@@ -63,6 +65,10 @@ namespace VramPS.Engine.Models
                     return Merged(a, SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, MinPixels(a), MaxPixels(a)));
                 case VisionEncoderKind.Siglip2NaFlex:
                     return Lfm2Vl(a, width, height);
+                case VisionEncoderKind.DeepEncoderV2:
+                    // The global view padded to 1024 px: SAM's 64 x 64 patches compressed 4x a side to 256, which the Qwen2
+                    // encoder reads beside 256 queries; the language model gets the 256 query outputs and the view separator.
+                    return new ImageTokens(2 * 256, 256 + 1);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), 1);
                 case VisionEncoderKind.Pixtral:
@@ -87,6 +93,8 @@ namespace VramPS.Engine.Models
                     return new ImageTokens(0, 0);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), languageTokens);
+                case VisionEncoderKind.DeepEncoderV2:
+                    return new ImageTokens(checked(2 * languageTokens), languageTokens);
                 default:
                     return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);
             }
