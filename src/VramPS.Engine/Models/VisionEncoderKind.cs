@@ -74,6 +74,12 @@ namespace VramPS.Engine.Models
         /// tokens and the separator).
         /// </summary>
         DeepEncoderV2,
+        /// <summary>
+        /// ERNIE-4.5-VL's DFN ViT: a bias-free linear patch embedding, Qwen2-VL's blocks (LayerNorm, qkv, proj, fc1, fc2 with
+        /// biases) and a final LayerNorm; the variable-resolution resampler (spatial and temporal two-layer MLPs over each
+        /// 2x2 group with LayerNorms, a linear to the language model and an RMSNorm); images smart-resized as Qwen2-VL's.
+        /// </summary>
+        ErnieVl,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

@@ -38,7 +38,8 @@ namespace VramPS.Engine.Models
     /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
     /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400),
     /// DeepSeek-OCR-2 (Unsloth's DeepSeekOCR2DataCollator with base_size 1024: one global view of 256 tokens and a view
-    /// separator; the 768-px local crops crop_mode adds to larger images are not counted).
+    /// separator; the 768-px local crops crop_mode adds to larger images are not counted), ERNIE-4.5-VL (Qwen2-VL's smart_resize
+    /// with patch 14 x merge 2; the resampler's temporal MLP takes an image's two repeated frames into one token per 2 x 2 patches).
     /// </summary>
     public static class VisionTokens
     {
@@ -62,6 +63,7 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Qwen25Vl:
                 case VisionEncoderKind.Qwen3Vl:
                 case VisionEncoderKind.SiglipNaVit:
+                case VisionEncoderKind.ErnieVl:
                     return Merged(a, SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, MinPixels(a), MaxPixels(a)));
                 case VisionEncoderKind.Siglip2NaFlex:
                     return Lfm2Vl(a, width, height);

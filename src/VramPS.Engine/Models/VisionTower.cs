@@ -66,6 +66,9 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Siglip2NaFlex:
                         // Linear patch embedding with a bias, the position table, post_layernorm.
                         return Channels * patch * d + d + (long)a.VisionPositionEmbeddings * d + 2 * d;
+                    case VisionEncoderKind.ErnieVl:
+                        // patch_embed Linear(3 x p x p -> d) without a bias, the final LayerNorm.
+                        return Channels * patch * d + 2 * d;
                     case VisionEncoderKind.DeepEncoderV2:
                         // SAM ViT-B with its neck and net_2, net_3 (512 x 3 x 3 -> d, no bias), the queries, the final RMSNorm.
                         return SamParameters + 512L * 9 * d + DeepEncoderQueries * d + d;
@@ -118,6 +121,10 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.DeepEncoderV2:
                         // A linear projector (d -> h) with a bias and the view separator (h).
                         return d * h + h + h;
+                    case VisionEncoderKind.ErnieVl:
+                        // VariableResolutionResamplerModel over m = d x merge^2: spatial_linear (m -> m -> m, LayerNorm),
+                        // temporal_linear (2m -> m -> m, LayerNorm), mlp (m -> h), all with biases, after_norm (RMSNorm h).
+                        return 2 * (merged * merged + merged) + 2 * merged + (2 * merged * merged + merged) + (merged * merged + merged) + 2 * merged + merged * h + h + h;
                     case VisionEncoderKind.SiglipNaVit:
                     {
                         // mlp_AR: pre_norm (LayerNorm d), linear_1 (d x merge^2 -> d x merge^2) and linear_2 (-> h) with biases.
@@ -163,6 +170,8 @@ namespace VramPS.Engine.Models
                         return merged * merged + merged * h;
                     case VisionEncoderKind.DeepEncoderV2:
                         return d * h;
+                    case VisionEncoderKind.ErnieVl:
+                        return 5 * merged * merged + merged * h;
                     default:
                         return merged * merged + merged * h;
                 }

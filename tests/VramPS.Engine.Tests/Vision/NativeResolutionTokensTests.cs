@@ -85,6 +85,18 @@ namespace VramPS.Engine.Tests.Vision
             // queries 400 x 896, final norm 896, 24 Qwen2-0.5B blocks of 14,912,384, projector 896 x 1280 + 1280 and the
             // separator 1280: 454,385,280.
             Assert.Equal(454_385_280, Model("unsloth/DeepSeek-OCR-2").VisionParameters);
+            // ERNIE-4.5-VL's DFN ViT (32 blocks of 1280, MLP 5120, patch 14): patch embedding 588 x 1280, 32 x 19,677,440,
+            // final LayerNorm 2560; resampler over m = 5120: 2 (m^2 + m) + 2m + (2m^2 + m) + (m^2 + m) + 2m + 5120 x 2560
+            // + 2560 + 2560 = 144,225,280: 774,658,560.
+            Assert.Equal(774_658_560, Model("unsloth/ERNIE-4.5-VL-28B-A3B-PT").VisionParameters);
+        }
+
+        [Fact]
+        public void ErnieVlMoeLayersHoldTextAndVisionExperts()
+        {
+            // Attention 2 x 2560 x 2560 + 2 x 2560 x 512, two norms: 15,733,760; 64 text experts 3 x 2560 x 1536, 64 vision
+            // experts 3 x 2560 x 512, two shared experts 3 x 2560 x 3072 and two routers 2560 x 64: 1,030,553,600.
+            Assert.Equal(1_046_287_360, Model("unsloth/ERNIE-4.5-VL-28B-A3B-PT").LayerParameters(1));
         }
     }
 }
