@@ -178,6 +178,14 @@ namespace VramPS.Engine.Models
             }
         }
 
+        /// <summary>The weights of every ViT block's linears (what autocast casts to 16-bit for a trained tower).</summary>
+        public static long LinearWeights(ModelArchitecture a)
+        {
+            long sum = 0;
+            foreach (var m in a.VisionModuleArray) sum = checked(sum + m.InFeatures * m.OutFeatures);
+            return checked(sum * a.VisionBlocks);
+        }
+
         /// <summary>The linear modules of one ViT block as transformers names them (what a LoRA target list matches).</summary>
         public static LinearModule[] BlockModules(ModelArchitecture a)
         {
