@@ -51,6 +51,8 @@ namespace VramPS.Engine
         public Offload? Offload { get; set; }
         public Techniques Techniques { get; set; }
         public Framework? Framework { get; set; }
+        /// <summary>What -Framework's text said beyond the framework's name (its remarks), recorded in Assumptions.</summary>
+        public string[]? FrameworkNotes { get; set; }
         /// <summary>The transformers release of a Trainer-based stack: its loss path decides how logits are held.</summary>
         public Version? TransformersVersion { get; set; }
         /// <summary>The GPU the run uses, when known: its context size shapes Total.</summary>
@@ -135,6 +137,7 @@ namespace VramPS.Engine
             && LokrFactor == other.LokrFactor && AdaLoraInitialRank == other.AdaLoraInitialRank && OptimizerRank == other.OptimizerRank
             && TrainableLayers == other.TrainableLayers && GpuCount == other.GpuCount && Sharding == other.Sharding
             && Offload == other.Offload && Techniques == other.Techniques && Framework == other.Framework
+            && SameTargets(FrameworkNotes, other.FrameworkNotes)
             && Equals(TransformersVersion, other.TransformersVersion) && Stage == other.Stage
             && ReferenceEquals(RewardModel, other.RewardModel) && RewardModelName == other.RewardModelName
             && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
+using VramPS.Engine.Parsing;
 
 namespace VramPS.Engine.Estimation
 {
@@ -33,6 +34,7 @@ namespace VramPS.Engine.Estimation
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
             Profile = FrameworkProfiles.Of(Framework);
+            if (w.FrameworkNotes != null) _assumptions.AddRange(w.FrameworkNotes);
             if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {
                 throw new InvalidWorkloadException("Method",
@@ -50,7 +52,7 @@ namespace VramPS.Engine.Estimation
 
             Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
                 ? Take(Engine.Precision.Bf16Mixed, "bf16 model under bf16 autocast: LLaMA-Factory upcasts nothing under use_badam (model/adapter.py init_adapter)")
-                : DefaultPrecision(w.Method));
+                : DefaultPrecision(w.Method, w.Sharding));
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
                 ? "Optimizer AdamW (fused)"
                 : "Optimizer AdamW (torch, foreach implementation)");
@@ -177,6 +179,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>The parameter-efficient method and its settings (AdapterMethod.None without adapters).</summary>
         public AdapterMethod Adapter { get; }
         public string[] LoraTargets { get; }
+        /// <summary>-LoraTargets is scoped to the language model ("of the language model"): the vision tower carries no adapter.</summary>
+        public bool LanguageModelTargetsOnly { get; private set; }
         /// <summary>LoRA adapts the output head (lm_head among the targets).</summary>
         public bool HeadAdapted { get; }
 
@@ -291,13 +295,15 @@ namespace VramPS.Engine.Estimation
             return value;
         }
 
-        private Precision DefaultPrecision(FinetuneMethod method) =>
+        private Precision DefaultPrecision(FinetuneMethod method, Sharding? sharding) =>
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
-                ? Take(Engine.Precision.Bf16Mixed, MasterCopyStack
-                    ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
-                    : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
-                        ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
-                        : "fp32 weights with bf16 autocast (Trainer --bf16)")
+                ? Profile.FullTrainsLoadedDtype.Value && (sharding ?? Engine.Sharding.None) == Engine.Sharding.None
+                    ? Take(Engine.Precision.Bf16, Profile.FullTrainsLoadedDtype.Assumption!)
+                    : Take(Engine.Precision.Bf16Mixed, MasterCopyStack
+                        ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
+                        : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
+                            ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
+                            : "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
         /// <summary>The transformers release the framework's published runs used (its profile); null for a stack with its own model code.</summary>
@@ -429,20 +435,26 @@ namespace VramPS.Engine.Estimation
                 _adaptedNames = defaults.Mask;
                 return (string[])defaults.Targets.Clone();
             }
-            var list = given.SelectMany(g => g.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0).ToArray();
-            if (list.Length == 1 && string.Equals(list[0], "all-linear", StringComparison.OrdinalIgnoreCase))
+            var text = LoraTargetText.Parse(given);
+            _assumptions.AddRange(text.Remarks);
+            LanguageModelTargetsOnly = text.LanguageModelOnly;
+            if (text.ExpertParameters.Length > 0)
+                throw new InvalidWorkloadException("LoraTargets",
+                    $"-LoraTargets '+ MoE expert parameters {string.Join(", ", text.ExpertParameters)}': {Model.Id} has no fused expert parameters (its experts, if any, are linear modules that the target names select).");
+            if (text.AllLinear)
             {
                 AllLinearTargets = true;
                 _adaptedNames = NameMask(names, AllLinear);
                 return names.Where(AllLinear).ToArray();
             }
+            var list = text.Names;
             var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
             var unmatched = list.Where(t => !known.Contains(t)).ToArray();
             // peft adapts every module whose name a target matches and refuses the list only when none matches
             // (tuners_utils.py BaseTuner.inject_adapter: "Target modules ... not found in the base model").
             if (unmatched.Length == list.Length)
                 throw new InvalidWorkloadException("LoraTargets",
-                    $"-LoraTargets '{unmatched[0]}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear.");
+                    $"-LoraTargets '{unmatched[0]}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
             if (unmatched.Length > 0)
             {
                 list = list.Except(unmatched, StringComparer.OrdinalIgnoreCase).ToArray();

@@ -58,8 +58,13 @@ namespace VramPS.Engine.Estimation
 
             bool allLinear = r.AllLinearTargets;
             var modules = m.VisionModuleArray;
-            bool targeted = r.IsAdapter && modules.Any(x => allLinear || r.LoraTargets.Contains(x.Name, StringComparer.OrdinalIgnoreCase));
-            Trained = (w.VisionTower ?? DefaultTraining(w, r, targeted, assumptions)) == VisionTraining.Trained;
+            bool scoped = r.IsAdapter && r.LanguageModelTargetsOnly;
+            if (scoped && w.VisionTower == VisionTraining.Trained)
+                throw new InvalidWorkloadException("VisionTower", "-VisionTower Trained with -LoraTargets scoped to the language model: under LoRA the tower trains only through adapters. Give -VisionTower Frozen, or targets that reach the tower.");
+            bool targeted = r.IsAdapter && !scoped && modules.Any(x => allLinear || r.LoraTargets.Contains(x.Name, StringComparer.OrdinalIgnoreCase));
+            Trained = (w.VisionTower ?? (scoped
+                ? Note(VisionTraining.Frozen, "vision encoder frozen: -LoraTargets is scoped to the language model", assumptions)
+                : DefaultTraining(w, r, targeted, assumptions))) == VisionTraining.Trained;
             if (w.Method == FinetuneMethod.Freeze && Trained)
                 throw new InvalidWorkloadException("VisionTower", "-VisionTower Trained with -Method Freeze: Freeze trains only the top blocks of the language model.");
             // Under LoRA the tower trains through adapters on the targeted linears; a tower told to train with no target

@@ -233,7 +233,12 @@ namespace VramPS.Commands
             if (Sharding != null) w.Sharding = Sharding;
             if (Offload != null) w.Offload = Offload;
             if (Techniques != null) w.Techniques = (Techniques)Techniques;
-            if (Framework != null) w.Framework = FrameworkNames.Parse(Framework);
+            if (Framework != null)
+            {
+                var framework = FrameworkNames.Read(Framework);
+                w.Framework = framework.Framework;
+                w.FrameworkNotes = framework.Notes.Count == 0 ? null : framework.Notes.ToArray();
+            }
             if (TensorParallel != null) w.TensorParallel = TensorParallel;
             if (PipelineParallel != null) w.PipelineParallel = PipelineParallel;
             if (PipelineSchedule != null) w.PipelineSchedule = PipelineSchedule;

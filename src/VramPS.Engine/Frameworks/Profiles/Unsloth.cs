@@ -20,6 +20,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultVisionTraining = new Cited<VisionTraining?>(VisionTraining.Trained,
                 "FastVisionModel.get_peft_model finetune_vision_layers=True",
                 "vision layers adapted (Unsloth's finetune_vision_layers=True)"),
+            RunsUnder = new Cited<Framework?>(Framework.HfTrainer,
+                "unsloth/trainer.py UnslothTrainer subclasses TRL's SFTTrainer, a transformers.Trainer; Unsloth's notebooks also pass its model to transformers.Trainer (DeepSeek-OCR-2)"),
             TransformersTrainer = new Cited<bool>(false, "unsloth/models/llama.py replaces the model's forward and its autocast handling"),
             AlignmentStages = new Cited<bool>(true, "Unsloth patches TRL's trainers (PatchFastRL, unsloth/models/rl.py)"),
             KbitPreparationUpcast = new Cited<bool>(false, "unsloth/models/_utils.py prepare_model_for_kbit_training: no fp32 upcast of the non-quantized weights"),
