@@ -194,5 +194,7 @@ namespace VramPS.Engine
         DeepSpeed,
         /// <summary>PyTorch's torchtitan (FSDP2, its own model code) for pretraining at scale.</summary>
         Torchtitan,
+        /// <summary>ModelScope's ms-swift on its transformers Trainer path (swift sft, swift rlhf).</summary>
+        MsSwift,
     }
 }

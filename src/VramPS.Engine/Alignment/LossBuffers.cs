@@ -20,7 +20,8 @@ namespace VramPS.Engine.Alignment
         public static LogitsFootprint LogProbs(int c) => c == 4 ? new LogitsFootprint(c, 2 * c, c) : new LogitsFootprint(2 * c, 2 * c, 2 * c);
 
         /// <summary>
-        /// ORPO first takes the chosen half's NLL (orpo_trainer.py concatenated_forward): nn.CrossEntropyLoss over a
+        /// ORPO, and SimPO through CPOTrainer with cpo_alpha above 0 (cpo_trainer.py, the same cross_entropy_loss), first
+        /// take the chosen half's NLL (orpo_trainer.py concatenated_forward): nn.CrossEntropyLoss over a
         /// contiguous copy of the chosen logits, which is freed after the loss while the loss's log-softmax stays saved;
         /// half a vocabulary row per token of the concatenated batch each. Then the log-probs of both halves. Backward adds
         /// the NLL's gradient to the log-probs' buffers.

@@ -20,6 +20,7 @@ namespace VramPS.Engine.Alignment
             {
                 TrainingStage.RewardModel => new LogitsFootprint(0, 0, 0),
                 TrainingStage.Orpo => LossBuffers.OddsRatio(c),
+                TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.OddsRatio(c),
                 _ => LossBuffers.LogProbs(c),
             };
             int tokens = s.Policy.SequenceLength;

@@ -17,5 +17,7 @@ namespace VramPS.Engine.Configs
         DeepSpeed,
         /// <summary>An accelerate config YAML (accelerate launch --config_file).</summary>
         Accelerate,
+        /// <summary>ms-swift's argument file (swift sft / swift rlhf config.yaml, or a run's args.json).</summary>
+        MsSwift,
     }
 }

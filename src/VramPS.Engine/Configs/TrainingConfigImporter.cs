@@ -17,7 +17,7 @@ namespace VramPS.Engine.Configs
         public static IReadOnlyList<ConfigReader> Readers { get; } = new ConfigReader[]
         {
             new AxolotlReader(), new LlamaFactoryReader(), new TrlReader(), new TorchtuneReader(), new LitgptReader(),
-            new DeepSpeedReader(), new AccelerateReader(),
+            new DeepSpeedReader(), new AccelerateReader(), new MsSwiftReader(),
         };
 
         public static ImportedConfig Import(string path, ConfigFormat? format, string currentDirectory)

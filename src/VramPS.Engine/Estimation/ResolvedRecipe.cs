@@ -52,7 +52,7 @@ namespace VramPS.Engine.Estimation
 
             Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
                 ? Take(Engine.Precision.Bf16Mixed, "bf16 model under bf16 autocast: LLaMA-Factory upcasts nothing under use_badam (model/adapter.py init_adapter)")
-                : DefaultPrecision(w.Method));
+                : DefaultPrecision(w.Method, w.Sharding));
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
                 ? "Optimizer AdamW (fused)"
                 : "Optimizer AdamW (torch, foreach implementation)");
@@ -295,13 +295,15 @@ namespace VramPS.Engine.Estimation
             return value;
         }
 
-        private Precision DefaultPrecision(FinetuneMethod method) =>
+        private Precision DefaultPrecision(FinetuneMethod method, Sharding? sharding) =>
             method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
-                ? Take(Engine.Precision.Bf16Mixed, MasterCopyStack
-                    ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
-                    : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
-                        ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
-                        : "fp32 weights with bf16 autocast (Trainer --bf16)")
+                ? Profile.FullTrainsLoadedDtype.Value && (sharding ?? Engine.Sharding.None) == Engine.Sharding.None
+                    ? Take(Engine.Precision.Bf16, Profile.FullTrainsLoadedDtype.Assumption!)
+                    : Take(Engine.Precision.Bf16Mixed, MasterCopyStack
+                        ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
+                        : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
+                            ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
+                            : "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
 
         /// <summary>The transformers release the framework's published runs used (its profile); null for a stack with its own model code.</summary>

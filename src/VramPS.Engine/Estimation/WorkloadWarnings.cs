@@ -30,13 +30,12 @@ namespace VramPS.Engine.Estimation
             if (w.LoraTargets is { } given && e.LoraTargets.Count > 0)
             {
                 var skipped = new List<string>();
-                foreach (string name in given)
+                var text = Parsing.LoraTargetText.Parse(given);
+                if (!text.AllLinear)
                 {
-                    foreach (string part in name.Split(','))
+                    foreach (string t in text.Names)
                     {
-                        string t = part.Trim();
-                        if (t.Length > 0 && !string.Equals(t, "all-linear", System.StringComparison.OrdinalIgnoreCase)
-                            && !ContainsIgnoringCase(e.LoraTargets, t)) skipped.Add(t);
+                        if (!ContainsIgnoringCase(e.LoraTargets, t)) skipped.Add(t);
                     }
                 }
                 if (skipped.Count > 0)

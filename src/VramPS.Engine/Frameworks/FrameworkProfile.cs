@@ -34,6 +34,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<AttentionKernel?> DefaultAttention { get; init; }
         /// <summary>Without -LoraTargets, LoRA adapts every linear of the blocks instead of peft's default targets.</summary>
         public Cited<bool> AllLinearLoraTargets { get; init; }
+        /// <summary>
+        /// Full and Freeze train the model in the 16-bit dtype it was loaded in (weights, gradients and optimizer states
+        /// alike) unless -Sharding hands it to ZeRO or FSDP, which keep fp32 copies; false: fp32 weights under autocast.
+        /// </summary>
+        public Cited<bool> FullTrainsLoadedDtype { get; init; }
         /// <summary>Whether a vision tower trains when not given; null: what the method and LoRA targets make trainable.</summary>
         public Cited<VisionTraining?> DefaultVisionTraining { get; init; }
 
@@ -53,6 +58,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
         public Cited<bool> AlignmentStages { get; init; }
+        /// <summary>SimPO adds the chosen half's cross-entropy (TRL's CPO trainer with cpo_alpha above 0), as ORPO does.</summary>
+        public Cited<bool> SimPoChosenNll { get; init; }
         /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
         public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
         /// <summary>Offers BAdam's block-wise Adam (-Optimizer BAdam).</summary>

@@ -21,6 +21,7 @@ namespace VramPS.Engine.Frameworks
             Profiles.MegatronLM.Profile,
             Profiles.DeepSpeed.Profile,
             Profiles.Torchtitan.Profile,
+            Profiles.MsSwift.Profile,
         });
 
         private static readonly FrameworkProfile[] ByFramework = All.OrderBy(p => (int)p.Framework).ToArray();

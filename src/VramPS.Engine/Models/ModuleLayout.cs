@@ -38,6 +38,12 @@ namespace VramPS.Engine.Models
                     AddMlp(a, h, a.MoeIntermediateSize, a.Experts, list, expert: true);
                     // Gemma 4's router is router.proj (Gemma4TextRouter); the others name theirs gate.
                     list.Add(new LinearModule(a.FusedExperts ? "proj" : "gate", h, a.Experts, 1, false, LinearRole.Router));
+                    if (a.VisionExperts > 0)
+                    {
+                        // ERNIE-4.5-VL: the vision experts share the experts list (and its names) and have their own router.
+                        AddMlp(a, h, a.VisionExpertIntermediateSize, a.VisionExperts, list, expert: true);
+                        list.Add(new LinearModule("gate", h, a.VisionExperts, 1, false, LinearRole.Router));
+                    }
                     if (a.SharedExperts > 0)
                     {
                         int width = a.SharedExpertIntermediateSize > 0 ? a.SharedExpertIntermediateSize : a.MoeIntermediateSize * a.SharedExperts;

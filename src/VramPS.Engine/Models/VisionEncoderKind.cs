@@ -81,6 +81,21 @@ namespace VramPS.Engine.Models
         /// (visionLayers 0); images resized as Gemma4Vit's, one token per merged patch.
         /// </summary>
         Gemma4Unified,
+        /// <summary>
+        /// DeepSeek-OCR-2's DeepEncoder V2: SAM ViT-B at 1024 px (patch 16, 12 blocks of 768 with relative positions,
+        /// windows of 14 but blocks 2, 5, 8 and 11, its neck and two stride-2 convolutions to visionHiddenSize), then a
+        /// Qwen2-0.5B decoder used as encoder (visionLayers blocks of visionHiddenSize, visionKvHeads KV heads, biased
+        /// q/k/v_proj, o_proj and gate/up/down_proj, RMSNorm) over the 256 compressed patches and as many learned queries
+        /// (144 more for 768-px crops), a linear projector and a view separator; one 1024-px global view per image (256
+        /// tokens and the separator).
+        /// </summary>
+        DeepEncoderV2,
+        /// <summary>
+        /// ERNIE-4.5-VL's DFN ViT: a bias-free linear patch embedding, Qwen2-VL's blocks (LayerNorm, qkv, proj, fc1, fc2 with
+        /// biases) and a final LayerNorm; the variable-resolution resampler (spatial and temporal two-layer MLPs over each
+        /// 2x2 group with LayerNorms, a linear to the language model and an RMSNorm); images smart-resized as Qwen2-VL's.
+        /// </summary>
+        ErnieVl,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

@@ -36,8 +36,11 @@ namespace VramPS.Engine.Models
     /// (models/lfm2_vl/image_processing_lfm2_vl_fast.py: smart_resize to multiples of 32 px within min_image_tokens 64 and
     /// max_image_tokens 256 tokens of 32 x 32 px; an image over twice that is cut into 512-px tiles of 256 tokens, as
     /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
-    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400), Gemma 4
-    /// (<see cref="Gemma4"/>).
+    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400),
+    /// DeepSeek-OCR-2 (Unsloth's DeepSeekOCR2DataCollator with base_size 1024: one global view of 256 tokens and a view
+    /// separator; the 768-px local crops crop_mode adds to larger images are not counted), ERNIE-4.5-VL (Qwen2-VL's smart_resize
+    /// with patch 14 x merge 2; the resampler's temporal MLP takes an image's two repeated frames into one token per 2 x 2 patches),
+    /// Gemma 4 (<see cref="Gemma4"/>).
     /// </summary>
     public static class VisionTokens
     {
@@ -61,9 +64,14 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Qwen25Vl:
                 case VisionEncoderKind.Qwen3Vl:
                 case VisionEncoderKind.SiglipNaVit:
+                case VisionEncoderKind.ErnieVl:
                     return Merged(a, SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, MinPixels(a), MaxPixels(a)));
                 case VisionEncoderKind.Siglip2NaFlex:
                     return Lfm2Vl(a, width, height);
+                case VisionEncoderKind.DeepEncoderV2:
+                    // The global view padded to 1024 px: SAM's 64 x 64 patches compressed 4x a side to 256, which the Qwen2
+                    // encoder reads beside 256 queries; the language model gets the 256 query outputs and the view separator.
+                    return new ImageTokens(2 * 256, 256 + 1);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), 1);
                 case VisionEncoderKind.Gemma4Vit:
@@ -94,6 +102,8 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Gemma4Vit:
                 case VisionEncoderKind.Gemma4Unified:
                     return new ImageTokens(Gemma4MaxPatches(a), languageTokens);
+                case VisionEncoderKind.DeepEncoderV2:
+                    return new ImageTokens(checked(2 * languageTokens), languageTokens);
                 default:
                     return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);
             }

@@ -18,6 +18,17 @@ namespace VramPS.Engine.Models
         /// <summary>Qwen-VL's patch embedding is a Conv3d over 2 frames (temporal_patch_size 2); an image is repeated.</summary>
         private const int QwenTemporalPatch = 2;
 
+        /// <summary>
+        /// DeepEncoder V2's SAM ViT-B (deepencoder ImageEncoderViT: img_size 1024, patch 16, width 768, 12 blocks, MLP 3072,
+        /// window 14, global blocks 2, 5, 8, 11, neck to 256 channels, net_2 to 512): patch embedding 3 x 16 x 16 x 768 + 768,
+        /// positions 64 x 64 x 768, 12 blocks of 7,087,872 with relative positions of (2 x 14 - 1) x 64 x 2 (windowed) or
+        /// (2 x 64 - 1) x 64 x 2 (global), neck 768 x 256 + 2 x 256 + 256 x 256 x 9 + 2 x 256, net_2 256 x 512 x 9; net_3
+        /// (512 x 9 to the encoder's width) is counted with the width.
+        /// </summary>
+        private const long SamParameters = 590_592 + 3_145_728 + 12 * 7_087_872 + 8 * 3_456 + 4 * 16_256 + 787_456 + 1_179_648;
+        /// <summary>DeepEncoder V2's learned queries: 256 for the 1024-px global view and 144 for 768-px crops.</summary>
+        private const int DeepEncoderQueries = 256 + 144;
+
         public static long Parameters(ModelArchitecture a) => checked(
             EmbeddingParameters(a) + (long)a.VisionBlocks * LayerParameters(a) + ProjectorParameters(a)
             + (a.VisionEncoder == VisionEncoderKind.Mllama ? 2L * a.VisionGlobalLayers : 0));
@@ -67,6 +78,12 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Siglip2NaFlex:
                         // Linear patch embedding with a bias, the position table, post_layernorm.
                         return Channels * patch * d + d + (long)a.VisionPositionEmbeddings * d + 2 * d;
+                    case VisionEncoderKind.ErnieVl:
+                        // patch_embed Linear(3 x p x p -> d) without a bias, the final LayerNorm.
+                        return Channels * patch * d + 2 * d;
+                    case VisionEncoderKind.DeepEncoderV2:
+                        // SAM ViT-B with its neck and net_2, net_3 (512 x 3 x 3 -> d, no bias), the queries, the final RMSNorm.
+                        return SamParameters + 512L * 9 * d + DeepEncoderQueries * d + d;
                     case VisionEncoderKind.SiglipNaVit:
                     {
                         // Conv2d with a bias, the grid's and the packing position tables, post_layernorm, and the
@@ -117,6 +134,13 @@ namespace VramPS.Engine.Models
                     case VisionEncoderKind.Pixtral:
                         // norm (RMSNorm), patch_merger.merging_layer (d x merge^2 -> d), linear_1 (d -> h), linear_2 (h -> h), no biases.
                         return d + d * a.VisionSpatialMerge * a.VisionSpatialMerge * d + d * h + h * h;
+                    case VisionEncoderKind.DeepEncoderV2:
+                        // A linear projector (d -> h) with a bias and the view separator (h).
+                        return d * h + h + h;
+                    case VisionEncoderKind.ErnieVl:
+                        // VariableResolutionResamplerModel over m = d x merge^2: spatial_linear (m -> m -> m, LayerNorm),
+                        // temporal_linear (2m -> m -> m, LayerNorm), mlp (m -> h), all with biases, after_norm (RMSNorm h).
+                        return 2 * (merged * merged + merged) + 2 * merged + (2 * merged * merged + merged) + (merged * merged + merged) + 2 * merged + merged * h + h + h;
                     case VisionEncoderKind.SiglipNaVit:
                     {
                         // mlp_AR: pre_norm (LayerNorm d), linear_1 (d x merge^2 -> d x merge^2) and linear_2 (-> h) with biases.
@@ -162,10 +186,22 @@ namespace VramPS.Engine.Models
                         return merged * a.VisionProjectorHiddenSize + (long)a.VisionProjectorHiddenSize * h;
                     case VisionEncoderKind.SiglipNaVit:
                         return merged * merged + merged * h;
+                    case VisionEncoderKind.DeepEncoderV2:
+                        return d * h;
+                    case VisionEncoderKind.ErnieVl:
+                        return 5 * merged * merged + merged * h;
                     default:
                         return merged * merged + merged * h;
                 }
             }
+        }
+
+        /// <summary>The weights of every ViT block's linears (what autocast casts to 16-bit for a trained tower).</summary>
+        public static long LinearWeights(ModelArchitecture a)
+        {
+            long sum = 0;
+            foreach (var m in a.VisionModuleArray) sum = checked(sum + m.InFeatures * m.OutFeatures);
+            return checked(sum * a.VisionBlocks);
         }
 
         /// <summary>The linear modules of one ViT block as transformers names them (what a LoRA target list matches).</summary>
@@ -188,6 +224,16 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("v_proj", d, d, 1, true, LinearRole.AttentionInput));
                     list.Add(new LinearModule("out_proj", d, d, 1, true, LinearRole.AttentionOutput));
                     break;
+                case VisionEncoderKind.DeepEncoderV2:
+                {
+                    // Qwen2 blocks: biased q/k/v_proj (k and v at the KV heads), o_proj without a bias.
+                    long kv = d / a.VisionHeads * (a.VisionKvHeads > 0 ? a.VisionKvHeads : a.VisionHeads);
+                    list.Add(new LinearModule("q_proj", d, d, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("k_proj", d, kv, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("v_proj", d, kv, 1, true, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("o_proj", d, d, 1, false, LinearRole.AttentionOutput));
+                    break;
+                }
                 case VisionEncoderKind.Pixtral:
                 case VisionEncoderKind.Mllama:
                 case VisionEncoderKind.Gemma4Vit:
@@ -221,13 +267,13 @@ namespace VramPS.Engine.Models
             return list.ToArray();
         }
 
-        /// <summary>Qwen2.5-VL's, Pixtral's and Gemma 4's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
-        private static long NormWeights(ModelArchitecture a, long width) =>
-            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral || a.VisionEncoder == VisionEncoderKind.Gemma4Vit ? width : checked(2 * width);
+        /// <summary>Qwen2.5-VL's, Pixtral's, DeepEncoder V2's and Gemma 4's blocks use RMSNorm; the other encoders LayerNorm (a weight and a bias).</summary>
+        private static long NormWeights(ModelArchitecture a, long width) => GatedMlp(a) ? width : checked(2 * width);
 
         /// <summary>Whether the block's MLP is gated (gate, up, down) rather than fc1 and fc2.</summary>
         public static bool GatedMlp(ModelArchitecture a) =>
-            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral || a.VisionEncoder == VisionEncoderKind.Gemma4Vit;
+            a.VisionEncoder == VisionEncoderKind.Qwen25Vl || a.VisionEncoder == VisionEncoderKind.Pixtral || a.VisionEncoder == VisionEncoderKind.DeepEncoderV2
+            || a.VisionEncoder == VisionEncoderKind.Gemma4Vit;
 
         /// <summary>Pixels of one merged patch of Gemma 4 12B's embedder (3 x model_patch_size^2, model_patch_size = patch x merge).</summary>
         private static long UnifiedPatchPixels(ModelArchitecture a)
@@ -270,7 +316,7 @@ namespace VramPS.Engine.Models
                 return ("visionTokensPerImage", $"must be positive for a {a.VisionEncoder} encoder.");
             if (a.VisionEncoder == VisionEncoderKind.Gemma4Vit && a.VisionPositionEmbeddings == 0)
                 return ("visionPositionEmbeddings", "must be positive for a Gemma4Vit encoder.");
-            bool merges = !fixedResolution && a.VisionEncoder != VisionEncoderKind.Mllama;
+            bool merges = !fixedResolution && a.VisionEncoder != VisionEncoderKind.Mllama && a.VisionEncoder != VisionEncoderKind.DeepEncoderV2;
             if (merges && a.VisionSpatialMerge == 0) return ("visionSpatialMerge", $"must be positive for a {a.VisionEncoder} encoder.");
             if (a.VisionFullAttentionLayers > a.VisionLayers)
                 return ("visionFullAttentionLayers", $"must be at most visionLayers ({a.VisionLayers}); got {a.VisionFullAttentionLayers}.");

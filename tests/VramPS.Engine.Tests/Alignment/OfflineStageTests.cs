@@ -49,12 +49,24 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
-        public void SimPoKeepsOnlyTheLogProbBuffers()
+        public void SimPoThroughTrlsCpoTrainerAddsTheChosenHalfsCrossEntropyAsOrpoDoes()
         {
+            // trl/experimental/cpo/cpo_config.py cpo_alpha 1.0: cpo_trainer.py concatenated_forward runs the same
+            // cross_entropy_loss over the chosen half as ORPO before the log-probs.
             var e = MemoryEstimator.Estimate(Workload(TrainingStage.SimPo, FinetuneMethod.LoRA));
 
             Assert.Equal(new[] { ModelRole.Policy }, e.Models.Select(m => m.Role));
-            Assert.Equal(2 * 512 * V * 4, e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(2 * 512 * V * 6, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void LlamaFactorysSimPoKeepsOnlyTheLogProbBuffers()
+        {
+            // LLaMA-Factory finetuning_args.py pref_ftx 0.0: its simpo loss adds no supervised term.
+            var w = Workload(TrainingStage.SimPo, FinetuneMethod.LoRA);
+            w.Framework = Framework.LlamaFactory;
+            Assert.Equal(2 * 512 * V * 4, MemoryEstimator.Estimate(w).At(Phase.ForwardEnd).Other);
         }
 
         [Fact]

@@ -47,6 +47,7 @@ namespace VramPS.Engine.Tests.Frameworks
                 if (p.TransformersRelease.Value != null) Assert.False(string.IsNullOrEmpty(p.TransformersRelease.Assumption), p.Name);
                 if (p.DefaultTechniques.Value != Techniques.None) Assert.False(string.IsNullOrEmpty(p.DefaultTechniques.Assumption), p.Name);
                 if (p.AllLinearLoraTargets.Value) Assert.False(string.IsNullOrEmpty(p.AllLinearLoraTargets.Assumption), p.Name);
+                if (p.FullTrainsLoadedDtype.Value) Assert.False(string.IsNullOrEmpty(p.FullTrainsLoadedDtype.Assumption), p.Name);
             }
         }
 
@@ -102,7 +103,7 @@ namespace VramPS.Engine.Tests.Frameworks
         {
             var w = new Workload(ModelArchitecture.LlamaLike(1_000_000_000)) { Framework = Framework.Torchtune, Stage = TrainingStage.Dpo };
             var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
-            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration or Unsloth.", e.Message);
+            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth or ms-swift.", e.Message);
         }
 
         [Fact]

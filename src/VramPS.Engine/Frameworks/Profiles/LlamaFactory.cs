@@ -22,6 +22,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "src/llamafactory/model/model_utils/checkpointing.py get_custom_gradient_checkpointing_func: requires_grad only on trained blocks' inputs"),
             KbitPreparationUpcast = new Cited<bool>(false, "src/llamafactory/model/patcher.py: no prepare_model_for_kbit_training; norms upcast only with upcast_layernorm"),
             LoraDropout = new Cited<double>(0.0, "src/llamafactory/hparams/finetuning_args.py lora_dropout 0.0"),
+            SimPoChosenNll = new Cited<bool>(false,
+                "src/llamafactory/hparams/finetuning_args.py pref_ftx 0.0: its CustomDPOTrainer's pref_loss simpo adds no supervised term"),
             BlockOptimizer = new Cited<bool>(true,
                 "src/llamafactory/train/trainer_utils.py _create_badam_optimizer: BAdam's BlockOptimizer under use_badam, badam_mode layer"),
             UpcastsOnlyTrainable = new Cited<bool>(true,
