@@ -75,6 +75,8 @@ namespace VramPS.Engine
         public bool PrecomputeReferenceLogProbs { get; set; }
         /// <summary>The KL coefficient of GRPO (TRL's beta): above 0 a reference model runs.</summary>
         public double? KlCoefficient { get; set; }
+        /// <summary>A moving-average copy of the policy is kept beside it (PPO: DeepSpeed-Chat's --enable_ema, OpenRLHF's --train.enable_ema).</summary>
+        public bool EmaCopy { get; set; }
         /// <summary>Tensor-parallel degree: block linears, attention heads and the vocabulary split across this many GPUs.</summary>
         public int? TensorParallel { get; set; }
         /// <summary>Pipeline-parallel degree: the blocks split into this many stages.</summary>
@@ -143,6 +145,7 @@ namespace VramPS.Engine
             && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength
             && GenerationLength == other.GenerationLength && RolloutMemoryFraction == other.RolloutMemoryFraction
             && PrecomputeReferenceLogProbs == other.PrecomputeReferenceLogProbs && KlCoefficient == other.KlCoefficient
+            && EmaCopy == other.EmaCopy
             && TensorParallel == other.TensorParallel && PipelineParallel == other.PipelineParallel
             && PipelineSchedule == other.PipelineSchedule && VirtualStages == other.VirtualStages
             && SequenceParallel == other.SequenceParallel && ContextParallel == other.ContextParallel

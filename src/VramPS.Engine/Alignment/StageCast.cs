@@ -12,6 +12,7 @@ namespace VramPS.Engine.Alignment
     internal sealed class StageCast
     {
         private readonly List<CastMember> _members = new List<CastMember>();
+        private readonly bool _engineReleased;
 
         public StageCast(StageRecipe s, List<string> notes)
         {
@@ -34,6 +35,11 @@ namespace VramPS.Engine.Alignment
                 _members.Add(new CastMember(ModelRole.Reference, s.ModelName, "Shared"));
             }
             ReferenceForward = Reference?.Forward ?? Policy.Forward;
+            if (s.EmaCopy)
+            {
+                Ema = new FrozenModel(s.Given, s.Policy, s.Behavior, s.Given.Model, tokens);
+                _members.Add(new CastMember(ModelRole.Ema, s.ModelName, "Frozen"));
+            }
 
             if (s.RewardArchitecture != null)
             {
@@ -56,8 +62,11 @@ namespace VramPS.Engine.Alignment
                 Engine = new RolloutEngine(s.Original.Model, s.Given.Method == FinetuneMethod.QLoRA, fraction, s.RolloutGpu,
                     prompts, completions, s.PromptLength ?? 0, s.GenerationLength ?? 0, notes);
                 _members.Add(new CastMember(ModelRole.Rollout, s.ModelName, "vLLM"));
+                _engineReleased = s.Profile.RolloutReleased.Value;
+                if (_engineReleased) notes.Add($"the rollout engine holds its memory only while it generates ({s.Profile.RolloutReleased.Source})");
             }
         }
+
 
         public TrainedModel Policy { get; }
         public ModelRole PolicyRole { get; }
@@ -68,14 +77,17 @@ namespace VramPS.Engine.Alignment
         public FrozenModel? Reward { get; }
         public TrainedModel? Value { get; }
         public RolloutEngine? Engine { get; }
+        /// <summary>The moving-average copy of the policy (-EmaCopy).</summary>
+        public FrozenModel? Ema { get; }
 
-        /// <summary>A phase holding the frozen models' weights and the engine's reservation, which stay for the whole run.</summary>
+        /// <summary>A phase holding the frozen models' weights and the engine's reservation (outside generation only where the framework keeps it).</summary>
         public StagePhase Phase(Estimation.Phase phase)
         {
             var p = new StagePhase(phase, _members);
             if (Reference != null) p.Add(ModelRole.Reference, Reference.Resident);
             if (Reward != null) p.Add(ModelRole.Reward, Reward.Resident);
-            if (Engine != null) p.Add(ModelRole.Rollout, Engine.Terms);
+            if (Ema != null) p.Add(ModelRole.Ema, Ema.Resident);
+            if (Engine != null && (phase == Estimation.Phase.Generation || !_engineReleased)) p.Add(ModelRole.Rollout, Engine.Terms);
             return p;
         }
 

@@ -19,6 +19,7 @@ namespace VramPS.Engine.Alignment
             double kvCache = 0;
             var stagePhases = s.Stage switch
             {
+                TrainingStage.Ppo or TrainingStage.Grpo when s.Profile.SequentialPpoUpdates.Value => SequentialRlLayout.Phases(s, cast, out kvCache),
                 TrainingStage.Ppo => PpoLayout.Phases(s, cast, out kvCache),
                 TrainingStage.Grpo => GrpoLayout.Phases(s, cast, out kvCache),
                 _ => OfflineLayout.Phases(s, cast),

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Frameworks;
@@ -43,22 +44,32 @@ namespace VramPS.Engine.Alignment
             if (!framework.AlignmentStages.Value)
                 throw new InvalidWorkloadException("Stage",
                     $"-Stage {Stage} follows TRL's trainers: -Framework {framework.Name} has none. Use {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value)}.");
+            if (framework.Stages.Value is IReadOnlyList<TrainingStage> stages && !stages.Contains(Stage))
+                throw new InvalidWorkloadException("Stage",
+                    $"-Framework {framework.Name} runs -Stage Sft, {string.Join(", ", stages)}; not {Stage} ({framework.Stages.Source}).");
+            if (w.EmaCopy && !framework.EmaCopy.Value)
+                throw new InvalidWorkloadException("EmaCopy",
+                    $"-EmaCopy is a moving-average copy that {FrameworkProfiles.NamesWhere(p => p.EmaCopy.Value)} keep; -Framework {framework.Name} has none.");
+            Profile = framework;
+            EmaCopy = w.EmaCopy;
             if (w.Model.Encoder)
                 throw new InvalidWorkloadException("Stage", $"-Stage {Stage} trains a causal language model; {w.Model.Id} is an encoder.");
 
             if (given.Checkpointing is null)
             {
-                given.Checkpointing = Checkpointing.Full;
-                _notes.Add("activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)");
+                given.Checkpointing = framework.StageCheckpointing.Value ? Checkpointing.Full : Checkpointing.None;
+                _notes.Add(framework.StageCheckpointing.Assumption ?? framework.StageCheckpointing.Source);
             }
 
             bool online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
             if (online)
             {
-                PromptLength = Positive(w.PromptLength, "PromptLength", PromptTokens, $"prompts of {PromptTokens} tokens");
+                PromptLength = Positive(w.PromptLength, "PromptLength", framework.PromptLength.Value ?? PromptTokens,
+                    framework.PromptLength.Assumption ?? $"prompts of {PromptTokens} tokens");
                 int completion = Stage == TrainingStage.Grpo ? GrpoCompletionTokens : PpoResponseTokens;
                 string source = Stage == TrainingStage.Grpo ? "GRPOConfig.max_completion_length, TRL v0.14 to v1.9" : "PPOConfig.response_length";
-                GenerationLength = Positive(w.GenerationLength, "GenerationLength", completion, $"{completion} generated tokens ({source})");
+                GenerationLength = Positive(w.GenerationLength, "GenerationLength", framework.GenerationLength.Value ?? completion,
+                    framework.GenerationLength.Assumption ?? $"{completion} generated tokens ({source})");
                 if ((long)PromptLength + GenerationLength > ResolvedRecipe.MaxTokens)
                 {
                     string name = PromptLength >= GenerationLength ? "PromptLength" : "GenerationLength";
@@ -68,8 +79,8 @@ namespace VramPS.Engine.Alignment
             }
             else if (given.SequenceLength is null)
             {
-                given.SequenceLength = PreferenceLength;
-                _notes.Add($"sequence length {PreferenceLength} tokens (max_length of TRL's preference and reward configs)");
+                given.SequenceLength = framework.PreferenceLength.Value ?? PreferenceLength;
+                _notes.Add(framework.PreferenceLength.Assumption ?? $"sequence length {PreferenceLength} tokens (max_length of TRL's preference and reward configs)");
             }
 
             if (Stage == TrainingStage.Grpo)
@@ -82,15 +93,16 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (online && w.RolloutMemoryFraction is double fraction)
+            if (online && (w.RolloutMemoryFraction ?? framework.RolloutFraction.Value) is double fraction)
             {
+                if (w.RolloutMemoryFraction is null) _notes.Add(framework.RolloutFraction.Assumption ?? framework.RolloutFraction.Source);
                 if (!(fraction > 0 && fraction < 1))
                     throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
                         "-RolloutMemoryFraction must be above 0 and below 1; got {0}.", fraction));
                 RolloutFraction = fraction;
                 RolloutGpu = w.Gpu ?? GpuCatalog.Default.Get(AssumedGpu);
                 if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
-                if (Stage == TrainingStage.Ppo)
+                if (Stage == TrainingStage.Ppo && framework.Generation.Value == RolloutGeneration.HfGenerate)
                     _notes.Add("TRL's PPOTrainer generates with transformers: the colocated vLLM engine is OpenRLHF's (--colocate_all_models), which computes the policy's log-probs with a forward");
             }
 
@@ -159,9 +171,17 @@ namespace VramPS.Engine.Alignment
             }
             if (Stage == TrainingStage.Ppo)
                 _notes.Add($"value model: the reward model's architecture, trained with -Method {w.Method} like the policy (OpenRLHF's critic takes the actor's LoRA and 4-bit settings)");
+            if (Stage == TrainingStage.Ppo && framework.SequentialPpoUpdates.Value)
+                _notes.Add($"policy, then value model updated, each with its own optimizer step; the value model sharded like the policy ({framework.SequentialPpoUpdates.Source})");
+            if (w.EmaCopy)
+                _notes.Add($"a moving-average copy of the policy, 16-bit, sharded only under ZeRO-3 ({framework.EmaCopy.Source})");
         }
 
         public TrainingStage Stage { get; }
+        /// <summary>The framework whose trainer runs the stage.</summary>
+        public FrameworkProfile Profile { get; }
+        /// <summary>A moving-average copy of the policy is held (-EmaCopy).</summary>
+        public bool EmaCopy { get; }
         /// <summary>The workload as given.</summary>
         public Workload Original { get; }
         /// <summary>The workload with the stage's defaults filled: the policy's (for reward modelling, the scalar-head model's).</summary>

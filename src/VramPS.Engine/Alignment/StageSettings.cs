@@ -29,6 +29,7 @@ namespace VramPS.Engine.Alignment
             Check(w.RolloutMemoryFraction != null, "RolloutMemoryFraction", TrainingStage.Ppo, TrainingStage.Grpo);
             Check(w.PrecomputeReferenceLogProbs, "PrecomputeReferenceLogProbs", TrainingStage.Dpo, TrainingStage.Kto);
             Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
+            Check(w.EmaCopy, "EmaCopy", TrainingStage.Ppo, TrainingStage.Grpo);
 
             bool online = stage == TrainingStage.Ppo || stage == TrainingStage.Grpo;
             long prompt = w.PromptLength ?? StageRecipe.PromptTokens;

@@ -75,7 +75,8 @@ namespace VramPS.Engine.Estimation
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
-            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, _assumptions);
+            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, Profile.ExpertsSplitByTensorParallel.Value, _assumptions);
+            if (Parallel.Expert > 1 && Parallel.Tensor > 1 && Profile.ExpertsSplitByTensorParallel.Assumption is string experts) _assumptions.Add(experts);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
             Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);

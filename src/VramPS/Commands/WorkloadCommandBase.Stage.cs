@@ -63,6 +63,12 @@ namespace VramPS.Commands
         [Number]
         public double? KlCoefficient { get; set; }
 
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
+        public SwitchParameter EmaCopy { get; set; }
+
         /// <summary>Applies the bound stage settings to the workload and warns about those its stage ignores.</summary>
         private void ApplyStage(Workload w)
         {
@@ -78,6 +84,7 @@ namespace VramPS.Commands
             if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
             if (Given(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
             if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
+            if (Given(nameof(EmaCopy))) w.EmaCopy = EmaCopy.IsPresent;
             foreach (string message in StageSettings.Ignored(w)) WriteWarning(message);
         }
 

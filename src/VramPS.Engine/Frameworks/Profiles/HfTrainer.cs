@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System;
+using VramPS.Engine.Alignment;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Frameworks.Profiles
@@ -28,11 +29,26 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
             RunsUnder = new Cited<Framework?>(null, "transformers/trainer.py Trainer is the loop itself"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
+            SavesGatheredLinearInputs = new Cited<bool>(false, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
+            ExpertsSplitByTensorParallel = new Cited<bool>(true, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
+            LossParallel = new Cited<bool>(false, "transformers' loss takes whole logits"),
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
             PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
             AlignmentStages = new Cited<bool>(true, "TRL trl/trainer/*_trainer.py subclass transformers.Trainer"),
             SimPoChosenNll = new Cited<bool>(true,
                 "trl@f2cd577 trl/experimental/cpo/cpo_config.py cpo_alpha 1.0: SimPO runs CPOTrainer with loss_type simpo, whose concatenated_forward adds cross_entropy_loss over the chosen half"),
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(null, "TRL: RewardTrainer, DPOTrainer, ORPOTrainer, CPOTrainer (SimPO), KTOTrainer, PPOTrainer, GRPOTrainer"),
+            StageCheckpointing = new Cited<bool>(true, "TRL's trainer configs default to gradient_checkpointing=True",
+                "activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)"),
+            PreferenceLength = new Cited<int?>(null, "TRL DPOConfig, KTOConfig, ORPOConfig, CPOConfig, RewardConfig max_length 1024"),
+            PromptLength = new Cited<int?>(null, "TRL: 512-token prompts assumed (PPOConfig and GRPOConfig do not cap them)"),
+            GenerationLength = new Cited<int?>(null, "TRL PPOConfig.response_length 53; GRPOConfig.max_completion_length 256"),
+            FrozenModelsSixteenBit = new Cited<bool>(false, "TRL loads reference and reward models with the policy's model_init_kwargs (dpo_trainer.py, grpo_trainer.py)"),
+            SequentialPpoUpdates = new Cited<bool>(false, "trl/experimental/ppo/ppo_trainer.py PolicyAndValueWrapper: policy and value model in one forward, backward and step"),
+            Generation = new Cited<RolloutGeneration>(RolloutGeneration.HfGenerate, "TRL generates with transformers' generate unless use_vllm (grpo_config.py)"),
+            RolloutFraction = new Cited<double?>(null, "GRPOConfig use_vllm False: no engine unless -RolloutMemoryFraction gives vllm_gpu_memory_utilization"),
+            RolloutReleased = new Cited<bool>(false, "trl/generation/vllm_generation.py: the colocated LLM keeps its reservation (vllm_enable_sleep_mode False)"),
+            EmaCopy = new Cited<bool>(false, "TRL's PPO and GRPO trainers keep no moving-average copy of the policy"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, "transformers gradient_checkpointing is on or off, whole blocks (modeling_utils.py gradient_checkpointing_enable)"),
             ReentrantCheckpointing = new Cited<bool>(true, "transformers modeling_utils.py gradient_checkpointing_enable: use_reentrant=True unless gradient_checkpointing_kwargs say otherwise"),
             AdaptersInComputeDtype = new Cited<bool>(false, "peft tuners_utils.py autocast_adapter_dtype=True: adapters upcast to fp32"),
@@ -46,6 +62,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedKernelsFuseLora = new Cited<bool>(false, "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(false, "bitsandbytes Linear4bit replaces every linear of the blocks and saves its input (bitsandbytes/autograd/_functions.py MatMul4Bit)"),
             DoubleQuant = new Cited<bool>(true, "the QLoRA recipe (Dettmers et al. 2023): bnb_4bit_use_double_quant=True"),
+            QuantizesHead = new Cited<bool>(false, "transformers integrations/bitsandbytes.py get_keys_to_not_convert: the output embedding stays unquantized"),
+            QuantizesFromFp16 = new Cited<bool>(false, "transformers bitsandbytes quantizer: Params4bit from the checkpoint weight in its torch_dtype, so dequantize_4bit returns the compute dtype"),
+            QuantizedInputOutlivesBackward = new Cited<bool>(false, "bitsandbytes 0.43.2+ MatMul4Bit keeps no input (ctx.tensors = (None, B), bitsandbytes#1270); the Trainer frees each step's graph before the next"),
             UpcastsOnlyTrainable = new Cited<bool>(false, "Trainer --bf16 over an fp32 load: every parameter fp32"),
             ChunkedHead = new Cited<bool>(false, "transformers *ForCausalLM: one lm_head call over every position"),
             SoftcapAttentionByHand = new Cited<bool>(false, "transformers passes softcapping to the attention function it dispatches to"),
@@ -53,13 +72,17 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedNorms = new Cited<bool>(false, "transformers RMSNorm/LayerNorm modules in PyTorch ops"),
             FusedSoftmax = new Cited<bool>(false, "transformers eager attention: matmul, softmax, dropout as separate ops"),
             FusedActivation = new Cited<bool>(false, "transformers MLP: act_fn(gate_proj(x)) * up_proj(x) as separate ops"),
+            GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
+            KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
+            ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
+            GradientBufferPersists = new Cited<bool>(false, "torch autograd creates each .grad in backward; the Trainer's zero_grad(set_to_none=True) frees them after the step"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
         };
     }
