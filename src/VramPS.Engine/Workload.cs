@@ -71,10 +71,16 @@ namespace VramPS.Engine
         public int? GenerationLength { get; set; }
         /// <summary>Share of the GPU's memory a colocated vLLM engine reserves for generation (PPO, GRPO); HF generate when not given.</summary>
         public double? RolloutMemoryFraction { get; set; }
+        /// <summary>The colocated engine sleeps between generations (TRL's vllm_enable_sleep_mode, Unsloth's standby); the framework's default when null.</summary>
+        public bool? RolloutSleep { get; set; }
+        /// <summary>Where the vLLM engine runs (PPO, GRPO); colocated when -RolloutMemoryFraction is given, else none (HF generate).</summary>
+        public VllmMode? VllmMode { get; set; }
         /// <summary>Reference log-probs computed before training, so no reference runs during it (DPO, KTO).</summary>
         public bool PrecomputeReferenceLogProbs { get; set; }
         /// <summary>The KL coefficient of GRPO (TRL's beta): above 0 a reference model runs.</summary>
         public double? KlCoefficient { get; set; }
+        /// <summary>A moving-average copy of the policy is kept beside it (PPO: DeepSpeed-Chat's --enable_ema, OpenRLHF's --train.enable_ema).</summary>
+        public bool EmaCopy { get; set; }
         /// <summary>Tensor-parallel degree: block linears, attention heads and the vocabulary split across this many GPUs.</summary>
         public int? TensorParallel { get; set; }
         /// <summary>Pipeline-parallel degree: the blocks split into this many stages.</summary>
@@ -142,7 +148,9 @@ namespace VramPS.Engine
             && ReferenceEquals(RewardModel, other.RewardModel) && RewardModelName == other.RewardModelName
             && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength
             && GenerationLength == other.GenerationLength && RolloutMemoryFraction == other.RolloutMemoryFraction
+            && RolloutSleep == other.RolloutSleep && VllmMode == other.VllmMode
             && PrecomputeReferenceLogProbs == other.PrecomputeReferenceLogProbs && KlCoefficient == other.KlCoefficient
+            && EmaCopy == other.EmaCopy
             && TensorParallel == other.TensorParallel && PipelineParallel == other.PipelineParallel
             && PipelineSchedule == other.PipelineSchedule && VirtualStages == other.VirtualStages
             && SequenceParallel == other.SequenceParallel && ContextParallel == other.ContextParallel

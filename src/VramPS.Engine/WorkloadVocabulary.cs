@@ -190,11 +190,19 @@ namespace VramPS.Engine
         Unsloth,
         /// <summary>NVIDIA Megatron-LM (Megatron-Core with Transformer Engine).</summary>
         MegatronLM,
+        /// <summary>ms-swift's Megatron path (megatron sft): Megatron-Core under ms-swift's own defaults and LoRA.</summary>
+        MegatronSwift,
         /// <summary>Microsoft DeepSpeed's engine (ZeRO) over a transformers model.</summary>
         DeepSpeed,
         /// <summary>PyTorch's torchtitan (FSDP2, its own model code) for pretraining at scale.</summary>
         Torchtitan,
         /// <summary>ModelScope's ms-swift on its transformers Trainer path (swift sft, swift rlhf).</summary>
         MsSwift,
+        /// <summary>Microsoft DeepSpeed-Chat (DeepSpeedExamples/applications/DeepSpeed-Chat): SFT, reward model, DPO, PPO with the hybrid engine.</summary>
+        DeepSpeedChat,
+        /// <summary>ByteDance verl: PPO and GRPO with FSDP or Megatron actors and a colocated vLLM or SGLang rollout.</summary>
+        Verl,
+        /// <summary>OpenRLHF: Ray-placed actor, critic, reference and reward over DeepSpeed, vLLM rollout engines.</summary>
+        OpenRLHF,
     }
 }

@@ -8,7 +8,7 @@ Describe 'Stage parameters' {
     It '<Cmdlet> reads -<Parameter> from a piped property in every workload set' -TestCases @(
         foreach ($cmdlet in 'Get-TrainingMemory', 'Compare-FinetuneMethod', 'Find-GpuFit') {
             foreach ($parameter in 'Stage', 'RewardModel', 'NumGenerations', 'PromptLength', 'GenerationLength',
-                'RolloutMemoryFraction', 'PrecomputeReferenceLogProbs', 'KlCoefficient') {
+                'RolloutMemoryFraction', 'RolloutSleep', 'VllmMode', 'PrecomputeReferenceLogProbs', 'KlCoefficient') {
                 @{ Cmdlet = $cmdlet; Parameter = $parameter }
             }
         }
@@ -20,7 +20,7 @@ Describe 'Stage parameters' {
     }
 
     It 'gives -<_> a nullable type so an absent setting stays "not given"' -TestCases @(
-        'Stage', 'NumGenerations', 'PromptLength', 'GenerationLength', 'RolloutMemoryFraction', 'KlCoefficient') {
+        'Stage', 'NumGenerations', 'PromptLength', 'GenerationLength', 'RolloutMemoryFraction', 'VllmMode', 'KlCoefficient') {
         [Nullable]::GetUnderlyingType((Get-Command Get-TrainingMemory).Parameters[$_].ParameterType) | Should -Not -BeNullOrEmpty
     }
 
@@ -111,9 +111,39 @@ Describe 'GRPO with a colocated vLLM engine' {
         $text | Should -Match '(?m)^NumGenerations\s+: 8'
     }
 
+    It 'warns that the share is of an assumed GPU, naming -Gpu and the GPU' {
+        $warnings = Get-TrainingMemory -Model $Qwen -Stage Grpo -RolloutMemoryFraction 0.3 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
+        @($warnings.Message) -match '^-RolloutMemoryFraction 0\.3 without -Gpu: .* H100-SXM \(79\.6 GiB\).*name the GPU with -Gpu' | Should -HaveCount 1
+        $named = Get-TrainingMemory -Model $Qwen -Stage Grpo -RolloutMemoryFraction 0.3 -Gpu A100-80GB 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
+        @($named.Message) -match 'RolloutMemoryFraction' | Should -BeNullOrEmpty
+    }
+
+    It 'reads -RolloutSleep from the command line and from a CSV cell, and keeps the framework default otherwise' {
+        # Unsloth's GRPO notebooks set UNSLOTH_VLLM_STANDBY=1; standby raises a fraction below 0.9 to 0.9 (unsloth_zoo load_vllm).
+        $standby = Get-TrainingMemory -Model $Qwen -Method LoRA -Framework Unsloth -Stage Grpo -RolloutMemoryFraction 0.7 -Gpu T4 -WarningAction SilentlyContinue
+        $standby.RolloutSleep | Should -BeTrue
+        $standby.RolloutMemoryFraction | Should -Be 0.9
+        $awake = Get-TrainingMemory -Model $Qwen -Method LoRA -Framework Unsloth -Stage Grpo -RolloutMemoryFraction 0.7 -Gpu T4 -RolloutSleep:$false -WarningAction SilentlyContinue
+        $awake.RolloutSleep | Should -BeFalse
+        $awake.RolloutMemoryFraction | Should -Be 0.7
+        $row = [pscustomobject]@{ Model = $Qwen; Method = 'LoRA'; Framework = 'Unsloth'; Stage = 'Grpo'; RolloutMemoryFraction = '0.7'; RolloutSleep = 'False'; Gpu = 'T4' }
+        ($row | Get-TrainingMemory -WarningAction SilentlyContinue).RolloutSleep | Should -BeFalse
+        (Get-TrainingMemory -Model $Qwen -Stage Grpo -RolloutMemoryFraction 0.3 -Gpu H100-SXM -WarningAction SilentlyContinue).RolloutSleep | Should -BeFalse
+        (Get-TrainingMemory -Model $Qwen -Stage Grpo -WarningAction SilentlyContinue).RolloutSleep | Should -BeNullOrEmpty
+    }
+
+    It 'reads -VllmMode Server and keeps the engine off the training GPU' {
+        $server = Get-TrainingMemory -Model $Qwen -Stage Grpo -VllmMode Server -Gpu H100-SXM -WarningAction SilentlyContinue
+        $server.VllmMode | Should -Be 'Server'
+        $server.Models.Role | Should -Be @('Policy')
+        $server.KvCache | Should -Be 0
+        $row = [pscustomobject]@{ Model = $Qwen; Stage = 'Grpo'; VllmMode = 'Colocate'; Gpu = 'H100-SXM' }
+        ($row | Get-TrainingMemory -WarningAction SilentlyContinue).RolloutMemoryFraction | Should -Be 0.3
+    }
+
     It 'pipes back in with its stage settings' {
         $again = $Grpo | Get-TrainingMemory -BatchSize 16 3>&1
-        @($again | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -notlike 'no -Gpu given*' }) | Should -BeNullOrEmpty
+        @($again | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -notlike 'no -Gpu given*' -and $_.Message -notlike '-RolloutMemoryFraction 0.3 without -Gpu*' }) | Should -BeNullOrEmpty
         $again.Stage | Should -Be 'Grpo'
         $again.RolloutBatch | Should -Be 16
         $again.RolloutMemoryFraction | Should -Be 0.3

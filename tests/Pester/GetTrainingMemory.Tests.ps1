@@ -318,7 +318,7 @@ Describe 'Get-TrainingMemory errors' {
     }
 
     It 'rejects an unknown framework, listing the known ones' {
-        Get-TrainingMemory -Model $Llama -Framework 'deepspeed-chat' -ErrorVariable failure -ErrorAction SilentlyContinue
+        Get-TrainingMemory -Model $Llama -Framework 'colossalai' -ErrorVariable failure -ErrorAction SilentlyContinue
         $failure[0].FullyQualifiedErrorId | Should -Be "InvalidWorkload,$CommandName"
         $failure[0].Exception.Message | Should -Match 'LLaMA-Factory'
     }

@@ -11,7 +11,8 @@ namespace VramPS.Engine.Alignment
     /// fp32 weights, 16-bit for pure 16-bit runs and adapters' bases) and its block linears are 4-bit when the policy's
     /// base is (OpenRLHF's launcher.py loads reference and reward models with the actor's load_in_4bit as well).
     /// prepare_deepspeed (trl/models/utils.py) keeps ZeRO-3 for it, so its weights shard, and otherwise initializes it
-    /// at stage 0 in DeepSpeed's 16-bit dtype on every GPU.
+    /// at stage 0 in DeepSpeed's 16-bit dtype on every GPU. Frameworks that hold frozen models in the compute dtype
+    /// (FrameworkProfile.FrozenModelsSixteenBit: DeepSpeed-Chat's eval config, verl's bf16 reference) do so at any stage.
     /// </summary>
     internal sealed class FrozenModel
     {
@@ -50,7 +51,7 @@ namespace VramPS.Engine.Alignment
             }
             else
             {
-                weights = model.TotalParameters * (double)(sharded || pure ? c : 4);
+                weights = model.TotalParameters * (double)(sharded || pure || policyRecipe.Profile.FrozenModelsSixteenBit.Value ? c : 4);
             }
             bool zero3 = recipe.Sharding == Sharding.Zero3 && recipe.GpuCount > 1;
             StoredWeights = zero3 ? weights / recipe.GpuCount : weights;

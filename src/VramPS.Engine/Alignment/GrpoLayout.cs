@@ -8,7 +8,7 @@ namespace VramPS.Engine.Alignment
     /// steps_per_generation completions per GPU) is generated at once, then scored without gradients — the policy's
     /// own log-probs where vLLM sampled them (vllm_importance_sampling_correction), the reference's in micro-batches
     /// when beta is above 0, a reward model over the whole batch in one forward — then each micro-batch updates the
-    /// policy with logits for the completion tokens only (logits_to_keep).
+    /// policy with logits for the completion tokens only (logits_to_keep); Unsloth's loss forms them one sequence at a time.
     /// </summary>
     internal static class GrpoLayout
     {
@@ -20,19 +20,36 @@ namespace VramPS.Engine.Alignment
             int completion = s.GenerationLength ?? 0;
             var phases = new List<StagePhase> { RolloutPhases.Generation(s, cast, s.RolloutBatch ?? 0, out kvCache) };
 
+            int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            bool perSequence = s.Policy.Profile.GrpoLossPerSequence.Value;
             var forwards = new List<(ModelRole, Terms)>();
-            if (cast.Engine != null) forwards.Add((cast.PolicyRole, policy.Forward.Run(batch, tokens, completion, keepHiddenStates: false)));
+            if (cast.Engine != null || s.RolloutServer)
+            {
+                // Unsloth's _get_per_token_logps_and_entropies returns the last hidden states of every position
+                // (UNSLOTH_RETURN_HIDDEN_STATES) for its loss to turn into logits one sequence at a time.
+                forwards.Add((cast.PolicyRole, perSequence
+                    ? policy.Forward.Run(batch, tokens, 0, keepHiddenStates: false) + Terms.OtherOnly(batch * (double)tokens * s.Policy.Model.HiddenSize * c)
+                    : policy.Forward.Run(batch, tokens, completion, keepHiddenStates: false)));
+            }
             if (s.HasReference) forwards.Add((ModelRole.Reference, cast.ReferenceForward.Run(batch, tokens, completion, keepHiddenStates: false)));
             if (cast.Reward != null) forwards.Add((ModelRole.Reward, cast.Reward.Forward.Run(s.RolloutBatch ?? 0, tokens, 0, keepHiddenStates: false)));
             if (forwards.Count > 0) phases.Add(RolloutPhases.Scoring(cast, forwards));
 
-            int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
             var loss = LossBuffers.Completion(c);
             double completionTokens = batch * (double)completion;
             bool fused = s.Policy.Has(Techniques.FusedLinearLoss);
-            double forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
-                : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
-            double backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+            double forwardBytes, backwardBytes;
+            if (perSequence)
+            {
+                forwardBytes = LossBuffers.PerSequence(c, s.Policy.Model.HiddenSize, s.Policy.Model.VocabSize, completionTokens, completion);
+                backwardBytes = completionTokens * c * (double)s.Policy.Model.HiddenSize;
+            }
+            else
+            {
+                forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
+                    : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
+                backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+            }
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));

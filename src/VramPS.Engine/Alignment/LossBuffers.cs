@@ -40,6 +40,15 @@ namespace VramPS.Engine.Alignment
         /// </summary>
         public static double FusedLinearPerToken(int c, long hidden) => 2.0 * c * hidden;
 
+        /// <summary>
+        /// Unsloth's GRPO loss (unsloth_zoo/rl_replacements.py UnslothEfficientGRPO, n_chunks = batch size): the input's
+        /// gradient for every completion token (grad_inputs, empty_like the hidden states), and for the one sequence in
+        /// flight its completion logits in the compute dtype, the fp32 quarters chunked_selective_log_softmax saves for
+        /// logsumexp's backward, and the logits' gradient.
+        /// </summary>
+        public static double PerSequence(int c, long hidden, long vocabulary, double completionTokens, int completion) =>
+            completionTokens * c * (double)hidden + completion * (double)vocabulary * (2.0 * c + 4);
+
         /// <summary>Whether the stage's TRL trainer has a Liger fused linear loss (ORPO, CPO/SimPO and PPO have none).</summary>
         public static bool HasFusedLinearLoss(TrainingStage stage) =>
             stage == TrainingStage.Dpo || stage == TrainingStage.Kto || stage == TrainingStage.Grpo;

@@ -17,5 +17,7 @@ namespace VramPS.Engine.Alignment
         Value,
         /// <summary>A colocated vLLM engine that generates the rollouts with its own copy of the policy's weights.</summary>
         Rollout,
+        /// <summary>The moving-average copy of the policy (DeepSpeed-Chat's and OpenRLHF's EMA), frozen between steps.</summary>
+        Ema,
     }
 }

@@ -11,8 +11,9 @@ namespace VramPS.Engine.Alignment
     internal static class RolloutPhases
     {
         /// <summary>
-        /// Generation by the policy itself (transformers' generate on <paramref name="sequences"/> sequences at once) or by
-        /// the colocated vLLM engine, whose reservation already holds its cache. Under ZeRO-3, TRL's
+        /// Generation by the policy itself (transformers' generate on <paramref name="sequences"/> sequences at once), by
+        /// the colocated vLLM engine, whose reservation already holds its cache, or by a vLLM server on other GPUs, while
+        /// the training GPU holds only the trained models. Under ZeRO-3, TRL's
         /// unwrap_model_for_generation gathers every trained parameter of the wrapped model for generate
         /// (ds3_gather_for_generation, on by default; for PPO the policy and the value model).
         /// </summary>
@@ -22,6 +23,11 @@ namespace VramPS.Engine.Alignment
             if (cast.Engine != null)
             {
                 kvCache = cast.Engine.KvCache;
+                return p;
+            }
+            if (s.RolloutServer)
+            {
+                kvCache = 0;
                 return p;
             }
             var model = s.Policy.Model;

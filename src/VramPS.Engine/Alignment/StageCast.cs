@@ -18,7 +18,7 @@ namespace VramPS.Engine.Alignment
             int tokens = s.Policy.SequenceLength;
             var policyWorkload = s.Given.Clone();
             policyWorkload.BatchSize = s.Rows;
-            Policy = new TrainedModel(policyWorkload);
+            Policy = new TrainedModel(policyWorkload, s.Policy.Profile);
             PolicyRole = s.Stage == TrainingStage.RewardModel ? ModelRole.Reward : ModelRole.Policy;
             string method = s.Given.Method.ToString();
             _members.Add(new CastMember(PolicyRole, s.ModelName, method));
@@ -34,6 +34,11 @@ namespace VramPS.Engine.Alignment
                 _members.Add(new CastMember(ModelRole.Reference, s.ModelName, "Shared"));
             }
             ReferenceForward = Reference?.Forward ?? Policy.Forward;
+            if (s.EmaCopy)
+            {
+                Ema = new FrozenModel(s.Given, s.Policy, s.Behavior, s.Given.Model, tokens);
+                _members.Add(new CastMember(ModelRole.Ema, s.ModelName, "Frozen"));
+            }
 
             if (s.RewardArchitecture != null)
             {
@@ -54,10 +59,11 @@ namespace VramPS.Engine.Alignment
                 double completions = s.RolloutBatch ?? 0;
                 double prompts = s.Stage == TrainingStage.Grpo ? System.Math.Ceiling(completions / (s.NumGenerations ?? 1)) : completions;
                 Engine = new RolloutEngine(s.Original.Model, s.Given.Method == FinetuneMethod.QLoRA, fraction, s.RolloutGpu,
-                    prompts, completions, s.PromptLength ?? 0, s.GenerationLength ?? 0, notes);
+                    s.Policy.Profile, s.RolloutSleep, prompts, completions, s.PromptLength ?? 0, s.GenerationLength ?? 0, notes);
                 _members.Add(new CastMember(ModelRole.Rollout, s.ModelName, "vLLM"));
             }
         }
+
 
         public TrainedModel Policy { get; }
         public ModelRole PolicyRole { get; }
@@ -68,14 +74,17 @@ namespace VramPS.Engine.Alignment
         public FrozenModel? Reward { get; }
         public TrainedModel? Value { get; }
         public RolloutEngine? Engine { get; }
+        /// <summary>The moving-average copy of the policy (-EmaCopy).</summary>
+        public FrozenModel? Ema { get; }
 
-        /// <summary>A phase holding the frozen models' weights and the engine's reservation, which stay for the whole run.</summary>
+        /// <summary>A phase holding the frozen models' weights, which stay for the whole run, and what the engine holds then.</summary>
         public StagePhase Phase(Estimation.Phase phase)
         {
             var p = new StagePhase(phase, _members);
             if (Reference != null) p.Add(ModelRole.Reference, Reference.Resident);
             if (Reward != null) p.Add(ModelRole.Reward, Reward.Resident);
-            if (Engine != null) p.Add(ModelRole.Rollout, Engine.Terms);
+            if (Ema != null) p.Add(ModelRole.Ema, Ema.Resident);
+            if (Engine != null) p.Add(ModelRole.Rollout, phase == Estimation.Phase.Generation ? Engine.Generating : Engine.Between);
             return p;
         }
 

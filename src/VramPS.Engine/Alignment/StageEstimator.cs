@@ -19,6 +19,7 @@ namespace VramPS.Engine.Alignment
             double kvCache = 0;
             var stagePhases = s.Stage switch
             {
+                TrainingStage.Ppo or TrainingStage.Grpo when s.Profile.SequentialPpoUpdates.Value => SequentialRlLayout.Phases(s, cast, out kvCache),
                 TrainingStage.Ppo => PpoLayout.Phases(s, cast, out kvCache),
                 TrainingStage.Grpo => GrpoLayout.Phases(s, cast, out kvCache),
                 _ => OfflineLayout.Phases(s, cast),
@@ -31,9 +32,8 @@ namespace VramPS.Engine.Alignment
                 if (phases[i].Allocated > phases[peakIndex].Allocated) peakIndex = i;
             }
             var peak = phases[peakIndex];
-            long reservation = cast.Engine is null ? 0 : Checked.Bytes(cast.Engine.Footprint - cast.Engine.Weights);
             long paged = cast.Policy.PagedStates + (cast.Value?.PagedStates ?? 0);
-            long reserved = RuntimeMemory.Reserved(phases, reservation, s.Policy.Model.NumLayers,
+            long reserved = RuntimeMemory.Reserved(phases, p => cast.Engine is null ? 0 : Checked.Bytes(cast.Engine.HeldInOther(p)), s.Policy.Model.NumLayers,
                 cast.Policy.GatherStreamPool + (cast.Value?.GatherStreamPool ?? 0));
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(s.Policy.GpuCount), paged);
             if (paged > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
@@ -57,6 +57,8 @@ namespace VramPS.Engine.Alignment
                 PromptLength = s.PromptLength,
                 GenerationLength = s.GenerationLength,
                 RolloutMemoryFraction = s.RolloutFraction,
+                RolloutSleep = s.RolloutFraction is null ? null : s.RolloutSleep,
+                VllmMode = s.RolloutServer ? Alignment.VllmMode.Server : s.RolloutFraction is null ? null : Alignment.VllmMode.Colocate,
                 PrecomputeReferenceLogProbs = workload.PrecomputeReferenceLogProbs,
                 KlCoefficient = workload.KlCoefficient,
             };

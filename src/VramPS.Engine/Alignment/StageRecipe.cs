@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Frameworks;
@@ -43,22 +44,32 @@ namespace VramPS.Engine.Alignment
             if (!framework.AlignmentStages.Value)
                 throw new InvalidWorkloadException("Stage",
                     $"-Stage {Stage} follows TRL's trainers: -Framework {framework.Name} has none. Use {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value)}.");
+            if (framework.Stages.Value is IReadOnlyList<TrainingStage> stages && !stages.Contains(Stage))
+                throw new InvalidWorkloadException("Stage",
+                    $"-Framework {framework.Name} runs -Stage Sft, {string.Join(", ", stages)}; not {Stage} ({framework.Stages.Source}).");
+            if (w.EmaCopy && !framework.EmaCopy.Value)
+                throw new InvalidWorkloadException("EmaCopy",
+                    $"-EmaCopy is a moving-average copy that {FrameworkProfiles.NamesWhere(p => p.EmaCopy.Value)} keep; -Framework {framework.Name} has none.");
+            Profile = framework;
+            EmaCopy = w.EmaCopy;
             if (w.Model.Encoder)
                 throw new InvalidWorkloadException("Stage", $"-Stage {Stage} trains a causal language model; {w.Model.Id} is an encoder.");
 
             if (given.Checkpointing is null)
             {
-                given.Checkpointing = Checkpointing.Full;
-                _notes.Add("activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)");
+                given.Checkpointing = framework.StageCheckpointing.Value ? Checkpointing.Full : Checkpointing.None;
+                _notes.Add(framework.StageCheckpointing.Assumption ?? framework.StageCheckpointing.Source);
             }
 
             bool online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
             if (online)
             {
-                PromptLength = Positive(w.PromptLength, "PromptLength", PromptTokens, $"prompts of {PromptTokens} tokens");
+                PromptLength = Positive(w.PromptLength, "PromptLength", framework.PromptLength.Value ?? PromptTokens,
+                    framework.PromptLength.Assumption ?? $"prompts of {PromptTokens} tokens");
                 int completion = Stage == TrainingStage.Grpo ? GrpoCompletionTokens : PpoResponseTokens;
                 string source = Stage == TrainingStage.Grpo ? "GRPOConfig.max_completion_length, TRL v0.14 to v1.9" : "PPOConfig.response_length";
-                GenerationLength = Positive(w.GenerationLength, "GenerationLength", completion, $"{completion} generated tokens ({source})");
+                GenerationLength = Positive(w.GenerationLength, "GenerationLength", framework.GenerationLength.Value ?? completion,
+                    framework.GenerationLength.Assumption ?? $"{completion} generated tokens ({source})");
                 if ((long)PromptLength + GenerationLength > ResolvedRecipe.MaxTokens)
                 {
                     string name = PromptLength >= GenerationLength ? "PromptLength" : "GenerationLength";
@@ -68,8 +79,8 @@ namespace VramPS.Engine.Alignment
             }
             else if (given.SequenceLength is null)
             {
-                given.SequenceLength = PreferenceLength;
-                _notes.Add($"sequence length {PreferenceLength} tokens (max_length of TRL's preference and reward configs)");
+                given.SequenceLength = framework.PreferenceLength.Value ?? PreferenceLength;
+                _notes.Add(framework.PreferenceLength.Assumption ?? $"sequence length {PreferenceLength} tokens (max_length of TRL's preference and reward configs)");
             }
 
             if (Stage == TrainingStage.Grpo)
@@ -82,15 +93,46 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (online && w.RolloutMemoryFraction is double fraction)
+            if (Stage == TrainingStage.Grpo && w.VllmMode == VllmMode.Server)
+            {
+                if (w.RolloutMemoryFraction != null)
+                    throw new InvalidWorkloadException("VllmMode",
+                        "-VllmMode Server runs vLLM on GPUs of its own (trl vllm-serve), so the training GPU gives it no share: leave out -RolloutMemoryFraction, or use -VllmMode Colocate.");
+                if (!framework.RolloutServer.Value)
+                    throw new InvalidWorkloadException("VllmMode",
+                        $"-Framework {framework.Name} runs vLLM in the training process only ({framework.RolloutServer.Source}): use -VllmMode Colocate.");
+                RolloutServer = true;
+                _notes.Add("vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
+            }
+            double? share = w.RolloutMemoryFraction;
+            if (Stage == TrainingStage.Grpo && share is null && w.VllmMode == VllmMode.Colocate)
+            {
+                share = framework.RolloutDefaultFraction.Value;
+                _notes.Add(framework.RolloutDefaultFraction.Assumption!);
+            }
+            else if (online && share is null && !RolloutServer && framework.RolloutFraction.Value is double colocated)
+            {
+                share = colocated;
+                _notes.Add(framework.RolloutFraction.Assumption ?? framework.RolloutFraction.Source);
+            }
+            if (online && share is double fraction)
             {
                 if (!(fraction > 0 && fraction < 1))
                     throw new InvalidWorkloadException("RolloutMemoryFraction", string.Format(CultureInfo.InvariantCulture,
                         "-RolloutMemoryFraction must be above 0 and below 1; got {0}.", fraction));
+                RolloutSleep = w.RolloutSleep ?? framework.RolloutSleeps.Value;
+                if (w.RolloutSleep is null) _notes.Add(framework.RolloutSleeps.Assumption!);
+                double floor = framework.RolloutSleepMinimumFraction.Value;
+                if (RolloutSleep && fraction < floor)
+                {
+                    _notes.Add(string.Format(CultureInfo.InvariantCulture,
+                        "vLLM's memory fraction raised from {0} to {1} for its sleep between generations ({2})", fraction, floor, framework.RolloutSleepMinimumFraction.Source));
+                    fraction = floor;
+                }
                 RolloutFraction = fraction;
                 RolloutGpu = w.Gpu ?? GpuCatalog.Default.Get(AssumedGpu);
                 if (w.Gpu is null) _notes.Add($"the rollout's memory fraction is of an {AssumedGpu} (no -Gpu given)");
-                if (Stage == TrainingStage.Ppo)
+                if (Stage == TrainingStage.Ppo && framework.Generation.Value == RolloutGeneration.HfGenerate)
                     _notes.Add("TRL's PPOTrainer generates with transformers: the colocated vLLM engine is OpenRLHF's (--colocate_all_models), which computes the policy's log-probs with a forward");
             }
 
@@ -99,7 +141,7 @@ namespace VramPS.Engine.Alignment
                 throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
 
             Given = Stage == TrainingStage.RewardModel ? given.WithModel(w.Model.WithScalarHead()) : given;
-            Policy = new ResolvedRecipe(Given);
+            Policy = new ResolvedRecipe(Given, Stage == TrainingStage.Grpo ? GrpoPolicy(framework, w) : null);
             Behavior = new TrainerBehavior(Policy);
             _notes.InsertRange(0, Policy.Assumptions);
 
@@ -159,9 +201,17 @@ namespace VramPS.Engine.Alignment
             }
             if (Stage == TrainingStage.Ppo)
                 _notes.Add($"value model: the reward model's architecture, trained with -Method {w.Method} like the policy (OpenRLHF's critic takes the actor's LoRA and 4-bit settings)");
+            if (Stage == TrainingStage.Ppo && framework.SequentialPpoUpdates.Value)
+                _notes.Add($"policy, then value model updated, each with its own optimizer step; the value model sharded like the policy ({framework.SequentialPpoUpdates.Source})");
+            if (w.EmaCopy)
+                _notes.Add($"a moving-average copy of the policy, 16-bit, sharded only under ZeRO-3 ({framework.EmaCopy.Source})");
         }
 
         public TrainingStage Stage { get; }
+        /// <summary>The framework whose trainer runs the stage.</summary>
+        public FrameworkProfile Profile { get; }
+        /// <summary>A moving-average copy of the policy is held (-EmaCopy).</summary>
+        public bool EmaCopy { get; }
         /// <summary>The workload as given.</summary>
         public Workload Original { get; }
         /// <summary>The workload with the stage's defaults filled: the policy's (for reward modelling, the scalar-head model's).</summary>
@@ -177,6 +227,10 @@ namespace VramPS.Engine.Alignment
         public int? RolloutBatch { get; }
         public double? RolloutFraction { get; }
         public GpuSpec? RolloutGpu { get; }
+        /// <summary>The colocated engine sleeps between generations.</summary>
+        public bool RolloutSleep { get; }
+        /// <summary>vLLM generates on GPUs of its own (TRL's vllm_mode="server").</summary>
+        public bool RolloutServer { get; }
         public bool HasReference { get; }
         /// <summary>The reference is a separate model (the policy trains all or part of its own weights).</summary>
         public bool ReferenceIsCopy { get; }
@@ -187,6 +241,24 @@ namespace VramPS.Engine.Alignment
 
         /// <summary>How the user named the policy.</summary>
         public string ModelName => Original.ModelName.Length > 0 ? Original.ModelName : Original.Model.Id;
+
+        /// <summary>
+        /// The policy as the GRPO trainer sets it up, which differs from the framework's SFT path: no k-bit preparation
+        /// upcast, and adapters over a k-bit base cast to 16-bit.
+        /// </summary>
+        private FrameworkProfile GrpoPolicy(FrameworkProfile framework, Workload w)
+        {
+            bool kbit = w.Method == FinetuneMethod.QLoRA;
+            if (kbit && framework.KbitPreparationUpcast.Value && !framework.GrpoKbitUpcast.Value)
+                _notes.Add("GRPO's trainer prepares no k-bit training: the embedding, head and norms stay in the load dtype");
+            if (kbit && framework.GrpoQuantizedAdapters16Bit.Value && !framework.AdaptersInComputeDtype.Value)
+                _notes.Add("GRPO's trainer casts the adapters over a 4-bit base to bf16");
+            return framework with
+            {
+                KbitPreparationUpcast = framework.GrpoKbitUpcast,
+                AdaptersInComputeDtype = kbit && framework.GrpoQuantizedAdapters16Bit.Value ? framework.GrpoQuantizedAdapters16Bit : framework.AdaptersInComputeDtype,
+            };
+        }
 
         private int Positive(int? value, string name, int fallback, string why)
         {

@@ -27,8 +27,13 @@ namespace VramPS.Engine.Alignment
             Check(w.PromptLength != null, "PromptLength", TrainingStage.Ppo, TrainingStage.Grpo);
             Check(w.GenerationLength != null, "GenerationLength", TrainingStage.Ppo, TrainingStage.Grpo);
             Check(w.RolloutMemoryFraction != null, "RolloutMemoryFraction", TrainingStage.Ppo, TrainingStage.Grpo);
+            Check(w.RolloutSleep != null, "RolloutSleep", TrainingStage.Ppo, TrainingStage.Grpo);
+            Check(w.VllmMode != null, "VllmMode", TrainingStage.Grpo);
+            if (w.RolloutSleep != null && w.RolloutMemoryFraction is null && w.VllmMode != VllmMode.Colocate && (stage == TrainingStage.Ppo || stage == TrainingStage.Grpo))
+                messages.Add("-RolloutSleep applies to a colocated vLLM engine (-RolloutMemoryFraction); without one the policy generates itself and it is ignored.");
             Check(w.PrecomputeReferenceLogProbs, "PrecomputeReferenceLogProbs", TrainingStage.Dpo, TrainingStage.Kto);
             Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
+            Check(w.EmaCopy, "EmaCopy", TrainingStage.Ppo, TrainingStage.Grpo);
 
             bool online = stage == TrainingStage.Ppo || stage == TrainingStage.Grpo;
             long prompt = w.PromptLength ?? StageRecipe.PromptTokens;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 
 namespace VramPS.Engine.Alignment
 {
@@ -12,9 +13,9 @@ namespace VramPS.Engine.Alignment
     {
         private readonly IReadOnlyList<PhaseMemory> _phases;
 
-        public TrainedModel(Workload workload)
+        public TrainedModel(Workload workload, FrameworkProfile? profile = null)
         {
-            Recipe = new ResolvedRecipe(workload);
+            Recipe = new ResolvedRecipe(workload, profile);
             var behavior = new TrainerBehavior(Recipe, new LogitsFootprint(0, 0, 0));
             var whole = PipelineStage.WholeModel(Recipe.Model.NumLayers);
             Budget = new ParameterBudget(Recipe, behavior, whole);

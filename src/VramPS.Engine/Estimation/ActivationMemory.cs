@@ -53,7 +53,7 @@ namespace VramPS.Engine.Estimation
             _stage = stage;
             _tokens = Math.Max(1.0, (double)r.BatchSize * r.SequenceLength / r.Parallel.Context);
             double tp = stage.Tensor, sp = stage.SequenceShards;
-            double held = 0, largest = 0;
+            double held = 0, largest = 0, previousInputs = 0;
             // A block's saved bytes depend only on its kind (its mixer, dense or mixture-of-experts) and whether it trains, and
             // the blocks that train are the top ones: each group is worked out once and counted. Blocks below
             // _keptFrom save nothing: neither their inputs nor their weights need a gradient.
@@ -84,6 +84,7 @@ namespace VramPS.Engine.Estimation
                 double saved = PerRank(LayerSaved(layer), sp, tp);
                 held += blocks * saved;
                 largest = Math.Max(largest, saved);
+                if (t.KeepsPreviousQuantizedInputs) previousInputs += blocks * PerRank(QuantizedInputs(layer), sp, tp);
                 return blocks * saved;
             }
 
@@ -95,6 +96,9 @@ namespace VramPS.Engine.Estimation
                 held -= 4.0 * _m.HiddenSize / sp;
 
             AllLayersSavedPerToken = held * stage.InFlight;
+            // The head's 4-bit matmul keeps the final norm's output too.
+            if (t.KeepsPreviousQuantizedInputs && t.QuantizesHead && stage.HasHead) previousInputs += _c * (double)_m.HiddenSize / sp;
+            PreviousStepInputsPerToken = previousInputs * stage.InFlight;
             // LLaMA-Factory checkpoints only the blocks with a trainable parameter and runs the others plainly
             // (model_utils/checkpointing.py get_custom_gradient_checkpointing_func): under BAdam the frozen blocks above
             // the active one keep everything their input gradient needs, beside the active block's checkpointed input.
@@ -103,17 +107,17 @@ namespace VramPS.Engine.Estimation
             HeldLayers = (frozenUnchecked ? trainedKept : kept) * stage.InFlight;
             LargestLayerSavedPerToken = largest;
             CheckpointPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
-            if (zero3 && r.IsAdapter && r.Checkpointing == Checkpointing.Full && r.Profile.TransformersTrainer.Value)
-            {
-                // accelerate's FSDP with adapters keeps one more 16-bit copy of each checkpointed block input
-                // (measured in fms-acceleration's FSDP LoRA/QLoRA runs: 46 dev rows fall 18-31% short without it, and
-                // the shortfall grows with the batch; their stack is torch 2.4.1, accelerate 1.0.1, peft 0.13.2,
-                // transformers 4.45.2/4.48.1 with the Trainer's reentrant checkpointing, scripts/benchmarks/refs at
-                // 876e2ed). The holder is not yet identified: not accelerate's fp32 upcast of trainable flat
-                // parameters (weights, and in 0.34 as well), not FSDP's input cast (cast_forward_inputs is off).
-                CheckpointPerTokenPerLayer += _c * (double)_m.HiddenSize / sp;
-            }
-            OutsideLayersPerToken = stage.HasHead ? Outside() / sp : 0;
+            // The Trainer wraps PEFT models with peft's fsdp_auto_wrap_policy (trainer.py _fsdp_qlora_plugin_updates), so
+            // each block's own FSDP unit holds only frozen weights, and transformers' gradient checkpointing wraps each
+            // unit's call. When the reentrant checkpoint recomputes a block in backward, FSDP's _pre_forward registers
+            // the unit's reshard-only post-backward hook on the block's detached input (torch 2.1+ _runtime_utils.py _register_post_backward_reshard_only_hook, register_multi_grad_hook);
+            // the hook keeps that leaf's grad accumulator, so the input and the gradient accumulated into it stay until
+            // _finalize_params removes the hook at the end of backward. Near the bottom every block's input has its
+            // gradient beside it. The forward holds only the checkpoints: fms-acceleration's FSDP LoRA/QLoRA runs
+            // (torch 2.4.1, accelerate 1.0.1, peft 0.13.2, transformers 4.45.2) with a large vocabulary peak at the loss
+            // without it, and those whose loss is small peak in backward with it.
+            if (RetainsInputsInBackward(r)) BackwardRetainedPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
+            OutsideLayersPerToken = stage.HasHead ? Outside(sp) : 0;
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
@@ -153,6 +157,19 @@ namespace VramPS.Engine.Estimation
         /// <summary>What the blocks run outside checkpoints keep under checkpointing (BAdam's frozen blocks in LLaMA-Factory).</summary>
         public double UncheckpointedPerToken { get; }
         public double LargestLayerSavedPerToken { get; }
+        /// <summary>
+        /// Bytes per token of one micro-batch that the previous micro-batch's graph still holds while the next forward
+        /// runs: the inputs its 4-bit matmuls keep on their autograd nodes (bitsandbytes before 0.43.2), which backward
+        /// does not release, where the loop keeps that graph alive (litgpt's logits).
+        /// </summary>
+        public double PreviousStepInputsPerToken { get; }
+        /// <summary>FSDP's reshard-only hook keeps each recomputed block's input and its gradient until backward ends (adapters under the Trainer's FSDP with reentrant checkpointing).</summary>
+        public static bool RetainsInputsInBackward(ResolvedRecipe r) =>
+            r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1 && r.IsAdapter && r.Checkpointing == Checkpointing.Full
+            && r.Profile.TransformersTrainer.Value && r.Profile.ReentrantCheckpointing.Value;
+
+        /// <summary>Bytes per token and block that backward keeps once it has passed a checkpointed block: the gradient of its input, where a hook holds that input until backward ends.</summary>
+        public double BackwardRetainedPerTokenPerLayer { get; }
         /// <summary>Bytes per token a checkpointed block keeps: its input hidden state.</summary>
         public double CheckpointPerTokenPerLayer { get; }
         /// <summary>Each block runs inside a checkpoint (-Checkpointing Full, or torchtitan's op-level selective mode, which keeps more per block).</summary>
@@ -188,10 +205,16 @@ namespace VramPS.Engine.Estimation
         /// Bytes per token of one block's saved tensors: those outside attention and MLP, which every tensor-parallel
         /// rank holds whole, and those inside, which it holds a 1/t share of.
         /// </summary>
-        private static double PerRank((double Outside, double Inside) saved, double sequenceShards, double tensor) =>
-            saved.Outside / sequenceShards + saved.Inside / tensor;
+        private static double PerRank((double Outside, double Inside, double Whole) saved, double sequenceShards, double tensor) =>
+            saved.Outside / sequenceShards + saved.Inside / tensor + saved.Whole;
 
-        private (double Outside, double Inside) LayerSaved(int layer)
+        /// <summary>
+        /// Whether the rank keeps the first linears' inputs whole: under sequence parallelism where the framework's
+        /// tensor-parallel linears save their all-gathered input (torchtitan's DTensor plan).
+        /// </summary>
+        private bool GatheredInputs => _stage.SequenceShards > 1 && _r.Profile.SavesGatheredLinearInputs.Value;
+
+        private (double Outside, double Inside, double Whole) LayerSaved(int layer)
         {
             var modules = _m.ModuleArray(layer);
             bool trains = BlockTrains(layer);
@@ -206,7 +229,7 @@ namespace VramPS.Engine.Estimation
             var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r, HeldBytes);
             var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r, HeldBytes);
 
-            sum += LinearInputs(attnIn, h, trains);
+            double firstInputs = LinearInputs(attnIn, h, trains);
             bool projectionSaves = attnOut.Count > 0 && SavesInput(trains);
             switch (_m.MixerOf(layer))
             {
@@ -231,7 +254,7 @@ namespace VramPS.Engine.Estimation
                 // the fp32 softmax over the prompt tokens and its 16-bit cast, gated, are kept for the matmul with the values.
                 inside += _c * (double)q + _m.NumHeads * (double)_r.Adapter.VirtualTokens * (4 + _c);
             }
-            sum += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
+            firstInputs += LinearInputs(mlpIn, h, trains) - (_m.ParallelBlock && SavesInputAny(attnIn, trains) && SavesInputAny(mlpIn, trains) ? _c * (double)h : 0);
             inside += Mlp(layer, mlpOut, trains);
             // BERT drops out each sublayer's output before its residual add (hidden_dropout_prob 0.1 in
             // bert-base-uncased's and bert-large-uncased's config.json): a 1-byte mask each.
@@ -243,7 +266,34 @@ namespace VramPS.Engine.Estimation
                 sum += 8.0 * _m.Experts;
                 sum += Math.Max(1, _m.ExpertsPerToken) * 2.0 * _c * h;
             }
-            return (sum, inside);
+            return GatheredInputs ? (sum, inside, firstInputs) : (sum + firstInputs, inside, 0);
+        }
+
+        /// <summary>
+        /// The distinct inputs of a block's 4-bit linears (bitsandbytes MatMul4Bit keeps each as ctx.tensors): the
+        /// attention and MLP inputs (one tensor where a parallel block shares its norm), the attention output, the
+        /// MLP's inner activation (one per routed expert a token visits, and the shared experts').
+        /// </summary>
+        private (double Outside, double Inside, double Whole) QuantizedInputs(int layer)
+        {
+            var modules = _m.ModuleArray(layer);
+            var names = _m.ModuleNameIndexes(layer);
+            long h = _m.HiddenSize;
+            var attnIn = new Group(modules, names, LinearRole.AttentionInput, _r, HeldBytes);
+            var attnOut = new Group(modules, names, LinearRole.AttentionOutput, _r, HeldBytes);
+            var mlpIn = new Group(modules, names, LinearRole.MlpInput, _r, HeldBytes);
+            var mlpOut = new Group(modules, names, LinearRole.MlpOutput, _r, HeldBytes);
+            bool sharedNorm = _m.ParallelBlock && attnIn.Count > 0 && mlpIn.Count > 0;
+            double outside = _c * (double)h * ((attnIn.Count > 0 ? 1 : 0) + (mlpIn.Count > 0 && !sharedNorm ? 1 : 0));
+            double inside = attnOut.Count > 0 ? _c * (double)_m.QDim : 0;
+            if (mlpOut.Count > 0)
+            {
+                bool moe = _m.IsMoeLayer(layer);
+                inside += _c * (double)(moe ? _m.MoeIntermediateSize * Math.Max(1, _m.ExpertsPerToken) : _m.IntermediateSize);
+                if (moe && _m.SharedExperts > 0)
+                    inside += _c * (double)(_m.SharedExpertIntermediateSize > 0 ? _m.SharedExpertIntermediateSize : _m.MoeIntermediateSize * _m.SharedExperts);
+            }
+            return (outside, inside, 0);
         }
 
         /// <summary>Whether the block's weights train: every block under Full (BAdam: the lowest), the top TrainableLayers under Freeze, none with adapters.</summary>
@@ -497,7 +547,7 @@ namespace VramPS.Engine.Estimation
             long width = moe ? _m.MoeIntermediateSize : _m.IntermediateSize;
             int copies = moe ? Math.Max(1, _m.ExpertsPerToken) : 1;
             bool gated = _m.Mlp == MlpKind.Gated;
-            bool pythonGelu = _m.Activation == "gelu_new";
+            bool pythonGelu = _m.Activation == "gelu_new" && _t.GeluNewInPython;
             double intermediates = gated ? (_r.Has(Techniques.Compile) || _t.FusedActivation ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
             double sum = intermediates * _out * width;
             bool downSaves = mlpOut.Count > 0 && SavesInput(trains);
@@ -515,15 +565,17 @@ namespace VramPS.Engine.Estimation
             return sum;
         }
 
-        private double Outside()
+        /// <summary>What the final norm and the head keep per token on this rank: the norm's input is a sequence shard, the head's input too unless it is saved gathered.</summary>
+        private double Outside(double sequenceShards)
         {
             long h = _m.HiddenSize;
             // An encoder's embedding dropout keeps its 1-byte mask; its MLM head is not counted here.
-            if (_m.Encoder) return h;
+            if (_m.Encoder) return h / sequenceShards;
             // BAdam leaves the final norm and the head frozen.
             bool fullHead = _r.Workload.Method == FinetuneMethod.Full && _r.Optimizer != OptimizerKind.BAdam;
             bool headTrains = fullHead || _r.HeadAdapted;
-            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) + (headTrains ? _c * (double)h : 0);
+            double headInput = headTrains ? _c * (double)h : 0;
+            return NormSaved(fullHead || _r.Adapter.Kind == AdapterKind.LNTuning) / sequenceShards + (GatheredInputs ? headInput : headInput / sequenceShards);
         }
     }
 }

@@ -13,12 +13,13 @@ namespace VramPS.Engine.Estimation
     /// </summary>
     internal sealed class Parallelism
     {
-        public Parallelism(Workload w, ModelArchitecture m, int gpuCount, int microBatches, List<string> notes)
+        public Parallelism(Workload w, ModelArchitecture m, int gpuCount, int microBatches, bool expertsSplitByTensor, List<string> notes)
         {
             Tensor = Degree(w.TensorParallel, "TensorParallel");
             Pipeline = Degree(w.PipelineParallel, "PipelineParallel");
             Context = Degree(w.ContextParallel, "ContextParallel");
             Expert = Degree(w.ExpertParallel, "ExpertParallel");
+            ExpertTensor = expertsSplitByTensor ? Tensor : 1;
             long model = (long)Tensor * Pipeline * Context;
             if (gpuCount % model != 0)
             {
@@ -48,14 +49,17 @@ namespace VramPS.Engine.Estimation
                 if (!m.IsMoe) throw new InvalidWorkloadException("ExpertParallel", $"-ExpertParallel {Expert} needs a mixture-of-experts model; {m.Id} has none.");
                 if (m.Experts % Expert != 0)
                     throw new InvalidWorkloadException("ExpertParallel", $"-ExpertParallel {Expert} must divide the {m.Experts} experts of {m.Id}.");
-                if ((long)Data * Context % Expert != 0)
+                // Megatron-Core's expert-data-parallel size: world / (expert TP x EP x PP), a whole number.
+                long expertRanks = (long)Data * Context * (Tensor / ExpertTensor);
+                if (expertRanks % Expert != 0)
                 {
+                    string from = ExpertTensor == Tensor ? "data-parallel x context-parallel degree" : "data-parallel x context-parallel x tensor-parallel degree (experts whole on each rank)";
                     throw new InvalidWorkloadException("ExpertParallel",
-                        $"-ExpertParallel {Expert} must divide the data-parallel x context-parallel degree {(long)Data * Context}: expert-parallel ranks are drawn from them.");
+                        $"-ExpertParallel {Expert} must divide the {from} {expertRanks}: expert-parallel ranks are drawn from them.");
                 }
             }
             Stages = Pipeline == 1
-                ? new[] { new PipelineStage(0, 1, 0, m.NumLayers, 1, Tensor, Expert, SequenceParallel) }
+                ? new[] { new PipelineStage(0, 1, 0, m.NumLayers, 1, Tensor, Expert, SequenceParallel, ExpertTensor) }
                 : new[] { Stage(0, m.NumLayers), Stage(Pipeline - 1, m.NumLayers) };
         }
 
@@ -63,6 +67,8 @@ namespace VramPS.Engine.Estimation
         public int Pipeline { get; }
         public int Context { get; }
         public int Expert { get; }
+        /// <summary>Expert tensor-parallel degree: t, or 1 where the framework keeps each routed expert whole.</summary>
+        public int ExpertTensor { get; }
         public int Data { get; }
         public bool SequenceParallel { get; }
         public PipelineSchedule Schedule { get; private set; }
@@ -102,7 +108,7 @@ namespace VramPS.Engine.Estimation
             {
                 inFlight = Math.Min(Pipeline - index, MicroBatches);
             }
-            return new PipelineStage(index, Pipeline, first, stageLayers, inFlight, Tensor, Expert, SequenceParallel);
+            return new PipelineStage(index, Pipeline, first, stageLayers, inFlight, Tensor, Expert, SequenceParallel, ExpertTensor);
         }
 
         private void ResolveSchedule(Workload w, ModelArchitecture m, List<string> notes)

@@ -78,6 +78,12 @@ namespace VramPS.Engine.Estimation
                 frozenAdapters += PipelineStage.Share(r.Adapter.Kind == AdapterKind.LoRAFA ? (long)r.LoraRank * m.HiddenSize : 0, stage.Tensor);
             }
             Adapters += r.Adapter.TrainedOutsideLinears(m, stage.Layers, stage.HasEmbedding, stage.HasHead);
+            if (t.QuantizesHead && stage.HasHead)
+            {
+                QuantizedHead = PipelineStage.Share((long)m.VocabSize * m.HiddenSize, stage.Tensor);
+                Quantizable += QuantizedHead;
+                LargestQuantizable = Math.Max(LargestQuantizable, QuantizedHead);
+            }
             long frozenVision = 0;
             if (m.HasVision && stage.HasEmbedding)
             {
@@ -132,8 +138,10 @@ namespace VramPS.Engine.Estimation
         /// <summary>The vision tower and projector (on the stage with the embedding).</summary>
         public long VisionParameters { get; }
         public long Head { get; }
-        /// <summary>The block linears the trainer quantizes under QLoRA (all of them, or only the adapted ones).</summary>
+        /// <summary>The linears the trainer quantizes under QLoRA (all block linears or only the adapted ones, and the head where it quantizes that too).</summary>
         public long Quantizable { get; }
+        /// <summary>Elements of the output head's weight where the trainer quantizes it (else 0).</summary>
+        public long QuantizedHead { get; }
         /// <summary>Elements of the largest single weight matrix the trainer quantizes.</summary>
         public long LargestQuantizable { get; }
         /// <summary>Embeddings, head, norms and linears left in 16-bit under QLoRA.</summary>

@@ -11,8 +11,9 @@ namespace VramPS.Engine.Estimation
     /// </summary>
     internal sealed class PipelineStage
     {
-        public PipelineStage(int index, int stages, int firstLayer, int layers, double inFlight, int tensor, int expert, bool sequenceParallel)
+        public PipelineStage(int index, int stages, int firstLayer, int layers, double inFlight, int tensor, int expert, bool sequenceParallel, int expertTensor)
         {
+            ExpertTensor = expertTensor;
             Index = index;
             Stages = stages;
             FirstLayer = firstLayer;
@@ -24,7 +25,7 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>The whole model on one rank.</summary>
-        public static PipelineStage WholeModel(int layers) => new PipelineStage(0, 1, 0, layers, 1, 1, 1, false);
+        public static PipelineStage WholeModel(int layers) => new PipelineStage(0, 1, 0, layers, 1, 1, 1, false, 1);
 
         /// <summary>The pipeline rank, 0 for the first stage.</summary>
         public int Index { get; }
@@ -39,6 +40,8 @@ namespace VramPS.Engine.Estimation
         public bool HasHead => Index == Stages - 1;
         public int Tensor { get; }
         public int Expert { get; }
+        /// <summary>Tensor-parallel ranks each routed expert splits over: t, or 1 where experts stay whole (expert tensor parallel 1).</summary>
+        public int ExpertTensor { get; }
         /// <summary>Ranks the tensors outside attention and MLP (norm inputs, block inputs) are split across: t with sequence parallelism, else 1.</summary>
         public int SequenceShards { get; }
 
@@ -46,7 +49,7 @@ namespace VramPS.Engine.Estimation
         public long Divisor(LinearModule module, bool moeLayer)
         {
             if (module.Role == LinearRole.Router) return 1;
-            return moeLayer && module.Count > 1 ? (long)Tensor * Expert : Tensor;
+            return moeLayer && module.Count > 1 ? (long)ExpertTensor * Expert : Tensor;
         }
 
         /// <summary>The vocabulary rows of an embedding or head this rank holds, with the rest of that part whole.</summary>

@@ -23,7 +23,10 @@ namespace VramPS.Engine.Estimation
 
         private readonly List<string> _assumptions = new List<string>(16);
 
-        public ResolvedRecipe(Workload w)
+        /// <param name="w">The workload.</param>
+        /// <param name="profile">The framework's behaviour where a stage's trainer departs from its profile (an alignment
+        /// stage's own model setup); null: the workload's framework profile.</param>
+        public ResolvedRecipe(Workload w, FrameworkProfile? profile = null)
         {
             Workload = w;
             Model = w.Model;
@@ -33,7 +36,7 @@ namespace VramPS.Engine.Estimation
                                  $"MLP {Model.IntermediateSize}, {Model.NumHeads} heads ({Model.NumKvHeads} KV), vocabulary {Model.VocabSize}");
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
-            Profile = FrameworkProfiles.Of(Framework);
+            Profile = profile ?? FrameworkProfiles.Of(Framework);
             if (w.FrameworkNotes != null) _assumptions.AddRange(w.FrameworkNotes);
             if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {
@@ -75,7 +78,8 @@ namespace VramPS.Engine.Estimation
             Attention = w.Attention ?? DefaultAttention();
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
-            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, _assumptions);
+            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, Profile.ExpertsSplitByTensorParallel.Value, _assumptions);
+            if (Parallel.Expert > 1 && Parallel.Tensor > 1 && Profile.ExpertsSplitByTensorParallel.Assumption is string experts) _assumptions.Add(experts);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
             Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);

@@ -20,15 +20,15 @@ namespace VramPS.Engine.Estimation
         /// At each phase it holds what is allocated there plus what it cannot hand back: half a 2 MiB block of
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
         /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
-        /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is a standing reservation
+        /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is, per phase, a reservation
         /// counted in Other (a rollout engine's pool) that never churns.
         /// </summary>
-        public static long Reserved(IReadOnlyList<PhaseMemory> phases, long heldInOther, int tensorsAlive, long otherStreamPool)
+        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool)
         {
             long highWater = 0;
             foreach (var phase in phases)
             {
-                long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther);
+                long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
                 highWater = Math.Max(highWater, Checked.Add(phase.Allocated, churn / 10));
             }
             long rounding = tensorsAlive * (BlockRounding / 2);

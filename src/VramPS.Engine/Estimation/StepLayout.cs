@@ -39,11 +39,11 @@ namespace VramPS.Engine.Estimation
             var r = _r;
             var stage = _p.Stage;
             int n = r.Parallel.ShardDegree;
-            // Routed experts are replicated only over the expert-data-parallel ranks, n / e of them (Megatron-LM's
+            // Routed experts are replicated only over the expert-data-parallel ranks, n x (t / expert TP) / e of them (Megatron-LM's
             // parallel_state.initialize_model_parallel: expert_data_parallel_size = world_size // (expert TP x EP x PP),
             // and its DistributedDataParallel puts the expert parameters' gradient buffers, which the distributed
             // optimizer shards, on get_expert_data_parallel_group()); the rest is replicated over all n.
-            int expertReplicas = n / stage.Expert;
+            int expertReplicas = (int)((long)n * (stage.Tensor / stage.ExpertTensor) / stage.Expert);
             double Sharded(double term, double experts) => (term - experts) / n + experts / expertReplicas;
             bool zero3 = r.Sharding == Sharding.Zero3 && n > 1;
             bool gradsSharded = (r.Sharding == Sharding.Zero2 || zero3) && n > 1;
@@ -84,9 +84,13 @@ namespace VramPS.Engine.Estimation
             double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
                 ? gradUnitSize : 0;
             double bucket = n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
+            if (r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2) bucket *= r.Profile.ReduceBuffers.Value;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
             if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync ? grads : 0;
+            // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
+            // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
+            bool persistentGrads = r.Profile.GradientBufferPersists.Value;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
@@ -123,7 +127,8 @@ namespace VramPS.Engine.Estimation
                     checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
                 }
                 saved = checkpoints + _a.UncheckpointedPerToken * tokens + outside;
-                topWorking = saved + recompute;
+                // Where backward keeps each block's input gradient until it ends, its worst block is the bottom one.
+                topWorking = saved + recompute + _a.HeldLayers * _a.BackwardRetainedPerTokenPerLayer * tokens;
             }
             else
             {
@@ -171,7 +176,7 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
@@ -190,7 +195,13 @@ namespace VramPS.Engine.Estimation
                 // and int64 indices, next to the 16-bit weight being converted.
                 list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (2.0 * 16 * 2 + 2 + 8 + 2)));
             }
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved, vocabTokens * logits.ForwardPeak));
+            // Where the loop keeps the previous micro-batch's output until the next forward returns (litgpt), that
+            // step's graph is alive through this forward: its 4-bit matmuls' inputs, and its logit chunks beside the
+            // new ones (together the two loss buffers ForwardPeak counts). The last head chunk dequantizes the 4-bit
+            // head meanwhile. Under checkpointing the inputs the old graph holds are not modelled.
+            double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
+            double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep, vocabTokens * logits.ForwardPeak + headDequant));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));

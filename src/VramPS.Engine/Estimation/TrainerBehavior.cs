@@ -61,6 +61,14 @@ namespace VramPS.Engine.Estimation
             SeparateHead = f.SeparateHead.Value;
             QuantizesOnlyAdapted = f.Nf4OnlyAdaptedLinears.Value;
             QuantizedLinearSavesInput = !f.Nf4OnlyAdaptedLinears.Value;
+            bool fourBit = r.Workload.Method == FinetuneMethod.QLoRA && r.Quantization != Quantization.Int8;
+            QuantizesHead = fourBit && f.QuantizesHead.Value;
+            // dequantize_4bit returns the dtype the weight was quantized from; MatMul4Bit casts it to its input's.
+            int c = ComputeBytes(r.Precision);
+            HeadDequantBytes = !QuantizesHead ? 0 : f.QuantizesFromFp16.Value && r.Precision != Precision.Fp16 ? 2 + c : c;
+            // The previous micro-batch's graph survives into the next forward, and its 4-bit matmuls still hold their inputs.
+            KeepsPreviousQuantizedInputs = fourBit && QuantizedLinearSavesInput && f.KeepsPreviousOutput.Value && f.QuantizedInputOutlivesBackward.Value;
+            GeluNewInPython = f.GeluNewInPython.Value;
             FusedAdamW = f.FusedAdamW.Value;
 
             // Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments.
@@ -101,6 +109,14 @@ namespace VramPS.Engine.Estimation
         public long ReduceBucketElements { get; }
         public bool QuantizesOnlyAdapted { get; }
         public bool QuantizedLinearSavesInput { get; }
+        /// <summary>Under QLoRA the output head is a 4-bit linear too.</summary>
+        public bool QuantizesHead { get; }
+        /// <summary>Bytes per head weight element that one dequantization of the 4-bit head holds at once (the dequantized copy and its cast); 0 when the head is not quantized.</summary>
+        public int HeadDequantBytes { get; }
+        /// <summary>While the next forward runs, the previous micro-batch's 4-bit matmuls still hold their inputs.</summary>
+        public bool KeepsPreviousQuantizedInputs { get; }
+        /// <summary>gelu_new runs as the Python tanh formula, op by op.</summary>
+        public bool GeluNewInPython { get; }
 
         public int AdapterBytes { get; }
         public bool UpcastsNonQuantized { get; }
@@ -147,8 +163,10 @@ namespace VramPS.Engine.Estimation
         /// gradient (torch.func.grad_and_value) and keeps only the 16-bit gradient of the hidden states until backward, which
         /// scales it into a new tensor. The chunk count is get_chunk_size's: one chunk while all logits at 16 bytes each fit
         /// the 4 GiB target (the cap when half the free memory exceeds it), else the next multiple of 4 chunks that does.
-        /// Bytes per logit of the whole output: the chunk's share of 14 bytes, and the gradient (c x hidden per token) spread
-        /// over the vocabulary.
+        /// Its chunk step runs torch.compile'd (fullgraph, the default torch_compile=True): the chunk's logits and their
+        /// gradient are what it materializes, in the compute dtype (2c bytes a logit; reasoned from the compiled graph, not
+        /// measured; the eager fallback holds 14 by unsloth_zoo's own count). Bytes per logit of the whole output: the
+        /// chunk's share of 2c, and the hidden states' gradient (c x hidden per token) spread over the vocabulary.
         /// </summary>
         private static LogitsFootprint UnslothFusedLoss(ResolvedRecipe r, int c)
         {
@@ -171,9 +189,16 @@ namespace VramPS.Engine.Estimation
                 case LossPath.Fp32Upcast:
                     // CEWithChunkedOutputLoss keeps the 16-bit logit chunks and upcasts one of eight chunks at a time;
                     // without it the whole output is cast to fp32 before the loss.
-                    return r.Has(Techniques.ChunkedLoss)
-                        ? new LogitsFootprint(c + 1, c + 1, c)
-                        : new LogitsFootprint(c + 8, c + 12, 8);
+                    if (r.Has(Techniques.ChunkedLoss)) return new LogitsFootprint(c + 1, c + 1, c);
+                    // torch's loss_parallel runs on the vocabulary shard op by op (tensor/parallel/loss.py): _log_softmax
+                    // holds the fp32 copy, x - max, its exp and the result beside the 16-bit logits; the fused
+                    // nll_loss backward holds the saved log-softmax, zeros_like of it, its exp, their sum and the product
+                    // with the incoming gradient, all fp32.
+                    if (r.Profile.LossParallel.Value && r.Parallel.Tensor > 1) return new LogitsFootprint(c + 12, 16, c + 4);
+                    // The recipes delete the 16-bit logits before backward (torchtune recipes "free logits otherwise it
+                    // peaks backward memory", torchtitan train.py@9dec370 del pred), which .float() did not save: backward
+                    // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each.
+                    return new LogitsFootprint(c + 8, 12, 8);
                 case LossPath.UnslothFused when r.Has(Techniques.ChunkedLoss):
                     return UnslothFusedLoss(r, c);
                 case LossPath.Megatron:

@@ -196,6 +196,10 @@ namespace VramPS.Engine.Estimation
         public int? PromptLength { get; internal set; }
         public int? GenerationLength { get; internal set; }
         public double? RolloutMemoryFraction { get; internal set; }
+        /// <summary>Whether the colocated engine sleeps between generations; null without one.</summary>
+        public bool? RolloutSleep { get; internal set; }
+        /// <summary>Where the vLLM engine runs (GRPO); null when the policy generates itself.</summary>
+        public Alignment.VllmMode? VllmMode { get; internal set; }
         public bool PrecomputeReferenceLogProbs { get; internal set; }
         public double? KlCoefficient { get; internal set; }
         /// <summary>Whether Total fits the GPU of the workload; null when no GPU was given.</summary>

@@ -44,6 +44,13 @@ namespace VramPS.Engine.Estimation
             int context = w.Model.MaxPositions;
             if (context > 0 && e.SequenceLength > context)
                 warnings.Add($"-SequenceLength {e.SequenceLength} is longer than the {context} positions of {e.Model} (max_position_embeddings); the estimate is made as given.");
+            if (gpu is null && e.RolloutMemoryFraction is double fraction)
+            {
+                var assumed = GpuCatalog.Default.Get(Alignment.StageRecipe.AssumedGpu);
+                warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "-RolloutMemoryFraction {0} without -Gpu: the colocated vLLM engine's share is taken of an {1} ({2:0.#} GiB), the 80 GB GPU colocated rollouts are most often run on, which over-counts it on smaller GPUs and under-counts it on larger ones; name the GPU with -Gpu.",
+                    fraction, assumed.Name, assumed.MemoryBytes / (double)(1L << 30)));
+            }
             if (gpu is null)
             {
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,

@@ -54,6 +54,18 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> PartialTraining { get; init; }
         /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>
         public Cited<bool> TensorParallelSplitsSequence { get; init; }
+        /// <summary>
+        /// A tensor-parallel linear after a sequence-parallel norm saves its all-gathered input (the whole sequence on every
+        /// rank), not its sequence shard.
+        /// </summary>
+        public Cited<bool> SavesGatheredLinearInputs { get; init; }
+        /// <summary>
+        /// Routed experts split over the tensor-parallel ranks too (expert tensor parallel = TP); false: each expert whole
+        /// on its rank (expert tensor parallel 1), the experts of a layer split over the expert-parallel ranks only.
+        /// </summary>
+        public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
+        /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
+        public Cited<bool> LossParallel { get; init; }
         /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
         public Cited<bool> PipelineSplitsBatch { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
@@ -87,6 +99,12 @@ namespace VramPS.Engine.Frameworks
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
         public Cited<bool> Nf4OnlyAdaptedLinears { get; init; }
         public Cited<bool> DoubleQuant { get; init; }
+        /// <summary>The output head is a 4-bit linear too under QLoRA, dequantized by every head call.</summary>
+        public Cited<bool> QuantizesHead { get; init; }
+        /// <summary>Weights are quantized from an fp16 copy: each dequantization returns fp16 and is cast again to a bf16 compute dtype.</summary>
+        public Cited<bool> QuantizesFromFp16 { get; init; }
+        /// <summary>bitsandbytes' 4-bit matmul keeps its input on the autograd node itself, where backward does not release it.</summary>
+        public Cited<bool> QuantizedInputOutlivesBackward { get; init; }
         /// <summary>Under Freeze only the trainable parameters are upcast to fp32; frozen ones stay 16-bit.</summary>
         public Cited<bool> UpcastsOnlyTrainable { get; init; }
 
@@ -99,7 +117,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FusedNorms { get; init; }
         public Cited<bool> FusedSoftmax { get; init; }
         public Cited<bool> FusedActivation { get; init; }
+        /// <summary>gelu_new (GPT-2, Phi) runs as the Python tanh formula, op by op, each op keeping its input.</summary>
+        public Cited<bool> GeluNewInPython { get; init; }
         public Cited<LossPath> LossPath { get; init; }
+        /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
+        public Cited<bool> KeepsPreviousOutput { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }
@@ -113,8 +135,52 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> OffloadsGradients { get; init; }
         /// <summary>Elements of the gradient reduce bucket; 0 where none is held beside the gradients.</summary>
         public Cited<long> ReduceBucketElements { get; init; }
+        /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
+        public Cited<int> ReduceBuffers { get; init; }
+        /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
+        public Cited<bool> GradientBufferPersists { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
+
+        // Alignment stages (Alignment/StageRecipe reads them).
+        /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>
+        public Cited<IReadOnlyList<Alignment.TrainingStage>?> Stages { get; init; }
+        /// <summary>The stages default to gradient checkpointing on.</summary>
+        public Cited<bool> StageCheckpointing { get; init; }
+        /// <summary>Sequence length of the preference and reward stages when not given; null: TRL's max_length.</summary>
+        public Cited<int?> PreferenceLength { get; init; }
+        /// <summary>Prompt and generated tokens of PPO and GRPO when not given; null: TRL's defaults.</summary>
+        public Cited<int?> PromptLength { get; init; }
+        public Cited<int?> GenerationLength { get; init; }
+        /// <summary>Reference, reward and EMA models are held in the 16-bit compute dtype whatever the policy's load dtype.</summary>
+        public Cited<bool> FrozenModelsSixteenBit { get; init; }
+        /// <summary>PPO updates the policy, then the value model, each with its own optimizer step, from the experience of a rollout.</summary>
+        public Cited<bool> SequentialPpoUpdates { get; init; }
+        /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
+        public Cited<Alignment.RolloutGeneration> Generation { get; init; }
+        /// <summary>The share of a rollout engine the framework colocates on the training GPUs when neither -RolloutMemoryFraction nor -VllmMode is given; null: none unless asked.</summary>
+        public Cited<double?> RolloutFraction { get; init; }
+        /// <summary>Offers an exponential-moving-average copy of the policy (-EmaCopy).</summary>
+        public Cited<bool> EmaCopy { get; init; }
+        // GRPO's policy and its colocated rollout engine.
+        /// <summary>The GRPO trainer upcasts a k-bit base's non-quantized weights to fp32 (its own peft setup, not the SFT one).</summary>
+        public Cited<bool> GrpoKbitUpcast { get; init; }
+        /// <summary>The GRPO trainer casts the adapters over a k-bit base to 16-bit.</summary>
+        public Cited<bool> GrpoQuantizedAdapters16Bit { get; init; }
+        /// <summary>The GRPO loss takes the hidden states and forms one sequence's completion logits at a time, differentiating inside its forward.</summary>
+        public Cited<bool> GrpoLossPerSequence { get; init; }
+        /// <summary>The colocated vLLM engine and the trained model share one copy of the base weights.</summary>
+        public Cited<bool> RolloutSharesWeights { get; init; }
+        /// <summary>The engine's memory fraction is of the memory free when it loads, not of the whole GPU.</summary>
+        public Cited<bool> RolloutFractionOfFree { get; init; }
+        /// <summary>The colocated engine's memory fraction when -VllmMode Colocate gives none.</summary>
+        public Cited<double> RolloutDefaultFraction { get; init; }
+        /// <summary>The engine can run on GPUs of its own (-VllmMode Server).</summary>
+        public Cited<bool> RolloutServer { get; init; }
+        /// <summary>The engine sleeps between generations when the workload does not say (-RolloutSleep).</summary>
+        public Cited<bool> RolloutSleeps { get; init; }
+        /// <summary>The smallest memory fraction the engine runs with while it sleeps between generations; 0: as given.</summary>
+        public Cited<double> RolloutSleepMinimumFraction { get; init; }
 
         private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
             .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();

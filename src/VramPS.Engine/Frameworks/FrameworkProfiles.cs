@@ -19,9 +19,13 @@ namespace VramPS.Engine.Frameworks
             Profiles.FmsAcceleration.Profile,
             Profiles.Unsloth.Profile,
             Profiles.MegatronLM.Profile,
+            Profiles.MegatronSwift.Profile,
             Profiles.DeepSpeed.Profile,
             Profiles.Torchtitan.Profile,
             Profiles.MsSwift.Profile,
+            Profiles.DeepSpeedChat.Profile,
+            Profiles.Verl.Profile,
+            Profiles.OpenRlhf.Profile,
         });
 
         private static readonly FrameworkProfile[] ByFramework = All.OrderBy(p => (int)p.Framework).ToArray();

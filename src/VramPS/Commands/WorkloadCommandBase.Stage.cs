@@ -55,6 +55,18 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
         [SwitchValue]
+        public SwitchParameter RolloutSleep { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EnumName(typeof(VllmMode))]
+        public VllmMode? VllmMode { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
         public SwitchParameter PrecomputeReferenceLogProbs { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]
@@ -62,6 +74,12 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ParamsSet)]
         [Number]
         public double? KlCoefficient { get; set; }
+
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [SwitchValue]
+        public SwitchParameter EmaCopy { get; set; }
 
         /// <summary>Applies the bound stage settings to the workload and warns about those its stage ignores.</summary>
         private void ApplyStage(Workload w)
@@ -76,8 +94,11 @@ namespace VramPS.Commands
             if (PromptLength != null) w.PromptLength = PromptLength;
             if (GenerationLength != null) w.GenerationLength = GenerationLength;
             if (RolloutMemoryFraction != null) w.RolloutMemoryFraction = RolloutMemoryFraction;
+            if (Given(nameof(RolloutSleep))) w.RolloutSleep = RolloutSleep.IsPresent;
+            if (VllmMode != null) w.VllmMode = VllmMode;
             if (Given(nameof(PrecomputeReferenceLogProbs))) w.PrecomputeReferenceLogProbs = PrecomputeReferenceLogProbs.IsPresent;
             if (KlCoefficient != null) w.KlCoefficient = KlCoefficient;
+            if (Given(nameof(EmaCopy))) w.EmaCopy = EmaCopy.IsPresent;
             foreach (string message in StageSettings.Ignored(w)) WriteWarning(message);
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Models;
 using VramPS.Engine.Tests.Estimation;
@@ -70,15 +71,16 @@ namespace VramPS.Engine.Tests.Alignment
             var gpu = GpuCatalog.Default.Get("RTX-4090");
             var model = Llama2Fixture.Model();
             var notes = new List<string>();
-            var tooSmall = new RolloutEngine(model, false, 0.3, gpu, 1, 8, 512, 512, notes);
+            var trl = FrameworkProfiles.Of(Framework.HfTrainer);
+            var tooSmall = new RolloutEngine(model, false, 0.3, gpu, trl, false, 1, 8, 512, 512, notes);
             Assert.Equal(2.0 * P, tooSmall.Footprint);
-            Assert.Contains("fails at start", notes.Single());
+            Assert.Contains("fails at start", notes[0]);
 
             notes.Clear();
             var h100 = GpuCatalog.Default.Get("H100-SXM");
-            var waves = new RolloutEngine(model, false, 0.2, h100, 64, 512, 4096, 4096, notes);
+            var waves = new RolloutEngine(model, false, 0.2, h100, trl, false, 64, 512, 4096, 4096, notes);
             Assert.Equal(0.2 * h100.MemoryBytes, waves.Footprint);
-            Assert.Contains("in waves", notes.Single());
+            Assert.Contains("in waves", notes[0]);
         }
     }
 }

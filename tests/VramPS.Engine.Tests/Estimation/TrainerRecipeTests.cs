@@ -34,11 +34,11 @@ namespace VramPS.Engine.Tests.Estimation
         {
             // Lightning's BitsandbytesPrecision quantizes each _Linear4bit when it is created on the GPU and again from
             // each checkpoint weight in load_state_dict: the load holds the quantized model and one 16-bit linear,
-            // Llama-2-7B's largest being the MLP's 4096 x 11008 (2 bytes each).
+            // Llama-2-7B's largest being the 4-bit head's 32000 x 4096 (2 bytes each; the MLP's are 4096 x 11008).
             var e = MemoryEstimator.Estimate(Bare(FinetuneMethod.QLoRA, Framework.Litgpt));
             var load = e.Phases.Single(p => p.Phase == Phase.Load);
             var step = e.Phases.Single(p => p.Phase == Phase.OptimizerStep);
-            Assert.Equal(step.Weights + 2 * H * I, load.Weights);
+            Assert.Equal(step.Weights + 2 * Llama2Fixture.Vocab * H, load.Weights);
             Assert.Equal(load.Weights, load.Allocated);
             Assert.NotEqual(Phase.Load, e.PeakPhase);
         }

@@ -57,6 +57,7 @@ namespace VramPS.Engine.Tests.Frameworks
         [InlineData("litgpt", 0.05)]
         [InlineData("fms-acceleration", 0.05)]
         [InlineData("fsdp_qlora", 0.1)]
+        [InlineData("Megatron-SWIFT", 0.05)]
         [InlineData("HF-Trainer", 0.0)]
         [InlineData("torchtune", 0.0)]
         public void Lora_dropout_is_each_frameworks_default(string name, double dropout) =>
@@ -73,7 +74,7 @@ namespace VramPS.Engine.Tests.Frameworks
         [Fact]
         public void Selective_checkpointing_is_Megatron_LMs_core_attention_recompute_and_torchtitans_op_level_mode()
         {
-            Assert.Equal(new[] { "Megatron-LM" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention).Select(p => p.Name));
+            Assert.Equal(new[] { "Megatron-LM", "Megatron-SWIFT" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention).Select(p => p.Name));
             Assert.Equal(new[] { "torchtitan" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.OpLevel).Select(p => p.Name));
         }
 
@@ -103,7 +104,7 @@ namespace VramPS.Engine.Tests.Frameworks
         {
             var w = new Workload(ModelArchitecture.LlamaLike(1_000_000_000)) { Framework = Framework.Torchtune, Stage = TrainingStage.Dpo };
             var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
-            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth or ms-swift.", e.Message);
+            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth, ms-swift, DeepSpeed-Chat, verl or OpenRLHF.", e.Message);
         }
 
         [Fact]

@@ -45,6 +45,9 @@ namespace VramPS.Engine.Tests.Frameworks
             var t = new TrainerBehavior(new ResolvedRecipe(Llama8B()));
             Assert.Equal(LossPath.Fp32Upcast, FrameworkProfiles.Of(Framework.Torchtitan).LossPath.Value);
             Assert.Equal(2 + 4 + 4, t.Logits.ForwardPeak);
+            // train.py@9dec370 deletes pred before loss.backward(), and .float() saved nothing of it: backward holds the
+            // saved log-softmax (4), nll_loss's gradient (4) and log_softmax's (4).
+            Assert.Equal(4 + 4 + 4, t.Logits.BackwardPeak);
         }
 
         [Fact]
@@ -85,6 +88,45 @@ namespace VramPS.Engine.Tests.Frameworks
             var a = new ActivationMemory(r, new TrainerBehavior(r), r.Parallel.Stages[0]);
             Assert.True(a.CheckpointsBlocks);
             Assert.Equal(63616, a.CheckpointPerTokenPerLayer);
+        }
+    
+        private static Workload Llama70BTensorParallel(int tp) =>
+            new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-70B"))
+            {
+                Framework = Framework.Torchtitan, Precision = Precision.Bf16Mixed, GpuCount = 8 * tp, Sharding = Sharding.Zero3, TensorParallel = tp,
+                Checkpointing = Checkpointing.Full, Techniques = Techniques.Compile,
+            };
+
+        [Fact]
+        public void Loss_parallel_holds_the_op_by_op_log_softmax_and_its_fused_backward()
+        {
+            // torch/distributed/tensor/parallel/loss.py, bytes per vocabulary entry of the rank's shard: _log_softmax holds
+            // the 16-bit logits (2), their fp32 copy (4), x - max (4) and its exp (4), then the result (4) in their place
+            // of the exp; _nll_loss_and_log_softmax_backward holds the saved log-softmax (4), zeros_like of it (4), its
+            // exp (4) and their sum (4). train.py deletes the logits before backward.
+            var t = new TrainerBehavior(new ResolvedRecipe(Llama70BTensorParallel(8)));
+            Assert.Equal(2 + 4 + 4 + 4, t.Logits.ForwardPeak);
+            Assert.Equal(4 + 4 + 4 + 4, t.Logits.BackwardPeak);
+            // Without tensor parallelism the loss is F.cross_entropy on the whole logits, as before.
+            Assert.Equal(2 + 4 + 4, new TrainerBehavior(new ResolvedRecipe(Llama70BTensorParallel(1))).Logits.ForwardPeak);
+        }
+
+        [Fact]
+        public void The_heads_colwise_linear_saves_its_all_gathered_input_and_the_norm_its_sequence_shard()
+        {
+            // apply_tp: "norm" SequenceParallel, "output" ColwiseParallel(input_layouts=Shard(1)): the DTensor mm saves the
+            // gathered bf16 input, 2h bytes per token on every rank; the compiled RMSNorm keeps its bf16 input, 2h / t.
+            const double h = 8192;
+            var r = new ResolvedRecipe(Llama70BTensorParallel(8));
+            var stage = r.Parallel.Stages[0];
+            Assert.Equal(2 * h / 8 + 2 * h, new ActivationMemory(r, new TrainerBehavior(r), stage).OutsideLayersPerToken);
+            // Megatron-LM's linears save the sequence shard and gather it again in backward (layers.py).
+            var w = Llama70BTensorParallel(8);
+            w.Framework = Framework.MegatronLM;
+            w.SequenceParallel = true;
+            w.Sharding = Sharding.None;
+            var m = new ResolvedRecipe(w);
+            Assert.Equal((2 * h + 2 * h) / 8, new ActivationMemory(m, new TrainerBehavior(m), m.Parallel.Stages[0]).OutsideLayersPerToken);
         }
     }
 }

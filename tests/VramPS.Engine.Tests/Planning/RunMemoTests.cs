@@ -131,7 +131,7 @@ namespace VramPS.Engine.Tests.Planning
             var inner = Nullable.GetUnderlyingType(type) ?? type;
             if (inner == typeof(int)) return (int?)current == 7 ? 9 : 7;
             if (inner == typeof(double)) return (double?)current == 0.25 ? 0.5 : 0.25;
-            if (inner == typeof(bool)) return !(bool)current!;
+            if (inner == typeof(bool)) return !((bool?)current ?? false);
             if (inner == typeof(string)) return (string?)current == "other" ? "another" : "other";
             if (inner == typeof(string[])) return new[] { "o_proj" };
             if (inner == typeof(Version)) return new Version(9, 9);

@@ -18,6 +18,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); fsdp_qlora train.py defaults use_gradient_checkpointing to True"),
             TransformersTrainer = new Cited<bool>(false, "fsdp_qlora train.py: its own training loop, no Trainer autocast"),
+            ReentrantCheckpointing = new Cited<bool>(true, "fsdp_qlora README.md: with bitsandbytes \"be sure to pass --reentrant_checkpointing True\" (every example does; train.py's own default is False)"),
             AlignmentStages = new Cited<bool>(false, "fsdp_qlora train.py trains causal-LM SFT only"),
             KbitPreparationUpcast = new Cited<bool>(false, "fsdp_qlora train.py: quantizes with bnb and loads without prepare_model_for_kbit_training"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "fsdp_qlora train.py --train_type lora, qlora, custom_qlora, hqq_dora, bnb_dora"),

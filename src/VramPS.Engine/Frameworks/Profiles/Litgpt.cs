@@ -27,10 +27,15 @@ namespace VramPS.Engine.Frameworks.Profiles
             LoraDropout = new Cited<double>(0.05, "litgpt/finetune/lora.py setup lora_dropout 0.05"),
             FusedQkvAdapters = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention: one fused qkv linear (attn) whatever the checkpoint calls them"),
             DoubleQuant = new Cited<bool>(false, "litgpt --quantize bnb.nf4 is single quantization (bnb.nf4-dq is a separate choice)"),
+            QuantizesHead = new Cited<bool>(true, "lightning/fabric/plugins/precision/bitsandbytes.py module_init_context: every torch.nn.Linear built under litgpt's fabric.init_module, lm_head included, is a _Linear4bit"),
+            QuantizesFromFp16 = new Cited<bool>(true, "lightning/fabric/plugins/precision/bitsandbytes.py _Linear4bit.quantize: weight.to(dtype=torch.half) before quantize_4bit, so dequantize_4bit returns fp16 and MatMul4Bit casts it to the bf16 input dtype"),
+            QuantizedInputOutlivesBackward = new Cited<bool>(true, "litgpt pyproject.toml pins bitsandbytes==0.42.0 (from 929f9c7 to d2ed13c, litgpt 0.4-0.5.4): MatMul4Bit.forward sets ctx.tensors = (A, B), which backward's release of saved tensors leaves alone (removed in bitsandbytes 0.43.2, #1270)"),
             ChunkedHead = new Cited<bool>(true, "litgpt/finetune/lora.py: lm_head_chunk_size=128 and chunked_cross_entropy"),
             SoftcapAttentionByHand = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention.scaled_dot_product_attention: \"with softcapping we cannot use SDPA\""),
             SeparateHead = new Cited<bool>(true, "litgpt/scripts/convert_hf_checkpoint.py copies a tied embedding into lm_head"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Litgpt, "litgpt/utils.py chunked_cross_entropy over 128-token logit chunks"),
+            GeluNewInPython = new Cited<bool>(false, "litgpt/model.py GptNeoxMLP.forward: torch.nn.functional.gelu(x, approximate=config.gelu_approximate), one kernel keeping its input"),
+            KeepsPreviousOutput = new Cited<bool>(true, "litgpt/finetune/lora.py fit() at 5895df1: logits = model(input_ids, lm_head_chunk_size=128) rebinds only when the next forward returns; the old chunks' grad_fn keeps the previous graph"),
             NoSyncUnshardedGradients = new Cited<bool>(true, "Lightning Fabric fabric.no_sync under FSDP: gradients stay unsharded while accumulating"),
         };
     }

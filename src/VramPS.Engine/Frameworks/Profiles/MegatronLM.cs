@@ -18,6 +18,11 @@ namespace VramPS.Engine.Frameworks.Profiles
             AllLinearLoraTargets = new Cited<bool>(false, "Megatron-LM has no LoRA of its own; an adapter run uses peft's default targets"),
             TransformersTrainer = new Cited<bool>(false, "megatron/training/training.py: its own training loop"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; Megatron-LM has none"),
+            SavesGatheredLinearInputs = new Cited<bool>(false,
+                "megatron/core/tensor_parallel/layers.py LinearWithGradAccumulationAndAsyncCommunication: under sequence parallelism it saves its sequence shard and gathers it again in backward"),
+            ExpertsSplitByTensorParallel = new Cited<bool>(true,
+                "megatron/training/arguments.py: --expert-tensor-parallel-size unset is set to --tensor-model-parallel-size",
+                "expert tensor parallel = tensor parallel (Megatron-Core's default): each routed expert split over the tensor-parallel ranks"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.CoreAttention,
                 "megatron/training/arguments.py --recompute-granularity selective: core attention recomputed (Korthikanti et al. 2022, section 5)"),
             ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
@@ -33,6 +38,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             MasterCopyInOptimizer = new Cited<bool>(true,
                 "megatron/core/optimizer/optimizer.py Float16OptimizerWithFloat16Params: 16-bit model, fp32 main params and main_grad"),
             DdpBucketCopy = new Cited<bool>(false, "megatron/core/distributed/distributed_data_parallel.py: one contiguous fp32 grad buffer that main_grad views"),
+            GradientBufferPersists = new Cited<bool>(true,
+                "megatron/core/distributed/param_and_grad_buffer.py _ParamAndGradBuffer: grad_data allocated once with the model (torch.zeros); zero_grad_buffer zeroes it before each step, never frees it"),
         };
     }
 }

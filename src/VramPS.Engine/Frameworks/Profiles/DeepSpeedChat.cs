@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using VramPS.Engine.Alignment;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>
+    /// Microsoft DeepSpeed-Chat (deepspeedai/DeepSpeedExamples applications/DeepSpeed-Chat, dschat): DeepSpeed's engine
+    /// over transformers models for step 1 (SFT), step 2 (reward model, DPO) and step 3 (PPO with the hybrid engine).
+    /// Sources read at DeepSpeedExamples 45b4b71.
+    /// </summary>
+    internal static class DeepSpeedChat
+    {
+        private const string Dschat = "DeepSpeedExamples applications/DeepSpeed-Chat/";
+
+        public static FrameworkProfile Profile { get; } = DeepSpeed.Profile with
+        {
+            Framework = Framework.DeepSpeedChat,
+            Name = "DeepSpeed-Chat",
+            Summary = "DeepSpeed-Chat: SFT, reward model, DPO and PPO (hybrid engine, EMA) over DeepSpeed ZeRO",
+            Versions = "DeepSpeed-Chat 2023-2025 (DeepSpeed 0.9-0.16)",
+            RunsUnder = new Cited<Framework?>(null, Dschat + "training/*/main.py: each step is its own loop over DeepSpeed engines"),
+            DefaultCheckpointing = new Cited<Checkpointing?>(null, Dschat + "training/*/main.py --gradient_checkpointing, --actor_gradient_checkpointing: store_true (off)"),
+            AllLinearLoraTargets = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py convert_linear_layer_to_lora: every nn.Linear under --lora_module_name (default \"decoder.layers.\")",
+                "LoRA on every linear of the blocks (DeepSpeed-Chat's --lora_module_name decoder.layers.)"),
+            AdaptersInComputeDtype = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA: the LoRA factors are module parameters that DeepSpeed's fp16/bf16 engine casts with the model"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, Dschat + "dschat/utils/module/lora.py: its own LoRA; --lora_dim with --only_optimize_lora is -Method LoRA, --lora_dim alone trains every weight beside the factors (-Method Full)"),
+            QuantizedBase = new Cited<bool>(false, Dschat + "dschat/utils/model/model_utils.py create_hf_model: no bitsandbytes base"),
+            LoraDropout = new Cited<double>(0.0, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA lora_droppout=0"),
+            AlignmentStages = new Cited<bool>(true, Dschat + "training/step2_reward_model_finetuning, step2_dpo_finetuning, step3_rlhf_finetuning"),
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new Text.ReadableList<TrainingStage>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Ppo }, ", "),
+                Dschat + "training: step 2 reward model and DPO, step 3 PPO (no ORPO, SimPO, KTO or GRPO)"),
+            StageCheckpointing = new Cited<bool>(false, Dschat + "training/step2_*/main.py --gradient_checkpointing and step3 main.py --actor_gradient_checkpointing, --critic_gradient_checkpointing: store_true",
+                "activation checkpointing off (DeepSpeed-Chat's --gradient_checkpointing flags are off unless given)"),
+            PreferenceLength = new Cited<int?>(512, Dschat + "training/step2_reward_model_finetuning/main.py and step2_dpo_finetuning/main.py --max_seq_len default 512",
+                "sequence length 512 tokens (DeepSpeed-Chat's --max_seq_len)"),
+            PromptLength = new Cited<int?>(256, Dschat + "training/step3_rlhf_finetuning/main.py --max_prompt_seq_len default 256",
+                "prompts of 256 tokens (DeepSpeed-Chat's --max_prompt_seq_len)"),
+            GenerationLength = new Cited<int?>(256, Dschat + "training/step3_rlhf_finetuning/main.py --max_answer_seq_len default 256",
+                "256 generated tokens (DeepSpeed-Chat's --max_answer_seq_len)"),
+            FrozenModelsSixteenBit = new Cited<bool>(true,
+                Dschat + "dschat/utils/ds_utils.py get_eval_ds_config: fp16 or bf16 enabled, so reference, reward and EMA engines hold 16-bit weights; rlhf_engine.py _init_ref, _init_ema, _init_reward: ZeRO stage 3 only when the trained model's is 3, else 0"),
+            SequentialPpoUpdates = new Cited<bool>(true,
+                Dschat + "dschat/rlhf/ppo_trainer.py train_rlhf: the actor's forward, backward and step, then the critic's forward_value, backward and step, each its own DeepSpeed engine"),
+            Generation = new Cited<RolloutGeneration>(RolloutGeneration.HybridEngine,
+                Dschat + "training/step3_rlhf_finetuning/training_scripts pass --enable_hybrid_engine: DeepSpeedHybridEngine generate with a KV workspace for max_out_tokens (prompt plus answer); ZeRO-3 gathers the actor for it",
+                "the actor generates through DeepSpeed's hybrid engine (--enable_hybrid_engine)"),
+            RolloutFraction = new Cited<double?>(null, Dschat + "dschat/rlhf/ppo_trainer.py _generate_sequence: the actor generates itself, no separate engine"),
+            ReduceBuffers = new Cited<int>(2, Dschat + "dschat/utils/ds_utils.py get_train_ds_config overlap_comm True: deepspeed/runtime/zero/stage_1_and_2.py backward allocates two ipg buffers of reduce_bucket_size (\"double buffers to avoid data access conflict\")"),
+            EmaCopy = new Cited<bool>(true, Dschat + "dschat/rlhf/rlhf_engine.py _init_ema (--enable_ema): a second actor updated by utils.py moving_average"),
+        };
+    }
+}

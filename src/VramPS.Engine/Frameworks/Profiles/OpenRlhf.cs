@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using VramPS.Engine.Alignment;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>
+    /// OpenRLHF: Ray places the actor, critic, reference and reward model (each a DeepSpeed engine) and the vLLM engines;
+    /// --colocate_all_models puts them all on the same GPUs. Sources read at OpenRLHF 3c3be62.
+    /// </summary>
+    internal static class OpenRlhf
+    {
+        public static FrameworkProfile Profile { get; } = DeepSpeed.Profile with
+        {
+            Framework = Framework.OpenRLHF,
+            Name = "OpenRLHF",
+            Summary = "OpenRLHF: reward model, DPO, KTO, PPO and GRPO over DeepSpeed ZeRO with vLLM rollout engines",
+            Versions = "OpenRLHF 0.6-0.9",
+            RunsUnder = new Cited<Framework?>(null, "openrlhf/trainer/ppo_trainer.py, dpo_trainer.py: its own loops over DeepSpeed engines"),
+            QuantizedBase = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py --ds.load_in_4bit: bitsandbytes NF4 base"),
+            AlignmentStages = new Cited<bool>(true, "openrlhf/cli/train_rm.py, train_dpo.py, train_ppo_ray.py"),
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new Text.ReadableList<TrainingStage>(new[] { TrainingStage.RewardModel, TrainingStage.Dpo, TrainingStage.Kto, TrainingStage.Ppo, TrainingStage.Grpo }, ", "),
+                "openrlhf/cli: train_rm.py, train_dpo.py, train_kto.py, train_ppo_ray.py (--advantage_estimator gae or group_norm)"),
+            StageCheckpointing = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --actor.gradient_checkpointing_enable, train_dpo.py --model.gradient_checkpointing_enable: store_true",
+                "activation checkpointing off (OpenRLHF's gradient_checkpointing_enable flags are off unless given)"),
+            PreferenceLength = new Cited<int?>(512, "openrlhf/cli/train_dpo.py --data.max_len default 512", "sequence length 512 tokens (OpenRLHF's --data.max_len)"),
+            FrozenModelsSixteenBit = new Cited<bool>(true,
+                "openrlhf/trainer/ray/launcher.py ReferenceModelActor, RewardModelActor: DeepSpeed eval engines in --ds.param_dtype (bf16) at --ds.zero_stage"),
+            SequentialPpoUpdates = new Cited<bool>(true, "openrlhf/trainer/ray/ppo_actor.py and ppo_critic.py: actor and critic train in their own Ray actors, each its own optimizer step"),
+            Generation = new Cited<RolloutGeneration>(RolloutGeneration.Vllm, "openrlhf/trainer/ray/vllm_engine.py LLMRayActor: vLLM engines (--vllm.num_engines, --vllm.tensor_parallel_size)"),
+            RolloutFraction = new Cited<double?>(null,
+                "openrlhf/cli/train_ppo_ray.py: the vLLM engines get their own GPUs unless --train.colocate_all (then -RolloutMemoryFraction gives --vllm.gpu_memory_utilization, default 0.95)"),
+            RolloutDefaultFraction = new Cited<double>(0.95, "openrlhf/cli/train_ppo_ray.py --vllm.gpu_memory_utilization default 0.95",
+                "the colocated vLLM engine takes 0.95 of the GPU (OpenRLHF's --vllm.gpu_memory_utilization)"),
+            RolloutServer = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py: the vLLM engines get GPUs of their own unless --train.colocate_all"),
+            RolloutSleeps = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --vllm.enable_sleep store_true: the colocated engine keeps its pool unless given",
+                "the colocated vLLM engine keeps its pool between generations (OpenRLHF's --vllm.enable_sleep is off unless given)"),
+            EmaCopy = new Cited<bool>(true, "openrlhf/trainer/ray/ppo_actor.py (--train.enable_ema): a moving-average copy of the actor on the GPU"),
+        };
+    }
+}

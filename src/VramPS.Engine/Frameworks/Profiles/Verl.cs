@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using VramPS.Engine.Alignment;
+
+namespace VramPS.Engine.Frameworks.Profiles
+{
+    /// <summary>
+    /// verl (volcengine/verl) with its FSDP workers: the actor, reference and rollout share each GPU (the hybrid
+    /// engine), the critic and reward model sit on the same resource pool. Sources read at verl b178a3c.
+    /// </summary>
+    internal static class Verl
+    {
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        {
+            Framework = Framework.Verl,
+            Name = "verl",
+            Summary = "verl: PPO and GRPO with FSDP actor, critic and reference, a colocated vLLM or SGLang rollout",
+            Versions = "verl 0.4-0.7",
+            RunsUnder = new Cited<Framework?>(null, "verl/trainer/ppo/ray_trainer.py RayPPOTrainer.fit: its own loop over Ray workers"),
+            TransformersTrainer = new Cited<bool>(false, "verl/workers/fsdp_workers.py and actor/dp_actor.py: its own FSDP training loop over transformers models"),
+            QuantizedBase = new Cited<bool>(false, "verl/workers/fsdp_workers.py _build_model_optimizer: no bitsandbytes base"),
+            KbitPreparationUpcast = new Cited<bool>(false, "verl has no k-bit preparation"),
+            DdpBucketCopy = new Cited<bool>(false, "verl/workers/fsdp_workers.py: FSDP reduce-scatters each unit's gradients, no DDP buckets"),
+            AlignmentStages = new Cited<bool>(true, "verl/trainer/main_ppo.py: PPO and GRPO over its own workers (verl/workers/fsdp_workers.py)"),
+            Stages = new Cited<IReadOnlyList<TrainingStage>?>(new Text.ReadableList<TrainingStage>(new[] { TrainingStage.Ppo, TrainingStage.Grpo }, ", "),
+                "verl/trainer/main_ppo.py: algorithm.adv_estimator gae (PPO, critic) or grpo; SFT through verl/trainer/fsdp_sft_trainer.py"),
+            StageCheckpointing = new Cited<bool>(true, "verl/trainer/config/model/hf_model.yaml enable_gradient_checkpointing: True",
+                "activation checkpointing on (verl's enable_gradient_checkpointing: True)"),
+            PromptLength = new Cited<int?>(512, "verl/trainer/config/data/legacy_data.yaml max_prompt_length: 512", "prompts of 512 tokens (verl's data.max_prompt_length)"),
+            GenerationLength = new Cited<int?>(512, "verl/trainer/config/data/legacy_data.yaml max_response_length: 512", "512 generated tokens (verl's data.max_response_length)"),
+            FrozenModelsSixteenBit = new Cited<bool>(true,
+                "verl/workers/fsdp_workers.py _build_model_optimizer: torch_dtype float32 for the actor, bfloat16 for the reference (model_dtype unset); FSDP shards it like the actor"),
+            SequentialPpoUpdates = new Cited<bool>(true, "verl/trainer/ppo/ray_trainer.py fit: update_critic, then update_actor, each its own optimizer"),
+            Generation = new Cited<RolloutGeneration>(RolloutGeneration.Vllm, "verl/trainer/config/rollout/rollout.yaml name: vllm or sglang, tensor_model_parallel_size 2"),
+            RolloutFraction = new Cited<double?>(0.5, "verl/trainer/config/rollout/rollout.yaml gpu_memory_utilization: 0.5",
+                "the rollout engine takes 0.5 of the GPU (verl's rollout.gpu_memory_utilization)"),
+            RolloutDefaultFraction = new Cited<double>(0.5, "verl/trainer/config/rollout/rollout.yaml gpu_memory_utilization: 0.5",
+                "the rollout engine takes 0.5 of the GPU (verl's rollout.gpu_memory_utilization)"),
+            RolloutServer = new Cited<bool>(false, "verl/trainer/config/rollout/rollout.yaml mode: the hybrid engine runs the rollout in the actor's workers on the training GPUs"),
+            RolloutSleeps = new Cited<bool>(true, "verl/trainer/config/rollout/rollout.yaml free_cache_engine: True: the engine sleeps (weights and KV cache released) outside generation",
+                "the rollout engine holds its memory only while it generates (verl's free_cache_engine: True)"),
+            EmaCopy = new Cited<bool>(false, "verl keeps no moving-average copy of the actor"),
+        };
+    }
+}

@@ -1,0 +1,107 @@
+using System.Linq;
+using VramPS.Engine.Errors;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
+using VramPS.Engine.Models;
+using Xunit;
+
+namespace VramPS.Engine.Tests.Frameworks
+{
+    /// <summary>
+    /// Megatron-SWIFT's behaviours, each from ms-swift's source at ea766ff (swift/megatron/argument/megatron_args.py,
+    /// swift/megatron/tuners/lora.py), and the gradient buffer it shares with Megatron-LM
+    /// (megatron/core/distributed/param_and_grad_buffer.py).
+    /// </summary>
+    public class MegatronSwiftProfileTests
+    {
+        private static Workload Qwen7B(FinetuneMethod method) =>
+            new Workload(ModelCatalog.Default.Get("Qwen/Qwen2.5-7B-Instruct")) { Framework = Framework.MegatronSwift, Method = method, GpuCount = 2, TensorParallel = 2 };
+
+        [Fact]
+        public void Recomputes_the_core_attention_unless_told_and_says_so()
+        {
+            // megatron_args.py: recompute_granularity 'selective', recompute_modules ['core_attn'].
+            var r = new ResolvedRecipe(Qwen7B(FinetuneMethod.Full));
+            Assert.Equal(Checkpointing.Selective, r.Checkpointing);
+            Assert.Equal(SelectiveRecompute.CoreAttention, r.Profile.SelectiveRecompute.Value);
+            Assert.Contains(r.Profile.DefaultCheckpointing.Assumption, r.Assumptions);
+        }
+
+        [Fact]
+        public void LoRA_adapts_every_linear_in_bf16_with_dropout_005()
+        {
+            // MegatronTunerMixin: target_modules ['all-linear'], lora_dropout 0.05; tuners/lora.py moves the adapters to
+            // the base weight's dtype (bf16 under --bf16).
+            var w = Qwen7B(FinetuneMethod.LoRA);
+            var r = new ResolvedRecipe(w);
+            var t = new TrainerBehavior(r);
+            Assert.Equal(2, t.AdapterBytes);
+            Assert.True(t.LoraDropout);
+            Assert.Contains(r.Profile.AllLinearLoraTargets.Assumption, r.Assumptions);
+            // Qwen2.5's linears: q, k, v, o, gate, up, down, every one adapted.
+            Assert.Equal(7, r.Model.LinearModuleNames.Count);
+            Assert.All(Enumerable.Range(0, 7), i => Assert.True(r.AdaptsName(i), r.Model.LinearModuleNames[i]));
+        }
+
+        [Fact]
+        public void Offers_LoRA_only_and_refuses_other_adapters_naming_Adapter()
+        {
+            var w = Qwen7B(FinetuneMethod.LoRA);
+            w.Adapter = AdapterKind.DoRA;
+            Assert.Equal("Adapter", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w)).Parameter);
+        }
+
+        [Theory]
+        [InlineData(Framework.MegatronSwift)]
+        [InlineData(Framework.MegatronLM)]
+        public void The_fp32_gradient_buffer_is_resident_from_the_first_forward(Framework framework)
+        {
+            // _ParamAndGradBuffer allocates grad_data (fp32, main_grads_dtype) for every trainable parameter with the
+            // model: 4 bytes per parameter on one GPU at every phase, not only after backward.
+            var model = ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B");
+            var w = new Workload(model) { Framework = framework, Method = FinetuneMethod.Full, Precision = Precision.Bf16Mixed, GpuCount = 1, SequenceLength = 1024 };
+            var e = MemoryEstimator.Estimate(w);
+            long buffer = 4 * model.TotalParameters;
+            foreach (var phase in new[] { Phase.ForwardEnd, Phase.BackwardStart, Phase.BackwardEnd, Phase.OptimizerStep })
+                Assert.Equal(buffer, e.Phases.Single(p => p.Phase == phase).Gradients);
+        }
+
+        [Fact]
+        public void The_Trainers_gradients_appear_only_in_backward()
+        {
+            // torch autograd creates .grad in backward; zero_grad(set_to_none=True) frees it after the step.
+            var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B")) { Method = FinetuneMethod.Full, GpuCount = 1, SequenceLength = 1024 };
+            Assert.Equal(0, MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == Phase.ForwardEnd).Gradients);
+        }
+    
+        private static Workload Qwen30BA3B(Framework framework, int tp, int ep) =>
+            new Workload(ModelCatalog.Default.Get("Qwen/Qwen3-30B-A3B"))
+            {
+                Framework = framework, Method = FinetuneMethod.Full, Precision = Precision.Bf16Mixed, GpuCount = 8,
+                TensorParallel = tp, ExpertParallel = ep, Sharding = Sharding.Zero1, Checkpointing = Checkpointing.Full,
+            };
+
+        [Fact]
+        public void Routed_experts_stay_whole_under_tensor_parallelism_and_the_estimate_says_so()
+        {
+            // megatron_args.py expert_tensor_parallel_size 1 (ms-swift 3.10, 9f5fcf5) against Megatron-Core's default
+            // expert TP = TP: at TP 2 x EP 4 each rank holds 1/4 of every expert instead of 1/8. Qwen3-30B-A3B's routed
+            // experts: 48 layers x 128 experts x 3 x 2048 x 768 = 28,991,029,248 parameters, bf16 weights.
+            const long experts = 48L * 128 * 3 * 2048 * 768;
+            var swift = MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronSwift, 2, 4));
+            var megatron = MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronLM, 2, 4));
+            long Weights(TrainingMemoryEstimate e) => e.Phases.Single(p => p.Phase == Phase.OptimizerStep).Weights;
+            Assert.Equal(2 * (experts / 4 - experts / 8), Weights(swift) - Weights(megatron));
+            Assert.Contains(FrameworkProfiles.Of(Framework.MegatronSwift).ExpertsSplitByTensorParallel.Assumption, swift.Assumptions);
+        }
+
+        [Fact]
+        public void Expert_parallel_ranks_are_drawn_from_the_tensor_parallel_ranks_too_when_experts_stay_whole()
+        {
+            // Expert-data-parallel size = world / (expert TP x EP x PP): 8 / (1 x 8) = 1 with whole experts; with expert
+            // TP 2, 8 / (2 x 8) is no whole number and Megatron-Core refuses the layout.
+            Assert.Equal(8, MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronSwift, 2, 8)).ExpertParallel);
+            Assert.Equal("ExpertParallel", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(Qwen30BA3B(Framework.MegatronLM, 2, 8))).Parameter);
+        }
+    }
+}
