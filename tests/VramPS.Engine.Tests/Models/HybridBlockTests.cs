@@ -124,6 +124,13 @@ namespace VramPS.Engine.Tests.Models
         }
 
         [Fact]
+        public void OnlyAttentionBlocksCacheKeysAndValues()
+        {
+            // LFM2.5-1.2B: 6 attention blocks of 8 KV heads x 64, 16-bit: 2 x 6 x 512 x 2 bytes a token.
+            Assert.Equal(12_288, VramPS.Engine.Alignment.KvCache.PerToken(Model("LiquidAI/LFM2.5-1.2B-Instruct"), 2, false));
+        }
+
+        [Fact]
         public void APatternLetterOtherThanTheThreeMixersIsRefused()
         {
             var json = "{\"models\": [{\"id\": \"acme/hybrid\", \"modelType\": \"qwen3_5\", \"hiddenSize\": 64, \"intermediateSize\": 128, \"numLayers\": 4, " +
