@@ -163,8 +163,10 @@ namespace VramPS.Engine.Estimation
         /// gradient (torch.func.grad_and_value) and keeps only the 16-bit gradient of the hidden states until backward, which
         /// scales it into a new tensor. The chunk count is get_chunk_size's: one chunk while all logits at 16 bytes each fit
         /// the 4 GiB target (the cap when half the free memory exceeds it), else the next multiple of 4 chunks that does.
-        /// Bytes per logit of the whole output: the chunk's share of 14 bytes, and the gradient (c x hidden per token) spread
-        /// over the vocabulary.
+        /// Its chunk step runs torch.compile'd (fullgraph, the default torch_compile=True): the chunk's logits and their
+        /// gradient are what it materializes, in the compute dtype (2c bytes a logit; reasoned from the compiled graph, not
+        /// measured; the eager fallback holds 14 by unsloth_zoo's own count). Bytes per logit of the whole output: the
+        /// chunk's share of 2c, and the hidden states' gradient (c x hidden per token) spread over the vocabulary.
         /// </summary>
         private static LogitsFootprint UnslothFusedLoss(ResolvedRecipe r, int c)
         {
