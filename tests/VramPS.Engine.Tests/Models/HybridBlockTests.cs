@@ -78,6 +78,22 @@ namespace VramPS.Engine.Tests.Models
         }
 
         [Fact]
+        public void LlamaTargetNamesOnLfmTwoAdaptOnlyTheNamesItHas()
+        {
+            // TRL's GRPO notebook targets q, k, v, o, gate, up and down_proj on LFM2.5: peft adapts q/k/v_proj in the six
+            // attention blocks (r x (in + out): 32 x (2048 + 2048 + 2 x (2048 + 512)) = 294,912 each) and skips the rest.
+            var w = new Workload(Model("LiquidAI/LFM2.5-1.2B-Instruct"))
+            {
+                Method = FinetuneMethod.LoRA, BatchSize = 1, SequenceLength = 256, LoraRank = 32,
+                LoraTargets = new[] { "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj" },
+            };
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(6 * 294_912, e.TrainableParameters);
+            Assert.Equal(new[] { "q_proj", "k_proj", "v_proj" }, e.LoraTargets);
+            Assert.Contains(e.Warnings, x => x.StartsWith("-LoraTargets o_proj, gate_proj, up_proj, down_proj:"));
+        }
+
+        [Fact]
         public void APatternLetterOtherThanTheThreeMixersIsRefused()
         {
             var json = "{\"models\": [{\"id\": \"acme/hybrid\", \"modelType\": \"qwen3_5\", \"hiddenSize\": 64, \"intermediateSize\": 128, \"numLayers\": 4, " +
