@@ -82,7 +82,9 @@ namespace VramPS.Engine.Estimation
             if (Parallel.Expert > 1 && Parallel.Tensor > 1 && Profile.ExpertsSplitByTensorParallel.Assumption is string experts) _assumptions.Add(experts);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
-            Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
+            Sharding = w.Sharding ?? (Parallel.ShardDegree == 1 ? Engine.Sharding.None
+                : w.Method == FinetuneMethod.Full && Profile.FullShardsOptimizer.Value ? Take(Engine.Sharding.Zero1, Profile.FullShardsOptimizer.Assumption!)
+                : Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding"));
             Offload = w.Offload ?? Engine.Offload.None;
             if (Sharding != Engine.Sharding.None && Parallel.ShardDegree == 1) _assumptions.Add($"{Sharding} on one {(GpuCount == 1 ? "GPU" : "data-parallel rank")} shards nothing");
 
@@ -102,7 +104,7 @@ namespace VramPS.Engine.Estimation
 
             if (!IsAdapter && w.Adapter != null)
                 throw new InvalidWorkloadException("Adapter", $"-Adapter applies to -Method LoRA and QLoRA (the base stays frozen); -Method {w.Method} trains the model's own weights.");
-            Adapter = IsAdapter ? new AdapterMethod(w, Model, Positive, _assumptions) : AdapterMethod.None;
+            Adapter = IsAdapter ? new AdapterMethod(w, Model, Profile.DefaultLoraRank, Positive, _assumptions) : AdapterMethod.None;
             if (IsAdapter && Profile.Adapters.Value is { } offered && !offered.Contains(Adapter.Kind))
             {
                 throw new InvalidWorkloadException("Adapter",
