@@ -59,6 +59,8 @@ namespace VramPS.Engine.Frameworks
         /// framework; null where no other loop is cited.
         /// </summary>
         public Cited<Framework?> RunsUnder { get; init; }
+        /// <summary>Unsloth's patched models can take this stack's LoRA and QLoRA runs on one GPU as they are (Find-GpuFit then suggests it).</summary>
+        public Cited<bool> UnslothTakesRuns { get; init; }
         /// <summary>Trains adapters (LoRA, QLoRA) and frozen layers (Freeze); false: full training only.</summary>
         public Cited<bool> PartialTraining { get; init; }
         /// <summary>Tensor parallelism always splits the norms and residual stream over the sequence (sequence parallel).</summary>

@@ -209,12 +209,9 @@ namespace VramPS.Engine.Planning
         /// Whether Unsloth's stack (fast cross-entropy, fused kernels, offloaded checkpoints) can take the run: LoRA or
         /// QLoRA on one GPU under a transformers-based trainer, the runs its open-source release trains.
         /// </summary>
-        private static bool UnslothRuns(TrainingMemoryEstimate e)
-        {
-            var framework = e.Workload.Framework ?? Framework.HfTrainer;
-            return (e.Method == FinetuneMethod.LoRA || e.Method == FinetuneMethod.QLoRA) && e.GpuCount == 1
-                && (framework == Framework.HfTrainer || framework == Framework.Peft);
-        }
+        private static bool UnslothRuns(TrainingMemoryEstimate e) =>
+            (e.Method == FinetuneMethod.LoRA || e.Method == FinetuneMethod.QLoRA) && e.GpuCount == 1
+            && FrameworkProfiles.Of(e.Workload.Framework ?? Framework.HfTrainer).UnslothTakesRuns.Value;
 
         /// <summary>The 16-bit format to run where the GPU has no bf16: fp16 in place of bf16, mixed or not; null where the GPU runs the workload's.</summary>
         private static SettingChange? SupportedPrecision(TrainingMemoryEstimate e, GpuSpec gpu)

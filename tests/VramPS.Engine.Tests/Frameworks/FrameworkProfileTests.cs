@@ -64,6 +64,16 @@ namespace VramPS.Engine.Tests.Frameworks
             Assert.Equal(dropout, FrameworkProfiles.Of(FrameworkNames.Parse(name)).LoraDropout.Value);
 
         [Fact]
+        public void Unsloth_takes_over_only_the_stacks_that_train_a_transformers_model_in_transformers_Trainer()
+        {
+            // Unsloth's FastLanguageModel loads a transformers model and UnslothTrainer subclasses TRL's SFTTrainer
+            // (unsloth/models/loader.py, unsloth/trainer.py): HF-Trainer's runs and peft's (transformers' Trainer over
+            // get_peft_model) move over as they are; every other stack has its own model classes, loop or recipe.
+            var takers = FrameworkProfiles.All.Where(p => p.UnslothTakesRuns.Value).Select(p => p.Framework).OrderBy(f => f).ToArray();
+            Assert.Equal(new[] { Framework.HfTrainer, Framework.Peft }, takers);
+        }
+
+        [Fact]
         public void DeepSpeed_reduces_through_a_bucket_of_five_hundred_million_elements()
         {
             // deepspeed/runtime/zero/config.py: reduce_bucket_size default 5e8.

@@ -7,6 +7,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.Axolotl,
             Name = "axolotl",
+            UnslothTakesRuns = new Cited<bool>(false, "axolotl's own recipe (its YAML and plugins) is the run; Unsloth does not load it"),
             Summary = "axolotl (transformers Trainer, peft, prepare_model_for_kbit_training)",
             Versions = "axolotl 0.4-0.9",
             KbitPreparationUpcast = new Cited<bool>(true, "axolotl src/axolotl/loaders/model.py calls peft's prepare_model_for_kbit_training for QLoRA"),

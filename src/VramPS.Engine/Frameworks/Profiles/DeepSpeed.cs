@@ -7,6 +7,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.DeepSpeed,
             Name = "DeepSpeed",
+            UnslothTakesRuns = new Cited<bool>(false, "a DeepSpeed engine run; Unsloth's open-source release trains on one GPU without DeepSpeed"),
             Summary = "Microsoft DeepSpeed engine (ZeRO 1/2/3, offload) over a transformers model",
             Versions = "DeepSpeed 0.12-0.16",
             DefaultCheckpointing = new Cited<Checkpointing?>(null, "deepspeed/runtime/activation_checkpointing/config.py: off unless the config or the model enables it"),

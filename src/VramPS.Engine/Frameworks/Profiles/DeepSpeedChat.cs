@@ -16,6 +16,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.DeepSpeedChat,
             Name = "DeepSpeed-Chat",
+            UnslothTakesRuns = new Cited<bool>(false, "DeepSpeed-Chat's own loops over DeepSpeed engines; Unsloth does not load them"),
             Summary = "DeepSpeed-Chat: SFT, reward model, DPO and PPO (hybrid engine, EMA) over DeepSpeed ZeRO",
             Versions = "DeepSpeed-Chat 2023-2025 (DeepSpeed 0.9-0.16)",
             RunsUnder = new Cited<Framework?>(null, Dschat + "training/*/main.py: each step is its own loop over DeepSpeed engines"),

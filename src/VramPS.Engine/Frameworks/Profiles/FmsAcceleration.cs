@@ -7,6 +7,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.FmsAcceleration,
             Name = "fms-acceleration",
+            UnslothTakesRuns = new Cited<bool>(false, "fms-acceleration's plugins are the run's own kernels and sharding; switching is a different stack"),
             Summary = "fms-hf-tuning with fms-acceleration (accelerated-peft, fused ops and kernels)",
             Versions = "fms-acceleration 0.4-0.6",
             KbitPreparationUpcast = new Cited<bool>(false, "fms-acceleration plugins/accelerated-peft: the model is prepared without prepare_model_for_kbit_training"),

@@ -10,6 +10,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.FsdpQlora,
             Name = "fsdp_qlora",
+            UnslothTakesRuns = new Cited<bool>(false, "fsdp_qlora's own loop (train.py) over FSDP; Unsloth does not load it"),
             Summary = "Answer.AI fsdp_qlora train.py (transformers model, its own FSDP loop)",
             Versions = "fsdp_qlora (March 2024), transformers 4.40",
             TransformersRelease = new Cited<Version?>(new Version(4, 40),

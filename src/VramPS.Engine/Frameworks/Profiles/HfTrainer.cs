@@ -28,6 +28,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
             RunsUnder = new Cited<Framework?>(null, "transformers/trainer.py Trainer is the loop itself"),
+            UnslothTakesRuns = new Cited<bool>(true, "unsloth/models/loader.py FastLanguageModel loads the same transformers model and unsloth/trainer.py UnslothTrainer subclasses TRL's SFTTrainer: a single-GPU LoRA or QLoRA run moves over with its settings"),
             PartialTraining = new Cited<bool>(true, "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
             SavesGatheredLinearInputs = new Cited<bool>(false, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
             ExpertsSplitByTensorParallel = new Cited<bool>(true, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),

@@ -10,6 +10,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.Litgpt,
             Name = "litgpt",
+            UnslothTakesRuns = new Cited<bool>(false, "litgpt's own model classes (litgpt/model.py); Unsloth patches transformers models only"),
             Summary = "Lightning AI litgpt (its own model code, Lightning Fabric FSDP)",
             Versions = "litgpt 0.4-0.5",
             TransformersRelease = new Cited<Version?>(null, "litgpt/model.py: its own model code, no transformers"),

@@ -8,6 +8,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.LlamaFactory,
             Name = "LLaMA-Factory",
+            UnslothTakesRuns = new Cited<bool>(false, "LLaMA-Factory's own recipe; it offers Unsloth itself (use_unsloth), a setting of that stack"),
             Summary = "LLaMA-Factory (transformers Trainer, its own adapter setup and checkpointing)",
             Versions = "LLaMA-Factory 0.8-0.9",
             DefaultCheckpointing = new Cited<Checkpointing?>(Checkpointing.Full,

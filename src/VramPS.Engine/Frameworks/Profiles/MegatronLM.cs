@@ -8,6 +8,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.MegatronLM,
             Name = "Megatron-LM",
+            UnslothTakesRuns = new Cited<bool>(false, "Megatron-core models, not transformers models; Unsloth patches transformers models only"),
             Summary = "NVIDIA Megatron-LM (Megatron-Core with Transformer Engine)",
             Versions = "Megatron-Core 0.8-0.12",
             TransformersRelease = HfTrainer.Profile.TransformersRelease,

@@ -12,6 +12,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.MegatronSwift,
             Name = "Megatron-SWIFT",
+            UnslothTakesRuns = new Cited<bool>(false, "Megatron-core models, not transformers models; Unsloth patches transformers models only"),
             Summary = "ms-swift's Megatron path (megatron sft): Megatron-Core under ms-swift's defaults, LoRA on its parallel linears",
             Versions = "ms-swift 3.4 (April 2025) to 4.4 (defaults unchanged at 3602360); experts whole under TP from 3.10 (September 2025)",
             DefaultCheckpointing = new Cited<Checkpointing?>(Checkpointing.Selective,

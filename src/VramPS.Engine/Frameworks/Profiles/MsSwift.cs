@@ -15,6 +15,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.MsSwift,
             Name = "ms-swift",
+            UnslothTakesRuns = new Cited<bool>(false, "ms-swift's own recipe; it offers Unsloth itself (--tuner_backend unsloth), a setting of that stack"),
             Summary = "ms-swift swift sft / swift rlhf (transformers Trainer, TRL's trainers, peft; packing and padding_free off, no sequence parallel unless given)",
             Versions = "ms-swift 3.0-4.x",
             TransformersRelease = new Cited<Version?>(new Version(4, 50),

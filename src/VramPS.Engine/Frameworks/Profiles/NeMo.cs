@@ -13,6 +13,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.NeMo,
             Name = "NeMo",
+            UnslothTakesRuns = new Cited<bool>(false, "Megatron-core models, not transformers models; Unsloth patches transformers models only"),
             Synonyms = new[] { "Megatron-Bridge" },
             Summary = "NVIDIA NeMo 2.0 / Megatron-Bridge: Megatron-Core under NeMo's recipes, its LoRA and DoRA on Megatron's parallel linears",
             Versions = "NeMo 2.0-2.5 (nemo.collections.llm, read at 8cfedd7, September 2025); Megatron-Bridge's LoRA read at 2afd2d3",

@@ -13,6 +13,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.OpenRLHF,
             Name = "OpenRLHF",
+            UnslothTakesRuns = new Cited<bool>(false, "OpenRLHF's own loops over DeepSpeed engines; Unsloth does not load them"),
             Summary = "OpenRLHF: reward model, DPO, KTO, PPO and GRPO over DeepSpeed ZeRO with vLLM rollout engines",
             Versions = "OpenRLHF 0.6-0.9",
             RunsUnder = new Cited<Framework?>(null, "openrlhf/trainer/ppo_trainer.py, dpo_trainer.py: its own loops over DeepSpeed engines"),

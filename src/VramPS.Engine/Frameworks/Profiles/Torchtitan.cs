@@ -13,6 +13,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.Torchtitan,
             Name = "torchtitan",
+            UnslothTakesRuns = new Cited<bool>(false, "torchtitan's own model classes; Unsloth patches transformers models only"),
             Summary = "PyTorch torchtitan (FSDP2 fully_shard, its own model code, pretraining at scale)",
             Versions = "torchtitan 9dec370 (Dec 2024) to 2025",
             TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),

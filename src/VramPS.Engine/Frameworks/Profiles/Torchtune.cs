@@ -10,6 +10,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.Torchtune,
             Name = "torchtune",
+            UnslothTakesRuns = new Cited<bool>(false, "torchtune's own model builders and recipes; Unsloth patches transformers models only"),
             Summary = "PyTorch torchtune recipes (its own model builders, torchao NF4, fused AdamW)",
             Versions = "torchtune 0.3-0.6",
             TransformersRelease = new Cited<Version?>(null, "torchtune/models: its own model builders, no transformers"),

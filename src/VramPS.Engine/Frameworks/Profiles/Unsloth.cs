@@ -8,6 +8,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.Unsloth,
             Name = "Unsloth",
+            UnslothTakesRuns = new Cited<bool>(false, "already Unsloth"),
             Summary = "Unsloth (patched transformers models, fast cross-entropy, offloaded checkpoints)",
             Versions = "Unsloth 2024.11-2025.x",
             DefaultTechniques = new Cited<Techniques>(Techniques.ChunkedLoss | Techniques.FusedKernels,

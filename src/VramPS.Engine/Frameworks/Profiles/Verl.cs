@@ -13,6 +13,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         {
             Framework = Framework.Verl,
             Name = "verl",
+            UnslothTakesRuns = new Cited<bool>(false, "verl's own loop over Ray workers; Unsloth does not load it"),
             Summary = "verl: PPO and GRPO with FSDP actor, critic and reference, a colocated vLLM or SGLang rollout",
             Versions = "verl 0.4-0.7",
             RunsUnder = new Cited<Framework?>(null, "verl/trainer/ppo/ray_trainer.py RayPPOTrainer.fit: its own loop over Ray workers"),
