@@ -13,6 +13,10 @@ namespace VramPS.Engine
         /// <summary>Every accepted spelling, in catalog order.</summary>
         public static IReadOnlyList<string> All { get; } = FrameworkProfiles.All.Select(p => p.Name).ToArray();
 
+        /// <summary>The names, each followed by its synonyms in parentheses: "..., NeMo (Megatron-Bridge)".</summary>
+        private static string Allowed { get; } = string.Join(", ", FrameworkProfiles.All.Select(p =>
+            p.Synonyms.Count == 0 ? p.Name : $"{p.Name} ({string.Join(", ", p.Synonyms)})"));
+
         public static string ToName(Framework framework) => FrameworkProfiles.Of(framework).Name;
 
         /// <summary>
@@ -40,19 +44,20 @@ namespace VramPS.Engine
                 }
             }
             throw new InvalidWorkloadException("Framework",
-                $"-Framework '{value}' is not known. Allowed: {string.Join(", ", All)}; a framework with the loop it runs under: {string.Join(", ", loops)}; each may carry a remark in parentheses.");
+                $"-Framework '{value}' is not known. Allowed: {Allowed}; a framework with the loop it runs under: {string.Join(", ", loops)}; each may carry a remark in parentheses.");
         }
 
         /// <summary>Parses a name case-insensitively; the enum identifier (HfTrainer) is accepted too.</summary>
         public static Framework Parse(string value) => Find(value)
-            ?? throw new InvalidWorkloadException("Framework", $"-Framework '{value}' is not known. Allowed: {string.Join(", ", All)}.");
+            ?? throw new InvalidWorkloadException("Framework", $"-Framework '{value}' is not known. Allowed: {Allowed}.");
 
         private static Framework? Find(string value)
         {
             foreach (var p in FrameworkProfiles.All)
             {
                 if (string.Equals(p.Name, value, StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(p.Framework.ToString(), value, StringComparison.OrdinalIgnoreCase))
+                    || string.Equals(p.Framework.ToString(), value, StringComparison.OrdinalIgnoreCase)
+                    || p.Synonyms.Any(s => string.Equals(s, value, StringComparison.OrdinalIgnoreCase)))
                 {
                     return p.Framework;
                 }

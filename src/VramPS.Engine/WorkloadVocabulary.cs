@@ -204,5 +204,7 @@ namespace VramPS.Engine
         Verl,
         /// <summary>OpenRLHF: Ray-placed actor, critic, reference and reward over DeepSpeed, vLLM rollout engines.</summary>
         OpenRLHF,
+        /// <summary>NVIDIA NeMo 2.0 / Megatron-Bridge: Megatron-Core under NeMo's recipes and its own LoRA.</summary>
+        NeMo,
     }
 }

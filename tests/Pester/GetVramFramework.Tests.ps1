@@ -30,7 +30,7 @@ Describe 'Get-VramFramework' {
         # litgpt/finetune/lora.py setup: lora_dropout 0.05; deepspeed/runtime/zero/config.py: reduce_bucket_size 5e8.
         (Get-VramFramework litgpt).LoraDropout.Value | Should -Be 0.05
         (Get-VramFramework DeepSpeed).ReduceBucketElements.Value | Should -Be 500000000
-        (Get-VramFramework | Where-Object { $_.SelectiveRecompute.Value -eq 'CoreAttention' }).Name | Should -Be 'Megatron-LM', 'Megatron-SWIFT'
+        (Get-VramFramework | Where-Object { $_.SelectiveRecompute.Value -eq 'CoreAttention' }).Name | Should -Be 'Megatron-LM', 'Megatron-SWIFT', 'NeMo'
     }
 
     It 'records a profile default in the estimate''s Assumptions in the profile''s words' {

@@ -7,6 +7,8 @@ namespace VramPS.Engine.Alignment
     /// among the query heads: 2 x layers x KV heads x head dim x dtype bytes). Multi-head latent attention (DeepSeek V2/V3)
     /// differs by engine: transformers' DeepseekV3Attention caches the up-projected key (nope and rope dims) and value of
     /// every head, while vLLM's MLA backend caches the compressed latent (kv_lora_rank) and the shared rope key once.
+    /// Only attention blocks cache per token: a hybrid's Gated DeltaNet and short-convolution blocks keep a state of fixed
+    /// size per sequence (the recurrent state and the convolution's last taps), which is left out.
     /// </summary>
     internal static class KvCache
     {
@@ -19,7 +21,8 @@ namespace VramPS.Engine.Alignment
                     : (double)m.NumHeads * (m.QkNopeHeadDim + m.QkRopeHeadDim + m.VHeadDim);
                 return m.NumLayers * width * dtypeBytes;
             }
-            return 2.0 * m.NumLayers * m.KvDim * dtypeBytes;
+            int attending = m.LayersOfKind(0, 0, m.NumLayers) + m.LayersOfKind(1, 0, m.NumLayers);
+            return 2.0 * attending * m.KvDim * dtypeBytes;
         }
     }
 }

@@ -130,7 +130,7 @@ namespace VramPS.Engine.Estimation
                 ModelCachePerToken = stage.Layers * cacheBytes * (double)(_m.QDim + 2 * _m.KvDim) / tp;
             }
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
-            long i0 = Math.Max(_m.IntermediateSize, _m.MoeIntermediateSize);
+            long i0 = Math.Max(_m.MlpWidthOf(_m.NumLayers - 1), _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
             CheckpointsBlocks = r.Checkpointing == Checkpointing.Full;
             if (CoreAttentionRecompute && kept > 0) TransientPerToken += RecomputedCore(stage.LastLayer);
@@ -231,7 +231,7 @@ namespace VramPS.Engine.Estimation
         {
             var modules = _m.ModuleArray(layer);
             bool trains = BlockTrains(layer);
-            long h = _m.HiddenSize, q = _m.QDim, kv = _m.KvDim;
+            long h = _m.HiddenSize, q = _m.QDimOf(layer), kv = _m.KvDimOf(layer);
             double sum = 0, inside = 0;
 
             sum += _m.NormsPerLayer * NormSaved(trains || _r.Adapter.Kind == AdapterKind.LNTuning);
@@ -557,7 +557,7 @@ namespace VramPS.Engine.Estimation
         private double Mlp(int layer, Group mlpOut, bool trains)
         {
             bool moe = _m.IsMoeLayer(layer);
-            long width = moe ? _m.MoeIntermediateSize : _m.IntermediateSize;
+            long width = moe ? _m.MoeIntermediateSize : _m.MlpWidthOf(layer);
             int copies = moe ? Math.Max(1, _m.ExpertsPerToken) : 1;
             bool gated = _m.Mlp == MlpKind.Gated;
             bool pythonGelu = _m.Activation == "gelu_new" && _t.GeluNewInPython;

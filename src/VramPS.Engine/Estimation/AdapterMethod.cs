@@ -20,7 +20,7 @@ namespace VramPS.Engine.Estimation
         {
         }
 
-        public AdapterMethod(Workload w, ModelArchitecture m, Func<int?, string, int, string, int> positive, List<string> assumptions)
+        public AdapterMethod(Workload w, ModelArchitecture m, Frameworks.Cited<int> defaultRank, Func<int?, string, int, string, int> positive, List<string> assumptions)
         {
             Kind = w.Adapter ?? AdapterKind.LoRA;
             Refuse(w, "VirtualTokens", w.VirtualTokens != null, Kind == AdapterKind.PromptTuning || Kind == AdapterKind.PrefixTuning || Kind == AdapterKind.PTuning || Kind == AdapterKind.AdaptionPrompt);
@@ -76,7 +76,7 @@ namespace VramPS.Engine.Estimation
                     assumptions.Add("LN tuning on every block's norms and the final norm (peft's default targets)");
                     break;
                 default:
-                    Rank = positive(w.LoraRank, "LoraRank", 8, "LoRA rank 8 (peft's default)");
+                    Rank = positive(w.LoraRank, "LoraRank", defaultRank.Value, defaultRank.Assumption!);
                     break;
             }
             if (Rank > ResolvedRecipe.MaxLoraRank) throw new InvalidWorkloadException("LoraRank", $"-LoraRank must be at most {ResolvedRecipe.MaxLoraRank:N0}; got {Rank}.");

@@ -55,7 +55,9 @@ namespace VramPS.Engine.Estimation
                         largestOut = Math.Max(largestOut, module.OutFeatures);
                         if (expert) layerExpertAdapters += adapters;
                     }
-                    if (adapted || !t.QuantizesOnlyAdapted)
+                    // bitsandbytes replaces nn.Linear only: fused expert parameters stay 16-bit (bitsandbytes-foundation/bitsandbytes#1849).
+                    bool fused = expert && m.FusedExperts;
+                    if ((adapted || !t.QuantizesOnlyAdapted) && !fused)
                     {
                         Quantizable += onRank * count;
                         if (expert) QuantizableExperts += onRank * count;
@@ -105,6 +107,13 @@ namespace VramPS.Engine.Estimation
                 total += m.VisionParameters;
                 frozenVision = r.Vision.Trained ? 0 : m.VisionParameters;
                 VisionParameters = m.VisionParameters;
+            }
+            if (m.HasAudio && stage.HasEmbedding)
+            {
+                // The audio tower loads with the model and sits with the embedding (trained by Full as every parameter
+                // that requires grad); no adapter targets it, its linears quantize as the vision tower's do.
+                if (!t.QuantizesOnlyAdapted) Quantizable += m.AudioLinearWeights;
+                total += m.AudioParameters;
             }
             Total = total;
             // VeRA's vera_A and vera_B are shared by every target (one pair per model, sized by the largest).

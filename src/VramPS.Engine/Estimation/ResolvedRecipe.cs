@@ -82,7 +82,9 @@ namespace VramPS.Engine.Estimation
             if (Parallel.Expert > 1 && Parallel.Tensor > 1 && Profile.ExpertsSplitByTensorParallel.Assumption is string experts) _assumptions.Add(experts);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
-            Sharding = w.Sharding ?? (Parallel.ShardDegree > 1 ? Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding") : Engine.Sharding.None);
+            Sharding = w.Sharding ?? (Parallel.ShardDegree == 1 ? Engine.Sharding.None
+                : w.Method == FinetuneMethod.Full && Profile.FullShardsOptimizer.Value ? Take(Engine.Sharding.Zero1, Profile.FullShardsOptimizer.Assumption!)
+                : Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding"));
             Offload = w.Offload ?? Engine.Offload.None;
             if (Sharding != Engine.Sharding.None && Parallel.ShardDegree == 1) _assumptions.Add($"{Sharding} on one {(GpuCount == 1 ? "GPU" : "data-parallel rank")} shards nothing");
 
@@ -102,7 +104,7 @@ namespace VramPS.Engine.Estimation
 
             if (!IsAdapter && w.Adapter != null)
                 throw new InvalidWorkloadException("Adapter", $"-Adapter applies to -Method LoRA and QLoRA (the base stays frozen); -Method {w.Method} trains the model's own weights.");
-            Adapter = IsAdapter ? new AdapterMethod(w, Model, Positive, _assumptions) : AdapterMethod.None;
+            Adapter = IsAdapter ? new AdapterMethod(w, Model, Profile.DefaultLoraRank, Positive, _assumptions) : AdapterMethod.None;
             if (IsAdapter && Profile.Adapters.Value is { } offered && !offered.Contains(Adapter.Kind))
             {
                 throw new InvalidWorkloadException("Adapter",
@@ -206,8 +208,8 @@ namespace VramPS.Engine.Estimation
             return mask;
         }
 
-        /// <summary>Every linear of the blocks but routers' gates: all-linear, LLaMA-Factory's lora_target all.</summary>
-        private static bool AllLinear(string name) => name != "gate" && name != "shared_expert_gate";
+        /// <summary>Every linear of the blocks but routers' gates and fused expert parameters (not nn.Linear): all-linear, LLaMA-Factory's lora_target all.</summary>
+        private static bool AllLinear(string name) => name != "gate" && name != "shared_expert_gate" && !ModelArchitecture.IsFusedExpertName(name);
         public int TrainableLayers { get; }
 
         public IReadOnlyList<string> Assumptions => _assumptions;
@@ -444,25 +446,49 @@ namespace VramPS.Engine.Estimation
             var text = LoraTargetText.Parse(given);
             _assumptions.AddRange(text.Remarks);
             LanguageModelTargetsOnly = text.LanguageModelOnly;
-            if (text.ExpertParameters.Length > 0)
+            if (text.ExpertParameters.Length > 0 && !Model.FusedExperts)
                 throw new InvalidWorkloadException("LoraTargets",
                     $"-LoraTargets '+ MoE expert parameters {string.Join(", ", text.ExpertParameters)}': {Model.Id} has no fused expert parameters (its experts, if any, are linear modules that the target names select).");
+            var experts = ExpertParameterTargets(names, text.ExpertParameters);
             if (text.AllLinear)
             {
                 AllLinearTargets = true;
-                _adaptedNames = NameMask(names, AllLinear);
-                return names.Where(AllLinear).ToArray();
+                _adaptedNames = NameMask(names, AllLinear) | NameMask(names, experts.Contains);
+                return names.Where(AllLinear).Concat(experts).ToArray();
             }
             var list = text.Names;
-            var known = new HashSet<string>(names.Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
-            foreach (string t in list)
+            // Module targets select nn.Linear modules; fused expert parameters only through '+ MoE expert parameters'.
+            var known = new HashSet<string>(names.Where(n => !ModelArchitecture.IsFusedExpertName(n)).Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            var unmatched = list.Where(t => !known.Contains(t)).ToArray();
+            // peft adapts every module whose name a target matches and refuses the list only when none matches
+            // (tuners_utils.py BaseTuner.inject_adapter: "Target modules ... not found in the base model").
+            if (unmatched.Length == list.Length)
+                throw new InvalidWorkloadException("LoraTargets",
+                    $"-LoraTargets '{unmatched[0]}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
+            if (unmatched.Length > 0)
             {
-                if (!known.Contains(t))
-                    throw new InvalidWorkloadException("LoraTargets",
-                        $"-LoraTargets '{t}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
+                list = list.Except(unmatched, StringComparer.OrdinalIgnoreCase).ToArray();
+                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", unmatched)}, which peft skips as it matches no module");
             }
-            _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.OrdinalIgnoreCase));
-            return list;
+            _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.OrdinalIgnoreCase)) | NameMask(names, experts.Contains);
+            return list.Concat(experts).ToArray();
+        }
+
+        /// <summary>
+        /// The fused expert parameters that peft's target_parameters select: a name matches a parameter whose path ends
+        /// with it after a dot (tuners_utils.py BaseTuner._inject_parameters). Names that match none are skipped, as peft
+        /// skips them, and recorded: Unsloth's get_moe_target_parameters names mlp.experts.*, which Gemma 4's layers, whose
+        /// experts sit beside the MLP (layers.N.experts), do not have.
+        /// </summary>
+        private string[] ExpertParameterTargets(IReadOnlyList<string> names, string[] targets)
+        {
+            if (targets.Length == 0) return Array.Empty<string>();
+            var fused = names.Where(ModelArchitecture.IsFusedExpertName).ToArray();
+            var matched = fused.Where(f => targets.Any(t => ("." + f).EndsWith("." + t, StringComparison.Ordinal))).ToArray();
+            var unmatched = targets.Where(t => !fused.Any(f => ("." + f).EndsWith("." + t, StringComparison.Ordinal))).ToArray();
+            if (unmatched.Length > 0)
+                _assumptions.Add($"no LoRA on the expert parameters {string.Join(", ", unmatched)}: {Model.Id}'s fused experts are {string.Join(", ", fused.Select(f => "layers.N." + f))}, which peft's target_parameters do not match to them");
+            return matched;
         }
 
     }

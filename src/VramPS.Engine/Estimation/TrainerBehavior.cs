@@ -172,6 +172,29 @@ namespace VramPS.Engine.Estimation
             return autocast ? new LogitsFootprint(2 * c + 8, c + 10, c + 4) : new LogitsFootprint(3 * c, 4 * c, 2 * c);
         }
 
+        /// <summary>What unsloth_zoo sizes chunks by (_CE_BYTES_PER_LOGIT 16) against its target of 4 GiB a chunk (min(free / 2, 4 GiB)).</summary>
+        private const double UnslothSizingBytesPerLogit = 16, UnslothChunkTarget = 4.0 * (1L << 30);
+
+        /// <summary>
+        /// unsloth_zoo's UnslothFusedLoss (unslothai/unsloth-zoo unsloth_zoo/fused_losses.py, which its compiler puts in place of
+        /// lm_head and the loss; loss_utils.py@002a0c9 imports it): forward computes each chunk's logits, loss and input
+        /// gradient (torch.func.grad_and_value) and keeps only the 16-bit gradient of the hidden states until backward, which
+        /// scales it into a new tensor. The chunk count is get_chunk_size's: one chunk while all logits at 16 bytes each fit
+        /// the 4 GiB target (the cap when half the free memory exceeds it), else the next multiple of 4 chunks that does.
+        /// Its chunk step runs torch.compile'd (fullgraph, the default torch_compile=True): the chunk's logits and their
+        /// gradient are what it materializes, in the compute dtype (2c bytes a logit; reasoned from the compiled graph, not
+        /// measured; the eager fallback holds 14 by unsloth_zoo's own count). Bytes per logit of the whole output: the
+        /// chunk's share of 2c, and the hidden states' gradient (c x hidden per token) spread over the vocabulary.
+        /// </summary>
+        private static LogitsFootprint UnslothFusedLoss(ResolvedRecipe r, int c)
+        {
+            double tokens = (double)r.BatchSize * r.SequenceLength;
+            double exact = tokens * r.Model.VocabSize * UnslothSizingBytesPerLogit / UnslothChunkTarget;
+            double chunks = exact <= 1 ? 1 : Math.Min(tokens, Math.Ceiling(exact / 4) * 4);
+            double gradient = (double)c * r.Model.HiddenSize / r.Model.VocabSize;
+            return new LogitsFootprint(gradient + 2.0 * c / chunks, 2 * gradient, gradient);
+        }
+
         private static LogitsFootprint LogitsFor(ResolvedRecipe r)
         {
             if (r.Has(Techniques.FusedLinearLoss)) return new LogitsFootprint(0, 0, 0);
@@ -194,6 +217,8 @@ namespace VramPS.Engine.Estimation
                     // peaks backward memory", torchtitan train.py@9dec370 del pred), which .float() did not save: backward
                     // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each.
                     return new LogitsFootprint(c + 8, 12, 8);
+                case LossPath.UnslothFused when r.Has(Techniques.ChunkedLoss):
+                    return UnslothFusedLoss(r, c);
                 case LossPath.Megatron:
                     // megatron/core/tensor_parallel/cross_entropy.py: the vocabulary-parallel loss casts the 16-bit logits
                     // to fp32 and turns that copy into the softmax in place, which it saves; backward writes the gradient

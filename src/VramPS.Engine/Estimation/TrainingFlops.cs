@@ -40,8 +40,13 @@ namespace VramPS.Engine.Estimation
             var method = r.Workload.Method;
             double all = LinearFrom(0), trained = LinearFrom(lowest);
             // Only attention blocks score token pairs; a hybrid's linear-attention and convolution blocks are counted by their linears.
-            int attending = m.LayersOfKind(0, 0, layers) + m.LayersOfKind(1, 0, layers);
-            int attendingAbove = m.LayersOfKind(0, lowest, layers) + m.LayersOfKind(1, lowest, layers);
+            int attending = 0, attendingAbove = 0;
+            for (int kind = 0; kind < ModelArchitecture.BlockKinds; kind++)
+            {
+                if (!ModelArchitecture.KindAttends(kind)) continue;
+                attending += m.LayersOfKind(kind, 0, layers);
+                attendingAbove += m.LayersOfKind(kind, lowest, layers);
+            }
 
             double forward = 2 * all + attending * attention + 2 * head;
             double backwardInputs = 2 * trained + attendingAbove * 2 * attention + 2 * head;

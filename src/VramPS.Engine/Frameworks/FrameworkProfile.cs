@@ -20,6 +20,8 @@ namespace VramPS.Engine.Frameworks
         public string Summary { get; init; } = "";
         /// <summary>The releases the behaviours were read from.</summary>
         public string Versions { get; init; } = "";
+        /// <summary>Other names -Framework accepts for this profile (Megatron-Bridge for NeMo).</summary>
+        public IReadOnlyList<string> Synonyms { get; init; } = Array.Empty<string>();
 
         // Defaults the engine takes when the workload does not say.
         /// <summary>The transformers release whose model and loss code runs; null for a stack with its own model code.</summary>
@@ -39,6 +41,13 @@ namespace VramPS.Engine.Frameworks
         /// alike) unless -Sharding hands it to ZeRO or FSDP, which keep fp32 copies; false: fp32 weights under autocast.
         /// </summary>
         public Cited<bool> FullTrainsLoadedDtype { get; init; }
+        /// <summary>
+        /// Full training shards the optimizer states and fp32 main parameters over the data-parallel ranks unless
+        /// -Sharding says (Megatron's distributed optimizer, -Sharding Zero1); false: plain data parallel.
+        /// </summary>
+        public Cited<bool> FullShardsOptimizer { get; init; }
+        /// <summary>The LoRA rank (and DoRA's) when -LoraRank is not given.</summary>
+        public Cited<int> DefaultLoraRank { get; init; }
         /// <summary>Whether a vision tower trains when not given; null: what the method and LoRA targets make trainable.</summary>
         public Cited<VisionTraining?> DefaultVisionTraining { get; init; }
 

@@ -26,6 +26,7 @@ namespace VramPS.Engine.Frameworks
             Profiles.DeepSpeedChat.Profile,
             Profiles.Verl.Profile,
             Profiles.OpenRlhf.Profile,
+            Profiles.NeMo.Profile,
         });
 
         private static readonly FrameworkProfile[] ByFramework = All.OrderBy(p => (int)p.Framework).ToArray();

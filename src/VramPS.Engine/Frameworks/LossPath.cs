@@ -11,5 +11,10 @@ namespace VramPS.Engine.Frameworks
         Fp32Upcast,
         /// <summary>Megatron-Core's vocabulary-parallel cross-entropy (fp32 softmax in place).</summary>
         Megatron,
+        /// <summary>
+        /// Unsloth's fused loss with -Techniques ChunkedLoss: the head runs chunk by chunk inside the loss, which keeps the
+        /// hidden states' gradient; without ChunkedLoss, transformers' loss path.
+        /// </summary>
+        UnslothFused,
     }
 }

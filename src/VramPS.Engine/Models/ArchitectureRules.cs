@@ -68,6 +68,9 @@ namespace VramPS.Engine.Models
             if (a.NumLayers > MaxLayers) return ("numLayers", $"must be at most {MaxLayers}; got {a.NumLayers}.");
             if (a.FirstMixerProblem() is { } mixer) return mixer;
             if (VisionTower.FirstProblem(a) is { } vision) return vision;
+            if (AudioTower.FirstProblem(a) is { } audio) return audio;
+            if (a.HasPerLayerInputs && a.PerLayerVocabSize == 0) return ("perLayerVocabSize", "must be positive with per-layer inputs (perLayerInputSize > 0).");
+            if (a.FusedExperts && !a.IsMoe) return ("fusedExperts", "needs experts.");
             long? parameters = Parameters(a);
             if (parameters is null || parameters > MaxParameters)
             {

@@ -29,6 +29,15 @@ namespace VramPS.Engine.Models
         /// <summary>Blocks that attend over the whole image in a windowed ViT (fullatt_block_indexes: 4 in Qwen2.5-VL).</summary>
         public int VisionFullAttentionLayers { get; internal set { field = value; _derived = null; } }
 
+        /// <summary>
+        /// Experts that image tokens route to in each mixture-of-experts layer beside the text experts (ERNIE-4.5-VL's
+        /// modality-isolated MoE: moe_num_experts [64, 64]); 0 for none.
+        /// </summary>
+        public int VisionExperts { get; internal set { field = value; _derived = null; } }
+        /// <summary>Width of one vision expert (ERNIE-4.5-VL moe_intermediate_size's second entry).</summary>
+        public int VisionExpertIntermediateSize { get; internal set { field = value; _derived = null; } }
+        /// <summary>Key/value heads of a decoder-style vision encoder (DeepEncoder V2's Qwen2 blocks); 0: as many as visionHeads.</summary>
+        public int VisionKvHeads { get; internal set { field = value; _derived = null; } }
         /// <summary>Rows of a learned position table resized to each image's grid (Qwen3-VL num_position_embeddings, SigLIP2 num_patches).</summary>
         public int VisionPositionEmbeddings { get; internal set { field = value; _derived = null; } }
         /// <summary>Width of the projector's hidden layer where it differs from the language model's (LFM2-VL projector_hidden_size).</summary>

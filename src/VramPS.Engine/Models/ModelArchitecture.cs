@@ -69,6 +69,12 @@ namespace VramPS.Engine.Models
         public int SharedExperts { get; internal set { field = value; _derived = null; } }
         public int SharedExpertIntermediateSize { get; internal set { field = value; _derived = null; } }
         public bool SharedExpertGate { get; internal set { field = value; _derived = null; } }
+        /// <summary>
+        /// The experts are two 3-D nn.Parameters per layer rather than nn.Linear modules (transformers v5 Gemma4TextExperts):
+        /// bitsandbytes, which replaces nn.Linear only, leaves them 16-bit under 4-bit loading, all-linear does not adapt
+        /// them, and peft reaches them only through target_parameters.
+        /// </summary>
+        public bool FusedExperts { get; internal set { field = value; _derived = null; } }
         /// <summary>Leading layers with a dense MLP in an MoE model (DeepSeek first_k_dense_replace).</summary>
         public int DenseLayers { get; internal set { field = value; _derived = null; } }
 
@@ -90,6 +96,19 @@ namespace VramPS.Engine.Models
         public string[] Aliases { get; internal set; } = Array.Empty<string>();
 
         public bool IsMoe => Experts > 0;
+
+        /// <summary>The names of fused expert parameters (<see cref="FusedExperts"/>) as a layer's parameter paths end.</summary>
+        public const string FusedGateUpName = "experts.gate_up_proj";
+        public const string FusedDownName = "experts.down_proj";
+
+        /// <summary>Whether a module name is a fused expert parameter, which all-linear and module targets never select.</summary>
+        public static bool IsFusedExpertName(string name) => name == FusedGateUpName || name == FusedDownName;
+
+        /// <summary>
+        /// A fused-expert layer's parameters beside its linears (Gemma4TextRouter's scale over the hidden size and
+        /// per_expert_scale; post_feedforward_layernorm_1, _2 and pre_feedforward_layernorm_2 of Gemma4TextDecoderLayer).
+        /// </summary>
+        private long FusedExpertOtherParameters(int layer) => FusedExperts && IsMoeLayer(layer) ? checked(4L * HiddenSize + Experts) : 0;
         public bool IsMla => KvLoraRank > 0;
         public long KvDim => checked((long)NumKvHeads * HeadDim);
         public long QDim => checked((long)NumHeads * HeadDim);
@@ -177,15 +196,16 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>
-        /// Token, position and token-type embeddings, the embedding LayerNorm of an encoder, and OPT's project_in and
-        /// project_out when the token embedding is narrower than the hidden size.
+        /// Token, position and token-type embeddings, the embedding LayerNorm of an encoder, OPT's project_in and
+        /// project_out when the token embedding is narrower than the hidden size, and Gemma 4's per-layer embeddings.
         /// </summary>
         public long EmbeddingParameters => checked(
             (long)VocabSize * TokenEmbeddingDim
             + (Positions == PositionKind.Learned ? (long)MaxPositions * HiddenSize : 0)
             + (long)TypeVocabSize * HiddenSize
             + (Encoder ? NormParameters : 0)
-            + (TokenEmbeddingDim != HiddenSize ? 2 * TokenEmbeddingDim * HiddenSize : 0));
+            + (TokenEmbeddingDim != HiddenSize ? 2 * TokenEmbeddingDim * HiddenSize : 0)
+            + PerLayerEmbeddingParameters);
 
         /// <summary>
         /// The output head's own parameters: the projection unless tied to the embedding, its bias, and for an encoder
@@ -225,7 +245,7 @@ namespace VramPS.Engine.Models
             {
                 var derived = Cache;
                 if (derived.Total is long cached) return cached;
-                long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters + VisionParameters);
+                long sum = checked(EmbeddingParameters + HeadParameters + FinalNormParameters + VisionParameters + AudioParameters);
                 for (int i = 0; i < NumLayers; i++) sum = checked(sum + LayerParameters(i));
                 derived.Total = sum;
                 return sum;

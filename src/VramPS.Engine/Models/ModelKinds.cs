@@ -51,6 +51,12 @@ namespace VramPS.Engine.Models
         /// out_proj (transformers models/lfm2 Lfm2ShortConv).
         /// </summary>
         ShortConvolution,
+        /// <summary>
+        /// Gemma 4's global attention: full (not sliding-window) attention with its own head size (global_head_dim) and
+        /// key-value heads (num_global_key_value_heads), and no v_proj where keys serve as values (attention_k_eq_v;
+        /// transformers models/gemma4 Gemma4TextAttention).
+        /// </summary>
+        GlobalAttention,
     }
 
     /// <summary>What a linear module of a block does; the activation model keys on it.</summary>

@@ -8,7 +8,7 @@ namespace VramPS.Engine.Models
     {
         public static IReadOnlyList<string> Known { get; } = new[]
         {
-            "bert", "deepseek_v2", "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3", "gemma3_text", "gpt2",
+            "bert", "deepseek_v2", "deepseek_v3", "ernie4_5", "ernie4_5_moe", "falcon", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gpt2",
             "gpt_bigcode", "gpt_neox", "granite", "lfm2", "llama", "llava", "mistral", "mistral3", "mixtral", "mllama", "olmo", "olmo2", "opt", "phi", "phi3",
             "phimoe", "qwen2", "qwen2_5_vl", "qwen2_moe", "qwen2_vl", "qwen3", "qwen3_5", "qwen3_moe", "qwen3_next", "stablelm",
         };

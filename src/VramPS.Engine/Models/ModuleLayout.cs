@@ -21,6 +21,9 @@ namespace VramPS.Engine.Models
                     case MixerKind.GatedDeltaNet:
                         AddGatedDeltaNet(a, h, list);
                         break;
+                    case MixerKind.GlobalAttention:
+                        AddGlobalAttention(a, h, list);
+                        break;
                     case MixerKind.ShortConvolution:
                         // Lfm2ShortConv: in_proj to B, C and x (3 x hidden), out_proj; conv_bias false in LFM2's configs.
                         list.Add(new LinearModule("in_proj", h, 3 * h, 1, false, LinearRole.AttentionInput));
@@ -33,7 +36,14 @@ namespace VramPS.Engine.Models
                 if (a.IsMoeLayer(layer))
                 {
                     AddMlp(a, h, a.MoeIntermediateSize, a.Experts, list, expert: true);
-                    list.Add(new LinearModule("gate", h, a.Experts, 1, false, LinearRole.Router));
+                    // Gemma 4's router is router.proj (Gemma4TextRouter); the others name theirs gate.
+                    list.Add(new LinearModule(a.FusedExperts ? "proj" : "gate", h, a.Experts, 1, false, LinearRole.Router));
+                    if (a.VisionExperts > 0)
+                    {
+                        // ERNIE-4.5-VL: the vision experts share the experts list (and its names) and have their own router.
+                        AddMlp(a, h, a.VisionExpertIntermediateSize, a.VisionExperts, list, expert: true);
+                        list.Add(new LinearModule("gate", h, a.VisionExperts, 1, false, LinearRole.Router));
+                    }
                     if (a.SharedExperts > 0)
                     {
                         int width = a.SharedExpertIntermediateSize > 0 ? a.SharedExpertIntermediateSize : a.MoeIntermediateSize * a.SharedExperts;
@@ -43,7 +53,7 @@ namespace VramPS.Engine.Models
                 }
                 else
                 {
-                    AddMlp(a, h, a.IntermediateSize, 1, list, expert: false);
+                    AddMlp(a, h, a.MlpWidthOf(layer), 1, list, expert: false);
                 }
                 return list.ToArray();
             }
@@ -72,6 +82,24 @@ namespace VramPS.Engine.Models
                     list.Add(new LinearModule("in_proj_a", h, heads, 1, false, LinearRole.AttentionInput));
                 }
                 list.Add(new LinearModule("out_proj", v, h, 1, false, LinearRole.AttentionOutput));
+            }
+        }
+
+        /// <summary>
+        /// Gemma 4's global attention (Gemma4TextAttention on a full_attention layer): q_proj to heads x global_head_dim,
+        /// k_proj to the global KV heads, v_proj unless the keys serve as values (attention_k_eq_v), o_proj; no biases.
+        /// transformers 5.5 builds k_proj and v_proj on the KV-sharing layers too (later releases drop them), and Unsloth's
+        /// printed totals of the Gemma 4 notebooks count them.
+        /// </summary>
+        private static void AddGlobalAttention(ModelArchitecture a, long h, List<LinearModule> list)
+        {
+            checked
+            {
+                long q = (long)a.NumHeads * a.GlobalHeadDim, kv = (long)a.GlobalKvHeads * a.GlobalHeadDim;
+                list.Add(new LinearModule("q_proj", h, q, 1, a.QkvBias, LinearRole.AttentionInput));
+                list.Add(new LinearModule("k_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                if (!a.GlobalKeysAsValues) list.Add(new LinearModule("v_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                list.Add(new LinearModule("o_proj", q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
             }
         }
 
@@ -134,6 +162,13 @@ namespace VramPS.Engine.Models
             checked
             {
                 bool bias = a.MlpBias;
+                // Gemma 4's experts are two 3-D nn.Parameters (Gemma4TextExperts: gate_up_proj [E, 2I, H], down_proj [E, H, I]).
+                if (expert && a.FusedExperts)
+                {
+                    list.Add(new LinearModule(ModelArchitecture.FusedGateUpName, h, 2 * i, count, false, LinearRole.MlpInput));
+                    list.Add(new LinearModule(ModelArchitecture.FusedDownName, i, h, count, false, LinearRole.MlpOutput));
+                    return;
+                }
                 // Mixtral's and PhiMoE's experts and LFM2's feed_forward (Lfm2MLP) name gate, up and down w1, w3, w2.
                 if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe") || a.ModelType == "lfm2")
                 {

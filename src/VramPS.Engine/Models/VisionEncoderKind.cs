@@ -57,6 +57,45 @@ namespace VramPS.Engine.Models
         /// and a thumbnail.
         /// </summary>
         Siglip2NaFlex,
+        /// <summary>
+        /// PaddleOCR-VL's SigLIP NaViT (Keye-VL's SiglipVisionModel): a patch convolution with a bias, a learned
+        /// (visionImageSize / patch)^2 position table and a packing position table of visionPositionEmbeddings rows,
+        /// post-LayerNorm and the (unused) attention-pooling head, SigLIP blocks; a projector (mlp_AR) of a LayerNorm,
+        /// linear_1 over each 2x2 group of patches and linear_2, with biases; images smart-resized within visionMinPixels
+        /// and visionMaxPixels.
+        /// </summary>
+        SiglipNaVit,
+        /// <summary>
+        /// Gemma 4's ViT (Gemma4VisionModel): a bias-free linear patch embedding and a 2 x visionPositionEmbeddings x d
+        /// position table (one row set per axis), 2D rotary positions, bias-free q/k/v/o_proj with per-head q/k norms, a
+        /// gated MLP (gate/up/down_proj) and four RMSNorms per block; the pooler averages visionSpatialMerge^2 patches into a
+        /// soft token, and embed_vision (a weightless RMSNorm and a bias-free linear) projects it; images resized keeping
+        /// their aspect ratio to at most visionTokensPerImage x visionSpatialMerge^2 patches, the encoder running over all
+        /// of them padded (image_processing_gemma4.py).
+        /// </summary>
+        Gemma4Vit,
+        /// <summary>
+        /// Gemma 4 12B's encoder-free embedder (Gemma4UnifiedVisionEmbedder): each (patch x visionSpatialMerge)-pixel
+        /// patch through a LayerNorm, a linear with a bias to visionHiddenSize (mm_embed_dim) and a LayerNorm, plus a
+        /// visionPositionEmbeddings x 2 x d position table and a LayerNorm; embed_vision as Gemma4Vit's. No blocks
+        /// (visionLayers 0); images resized as Gemma4Vit's, one token per merged patch.
+        /// </summary>
+        Gemma4Unified,
+        /// <summary>
+        /// DeepSeek-OCR-2's DeepEncoder V2: SAM ViT-B at 1024 px (patch 16, 12 blocks of 768 with relative positions,
+        /// windows of 14 but blocks 2, 5, 8 and 11, its neck and two stride-2 convolutions to visionHiddenSize), then a
+        /// Qwen2-0.5B decoder used as encoder (visionLayers blocks of visionHiddenSize, visionKvHeads KV heads, biased
+        /// q/k/v_proj, o_proj and gate/up/down_proj, RMSNorm) over the 256 compressed patches and as many learned queries
+        /// (144 more for 768-px crops), a linear projector and a view separator; one 1024-px global view per image (256
+        /// tokens and the separator).
+        /// </summary>
+        DeepEncoderV2,
+        /// <summary>
+        /// ERNIE-4.5-VL's DFN ViT: a bias-free linear patch embedding, Qwen2-VL's blocks (LayerNorm, qkv, proj, fc1, fc2 with
+        /// biases) and a final LayerNorm; the variable-resolution resampler (spatial and temporal two-layer MLPs over each
+        /// 2x2 group with LayerNorms, a linear to the language model and an RMSNorm); images smart-resized as Qwen2-VL's.
+        /// </summary>
+        ErnieVl,
     }
 
     /// <summary>Whether the vision encoder (tower and projector) trains.</summary>

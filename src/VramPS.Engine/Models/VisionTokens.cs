@@ -35,7 +35,12 @@ namespace VramPS.Engine.Models
     /// min and max pixels: 65536 and 16777216 in Qwen3-VL's and Qwen3.5's preprocessor_config.json), LFM2-VL
     /// (models/lfm2_vl/image_processing_lfm2_vl_fast.py: smart_resize to multiples of 32 px within min_image_tokens 64 and
     /// max_image_tokens 256 tokens of 32 x 32 px; an image over twice that is cut into 512-px tiles of 256 tokens, as
-    /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail).
+    /// many as the closest aspect ratio of 2 to 10 tiles gives, and a smart-resized thumbnail), PaddleOCR-VL (smart_resize
+    /// with patch 14 x merge 2 = 28 px within its preprocessor_config.json's min_pixels 147384 and max_pixels 2822400),
+    /// DeepSeek-OCR-2 (Unsloth's DeepSeekOCR2DataCollator with base_size 1024: one global view of 256 tokens and a view
+    /// separator; the 768-px local crops crop_mode adds to larger images are not counted), ERNIE-4.5-VL (Qwen2-VL's smart_resize
+    /// with patch 14 x merge 2; the resampler's temporal MLP takes an image's two repeated frames into one token per 2 x 2 patches),
+    /// Gemma 4 (<see cref="Gemma4"/>).
     /// </summary>
     public static class VisionTokens
     {
@@ -58,11 +63,20 @@ namespace VramPS.Engine.Models
                 case VisionEncoderKind.Qwen2Vl:
                 case VisionEncoderKind.Qwen25Vl:
                 case VisionEncoderKind.Qwen3Vl:
+                case VisionEncoderKind.SiglipNaVit:
+                case VisionEncoderKind.ErnieVl:
                     return Merged(a, SmartResize(height, width, a.VisionPatchSize * a.VisionSpatialMerge, MinPixels(a), MaxPixels(a)));
                 case VisionEncoderKind.Siglip2NaFlex:
                     return Lfm2Vl(a, width, height);
+                case VisionEncoderKind.DeepEncoderV2:
+                    // The global view padded to 1024 px: SAM's 64 x 64 patches compressed 4x a side to 256, which the Qwen2
+                    // encoder reads beside 256 queries; the language model gets the 256 query outputs and the view separator.
+                    return new ImageTokens(2 * 256, 256 + 1);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), 1);
+                case VisionEncoderKind.Gemma4Vit:
+                case VisionEncoderKind.Gemma4Unified:
+                    return Gemma4(a, width, height);
                 case VisionEncoderKind.Pixtral:
                     var (rows, columns) = PixtralPatches(height, width, a.VisionImageSize, a.VisionPatchSize);
                     long tokenRows = rows / a.VisionSpatialMerge, tokenColumns = columns / a.VisionSpatialMerge;
@@ -85,9 +99,45 @@ namespace VramPS.Engine.Models
                     return new ImageTokens(0, 0);
                 case VisionEncoderKind.Mllama:
                     return new ImageTokens(MllamaEncoderTokens(a), languageTokens);
+                case VisionEncoderKind.Gemma4Vit:
+                case VisionEncoderKind.Gemma4Unified:
+                    return new ImageTokens(Gemma4MaxPatches(a), languageTokens);
+                case VisionEncoderKind.DeepEncoderV2:
+                    return new ImageTokens(checked(2 * languageTokens), languageTokens);
                 default:
                     return new ImageTokens(checked(languageTokens * a.VisionSpatialMerge * a.VisionSpatialMerge), languageTokens);
             }
+        }
+
+        /// <summary>Gemma 4's patch budget: max_soft_tokens x pooling_kernel_size^2, what every image is padded to.</summary>
+        private static long Gemma4MaxPatches(ModelArchitecture a) => checked((long)a.VisionTokensPerImage * a.VisionSpatialMerge * a.VisionSpatialMerge);
+
+        /// <summary>
+        /// Gemma 4 (image_processing_gemma4.py get_aspect_ratio_preserving_size): the image scaled by one factor to the
+        /// patch budget's area, each side rounded down to a multiple of patch x pooling (a side that rounds to 0 takes one
+        /// multiple, the other its aspect ratio's, capped); one soft token per pooling^2 patches; the encoder runs over the
+        /// patches padded to the budget.
+        /// </summary>
+        public static ImageTokens Gemma4(ModelArchitecture a, int width, int height)
+        {
+            long maxPatches = Gemma4MaxPatches(a);
+            int side = a.VisionPatchSize * a.VisionSpatialMerge;
+            double factor = Math.Sqrt((double)maxPatches * a.VisionPatchSize * a.VisionPatchSize / ((double)height * width));
+            long targetHeight = (long)Math.Floor(factor * height / side) * side;
+            long targetWidth = (long)Math.Floor(factor * width / side) * side;
+            long maxSide = maxPatches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge) * side;
+            if (targetHeight == 0)
+            {
+                targetHeight = side;
+                targetWidth = Math.Min(width / height * (long)side, maxSide);
+            }
+            else if (targetWidth == 0)
+            {
+                targetWidth = side;
+                targetHeight = Math.Min(height / width * (long)side, maxSide);
+            }
+            long patches = targetHeight / a.VisionPatchSize * (targetWidth / a.VisionPatchSize);
+            return new ImageTokens(maxPatches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
         }
 
         /// <summary>

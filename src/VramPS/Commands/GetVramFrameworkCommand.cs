@@ -37,7 +37,7 @@ namespace VramPS.Commands
                     if (WildcardPattern.ContainsWildcardCharacters(name))
                     {
                         var pattern = NamePattern.Get(name, "Name");
-                        foreach (var p in FrameworkProfiles.All.Where(p => pattern.IsMatch(p.Name) || pattern.IsMatch(p.Framework.ToString()))) Write(p);
+                        foreach (var p in FrameworkProfiles.All.Where(p => pattern.IsMatch(p.Name) || pattern.IsMatch(p.Framework.ToString()) || p.Synonyms.Any(pattern.IsMatch))) Write(p);
                     }
                     else
                     {

@@ -74,7 +74,7 @@ namespace VramPS.Engine.Tests.Frameworks
         [Fact]
         public void Selective_checkpointing_is_Megatron_LMs_core_attention_recompute_and_torchtitans_op_level_mode()
         {
-            Assert.Equal(new[] { "Megatron-LM", "Megatron-SWIFT" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention).Select(p => p.Name));
+            Assert.Equal(new[] { "Megatron-LM", "Megatron-SWIFT", "NeMo" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.CoreAttention).Select(p => p.Name));
             Assert.Equal(new[] { "torchtitan" }, FrameworkProfiles.All.Where(p => p.SelectiveRecompute.Value == SelectiveRecompute.OpLevel).Select(p => p.Name));
         }
 

@@ -78,6 +78,59 @@ namespace VramPS.Engine.Tests.Models
         }
 
         [Fact]
+        public void LlamaTargetNamesOnLfmTwoAdaptOnlyTheNamesItHas()
+        {
+            // TRL's GRPO notebook targets q, k, v, o, gate, up and down_proj on LFM2.5: peft adapts q/k/v_proj in the six
+            // attention blocks (r x (in + out): 32 x (2048 + 2048 + 2 x (2048 + 512)) = 294,912 each) and skips the rest.
+            var w = new Workload(Model("LiquidAI/LFM2.5-1.2B-Instruct"))
+            {
+                Method = FinetuneMethod.LoRA, BatchSize = 1, SequenceLength = 256, LoraRank = 32,
+                LoraTargets = new[] { "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj" },
+            };
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(6 * 294_912, e.TrainableParameters);
+            Assert.Equal(new[] { "q_proj", "k_proj", "v_proj" }, e.LoraTargets);
+            Assert.Contains(e.Warnings, x => x.StartsWith("-LoraTargets o_proj, gate_proj, up_proj, down_proj:"));
+        }
+
+        private static ModelArchitecture OneBlock(string pattern) => ModelCatalogReader.Read(Newtonsoft.Json.Linq.JToken.Parse(
+            "{\"models\": [{\"id\": \"acme/one-" + pattern + "\", \"modelType\": \"qwen3_5\", \"hiddenSize\": 64, \"intermediateSize\": 128, " +
+            "\"numLayers\": 1, \"numHeads\": 4, \"vocabSize\": 100, \"mixerPattern\": \"" + pattern + "\", \"linearKeyHeads\": 2, " +
+            "\"linearValueHeads\": 2, \"linearKeyHeadDim\": 16, \"linearValueHeadDim\": 16, \"mixerConvKernel\": 4}]}"), "test.json")[0];
+
+        private static double SavedPerToken(string pattern)
+        {
+            var w = new Workload(OneBlock(pattern))
+            {
+                Method = FinetuneMethod.LoRA, Precision = Precision.Fp16, BatchSize = 1, SequenceLength = 128, LoraRank = 8,
+                LoraTargets = new[] { "gate_proj" }, Checkpointing = Checkpointing.None, Attention = AttentionKernel.Sdpa,
+            };
+            var r = new ResolvedRecipe(w);
+            return new ActivationMemory(r, new TrainerBehavior(r), r.Parallel.Stages[0]).AllLayersSavedPerToken;
+        }
+
+        [Fact]
+        public void MixersSaveWhatTheirForwardsKeep()
+        {
+            // Same block but the mixer, fp16 (c = 2), its linears frozen and unadapted (their inputs are not kept). SDPA keeps
+            // q and k, v repeated to every head and the output: 2 x (64 + 64 + 2 x 64) + 4 x 4 heads of log-sum-exp = 528.
+            // Gated DeltaNet (key and value width 32, 2 value heads of 16): the convolution's input and output 2 x 2 x 96,
+            // l2-normed q and k 2 x 2 x 32, g, softplus input, inverse norms and beta 2 x (4 + 4 + 8 + 2), the 64-wide
+            // chunk matrix 2 x 2 x 64, the gated norm's input and gate 2 x 2 x 32: 932, so 404 more than attention.
+            Assert.Equal(404, SavedPerToken("D") - SavedPerToken("A"), 6);
+            // Short convolution (hidden 64): the in_proj output B, C, x kept by the products, B x x and the convolution's
+            // output, 2 x (192 + 64 + 64) = 640: 112 more than attention.
+            Assert.Equal(112, SavedPerToken("C") - SavedPerToken("A"), 6);
+        }
+
+        [Fact]
+        public void OnlyAttentionBlocksCacheKeysAndValues()
+        {
+            // LFM2.5-1.2B: 6 attention blocks of 8 KV heads x 64, 16-bit: 2 x 6 x 512 x 2 bytes a token.
+            Assert.Equal(12_288, VramPS.Engine.Alignment.KvCache.PerToken(Model("LiquidAI/LFM2.5-1.2B-Instruct"), 2, false));
+        }
+
+        [Fact]
         public void APatternLetterOtherThanTheThreeMixersIsRefused()
         {
             var json = "{\"models\": [{\"id\": \"acme/hybrid\", \"modelType\": \"qwen3_5\", \"hiddenSize\": 64, \"intermediateSize\": 128, \"numLayers\": 4, " +

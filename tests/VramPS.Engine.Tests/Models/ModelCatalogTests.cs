@@ -51,7 +51,7 @@ namespace VramPS.Engine.Tests.Models
         {
             "ibm/PowerLM-3b", "Qwen/Qwen2-1.5B", "Qwen/Qwen2-7B", "Qwen/Qwen2-72B", "Qwen/Qwen2-57B-A14B", "tiiuae/falcon-7b", "tiiuae/falcon-40b",
             "HuggingFaceTB/SmolLM2-135M", "HuggingFaceTB/SmolLM2-360M", "HuggingFaceTB/SmolLM2-1.7B", "mistralai/Ministral-8B-Instruct-2410",
-            "ibm-granite/granite-3.0-8b-base", "LiquidAI/LFM2.5-VL-1.6B", "LiquidAI/LFM2.5-1.2B-Instruct",
+            "ibm-granite/granite-3.0-8b-base", "LiquidAI/LFM2.5-VL-1.6B", "LiquidAI/LFM2.5-1.2B-Instruct", "deepseek-ai/DeepSeek-OCR-2", "baidu/ERNIE-4.5-VL-28B-A3B-PT",
         };
 
         /// <summary>Every other entry gives its context, which the -SequenceLength warning reads.</summary>

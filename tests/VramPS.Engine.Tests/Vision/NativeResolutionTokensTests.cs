@@ -47,6 +47,26 @@ namespace VramPS.Engine.Tests.Vision
         }
 
         [Fact]
+        public void PaddleOcrVlResizesWithinItsPixelBounds()
+        {
+            // Factor 28: 50 -> 56, 320 -> 308 (11.43 -> 11): 17248 px < min_pixels 147384; beta = sqrt(147384 / 16000) =
+            // 3.0351: ceil(151.8 / 28) = 6 -> 168, ceil(971.2 / 28) = 35 -> 980: 12 x 70 = 840 patches, 210 tokens.
+            var t = VisionTokens.For(Model("unsloth/PaddleOCR-VL"), 320, 50);
+            Assert.Equal(840, t.EncoderTokens);
+            Assert.Equal(210, t.LanguageTokens);
+        }
+
+        [Fact]
+        public void DeepSeekOcrTwoReadsOneGlobalView()
+        {
+            // Base size 1024: SAM's 64 x 64 patches, compressed to 16 x 16 = 256, with 256 queries through the Qwen2 encoder;
+            // the language model gets 256 tokens and the view separator.
+            var t = VisionTokens.For(Model("unsloth/DeepSeek-OCR-2"), 1024, 1024);
+            Assert.Equal(512, t.EncoderTokens);
+            Assert.Equal(257, t.LanguageTokens);
+        }
+
+        [Fact]
         public void VisionTowersHaveTheirParameters()
         {
             // Qwen3.5-0.8B's ViT (depth 12, width 768, MLP 3072, patch 16): patch embedding 3 x 2 x 16 x 16 x 768 + 768,
@@ -57,6 +77,26 @@ namespace VramPS.Engine.Tests.Vision
             // 768 x 1152 + 1152, positions 256 x 1152, post-LayerNorm 2304, 27 x 15,239,504; projector 4608 x 2048 + 2048
             // + 2048 x 2048 + 2048: 426,285,296.
             Assert.Equal(426_285_296, Model("LiquidAI/LFM2.5-VL-1.6B").VisionParameters);
+            // PaddleOCR-VL's SigLIP NaViT (27 blocks of 1152): Conv2d 3 x 14 x 14 x 1152 + 1152, positions (384 / 14)^2 = 729
+            // and packing 32768 rows of 1152, post-LayerNorm 2304, pooling head 15,238,352, 27 x 15,239,504; mlp_AR LayerNorm
+            // 2304 + 4608 x 4608 + 4608 + 4608 x 1024 + 1024: 491,934,528 (958,588,736 less ERNIE-4.5-0.3B's 466,654,208).
+            Assert.Equal(491_934_528, Model("unsloth/PaddleOCR-VL").VisionParameters);
+            // DeepSeek-OCR-2's DeepEncoder V2: SAM ViT-B with neck and net_2 90,850,560, net_3 512 x 9 x 896 = 4,128,768,
+            // queries 400 x 896, final norm 896, 24 Qwen2-0.5B blocks of 14,912,384, projector 896 x 1280 + 1280 and the
+            // separator 1280: 454,385,280.
+            Assert.Equal(454_385_280, Model("unsloth/DeepSeek-OCR-2").VisionParameters);
+            // ERNIE-4.5-VL's DFN ViT (32 blocks of 1280, MLP 5120, patch 14): patch embedding 588 x 1280, 32 x 19,677,440,
+            // final LayerNorm 2560; resampler over m = 5120: 2 (m^2 + m) + 2m + (2m^2 + m) + (m^2 + m) + 2m + 5120 x 2560
+            // + 2560 + 2560 = 144,225,280: 774,658,560.
+            Assert.Equal(774_658_560, Model("unsloth/ERNIE-4.5-VL-28B-A3B-PT").VisionParameters);
+        }
+
+        [Fact]
+        public void ErnieVlMoeLayersHoldTextAndVisionExperts()
+        {
+            // Attention 2 x 2560 x 2560 + 2 x 2560 x 512, two norms: 15,733,760; 64 text experts 3 x 2560 x 1536, 64 vision
+            // experts 3 x 2560 x 512, two shared experts 3 x 2560 x 3072 and two routers 2560 x 64: 1,030,553,600.
+            Assert.Equal(1_046_287_360, Model("unsloth/ERNIE-4.5-VL-28B-A3B-PT").LayerParameters(1));
         }
     }
 }

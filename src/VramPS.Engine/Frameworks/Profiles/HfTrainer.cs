@@ -59,6 +59,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             BlockOptimizer = new Cited<bool>(false, "transformers/training_args.py OptimizerNames: no block-wise optimizer (BAdam is LLaMA-Factory's use_badam)"),
             AutocastsSixteenBitModel = new Cited<bool>(true, "transformers/trainer.py --bf16 / --fp16: accelerate's autocast wraps the forward whatever dtype the model was loaded in"),
             LoraDropout = new Cited<double>(0.0, "peft LoraConfig lora_dropout default 0.0"),
+            DefaultLoraRank = new Cited<int>(8, "peft LoraConfig r default 8", "LoRA rank 8 (peft's default)"),
+            FullShardsOptimizer = new Cited<bool>(false, "sharding only where the workload asks for it (-Sharding: ZeRO or FSDP)"),
             FusedQkvAdapters = new Cited<bool>(false, "transformers Llama-style models keep q_proj, k_proj, v_proj separate"),
             FusedKernelsFuseLora = new Cited<bool>(false, "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(false, "bitsandbytes Linear4bit replaces every linear of the blocks and saves its input (bitsandbytes/autograd/_functions.py MatMul4Bit)"),

@@ -40,6 +40,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "vLLM in standby between generations, as Unsloth's GRPO notebooks set it (UNSLOTH_VLLM_STANDBY=1; -RolloutSleep:$false for without)"),
             RolloutSleepMinimumFraction = new Cited<double>(0.9,
                 "unsloth_zoo/vllm_utils.py@069fb62 load_vllm: under standby a gpu_memory_utilization below 0.9 is raised to 0.9"),
+            LossPath = new Cited<LossPath>(Frameworks.LossPath.UnslothFused,
+                "unsloth_zoo/compiler.py apply_fused_lm_head puts unsloth_fused_ce_loss (unsloth_zoo/fused_losses.py UnslothFusedLoss) in place of lm_head and the loss"),
         };
     }
 }
