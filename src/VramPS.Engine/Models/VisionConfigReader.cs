@@ -141,5 +141,42 @@ namespace VramPS.Engine.Models
             }
             return a;
         }
+
+        /// <summary>
+        /// Qwen3.5's ViT (Qwen3_5VisionConfig; modular_qwen3_5.py builds no deepstack mergers). Every width is required.
+        /// The processor's pixel bounds are not in config.json: they are Qwen3.5's published preprocessor_config.json
+        /// (shortest_edge 65536, longest_edge 16777216 pixels), the values the catalog entries carry.
+        /// </summary>
+        public static ModelArchitecture Qwen35(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionEncoder = VisionEncoderKind.Qwen3Vl;
+            a.VisionLayers = v.Int("depth");
+            a.VisionHiddenSize = v.Int("hidden_size");
+            a.VisionIntermediateSize = v.Int("intermediate_size");
+            a.VisionHeads = v.Int("num_heads");
+            a.VisionPatchSize = v.Int("patch_size");
+            a.VisionSpatialMerge = v.Int("spatial_merge_size");
+            a.VisionPositionEmbeddings = v.Int("num_position_embeddings");
+            if ((v.OptionalInt("temporal_patch_size") ?? 2) != 2)
+                throw v.Invalid("temporal_patch_size", "VramPS models Qwen-VL's patch embedding over 2 frames (temporal_patch_size 2).");
+            if ((v.OptionalInt("in_channels") ?? 3) != 3)
+                throw v.Invalid("in_channels", "VramPS models RGB images (3 channels).");
+            if (v.ArrayLength("deepstack_visual_indexes") > 0)
+                throw v.Invalid("deepstack_visual_indexes", "VramPS models Qwen3.5's ViT, which has no deepstack mergers (an empty list).");
+            int output = v.OptionalInt("out_hidden_size") ?? a.HiddenSize;
+            if (output != a.HiddenSize)
+                throw v.Invalid("out_hidden_size", $"must equal the language model's hidden_size ({a.HiddenSize}); got {output}.");
+            a.VisionMinPixels = Qwen35MinPixels;
+            a.VisionMaxPixels = Qwen35MaxPixels;
+            return a;
+        }
+
+        /// <summary>Qwen3.5's image processor: size.shortest_edge in preprocessor_config.json (Qwen/Qwen3.5-0.8B).</summary>
+        public const long Qwen35MinPixels = 65536;
+
+        /// <summary>Qwen3.5's image processor: size.longest_edge in preprocessor_config.json (Qwen/Qwen3.5-0.8B).</summary>
+        public const long Qwen35MaxPixels = 16777216;
     }
 }
