@@ -92,6 +92,8 @@ namespace VramPS.Engine.Models
                     return HybridConfigReader.Qwen("qwen3_5", c);
                 case "lfm2":
                     return HybridConfigReader.Lfm2(c);
+                case "gemma4":
+                    return Gemma4ConfigReader.Read(c);
                 default:
                     return Decoder(modelType, c);
             }

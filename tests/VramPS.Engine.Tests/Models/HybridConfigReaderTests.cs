@@ -23,6 +23,9 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("Qwen3-Next-80B-A3B-Instruct.json", "Qwen/Qwen3-Next-80B-A3B-Instruct", 0.5 / 80)]
         [InlineData("LFM2.5-1.2B-Instruct.json", "LiquidAI/LFM2.5-1.2B-Instruct", 0.005 / 1.17)]
         [InlineData("Moonlight-16B-A3B-Instruct.json", "moonshotai/Moonlight-16B-A3B-Instruct", 0.5 / 16)]
+        [InlineData("gemma-4-E2B-it.json", "google/gemma-4-E2B-it", 0.0)]
+        [InlineData("gemma-4-26B-A4B-it.json", "google/gemma-4-26B-A4B-it", 0.0)]
+        [InlineData("gemma-4-31B-it.json", "google/gemma-4-31B-it", 0.0)]
         public void AConfigGivesTheCatalogEntrysArchitecture(string fixture, string catalogId, double tolerance)
         {
             var model = HfConfigReader.Read(TestFiles.Fixture(fixture));
@@ -31,6 +34,7 @@ namespace VramPS.Engine.Tests.Models
             Assert.True(Math.Abs(error) <= tolerance, $"{fixture}: {model.TotalParameters:N0} vs published {entry.PublishedParameters:N0}");
             Assert.Equal(entry.TotalParameters, model.TotalParameters);
             Assert.Equal(entry.ActiveParameters, model.ActiveParameters);
+            if (entry.MaxPositions > 0) Assert.Equal(entry.MaxPositions, model.MaxPositions);
             for (int layer = 0; layer < entry.NumLayers; layer++)
             {
                 Assert.Equal(entry.MixerOf(layer), model.MixerOf(layer));
@@ -71,6 +75,8 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("{ \"model_type\": \"lfm2\", \"hidden_size\": 2048, \"num_hidden_layers\": 2, \"num_attention_heads\": 32, \"vocab_size\": 100, \"intermediate_size\": 12288, \"conv_L_cache\": 3 }", "layer_types")]
         [InlineData("{ \"model_type\": \"lfm2\", \"hidden_size\": 2048, \"num_hidden_layers\": 2, \"num_attention_heads\": 32, \"vocab_size\": 100, \"intermediate_size\": 12288, \"layer_types\": [\"conv\", \"full_attention\"] }", "conv_L_cache")]
         [InlineData("{ \"model_type\": \"lfm2\", \"hidden_size\": 2048, \"num_hidden_layers\": 2, \"num_attention_heads\": 32, \"vocab_size\": 100, \"intermediate_size\": 12288, \"conv_L_cache\": 3, \"full_attn_idxs\": [2] }", "full_attn_idxs")]
+        [InlineData("{ \"model_type\": \"gemma4\", \"vision_config\": {} }", "text_config")]
+        [InlineData("{ \"model_type\": \"gemma4\", \"text_config\": { \"hidden_size\": 1536, \"intermediate_size\": 6144, \"num_hidden_layers\": 2, \"num_attention_heads\": 8, \"num_key_value_heads\": 1, \"head_dim\": 256, \"global_head_dim\": 512, \"vocab_size\": 100, \"sliding_window\": 512 }, \"vision_config\": {} }", "text_config.layer_types")]
         public void AHybridConfigMissingAFieldIsRefusedNamingIt(string text, string field)
         {
             string path = _files.Write("config.json", text);
@@ -78,13 +84,19 @@ namespace VramPS.Engine.Tests.Models
             Assert.Contains($"field '{field}'", e.Message);
         }
 
-        [Fact]
-        public void Qwen35sViTWithoutItsWidthsIsRefusedNamingTheField()
+        [Theory]
+        [InlineData("Qwen3.5-0.8B.json", "\"depth\": 12,", "", "vision_config.depth")]
+        [InlineData("gemma-4-E2B-it.json", "\"pooling_kernel_size\": 3,", "", "vision_config.pooling_kernel_size")]
+        [InlineData("gemma-4-E2B-it.json", "\"vocab_size_per_layer_input\": 262144,", "", "text_config.vocab_size_per_layer_input")]
+        [InlineData("gemma-4-E2B-it.json", "\"sliding_attention\",", "\"chunked_attention\",", "text_config.layer_types")]
+        [InlineData("gemma-4-E2B-it.json", "\"output_proj_dims\": 1536", "\"output_proj_dims\": null", "audio_config.output_proj_dims")]
+        public void AFixtureWithoutAFieldItNeedsIsRefusedNamingTheField(string fixture, string field, string replacement, string named)
         {
-            string text = System.IO.File.ReadAllText(TestFiles.Fixture("Qwen3.5-0.8B.json")).Replace("\"depth\": 12,", "");
-            string path = _files.Write("config.json", text);
+            string text = System.IO.File.ReadAllText(TestFiles.Fixture(fixture));
+            Assert.Contains(field, text);
+            string path = _files.Write("config.json", text.Replace(field, replacement));
             var e = Assert.Throws<InvalidDataFileException>(() => HfConfigReader.Read(path));
-            Assert.Contains("field 'vision_config.depth'", e.Message);
+            Assert.Contains($"field '{named}'", e.Message);
         }
     }
 }
