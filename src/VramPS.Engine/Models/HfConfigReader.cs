@@ -16,8 +16,8 @@ namespace VramPS.Engine.Models
     {
         public const string ConfigFileName = "config.json";
 
-        /// <summary>model_type values a config.json may give that read into a known model type (qwen3_5_text: qwen3_5).</summary>
-        private static readonly string[] ConfigOnlyTypes = { "qwen3_5_text" };
+        /// <summary>model_type values a config.json may give that read into a known model type (qwen3_5_text: qwen3_5; lfm2_vl: lfm2 with its tower).</summary>
+        private static readonly string[] ConfigOnlyTypes = { "lfm2_vl", "qwen3_5_text" };
 
         /// <summary>
         /// The architecture a config.json describes. Its Id is the config's _name_or_path when set, else the folder's
@@ -92,6 +92,8 @@ namespace VramPS.Engine.Models
                     return HybridConfigReader.Qwen("qwen3_5", c);
                 case "lfm2":
                     return HybridConfigReader.Lfm2(c);
+                case "lfm2_vl":
+                    return VisionConfigReader.Lfm2Vl(HybridConfigReader.Lfm2(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "gemma4":
                     return Gemma4ConfigReader.Read(c);
                 default:

@@ -173,6 +173,43 @@ namespace VramPS.Engine.Models
             return a;
         }
 
+        /// <summary>
+        /// LFM2-VL and LFM2.5-VL (model_type lfm2_vl; models/lfm2_vl): a SigLIP2 NaFlex tower (num_patches positions),
+        /// pixel unshuffle by downsample_factor, and a two-linear projector of projector_hidden_size. The processor's token
+        /// bounds are not in config.json: Lfm2VlImageProcessor's min_image_tokens 64 and max_image_tokens 256, tokens of
+        /// (patch_size x downsample_factor)^2 pixels, the values the catalog entries carry.
+        /// </summary>
+        public static ModelArchitecture Lfm2Vl(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionEncoder = VisionEncoderKind.Siglip2NaFlex;
+            a.VisionLayers = v.Int("num_hidden_layers");
+            a.VisionHiddenSize = v.Int("hidden_size");
+            a.VisionIntermediateSize = v.Int("intermediate_size");
+            a.VisionHeads = v.Int("num_attention_heads");
+            a.VisionPatchSize = v.Int("patch_size");
+            a.VisionPositionEmbeddings = v.Int("num_patches");
+            a.VisionSpatialMerge = c.Int("downsample_factor");
+            a.VisionProjectorHiddenSize = c.Int("projector_hidden_size");
+            if (c.OptionalBool("projector_use_layernorm") == true)
+                throw c.Invalid("projector_use_layernorm", "VramPS models LFM2-VL's projector without its LayerNorm (projector_use_layernorm false).");
+            if (c.OptionalBool("projector_bias") == false)
+                throw c.Invalid("projector_bias", "VramPS models LFM2-VL's projector with biases (projector_bias true).");
+            if ((c.OptionalInt("vision_feature_layer") ?? -1) != -1)
+                throw c.Invalid("vision_feature_layer", "VramPS models LFM2-VL reading the tower's last layer (vision_feature_layer -1).");
+            long tokenPixels = (long)a.VisionPatchSize * a.VisionSpatialMerge * a.VisionPatchSize * a.VisionSpatialMerge;
+            a.VisionMinPixels = Lfm2VlMinTokens * tokenPixels;
+            a.VisionMaxPixels = Lfm2VlMaxTokens * tokenPixels;
+            return a;
+        }
+
+        /// <summary>Lfm2VlImageProcessor's min_image_tokens (models/lfm2_vl/image_processing_lfm2_vl_fast.py).</summary>
+        public const int Lfm2VlMinTokens = 64;
+
+        /// <summary>Lfm2VlImageProcessor's max_image_tokens (models/lfm2_vl/image_processing_lfm2_vl_fast.py).</summary>
+        public const int Lfm2VlMaxTokens = 256;
+
         /// <summary>Qwen3.5's image processor: size.shortest_edge in preprocessor_config.json (Qwen/Qwen3.5-0.8B).</summary>
         public const long Qwen35MinPixels = 65536;
 

@@ -22,6 +22,7 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("Qwen3.5-0.8B.json", "Qwen/Qwen3.5-0.8B", 0.0)]
         [InlineData("Qwen3-Next-80B-A3B-Instruct.json", "Qwen/Qwen3-Next-80B-A3B-Instruct", 0.5 / 80)]
         [InlineData("LFM2.5-1.2B-Instruct.json", "LiquidAI/LFM2.5-1.2B-Instruct", 0.005 / 1.17)]
+        [InlineData("LFM2.5-VL-1.6B.json", "LiquidAI/LFM2.5-VL-1.6B", 0.0)]
         [InlineData("Moonlight-16B-A3B-Instruct.json", "moonshotai/Moonlight-16B-A3B-Instruct", 0.5 / 16)]
         [InlineData("gemma-4-E2B-it.json", "google/gemma-4-E2B-it", 0.0)]
         [InlineData("gemma-4-26B-A4B-it.json", "google/gemma-4-26B-A4B-it", 0.0)]
@@ -58,6 +59,15 @@ namespace VramPS.Engine.Tests.Models
         }
 
         [Fact]
+        public void Lfm2VlTakesTheProcessorsTokenBoundsInPixels()
+        {
+            // Lfm2VlImageProcessor: min_image_tokens 64 and max_image_tokens 256 of (16 x 2)^2 = 1024 pixels each.
+            var model = HfConfigReader.Read(TestFiles.Fixture("LFM2.5-VL-1.6B.json"));
+            Assert.Equal(64 * 1024, model.VisionMinPixels);
+            Assert.Equal(256 * 1024, model.VisionMaxPixels);
+        }
+
+        [Fact]
         public void Lfm2NarrowsItsMlpAsLfm2MlpDoes()
         {
             // Lfm2MLP: int(2 x 12288 / 3) = 8192, x 1.0, rounded up to a multiple of 256: 8192.
@@ -86,6 +96,8 @@ namespace VramPS.Engine.Tests.Models
 
         [Theory]
         [InlineData("Qwen3.5-0.8B.json", "\"depth\": 12,", "", "vision_config.depth")]
+        [InlineData("LFM2.5-VL-1.6B.json", "\"projector_hidden_size\": 2048,", "", "projector_hidden_size")]
+        [InlineData("LFM2.5-VL-1.6B.json", "\"projector_use_layernorm\": false", "\"projector_use_layernorm\": true", "projector_use_layernorm")]
         [InlineData("gemma-4-E2B-it.json", "\"pooling_kernel_size\": 3,", "", "vision_config.pooling_kernel_size")]
         [InlineData("gemma-4-E2B-it.json", "\"vocab_size_per_layer_input\": 262144,", "", "text_config.vocab_size_per_layer_input")]
         [InlineData("gemma-4-E2B-it.json", "\"sliding_attention\",", "\"chunked_attention\",", "text_config.layer_types")]
