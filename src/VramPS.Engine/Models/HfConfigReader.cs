@@ -16,8 +16,8 @@ namespace VramPS.Engine.Models
     {
         public const string ConfigFileName = "config.json";
 
-        /// <summary>model_type values a config.json may give that read into a known model type (qwen3_5_text: qwen3_5; lfm2_vl: lfm2 with its tower).</summary>
-        private static readonly string[] ConfigOnlyTypes = { "lfm2_vl", "qwen3_5_text" };
+        /// <summary>model_type values a config.json may give that read into a known model type (qwen3_5_text: qwen3_5; lfm2_vl: lfm2 and paddleocr_vl: ernie4_5, with their towers).</summary>
+        private static readonly string[] ConfigOnlyTypes = { "lfm2_vl", "paddleocr_vl", "qwen3_5_text" };
 
         /// <summary>
         /// The architecture a config.json describes. Its Id is the config's _name_or_path when set, else the folder's
@@ -94,6 +94,8 @@ namespace VramPS.Engine.Models
                     return HybridConfigReader.Lfm2(c);
                 case "lfm2_vl":
                     return VisionConfigReader.Lfm2Vl(HybridConfigReader.Lfm2(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
+                case "paddleocr_vl":
+                    return VisionConfigReader.PaddleOcrVl(Decoder("ernie4_5", c.Nested("text_config") ?? c), c);
                 case "gemma4":
                     return Gemma4ConfigReader.Read(c);
                 default:

@@ -210,6 +210,41 @@ namespace VramPS.Engine.Models
         /// <summary>Lfm2VlImageProcessor's max_image_tokens (models/lfm2_vl/image_processing_lfm2_vl_fast.py).</summary>
         public const int Lfm2VlMaxTokens = 256;
 
+        /// <summary>
+        /// PaddleOCR-VL (model_type paddleocr_vl; PaddlePaddle/PaddleOCR-VL modeling_paddleocr_vl.py): ERNIE-4.5 under the
+        /// top-level fields (or text_config, as transformers 5 saves it) and a SigLIP NaViT tower whose packing position
+        /// table has 32768 rows in the modeling code, not in config.json. The processor's pixel bounds are its published
+        /// preprocessor_config.json's (min_pixels 147384, max_pixels 2822400), the values the catalog entry carries.
+        /// </summary>
+        public static ModelArchitecture PaddleOcrVl(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionEncoder = VisionEncoderKind.SiglipNaVit;
+            a.VisionLayers = v.Int("num_hidden_layers");
+            a.VisionHiddenSize = v.Int("hidden_size");
+            a.VisionIntermediateSize = v.Int("intermediate_size");
+            a.VisionHeads = v.Int("num_attention_heads");
+            a.VisionPatchSize = v.Int("patch_size");
+            a.VisionImageSize = v.Int("image_size");
+            a.VisionSpatialMerge = v.Int("spatial_merge_size");
+            if ((v.OptionalInt("num_channels") ?? 3) != 3)
+                throw v.Invalid("num_channels", "VramPS models RGB images (3 channels).");
+            a.VisionPositionEmbeddings = PaddleOcrPackingPositions;
+            a.VisionMinPixels = PaddleOcrMinPixels;
+            a.VisionMaxPixels = PaddleOcrMaxPixels;
+            return a;
+        }
+
+        /// <summary>Rows of PaddleOCR-VL's packing_position_embedding (modeling_paddleocr_vl.py SiglipVisionEmbeddings).</summary>
+        public const int PaddleOcrPackingPositions = 32768;
+
+        /// <summary>min_pixels of PaddleOCR-VL's preprocessor_config.json.</summary>
+        public const long PaddleOcrMinPixels = 147384;
+
+        /// <summary>max_pixels of PaddleOCR-VL's preprocessor_config.json.</summary>
+        public const long PaddleOcrMaxPixels = 2822400;
+
         /// <summary>Qwen3.5's image processor: size.shortest_edge in preprocessor_config.json (Qwen/Qwen3.5-0.8B).</summary>
         public const long Qwen35MinPixels = 65536;
 
