@@ -15,6 +15,15 @@ namespace VramPS.Engine.Tests.Models
     {
         private readonly TestFiles _files = new TestFiles();
 
+        /// <summary>
+        /// Every architecture field a catalog entry sets, but its naming and citation, the context (some entries leave it
+        /// 0) and the mixer pattern (an entry writes one period, a config one letter per block; compared block by block).
+        /// </summary>
+        private static readonly System.Reflection.PropertyInfo[] ArchitectureFields = typeof(ModelArchitecture).GetProperties()
+            .Where(p => p.SetMethod != null && p.SetMethod.IsAssembly && p.PropertyType != typeof(string[])
+                        && !new[] { "Id", "Source", "PublishedParameters", "ParametersSource", "MaxPositions", "MixerPattern" }.Contains(p.Name))
+            .ToArray();
+
         public void Dispose() => _files.Dispose();
 
         /// <param name="tolerance">Half the published count's last digit, relative (80B: 0.5B of 80B); 0 where it is exact.</param>
@@ -37,6 +46,9 @@ namespace VramPS.Engine.Tests.Models
             Assert.Equal(entry.TotalParameters, model.TotalParameters);
             Assert.Equal(entry.ActiveParameters, model.ActiveParameters);
             if (entry.MaxPositions > 0) Assert.Equal(entry.MaxPositions, model.MaxPositions);
+            Assert.Contains(ArchitectureFields, f => f.Name == nameof(ModelArchitecture.VisionMinPixels));
+            foreach (var field in ArchitectureFields)
+                Assert.True(Equals(field.GetValue(entry), field.GetValue(model)), $"{fixture}: {field.Name} {field.GetValue(model)}, catalog {field.GetValue(entry)}");
             for (int layer = 0; layer < entry.NumLayers; layer++)
             {
                 Assert.Equal(entry.MixerOf(layer), model.MixerOf(layer));
