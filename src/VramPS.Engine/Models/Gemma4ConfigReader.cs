@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Text;
 
 namespace VramPS.Engine.Models
 {
@@ -55,7 +54,8 @@ namespace VramPS.Engine.Models
             };
             if (t.OptionalBool("attention_bias") == true)
                 throw t.Invalid("attention_bias", "VramPS models Gemma 4's attention without biases (attention_bias false).");
-            a.MixerPattern = Pattern(t, a.NumLayers);
+            var types = t.OptionalStrings("layer_types") ?? throw t.Invalid("layer_types", "is missing: which blocks attend globally cannot be known.");
+            a.MixerPattern = HybridConfigReader.Pattern(t, "layer_types", types, a.NumLayers, Mixers);
             if (t.OptionalBool("use_double_wide_mlp") == true)
                 a.DoubleWideMlpLayers = t.OptionalInt("num_kv_shared_layers") ?? 0;
             a.PerLayerInputSize = t.OptionalInt("hidden_size_per_layer_input") ?? 0;
@@ -74,30 +74,10 @@ namespace VramPS.Engine.Models
             return a;
         }
 
-        /// <summary>layer_types, one per block: sliding_attention (A) or full_attention (G, the global blocks).</summary>
-        private static string Pattern(HfConfigFields t, int layers)
-        {
-            var types = t.OptionalStrings("layer_types") ?? throw t.Invalid("layer_types", "is missing: which blocks attend globally cannot be known.");
-            if (types.Length != layers) throw t.Invalid("layer_types", $"names {types.Length} blocks; num_hidden_layers is {layers}.");
-            var pattern = new StringBuilder(layers);
-            foreach (string type in types)
-            {
-                if (!Mixers.TryGetValue(type, out char letter))
-                    throw t.Invalid("layer_types", $"'{type}' is not a Gemma 4 block. Allowed: {string.Join(", ", Mixers.Keys)}.");
-                pattern.Append(letter);
-            }
-            return pattern.ToString();
-        }
-
         /// <summary>Gemma4VisionConfig: pooling_kernel_size merges 3 x 3 patches, default_output_length caps the tokens per image.</summary>
         private static void Vision(ModelArchitecture a, HfConfigFields v)
         {
-            a.VisionEncoder = VisionEncoderKind.Gemma4Vit;
-            a.VisionLayers = v.Int("num_hidden_layers");
-            a.VisionHiddenSize = v.Int("hidden_size");
-            a.VisionIntermediateSize = v.Int("intermediate_size");
-            a.VisionHeads = v.Int("num_attention_heads");
-            a.VisionPatchSize = v.Int("patch_size");
+            VisionConfigReader.RequiredVit(a, v, VisionEncoderKind.Gemma4Vit);
             a.VisionPositionEmbeddings = v.Int("position_embedding_size");
             a.VisionSpatialMerge = v.Int("pooling_kernel_size");
             a.VisionTokensPerImage = v.Int("default_output_length");

@@ -113,7 +113,7 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>One pattern letter per block from a layer_types list, which must name every block.</summary>
-        private static string Pattern(HfConfigFields c, string field, string[] types, int layers, Dictionary<string, char> mixers)
+        internal static string Pattern(HfConfigFields c, string field, string[] types, int layers, Dictionary<string, char> mixers)
         {
             if (types.Length != layers)
                 throw c.Invalid(field, $"names {types.Length} blocks; num_hidden_layers is {layers}.");
@@ -121,7 +121,7 @@ namespace VramPS.Engine.Models
             foreach (string type in types)
             {
                 if (!mixers.TryGetValue(type, out char letter))
-                    throw c.Invalid(field, $"'{type}' is not a block VramPS models here. Allowed: {string.Join(", ", mixers.Keys)}.");
+                    throw c.Invalid(field, $"'{type}' is not a block VramPS models for this model type. Allowed: {string.Join(", ", mixers.Keys)}.");
                 pattern.Append(letter);
             }
             return pattern.ToString();

@@ -41,6 +41,17 @@ namespace VramPS.Engine.Models
             a.VisionImageSize = v.OptionalInt("image_size") ?? d.Image;
         }
 
+        /// <summary>The widths a SigLIP-style vision_config names alike, each required: num_hidden_layers, hidden_size, intermediate_size, num_attention_heads, patch_size.</summary>
+        internal static void RequiredVit(ModelArchitecture a, HfConfigFields v, VisionEncoderKind kind)
+        {
+            a.VisionEncoder = kind;
+            a.VisionLayers = v.Int("num_hidden_layers");
+            a.VisionHiddenSize = v.Int("hidden_size");
+            a.VisionIntermediateSize = v.Int("intermediate_size");
+            a.VisionHeads = v.Int("num_attention_heads");
+            a.VisionPatchSize = v.Int("patch_size");
+        }
+
         /// <summary>Gemma 3: SigLIP, images resized to image_size, mm_tokens_per_image tokens each.</summary>
         public static ModelArchitecture Siglip(ModelArchitecture a, HfConfigFields c)
         {
@@ -183,12 +194,7 @@ namespace VramPS.Engine.Models
         {
             var v = Vision(c);
             a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
-            a.VisionEncoder = VisionEncoderKind.Siglip2NaFlex;
-            a.VisionLayers = v.Int("num_hidden_layers");
-            a.VisionHiddenSize = v.Int("hidden_size");
-            a.VisionIntermediateSize = v.Int("intermediate_size");
-            a.VisionHeads = v.Int("num_attention_heads");
-            a.VisionPatchSize = v.Int("patch_size");
+            RequiredVit(a, v, VisionEncoderKind.Siglip2NaFlex);
             a.VisionPositionEmbeddings = v.Int("num_patches");
             a.VisionSpatialMerge = c.Int("downsample_factor");
             a.VisionProjectorHiddenSize = c.Int("projector_hidden_size");
@@ -220,12 +226,7 @@ namespace VramPS.Engine.Models
         {
             var v = Vision(c);
             a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
-            a.VisionEncoder = VisionEncoderKind.SiglipNaVit;
-            a.VisionLayers = v.Int("num_hidden_layers");
-            a.VisionHiddenSize = v.Int("hidden_size");
-            a.VisionIntermediateSize = v.Int("intermediate_size");
-            a.VisionHeads = v.Int("num_attention_heads");
-            a.VisionPatchSize = v.Int("patch_size");
+            RequiredVit(a, v, VisionEncoderKind.SiglipNaVit);
             a.VisionImageSize = v.Int("image_size");
             a.VisionSpatialMerge = v.Int("spatial_merge_size");
             if ((v.OptionalInt("num_channels") ?? 3) != 3)
