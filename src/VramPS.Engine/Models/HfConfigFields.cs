@@ -86,6 +86,25 @@ namespace VramPS.Engine.Models
             return array.Count;
         }
 
+        /// <summary>The strings of an array field (layer_types), null when absent.</summary>
+        public string[]? OptionalStrings(string name)
+        {
+            var token = Token(name);
+            if (token is null) return null;
+            if (!(token is JArray array) || array.Any(t => t.Type != JTokenType.String)) throw Wrong(name, "an array of strings", token);
+            return array.Select(t => (string)t!).ToArray();
+        }
+
+        /// <summary>The integers of an array field (LFM2's full_attn_idxs), null when absent.</summary>
+        public int[]? OptionalInts(string name)
+        {
+            var token = Token(name);
+            if (token is null) return null;
+            if (!(token is JArray array) || array.Any(t => t.Type != JTokenType.Integer || (long)t < 0 || (long)t > MaxInt))
+                throw Wrong(name, $"an array of integers from 0 to {MaxInt}", token);
+            return array.Select(t => (int)(long)t).ToArray();
+        }
+
         public InvalidDataFileException Invalid(string name, string problem) =>
             new InvalidDataFileException(_path, $"field '{_prefix}{name}': {problem}");
 

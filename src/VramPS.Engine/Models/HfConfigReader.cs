@@ -1,4 +1,6 @@
+using System;
 using System.IO;
+using System.Linq;
 using Newtonsoft.Json.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Files;
@@ -13,6 +15,9 @@ namespace VramPS.Engine.Models
     public static class HfConfigReader
     {
         public const string ConfigFileName = "config.json";
+
+        /// <summary>model_type values a config.json may give that read into a known model type (qwen3_5_text: qwen3_5; lfm2_vl: lfm2 and paddleocr_vl: ernie4_5, with their towers).</summary>
+        private static readonly string[] ConfigOnlyTypes = { "lfm2_vl", "paddleocr_vl", "qwen3_5_text" };
 
         /// <summary>
         /// The architecture a config.json describes. Its Id is the config's _name_or_path when set, else the folder's
@@ -34,8 +39,8 @@ namespace VramPS.Engine.Models
                 throw new InvalidDataFileException(file, "must hold a JSON object (a Hugging Face config.json).");
             var config = new HfConfigFields(json, file);
             string modelType = config.String("model_type");
-            if (!ModelTypes.IsKnown(modelType))
-                throw config.Invalid("model_type", $"'{modelType}' is not a model type VramPS knows. Known: {string.Join(", ", ModelTypes.Known)}.");
+            if (!ModelTypes.IsKnown(modelType) && !ConfigOnlyTypes.Contains(modelType))
+                throw config.Invalid("model_type", $"'{modelType}' is not a model type VramPS knows. Known: {string.Join(", ", ModelTypes.Known.Concat(ConfigOnlyTypes).OrderBy(t => t, StringComparer.Ordinal))}.");
 
             var model = Map(modelType, config);
             string? name = config.OptionalString("_name_or_path");
@@ -79,6 +84,20 @@ namespace VramPS.Engine.Models
                     return VisionConfigReader.Clip(VisionConfigReader.LlavaText(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
                 case "gemma3_text":
                     return Gemma3Text(c, modelType);
+                case "qwen3_next":
+                    return HybridConfigReader.Qwen(modelType, c);
+                case "qwen3_5":
+                    return VisionConfigReader.Qwen35(HybridConfigReader.Qwen(modelType, c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
+                case "qwen3_5_text":
+                    return HybridConfigReader.Qwen("qwen3_5", c);
+                case "lfm2":
+                    return HybridConfigReader.Lfm2(c);
+                case "lfm2_vl":
+                    return VisionConfigReader.Lfm2Vl(HybridConfigReader.Lfm2(c.Nested("text_config") ?? throw c.Invalid("text_config", "is missing.")), c);
+                case "paddleocr_vl":
+                    return VisionConfigReader.PaddleOcrVl(Decoder("ernie4_5", c.Nested("text_config") ?? c), c);
+                case "gemma4":
+                    return Gemma4ConfigReader.Read(c);
                 default:
                     return Decoder(modelType, c);
             }
@@ -161,7 +180,7 @@ namespace VramPS.Engine.Models
         }
 
         /// <summary>The fields every model type names the same way (or under GPT-2's names).</summary>
-        private static ModelArchitecture Common(string modelType, HfConfigFields c)
+        internal static ModelArchitecture Common(string modelType, HfConfigFields c)
         {
             int heads = c.Int("num_attention_heads", "n_head");
             return new ModelArchitecture

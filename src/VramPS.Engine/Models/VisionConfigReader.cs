@@ -41,6 +41,17 @@ namespace VramPS.Engine.Models
             a.VisionImageSize = v.OptionalInt("image_size") ?? d.Image;
         }
 
+        /// <summary>The widths a SigLIP-style vision_config names alike, each required: num_hidden_layers, hidden_size, intermediate_size, num_attention_heads, patch_size.</summary>
+        internal static void RequiredVit(ModelArchitecture a, HfConfigFields v, VisionEncoderKind kind)
+        {
+            a.VisionEncoder = kind;
+            a.VisionLayers = v.Int("num_hidden_layers");
+            a.VisionHiddenSize = v.Int("hidden_size");
+            a.VisionIntermediateSize = v.Int("intermediate_size");
+            a.VisionHeads = v.Int("num_attention_heads");
+            a.VisionPatchSize = v.Int("patch_size");
+        }
+
         /// <summary>Gemma 3: SigLIP, images resized to image_size, mm_tokens_per_image tokens each.</summary>
         public static ModelArchitecture Siglip(ModelArchitecture a, HfConfigFields c)
         {
@@ -141,5 +152,104 @@ namespace VramPS.Engine.Models
             }
             return a;
         }
+
+        /// <summary>
+        /// Qwen3.5's ViT (Qwen3_5VisionConfig; modular_qwen3_5.py builds no deepstack mergers). Every width is required.
+        /// The processor's pixel bounds are not in config.json: they are Qwen3.5's published preprocessor_config.json
+        /// (shortest_edge 65536, longest_edge 16777216 pixels), the values the catalog entries carry.
+        /// </summary>
+        public static ModelArchitecture Qwen35(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            a.VisionEncoder = VisionEncoderKind.Qwen3Vl;
+            a.VisionLayers = v.Int("depth");
+            a.VisionHiddenSize = v.Int("hidden_size");
+            a.VisionIntermediateSize = v.Int("intermediate_size");
+            a.VisionHeads = v.Int("num_heads");
+            a.VisionPatchSize = v.Int("patch_size");
+            a.VisionSpatialMerge = v.Int("spatial_merge_size");
+            a.VisionPositionEmbeddings = v.Int("num_position_embeddings");
+            if ((v.OptionalInt("temporal_patch_size") ?? 2) != 2)
+                throw v.Invalid("temporal_patch_size", "VramPS models Qwen-VL's patch embedding over 2 frames (temporal_patch_size 2).");
+            if ((v.OptionalInt("in_channels") ?? 3) != 3)
+                throw v.Invalid("in_channels", "VramPS models RGB images (3 channels).");
+            if (v.ArrayLength("deepstack_visual_indexes") > 0)
+                throw v.Invalid("deepstack_visual_indexes", "VramPS models Qwen3.5's ViT, which has no deepstack mergers (an empty list).");
+            int output = v.OptionalInt("out_hidden_size") ?? a.HiddenSize;
+            if (output != a.HiddenSize)
+                throw v.Invalid("out_hidden_size", $"must equal the language model's hidden_size ({a.HiddenSize}); got {output}.");
+            a.VisionMinPixels = Qwen35MinPixels;
+            a.VisionMaxPixels = Qwen35MaxPixels;
+            return a;
+        }
+
+        /// <summary>
+        /// LFM2-VL and LFM2.5-VL (model_type lfm2_vl; models/lfm2_vl): a SigLIP2 NaFlex tower (num_patches positions),
+        /// pixel unshuffle by downsample_factor, and a two-linear projector of projector_hidden_size. The processor's token
+        /// bounds are not in config.json: Lfm2VlImageProcessor's min_image_tokens 64 and max_image_tokens 256, tokens of
+        /// (patch_size x downsample_factor)^2 pixels, the values the catalog entries carry.
+        /// </summary>
+        public static ModelArchitecture Lfm2Vl(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            RequiredVit(a, v, VisionEncoderKind.Siglip2NaFlex);
+            a.VisionPositionEmbeddings = v.Int("num_patches");
+            a.VisionSpatialMerge = c.Int("downsample_factor");
+            a.VisionProjectorHiddenSize = c.Int("projector_hidden_size");
+            if (c.OptionalBool("projector_use_layernorm") == true)
+                throw c.Invalid("projector_use_layernorm", "VramPS models LFM2-VL's projector without its LayerNorm (projector_use_layernorm false).");
+            if (c.OptionalBool("projector_bias") == false)
+                throw c.Invalid("projector_bias", "VramPS models LFM2-VL's projector with biases (projector_bias true).");
+            if ((c.OptionalInt("vision_feature_layer") ?? -1) != -1)
+                throw c.Invalid("vision_feature_layer", "VramPS models LFM2-VL reading the tower's last layer (vision_feature_layer -1).");
+            long tokenPixels = (long)a.VisionPatchSize * a.VisionSpatialMerge * a.VisionPatchSize * a.VisionSpatialMerge;
+            a.VisionMinPixels = Lfm2VlMinTokens * tokenPixels;
+            a.VisionMaxPixels = Lfm2VlMaxTokens * tokenPixels;
+            return a;
+        }
+
+        /// <summary>Lfm2VlImageProcessor's min_image_tokens (models/lfm2_vl/image_processing_lfm2_vl_fast.py).</summary>
+        public const int Lfm2VlMinTokens = 64;
+
+        /// <summary>Lfm2VlImageProcessor's max_image_tokens (models/lfm2_vl/image_processing_lfm2_vl_fast.py).</summary>
+        public const int Lfm2VlMaxTokens = 256;
+
+        /// <summary>
+        /// PaddleOCR-VL (model_type paddleocr_vl; PaddlePaddle/PaddleOCR-VL modeling_paddleocr_vl.py): ERNIE-4.5 under the
+        /// top-level fields (or text_config, as transformers 5 saves it) and a SigLIP NaViT tower whose packing position
+        /// table has 32768 rows in the modeling code, not in config.json. The processor's pixel bounds are its published
+        /// preprocessor_config.json's (min_pixels 147384, max_pixels 2822400), the values the catalog entry carries.
+        /// </summary>
+        public static ModelArchitecture PaddleOcrVl(ModelArchitecture a, HfConfigFields c)
+        {
+            var v = Vision(c);
+            a.TiedEmbeddings = c.OptionalBool("tie_word_embeddings") ?? a.TiedEmbeddings;
+            RequiredVit(a, v, VisionEncoderKind.SiglipNaVit);
+            a.VisionImageSize = v.Int("image_size");
+            a.VisionSpatialMerge = v.Int("spatial_merge_size");
+            if ((v.OptionalInt("num_channels") ?? 3) != 3)
+                throw v.Invalid("num_channels", "VramPS models RGB images (3 channels).");
+            a.VisionPositionEmbeddings = PaddleOcrPackingPositions;
+            a.VisionMinPixels = PaddleOcrMinPixels;
+            a.VisionMaxPixels = PaddleOcrMaxPixels;
+            return a;
+        }
+
+        /// <summary>Rows of PaddleOCR-VL's packing_position_embedding (modeling_paddleocr_vl.py SiglipVisionEmbeddings).</summary>
+        public const int PaddleOcrPackingPositions = 32768;
+
+        /// <summary>min_pixels of PaddleOCR-VL's preprocessor_config.json.</summary>
+        public const long PaddleOcrMinPixels = 147384;
+
+        /// <summary>max_pixels of PaddleOCR-VL's preprocessor_config.json.</summary>
+        public const long PaddleOcrMaxPixels = 2822400;
+
+        /// <summary>Qwen3.5's image processor: size.shortest_edge in preprocessor_config.json (Qwen/Qwen3.5-0.8B).</summary>
+        public const long Qwen35MinPixels = 65536;
+
+        /// <summary>Qwen3.5's image processor: size.longest_edge in preprocessor_config.json (Qwen/Qwen3.5-0.8B).</summary>
+        public const long Qwen35MaxPixels = 16777216;
     }
 }
