@@ -84,6 +84,15 @@ Describe 'GpuFit and comparison views' {
         $text | Should -Match 'Full\s+\w+\s+\w+\s+\w+\s+\d+\.\d\d GiB\s+1\.00\s+6\.74B'
         (Compare-FinetuneMethod -Model $Llama -Method QLoRA -Gpu RTX-4090 | Show) | Should -Match 'QLoRA\s+\w+\s+\w+\s+Full\s+\d+\.\d\d GiB\s+\d\.\d\d\s+4\.19M\s+True'
     }
+
+    It 'names the adapter beneath the method when a comparison varies adapters' {
+        $rows = Compare-FinetuneMethod -Model $Llama -Method LoRA -Adapter LoRA, DoRA, IA3
+        $lines = @((($rows | Show) -split "`r?`n") | Where-Object { $_ -match '\S' })
+        $methodStart = $lines[0].IndexOf('Method')
+        $cells = @($lines | ForEach-Object { if ($_.Length -gt $methodStart) { $_.Substring($methodStart).Split(' ')[0] } })
+        # Header, rule, then LoRA; LoRA with DoRA beneath; LoRA with IA3 beneath (plain LoRA gets no second line).
+        $cells[2..6] | Should -Be @('LoRA', 'LoRA', 'DoRA', 'LoRA', 'IA3')
+    }
 }
 
 Describe 'Byte formatter' {

@@ -118,6 +118,17 @@ namespace VramPS.Engine.Estimation
             // without it, and those whose loss is small peak in backward with it.
             if (RetainsInputsInBackward(r)) BackwardRetainedPerTokenPerLayer = _res * (double)_m.HiddenSize / sp;
             OutsideLayersPerToken = stage.HasHead ? Outside(sp) : 0;
+            // GPTBigCode's attention returns key_value, a view of its fused c_attn output (query, key and value), as
+            // `present` whenever use_cache is on, and its forward does not turn the cache off under gradient
+            // checkpointing (modeling_gpt_bigcode.py GPTBigCodeModel.forward appends every block's present). The
+            // model's outputs hold those views, so each block's whole c_attn output, until the loss returns.
+            // accelerate's convert_outputs_to_fp32 makes fp32 copies of 16-bit outputs under the Trainer's autocast;
+            // bitsandbytes' 4-bit c_attn emits fp32 already (its LayerNorm input is fp32 under autocast).
+            if (_m.ModelType == "gpt_bigcode" && r.Profile.KeepsModelCache.Value)
+            {
+                int cacheBytes = TrainerBehavior.AutocastsHfForward(r) ? 4 : _out;
+                ModelCachePerToken = stage.Layers * cacheBytes * (double)(_m.QDim + 2 * _m.KvDim) / tp;
+            }
             // Experts run one after another on their share of the tokens, so one MLP's width bounds the transients.
             long i0 = Math.Max(_m.MlpWidthOf(_m.NumLayers - 1), _m.MoeIntermediateSize);
             TransientPerToken = 2.0 * _out * i0 / tp + 2.0 * _res * _m.HiddenSize / sp;
@@ -186,6 +197,8 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         private double OpLevelSaved(double tp) =>
             _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp + _c * (double)_m.HiddenSize;
+        /// <summary>Bytes per token the model's returned key/value cache holds until the forward and its loss return (GPTBigCode with use_cache on).</summary>
+        public double ModelCachePerToken { get; }
         /// <summary>Final norm and head input, per token, on the rank that holds the head.</summary>
         public double OutsideLayersPerToken { get; }
         /// <summary>Gradient buffers alive while one block runs backward, per token.</summary>

@@ -124,6 +124,8 @@ namespace VramPS.Engine.Estimation
                 && Checkpointing == Engine.Checkpointing.Full && Profile.ReentrantCheckpointing.Value;
             if (FrozenInputsRequireGrad)
                 _assumptions.Add("enable_input_require_grads() on: transformers' reentrant checkpointing passes no gradient to the trained blocks otherwise, so every block keeps its checkpointed input and backward recomputes the frozen ones too");
+            if (Model.ModelType == "gpt_bigcode" && Profile.KeepsModelCache.Value)
+                _assumptions.Add(Profile.KeepsModelCache.Assumption!);
             Vision = Model.HasVision ? new VisionRecipe(w, this, _assumptions) : VisionRecipe.None;
             if (!Model.HasVision && (w.ImageWidth != null || w.ImagesPerSample > 0 || w.VisionTokens != null || w.VisionTower != null))
                 throw new InvalidWorkloadException(w.ImageWidth != null ? "ImageSize" : w.ImagesPerSample != null ? "ImagesPerSample" : w.VisionTokens != null ? "VisionTokens" : "VisionTower",

@@ -219,7 +219,8 @@ namespace VramPS.Engine.Estimation
             // head meanwhile. Under checkpointing the inputs the old graph holds are not modelled.
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
+            double cache = _a.ModelCachePerToken * tokens;
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));

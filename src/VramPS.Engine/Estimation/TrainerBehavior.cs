@@ -139,13 +139,16 @@ namespace VramPS.Engine.Estimation
 
         public static bool AutocastOverFp32(Precision p) => p == Precision.Bf16Mixed || p == Precision.Fp16Mixed;
 
+        /// <summary>The Trainer's accelerate autocast runs the Hugging Face forward: a mixed precision, or an adapter run where the profile autocasts a 16-bit model.</summary>
+        public static bool AutocastsHfForward(ResolvedRecipe r) =>
+            AutocastOverFp32(r.Precision) || r.IsAdapter && r.Profile.AutocastsSixteenBitModel.Value;
+
         /// <summary>
         /// transformers' causal-LM loss path by release: up to 4.45 the model upcasts the logits (the 16-bit ones are
         /// freed at once), then the loss shifts a contiguous fp32 copy and keeps the log-softmax (12 bytes per entry);
         /// 4.46-4.49 keep the 16-bit logits in the outputs and do the upcast, shift and log-softmax in the loss
         /// function (c + 12); from 4.50 the labels are shifted instead (c + 8). A fast cross-entropy kernel (fms
-        /// FOAK, Unsloth) drops the fp32 log-softmax copies. GPTBigCode kept its own loss on the 16-bit logits
-        /// before 4.50 when nothing autocasts.
+        /// FOAK, Unsloth) drops the fp32 log-softmax copies. GPTBigCode kept its own loss before 4.50.
         /// </summary>
         private static LogitsFootprint HuggingFaceLogits(ResolvedRecipe r, int c)
         {
@@ -153,11 +156,26 @@ namespace VramPS.Engine.Estimation
             bool chunked = r.Has(Techniques.ChunkedLoss);
             if (v >= new Version(4, 50))
                 return chunked ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
-            if (r.Model.ModelType == "gpt_bigcode" && !AutocastOverFp32(r.Precision) && !r.IsAdapter)
-                return new LogitsFootprint(3 * c, 4 * c, 2 * c);
+            if (r.Model.ModelType == "gpt_bigcode") return GptBigCodeLogits(r, c, chunked);
             if (v >= new Version(4, 46))
                 return chunked ? new LogitsFootprint(c + 6, c + 6, c + 4) : new LogitsFootprint(c + 12, c + 10, c + 4);
             return chunked ? new LogitsFootprint(8, 8, 8) : new LogitsFootprint(12, 12, 8);
+        }
+
+        /// <summary>
+        /// GPTBigCode's own loss before 4.50 (modeling_gpt_bigcode.py GPTBigCodeForCausalLM.forward): a contiguous
+        /// shifted copy of the 16-bit logits into CrossEntropyLoss. Without autocast the log-softmax is 16-bit (3c
+        /// forward, 4c with its gradient). Under autocast cross-entropy casts that copy to fp32 and keeps an fp32
+        /// log-softmax beside the logits and the copy (2c + 8); the backward is the loss function's (c + 10). A fast
+        /// cross-entropy kernel (fms FOAK patches CrossEntropyLoss in that module) keeps only the shifted copy and
+        /// writes its gradient into it, so backward adds the slice's full-size gradient (3c); under autocast
+        /// accelerate's convert_outputs_to_fp32 then copies the returned logits to fp32 (2c + 4).
+        /// </summary>
+        private static LogitsFootprint GptBigCodeLogits(ResolvedRecipe r, int c, bool fastLoss)
+        {
+            bool autocast = AutocastsHfForward(r);
+            if (fastLoss) return new LogitsFootprint(autocast ? 2 * c + 4 : 2 * c, 3 * c, 2 * c);
+            return autocast ? new LogitsFootprint(2 * c + 8, c + 10, c + 4) : new LogitsFootprint(3 * c, 4 * c, 2 * c);
         }
 
         /// <summary>What unsloth_zoo sizes chunks by (_CE_BYTES_PER_LOGIT 16) against its target of 4 GiB a chunk (min(free / 2, 4 GiB)).</summary>

@@ -89,6 +89,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> BlockOptimizer { get; init; }
         /// <summary>Checkpoints through reentrant torch.utils.checkpoint without per-block requires_grad on the inputs.</summary>
         public Cited<bool> ReentrantCheckpointing { get; init; }
+        /// <summary>Trains the Hugging Face model with its config's use_cache left on: a model whose forward does not turn it off under checkpointing (GPTBigCode) returns its key/value cache.</summary>
+        public Cited<bool> KeepsModelCache { get; init; }
 
         // Adapters and quantization.
         /// <summary>Adapters in the model's compute dtype; false: peft's fp32 adapters.</summary>

@@ -51,6 +51,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             EmaCopy = new Cited<bool>(false, "TRL's PPO and GRPO trainers keep no moving-average copy of the policy"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, "transformers gradient_checkpointing is on or off, whole blocks (modeling_utils.py gradient_checkpointing_enable)"),
             ReentrantCheckpointing = new Cited<bool>(true, "transformers modeling_utils.py gradient_checkpointing_enable: use_reentrant=True unless gradient_checkpointing_kwargs say otherwise"),
+            KeepsModelCache = new Cited<bool>(true, "transformers/trainer.py never sets use_cache, and fms-hf-tuning 2.5.0 tuning/sft_trainer.py loads the model without use_cache=False (added in April 2025, PR #516): the config's use_cache (true in GPTBigCode's) stays on",
+                "use_cache left on (the Trainer never turns it off): GPTBigCode returns each block's c_attn output as its key/value cache, held until the loss returns"),
             AdaptersInComputeDtype = new Cited<bool>(false, "peft tuners_utils.py autocast_adapter_dtype=True: adapters upcast to fp32"),
             QuantizedBase = new Cited<bool>(true, "transformers BitsAndBytesConfig (load_in_4bit, load_in_8bit): bitsandbytes Linear4bit / Linear8bitLt"),
             KbitPreparationUpcast = new Cited<bool>(true, "peft/utils/other.py prepare_model_for_kbit_training: every non-quantized parameter to fp32 (TRL SFTTrainer calls it)"),

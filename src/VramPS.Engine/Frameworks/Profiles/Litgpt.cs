@@ -21,6 +21,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersTrainer = new Cited<bool>(false, "litgpt/finetune/*.py: Fabric loops, not transformers' Trainer"),
             AlignmentStages = new Cited<bool>(false, "litgpt has no preference or RL trainers"),
             ReentrantCheckpointing = new Cited<bool>(false, "Lightning FSDPStrategy activation_checkpointing_policy: non-reentrant checkpoint_wrapper"),
+            KeepsModelCache = new Cited<bool>(false, "litgpt/model.py GPT.forward: its own model, which builds no key/value cache in training"),
             AdaptersInComputeDtype = new Cited<bool>(true, "litgpt/lora.py LoRALinear: adapters in the model dtype"),
             QuantizedBase = new Cited<bool>(true, "litgpt --quantize bnb.nf4 / bnb.int8: Fabric's BitsandbytesPrecision"),
             KbitPreparationUpcast = new Cited<bool>(false, "litgpt/utils.py: bnb quantization through Fabric's BitsandbytesPrecision, no kbit preparation"),

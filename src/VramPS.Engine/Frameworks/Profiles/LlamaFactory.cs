@@ -21,6 +21,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "vision tower and projector frozen (LLaMA-Factory's freeze_vision_tower and freeze_multi_modal_projector)"),
             ReentrantCheckpointing = new Cited<bool>(false,
                 "src/llamafactory/model/model_utils/checkpointing.py get_custom_gradient_checkpointing_func: requires_grad only on trained blocks' inputs"),
+            KeepsModelCache = new Cited<bool>(false, "src/llamafactory/model/model_utils/checkpointing.py prepare_model_for_training: model.config.use_cache = False when gradient checkpointing is on"),
             KbitPreparationUpcast = new Cited<bool>(false, "src/llamafactory/model/patcher.py: no prepare_model_for_kbit_training; norms upcast only with upcast_layernorm"),
             LoraDropout = new Cited<double>(0.0, "src/llamafactory/hparams/finetuning_args.py lora_dropout 0.0"),
             SimPoChosenNll = new Cited<bool>(false,

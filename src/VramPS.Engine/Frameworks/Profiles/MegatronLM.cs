@@ -27,6 +27,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.CoreAttention,
                 "megatron/training/arguments.py --recompute-granularity selective: core attention recomputed (Korthikanti et al. 2022, section 5)"),
             ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
+            KeepsModelCache = new Cited<bool>(false, "megatron/core/transformer/attention.py: its own model, whose inference key/value cache exists only with an inference context"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "megatron/training/peft.py: LoRA"),
             QuantizedBase = new Cited<bool>(false,
                 "megatron/core/extensions/transformer_engine.py: Megatron-Core / Transformer Engine linears (FP8 and FP4 recipes), no bitsandbytes NF4, FP4 or Int8 base"),

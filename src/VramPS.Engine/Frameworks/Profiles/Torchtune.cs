@@ -21,6 +21,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersTrainer = new Cited<bool>(false, "recipes/*.py: torchtune's own training loops"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; torchtune's DPO/PPO recipes are not modelled"),
             ReentrantCheckpointing = new Cited<bool>(false, "torchtune/training/activations.py apply_activation_checkpointing: non-reentrant checkpoint_wrapper"),
+            KeepsModelCache = new Cited<bool>(false, "torchtune/modules/transformer.py TransformerDecoder: its own model, whose key/value caches exist only after setup_caches (generation)"),
             AdaptersInComputeDtype = new Cited<bool>(true, "torchtune/modules/peft/lora.py LoRALinear: adapters in the model dtype"),
             QuantizedBase = new Cited<bool>(true, "torchtune/models/llama3/_component_builders.py qlora builders: torchao NF4Tensor base weights"),
             KbitPreparationUpcast = new Cited<bool>(false, "torchtune QLoRA builders quantize with torchao, no kbit preparation"),
