@@ -24,7 +24,8 @@ namespace VramPS.Engine.Estimation
             // active block beside its moments: the optimizer-side master copy of that block.
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
             int trainableBytes = adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
-            TrainableBytes = trainableBytes;
+            // ZeRO keeps the whole model's gradients in its 16-bit dtype; the fp32 ones exist only group by group at the step.
+            GradientBytes = t.ZeroSixteenBitGradients && !adapter ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
             int modelBytes = t.MasterCopyInOptimizer || blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
@@ -44,8 +45,8 @@ namespace VramPS.Engine.Estimation
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
             double master = (t.MasterCopyInOptimizer && !adapter) || blockWise ? 4.0 : 0;
-            Gradients = (double)p.Trainable * trainableBytes;
-            ExpertGradients = (double)p.TrainableExperts * trainableBytes;
+            Gradients = (double)p.Trainable * GradientBytes;
+            ExpertGradients = (double)p.TrainableExperts * GradientBytes;
             // AdaLoRA's RankAllocator (peft/tuners/adalora/layer.py update_ipt) keeps, beside the optimizer, each adapter
             // tensor's sensitivity |p * grad| and its two moving averages (exp_avg_ipt, exp_avg_unc) between steps.
             double rankAllocator = r.Adapter.Kind == AdapterKind.AdaLoRA ? 3.0 * p.Trainable * trainableBytes : 0;
@@ -57,7 +58,8 @@ namespace VramPS.Engine.Estimation
                 ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
         }
 
-        public int TrainableBytes { get; }
+        /// <summary>Bytes per element of a trainable parameter's gradient.</summary>
+        public int GradientBytes { get; }
         /// <summary>Bytes per parameter of a frozen or gathered 16-bit copy.</summary>
         public int FrozenBytesPerParameter { get; }
         public double FullWeights { get; }

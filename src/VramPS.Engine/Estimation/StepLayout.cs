@@ -80,24 +80,42 @@ namespace VramPS.Engine.Estimation
                 grads *= 2;
                 _notes.Add("DDP keeps a bucket copy of every gradient");
             }
-            double gradUnitSize = _t.GathersModules ? _p.LargestTensor * (double)c : _p.LargestLayer * (double)_s.TrainableBytes;
+            double gradUnitSize = _t.GathersModules ? _p.LargestTensor * (double)c : _p.LargestLayer * (double)_s.GradientBytes;
             double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
                 ? gradUnitSize : 0;
-            double bucket = n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
+            // DeepSpeed's ZeRO-3 allocates its flat 16-bit gradient partitions and, with contiguous_gradients (on by
+            // default), its reduce bucket of reduce_bucket_size elements when the optimizer is built, and keeps both for
+            // the whole run (deepspeedai/DeepSpeed@edaa722 stage3.py _setup_for_real_optimizer: ipg bucket.buffer,
+            // grad_partitions_flat_buffer on the optimizer's device).
+            bool zeroBuffers = zero3 && _t.ZeroSixteenBitGradients;
+            double bucket = zeroBuffers ? _t.ReduceBucketElements * (double)c
+                : n > 1 ? Math.Min(_t.ReduceBucketElements, _p.Trainable) * (double)c : 0;
             if (r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2) bucket *= r.Profile.ReduceBuffers.Value;
+            double heldBucket = zeroBuffers ? bucket : 0;
             bool inBackward = r.Has(Techniques.OptimizerInBackward);
-            if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.TrainableBytes);
+            if (inBackward) grads = Math.Min(grads, _p.LargestTensor * (double)_s.GradientBytes);
             // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
             // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
             bool persistentGrads = r.Profile.GradientBufferPersists.Value;
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads ? grads : 0;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
             double temps = statesSharded ? Sharded(_s.StepTemporaries, _s.ExpertTemporaries) : _s.StepTemporaries;
+            if (_t.ZeroSixteenBitGradients && !adapter)
+            {
+                // DeepSpeed's step, group by group (stage_1_and_2.py step; stage3.py _prepare_fp32_grad_for_sub_group):
+                // flatten the group's 16-bit gradient partition (a copy) and cast it to fp32 as the master's .grad,
+                // freed after that group's update. ZeRO-1/2 step a whole param group's partition, ZeRO-3 a sub-group.
+                double partition = statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable;
+                double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
+                temps += group * (c + 4.0);
+            }
             if (r.Offload != Offload.None)
             {
-                HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + grads));
+                // ZeRO's CPU Adam steps fp32 gradient partitions held on the host (stage3.py and stage_1_and_2.py cpu_offload).
+                double hostGrads = _t.ZeroSixteenBitGradients && !adapter ? grads * 4.0 / c : grads;
+                HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + hostGrads));
                 states = 0;
                 temps = 0;
                 if (_t.OffloadsGradients)
@@ -176,7 +194,7 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.TrainableBytes / (gradsSharded ? n : 1) : 0;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.GradientBytes / (gradsSharded ? n : 1) : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
@@ -202,11 +220,11 @@ namespace VramPS.Engine.Estimation
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant));
-            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak));
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
-            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps));
+            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket));
             return list.AsReadOnly();
         }
 

@@ -71,8 +71,11 @@ namespace VramPS.Engine.Estimation
             GeluNewInPython = f.GeluNewInPython.Value;
             FusedAdamW = f.FusedAdamW.Value;
 
-            // Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments.
+            // Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments; ZeRO's
+            // 16-bit gradients make it 16 and an fp32 gradient for the (sub-)group being stepped (StepLayout).
             MasterCopyInOptimizer = f.MasterCopyInOptimizer.Value && AutocastOverFp32(r.Precision);
+            ZeroSixteenBitGradients = MasterCopyInOptimizer && f.ZeroSixteenBitGradients.Value && r.Sharding != Sharding.None;
+            ZeroSubGroupElements = f.ZeroSubGroupElements.Value;
             DdpBucketCopy = f.DdpBucketCopy.Value;
             FusedNorms = f.FusedNorms.Value;
             FusedSoftmax = f.FusedSoftmax.Value;
@@ -99,6 +102,9 @@ namespace VramPS.Engine.Estimation
         public bool UpcastsOnlyTrainable { get; }
         public bool FusedAdamW { get; }
         public bool MasterCopyInOptimizer { get; }
+        /// <summary>ZeRO holds 16-bit gradients; its step casts one (sub-)group's partition to fp32 at a time.</summary>
+        public bool ZeroSixteenBitGradients { get; }
+        public long ZeroSubGroupElements { get; }
         /// <summary>torch DDP holds a bucket copy of every gradient on several data-parallel ranks.</summary>
         public bool DdpBucketCopy { get; }
         public bool FusedNorms { get; }

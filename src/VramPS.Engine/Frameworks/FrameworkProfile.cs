@@ -144,6 +144,13 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> DdpBucketCopy { get; init; }
         /// <summary>ZeRO-3 gathers module by module (the largest tensor in flight), not FSDP units.</summary>
         public Cited<bool> GathersModules { get; init; }
+        /// <summary>
+        /// Under mixed precision ZeRO keeps the gradients in the model's 16-bit dtype and makes an fp32 copy only of the
+        /// (sub-)group the optimizer is stepping.
+        /// </summary>
+        public Cited<bool> ZeroSixteenBitGradients { get; init; }
+        /// <summary>Elements of the partition ZeRO-3's optimizer steps at once (sub_group_size).</summary>
+        public Cited<long> ZeroSubGroupElements { get; init; }
         /// <summary>Optimizer offload keeps the fp32 gradient partitions on the host too.</summary>
         public Cited<bool> OffloadsGradients { get; init; }
         /// <summary>Elements of the gradient reduce bucket; 0 where none is held beside the gradients.</summary>

@@ -21,6 +21,10 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "deepspeed/runtime/engine.py allreduce_gradients -> buffered_allreduce_fallback: no torch DDP, a 5e8-element reduce bucket instead"),
             GathersModules = new Cited<bool>(true,
                 "deepspeed/runtime/zero/stage3.py estimate_zero3_model_states_mem_needs: the largest module's 16-bit weight and gradient in flight"),
+            ZeroSixteenBitGradients = new Cited<bool>(true,
+                "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/engine.py get_data_types: grad_accum_dtype defaults to the model's bf16/fp16, so ZeRO-1/2 (stage_1_and_2.py grads_in_partition, ipg buffers) "
+                + "and ZeRO-3 (stage3.py grad_partitions_flat_buffer) hold 16-bit gradients; step() casts one group's (stage3: sub-group's) flattened partition to fp32 at a time and frees it after that group's update"),
+            ZeroSubGroupElements = new Cited<long>(1_000_000_000, "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/zero/config.py sub_group_size 1e9"),
             OffloadsGradients = new Cited<bool>(true, "deepspeed/runtime/zero/stage_1_and_2.py cpu_offload: fp32 gradient partitions on the host"),
             ReduceBucketElements = new Cited<long>(500_000_000, "deepspeed/runtime/zero/config.py reduce_bucket_size 5e8"),
         };

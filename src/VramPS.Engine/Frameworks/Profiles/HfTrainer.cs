@@ -83,6 +83,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
+            ZeroSixteenBitGradients = new Cited<bool>(false, "FSDP and DDP keep each gradient in its parameter's dtype; there is no 16-bit model beside an fp32 master"),
+            ZeroSubGroupElements = new Cited<long>(0, "FSDP steps every parameter at once; no ZeRO sub-groups"),
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),

@@ -1,0 +1,66 @@
+using System.Linq;
+using VramPS.Engine.Estimation;
+using Xunit;
+
+namespace VramPS.Engine.Tests.Estimation
+{
+    /// <summary>
+    /// Where DeepSpeed's ZeRO keeps gradients under bf16 mixed precision, read at deepspeedai/DeepSpeed@edaa722:
+    /// engine.py get_data_types leaves grad_accum_dtype at the model's bf16 unless data_types says otherwise, so
+    /// stage_1_and_2.py (grads_in_partition, the ipg buckets) and stage3.py (grad_partitions_flat_buffer) hold 2-byte
+    /// gradients. step() then takes one group at a time: it flattens the group's 16-bit partition (a copy, 2 bytes per
+    /// element), casts that to fp32 as the master's .grad (4 bytes), steps, and frees it; ZeRO-3 steps sub-groups of
+    /// sub_group_size (1e9) elements. ZeRO-3 allocates its gradient partitions and its reduce bucket (reduce_bucket_size
+    /// 5e8 16-bit elements, contiguous_gradients) when the optimizer is built and keeps both for the whole run.
+    /// Llama-2-7B (6,738,415,616 parameters) over 4 GPUs: a partition is 1,684,603,904 elements.
+    /// </summary>
+    public class ZeroGradientLayoutTests
+    {
+        private const long P = Llama2Fixture.Parameters;
+        private const long Partition = P / 4;
+        private const long Bucket = 500_000_000L * 2;
+
+        private static PhaseMemory At(Sharding sharding, Phase phase)
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Precision = Precision.Bf16Mixed;
+            w.Framework = Framework.DeepSpeed;
+            w.GpuCount = 4;
+            w.Sharding = sharding;
+            return MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == phase);
+        }
+
+        [Fact]
+        public void Zero2_holds_bf16_gradient_partitions_and_steps_the_whole_partition_in_fp32()
+        {
+            Assert.Equal(2 * Partition, At(Sharding.Zero2, Phase.BackwardEnd).Gradients);
+            var step = At(Sharding.Zero2, Phase.OptimizerStep);
+            Assert.Equal(2 * Partition, step.Gradients);
+            // FusedAdam has no temporaries of its own: only the flattened 16-bit copy and its fp32 cast.
+            Assert.Equal((2 + 4) * Partition, step.Other);
+        }
+
+        [Fact]
+        public void Zero1_holds_every_bf16_gradient_until_the_step()
+        {
+            Assert.Equal(2 * P, At(Sharding.Zero1, Phase.BackwardEnd).Gradients);
+            Assert.Equal((2 + 4) * Partition, At(Sharding.Zero1, Phase.OptimizerStep).Other);
+        }
+
+        [Fact]
+        public void Zero3_steps_one_sub_group_in_fp32_beside_its_resident_buffers()
+        {
+            var step = At(Sharding.Zero3, Phase.OptimizerStep);
+            Assert.Equal(2 * Partition, step.Gradients);
+            // The partition (1.68e9 elements) exceeds sub_group_size: the step casts 1e9 elements at a time.
+            Assert.Equal((2 + 4) * 1_000_000_000L + Bucket, step.Other);
+        }
+
+        [Fact]
+        public void Zero3_gradient_partitions_are_resident_through_forward()
+        {
+            // Without accumulation no gradient exists yet at the end of the first forward, but the flat buffer does.
+            Assert.Equal(2 * Partition, At(Sharding.Zero3, Phase.ForwardEnd).Gradients);
+        }
+    }
+}
