@@ -201,6 +201,9 @@ namespace VramPS.Engine.Estimation
             return new LogitsFootprint(gradient + 2.0 * c / chunks, 2 * gradient, gradient);
         }
 
+        /// <summary>CEWithChunkedOutputLoss's num_output_chunks default (torchtune modules/loss/ce_chunked_output_loss.py at 1814feb).</summary>
+        private const int TorchtuneOutputChunks = 8;
+
         private static LogitsFootprint LogitsFor(ResolvedRecipe r)
         {
             if (r.Has(Techniques.FusedLinearLoss)) return new LogitsFootprint(0, 0, 0);
@@ -212,8 +215,13 @@ namespace VramPS.Engine.Estimation
                     return new LogitsFootprint(2 * c, 2 * c + c, 2 * c);
                 case LossPath.Fp32Upcast:
                     // CEWithChunkedOutputLoss keeps the 16-bit logit chunks and upcasts one of eight chunks at a time;
-                    // without it the whole output is cast to fp32 before the loss.
-                    if (r.Has(Techniques.ChunkedLoss)) return new LogitsFootprint(c + 1, c + 1, c);
+                    // without it the whole output is cast to fp32 before the loss. Under compile the recipes compile its
+                    // compute_cross_entropy (torchtune training/_compile.py compile_loss at 1814feb): the upcast fuses into
+                    // the loss kernels, which save only their 16-bit input, so forward holds the chunks alone; backward runs
+                    // every chunk's loss before any head chunk (higher autograd sequence numbers), each writing its 16-bit
+                    // gradient beside its saved chunk before releasing it: one chunk (an eighth) more.
+                    if (r.Has(Techniques.ChunkedLoss))
+                        return r.Has(Techniques.Compile) ? new LogitsFootprint(c, c + (double)c / TorchtuneOutputChunks, c) : new LogitsFootprint(c + 1, c + 1, c);
                     // torch's loss_parallel runs on the vocabulary shard op by op (tensor/parallel/loss.py): _log_softmax
                     // holds the fp32 copy, x - max, its exp and the result beside the 16-bit logits; the fused
                     // nll_loss backward holds the saved log-softmax, zeros_like of it, its exp, their sum and the product
