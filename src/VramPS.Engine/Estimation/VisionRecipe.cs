@@ -28,6 +28,7 @@ namespace VramPS.Engine.Estimation
             if (images < 0) throw new InvalidWorkloadException("ImagesPerSample", $"-ImagesPerSample must be zero or a positive integer; got {images}.");
             if (w.ImagesPerSample is null) assumptions.Add("one image per sample (-ImagesPerSample)");
             ImagesPerSample = images;
+            if (images > 0) assumptions.Add(ProcessorSettings.Describe(m));
 
             ImageTokens each;
             if (w.VisionTokens is int given)
@@ -39,7 +40,7 @@ namespace VramPS.Engine.Estimation
             {
                 int width = w.ImageWidth ?? DefaultSide(m), height = w.ImageHeight ?? DefaultSide(m);
                 if (w.ImageWidth is null || w.ImageHeight is null)
-                    assumptions.Add($"{width}x{height} images (-ImageSize){(FixedResolution(m) ? ": the processor resizes every image to this square" : "")}");
+                    assumptions.Add($"{width}x{height} images (-ImageSize)");
                 if (width < 1 || height < 1)
                     throw new InvalidWorkloadException("ImageSize", $"-ImageSize must be WIDTHxHEIGHT with positive sides; got {width}x{height}.");
                 try

@@ -242,9 +242,11 @@ namespace VramPS.Engine.Models
             return new ImageTokens(patches, patches / ((long)a.VisionSpatialMerge * a.VisionSpatialMerge));
         }
 
-        private static long MinPixels(ModelArchitecture a) => a.VisionMinPixels > 0 ? a.VisionMinPixels : QwenMinPixels;
+        /// <summary>The smallest area smart_resize keeps: the model's min_pixels, or Qwen2-VL's.</summary>
+        internal static long MinPixels(ModelArchitecture a) => a.VisionMinPixels > 0 ? a.VisionMinPixels : QwenMinPixels;
 
-        private static long MaxPixels(ModelArchitecture a) => a.VisionMaxPixels > 0 ? a.VisionMaxPixels : QwenMaxPixels;
+        /// <summary>The largest area smart_resize keeps: the model's max_pixels, or Qwen2-VL's.</summary>
+        internal static long MaxPixels(ModelArchitecture a) => a.VisionMaxPixels > 0 ? a.VisionMaxPixels : QwenMaxPixels;
 
         private static long RoundToEven(long side, int factor) => (long)Math.Round((double)side / factor, MidpointRounding.ToEven) * factor;
 
