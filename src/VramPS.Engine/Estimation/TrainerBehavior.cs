@@ -39,7 +39,8 @@ namespace VramPS.Engine.Estimation
                 || r.IsAdapter && (r.Precision == Precision.Bf16 || r.Precision == Precision.Fp16);
             ZeroSixteenBitGradients = f.MasterCopyInOptimizer.Value && zeroMixed && f.ZeroSixteenBitGradients.Value && r.Sharding != Sharding.None;
             // DeepSpeed's bf16/fp16 engine casts the whole module, adapters included, to the 16-bit dtype
-            // (deepspeedai/DeepSpeed@edaa722 engine.py _configure_distributed_model: module.bfloat16() / half()) and
+            // (deepspeedai/DeepSpeed engine.py _configure_distributed_model: module.bfloat16() / half(), in recent releases
+            // _cast_module_mixed_precision on the parameters) and
             // gives its ZeRO optimizer the trainable adapters, whose fp32 master partition it keeps beside Adam's moments.
             AdapterBytes = f.AdaptersInComputeDtype.Value || ZeroSixteenBitGradients ? ComputeBytes(r.Precision) : 4;
 

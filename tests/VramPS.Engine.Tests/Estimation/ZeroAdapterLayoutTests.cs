@@ -5,8 +5,8 @@ using Xunit;
 namespace VramPS.Engine.Tests.Estimation
 {
     /// <summary>
-    /// LoRA under DeepSpeed ZeRO with a bf16 config, read at deepspeedai/DeepSpeed@edaa722: engine.py
-    /// _configure_distributed_model casts the whole module, the adapters included, to bf16; the ZeRO optimizer takes the
+    /// LoRA under DeepSpeed ZeRO with a bf16 config (deepspeedai/DeepSpeed engine.py _configure_distributed_model casts
+    /// every parameter of the module, the adapters included, to bf16; stage_1_and_2.py and stage3.py at edaa722): the ZeRO optimizer takes the
     /// trainable parameters (the adapters) and keeps their fp32 master partition beside Adam's two fp32 moments
     /// (12 bytes per element), bf16 gradient partitions (2 bytes), and at its step a flattened bf16 copy of the group's
     /// gradient partition and its fp32 cast (2 + 4 bytes). Llama-2-7B with LoRA r 8 on q_proj and v_proj: each of the
