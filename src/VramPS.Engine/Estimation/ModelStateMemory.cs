@@ -23,9 +23,10 @@ namespace VramPS.Engine.Estimation
             // BAdam (block_optim.py) keeps the whole model and its gradients in the load dtype and an fp32 copy of the
             // active block beside its moments: the optimizer-side master copy of that block.
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
-            int trainableBytes = adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
-            // ZeRO keeps the whole model's gradients in its 16-bit dtype; the fp32 ones exist only group by group at the step.
-            GradientBytes = t.ZeroSixteenBitGradients && !adapter ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
+            // Under ZeRO the optimizer steps an fp32 master partition of the trainable parameters, adapters included.
+            int trainableBytes = t.ZeroSixteenBitGradients ? 4 : adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
+            // ZeRO keeps the trainable parameters' gradients in its 16-bit dtype; the fp32 ones exist only group by group at the step.
+            GradientBytes = t.ZeroSixteenBitGradients ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
             int modelBytes = t.MasterCopyInOptimizer || blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
@@ -44,7 +45,7 @@ namespace VramPS.Engine.Estimation
             ExpertWeights = Weights(p.Experts, p.QuantizableExperts, p.ExpertAdapters, p.TrainableExperts);
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
 
-            double master = (t.MasterCopyInOptimizer && !adapter) || blockWise ? 4.0 : 0;
+            double master = (t.MasterCopyInOptimizer && !adapter) || t.ZeroSixteenBitGradients || blockWise ? 4.0 : 0;
             Gradients = (double)p.Trainable * GradientBytes;
             ExpertGradients = (double)p.TrainableExperts * GradientBytes;
             // AdaLoRA's RankAllocator (peft/tuners/adalora/layer.py update_ipt) keeps, beside the optimizer, each adapter

@@ -102,7 +102,7 @@ namespace VramPS.Engine.Estimation
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
             double temps = statesSharded ? Sharded(_s.StepTemporaries, _s.ExpertTemporaries) : _s.StepTemporaries;
-            if (_t.ZeroSixteenBitGradients && !adapter)
+            if (_t.ZeroSixteenBitGradients)
             {
                 // DeepSpeed's step, group by group (stage_1_and_2.py step; stage3.py _prepare_fp32_grad_for_sub_group):
                 // flatten the group's 16-bit gradient partition (a copy) and cast it to fp32 as the master's .grad,
@@ -114,7 +114,7 @@ namespace VramPS.Engine.Estimation
             if (r.Offload != Offload.None)
             {
                 // ZeRO's CPU Adam steps fp32 gradient partitions held on the host (stage3.py and stage_1_and_2.py cpu_offload).
-                double hostGrads = _t.ZeroSixteenBitGradients && !adapter ? grads * 4.0 / c : grads;
+                double hostGrads = _t.ZeroSixteenBitGradients ? grads * 4.0 / c : grads;
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + hostGrads));
                 states = 0;
                 temps = 0;

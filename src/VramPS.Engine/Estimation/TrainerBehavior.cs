@@ -32,7 +32,17 @@ namespace VramPS.Engine.Estimation
         public TrainerBehavior(ResolvedRecipe r)
         {
             var f = r.Profile;
-            AdapterBytes = f.AdaptersInComputeDtype.Value ? ComputeBytes(r.Precision) : 4;
+            MasterCopyInOptimizer = f.MasterCopyInOptimizer.Value && AutocastOverFp32(r.Precision);
+            // Under a 16-bit DeepSpeed config the engine builds its mixed-precision ZeRO optimizer whatever dtype the
+            // frozen model was loaded in, so an adapter run's 16-bit precision brings it too.
+            bool zeroMixed = AutocastOverFp32(r.Precision)
+                || r.IsAdapter && (r.Precision == Precision.Bf16 || r.Precision == Precision.Fp16);
+            ZeroSixteenBitGradients = f.MasterCopyInOptimizer.Value && zeroMixed && f.ZeroSixteenBitGradients.Value && r.Sharding != Sharding.None;
+            // DeepSpeed's bf16/fp16 engine casts the whole module, adapters included, to the 16-bit dtype
+            // (deepspeedai/DeepSpeed engine.py _configure_distributed_model: module.bfloat16() / half(), in recent releases
+            // _cast_module_mixed_precision on the parameters) and
+            // gives its ZeRO optimizer the trainable adapters, whose fp32 master partition it keeps beside Adam's moments.
+            AdapterBytes = f.AdaptersInComputeDtype.Value || ZeroSixteenBitGradients ? ComputeBytes(r.Precision) : 4;
 
             // Under FSDP every flat parameter must share one dtype, so the k-bit preparation's upcast does not survive sharding.
             UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
@@ -73,8 +83,6 @@ namespace VramPS.Engine.Estimation
 
             // Both count 18 bytes per parameter with AdamW: 2 weights + 4 gradients + 12 master and moments; ZeRO's
             // 16-bit gradients make it 16 and an fp32 gradient for the (sub-)group being stepped (StepLayout).
-            MasterCopyInOptimizer = f.MasterCopyInOptimizer.Value && AutocastOverFp32(r.Precision);
-            ZeroSixteenBitGradients = MasterCopyInOptimizer && f.ZeroSixteenBitGradients.Value && r.Sharding != Sharding.None;
             ZeroSubGroupElements = f.ZeroSubGroupElements.Value;
             DdpBucketCopy = f.DdpBucketCopy.Value;
             FusedNorms = f.FusedNorms.Value;
@@ -82,7 +90,8 @@ namespace VramPS.Engine.Estimation
             FusedActivation = f.FusedActivation.Value;
             GathersModules = f.GathersModules.Value;
             OffloadsGradients = f.OffloadsGradients.Value;
-            ReduceBucketElements = f.ReduceBucketElements.Value;
+            ReduceBucketElements = r.Sharding == Sharding.Zero3 && f.Zero3ReduceBucketFromHiddenSize.Value
+                ? (long)r.Model.HiddenSize * r.Model.HiddenSize : f.ReduceBucketElements.Value;
             UpcastsOnlyTrainable = f.UpcastsOnlyTrainable.Value && AutocastOverFp32(r.Precision) && r.Workload.Method == FinetuneMethod.Freeze;
             DoubleQuant = f.DoubleQuant.Value;
 

@@ -157,6 +157,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<long> ReduceBucketElements { get; init; }
         /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
         public Cited<int> ReduceBuffers { get; init; }
+        /// <summary>Under ZeRO-3 the reduce bucket is hidden_size x hidden_size elements (transformers fills "auto").</summary>
+        public Cited<bool> Zero3ReduceBucketFromHiddenSize { get; init; }
         /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
         public Cited<bool> GradientBufferPersists { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>

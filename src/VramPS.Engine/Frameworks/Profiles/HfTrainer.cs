@@ -88,6 +88,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
+            Zero3ReduceBucketFromHiddenSize = new Cited<bool>(false, "FSDP has no DeepSpeed reduce bucket"),
             GradientBufferPersists = new Cited<bool>(false, "torch autograd creates each .grad in backward; the Trainer's zero_grad(set_to_none=True) frees them after the step"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
             GrpoKbitUpcast = new Cited<bool>(false,

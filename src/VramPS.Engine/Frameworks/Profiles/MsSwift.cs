@@ -47,7 +47,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsGradients = new Cited<bool>(true,
                 At + "swift/config/zero2_offload.json, zero3_offload.json offload_optimizer cpu: DeepSpeed keeps the fp32 gradient partitions on the host"),
             ReduceBucketElements = new Cited<long>(200_000_000,
-                At + "swift/config/zero2.json reduce_bucket_size 2e8 (zero3.json \"auto\": transformers fills hidden_size x hidden_size)"),
+                At + "swift/config/zero2.json reduce_bucket_size 2e8"),
+            Zero3ReduceBucketFromHiddenSize = new Cited<bool>(true,
+                At + "swift/config/zero3.json reduce_bucket_size \"auto\": transformers integrations/deepspeed.py HfTrainerDeepSpeedConfig.trainer_config_finalize fills it with hidden_size * hidden_size"),
         };
     }
 }
