@@ -181,11 +181,15 @@ namespace VramPS.Engine.Estimation
                 {
                     // Autocast caches the cast of every trainable fp32 weight until the forward's autocast region ends
                     // (aten/src/ATen/autocast_mode.cpp cached_cast: no grad-mode test, so checkpointed blocks that run under
-                    // no_grad cache theirs too): with one forward over unsharded weights, its end holds a 16-bit copy of every
+                    // no_grad cache theirs too; but only leaves that require grad, so a frozen block's weights are cast anew
+                    // each time): with one forward over unsharded weights, its end holds a 16-bit copy of every trained
                     // block's weights, checkpointed or not, and of a trained vision tower's linears. Sharded parameters are
                     // cast by the sharding wrapper, and a pipeline stage's forwards end micro-batch by micro-batch.
                     bool wholeForward = r.Parallel.Pipeline == 1 && (r.Sharding == Sharding.None || n == 1);
-                    copies = r.Checkpointing != Checkpointing.Full ? perLayer * _a.HeldLayers : wholeForward ? perLayer * stage.Layers : perLayer;
+                    int trainedInStage = r.Workload.Method == FinetuneMethod.Freeze
+                        ? Math.Max(0, stage.EndLayer - Math.Max(stage.FirstLayer, r.Model.NumLayers - r.TrainableLayers))
+                        : stage.Layers;
+                    copies = r.Checkpointing != Checkpointing.Full ? perLayer * _a.HeldLayers : wholeForward ? perLayer * trainedInStage : perLayer;
                     if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
                     if (wholeForward && stage.HasEmbedding && r.Vision.Trained && r.Workload.Method == FinetuneMethod.Full)
                         copies += 2.0 * (Models.VisionTower.LinearWeights(r.Model) + Models.VisionTower.ProjectorLinearWeights(r.Model));

@@ -26,5 +26,20 @@ namespace VramPS.Engine.Tests.Estimation
             // tied embedding 49152 x 576. fp32 weights 4 x 134,515,008 plus 2 x (30 x 3,538,944 + 28,311,552) of casts.
             Assert.Equal(4L * 134_515_008 + 2L * (30 * 3_538_944 + 28_311_552), e.Phases.First(p => p.Phase == Phase.ForwardEnd).Weights);
         }
+
+        [Fact]
+        public void FrozenBlocksLeaveNoCastInTheCache()
+        {
+            var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-2-7b-hf"))
+            {
+                Method = FinetuneMethod.Freeze, Checkpointing = Checkpointing.Full, BatchSize = 1, SequenceLength = 2048,
+            };
+            var e = MemoryEstimator.Estimate(w);
+            // cached_cast caches only leaves that require grad: under Freeze (the top 2 blocks train, Bf16Mixed) the cache
+            // holds the 2 trained blocks' casts, not all 32. Llama-2-7B: 6,738,415,616 fp32 weights; a block's linears
+            // 4 x 4096^2 + 3 x 4096 x 11008 = 202,375,168; the head 32000 x 4096 = 131,072,000, whose cast autograd keeps
+            // for the gradient it passes down.
+            Assert.Equal(4L * 6_738_415_616 + 2L * (2 * 202_375_168 + 131_072_000), e.Phases.First(p => p.Phase == Phase.ForwardEnd).Weights);
+        }
     }
 }
