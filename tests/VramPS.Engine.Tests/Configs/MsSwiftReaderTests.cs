@@ -130,6 +130,27 @@ namespace VramPS.Engine.Tests.Configs
         }
 
         [Fact]
+        public void Keys_an_imported_run_cannot_carry_are_refused_not_read_as_their_defaults()
+        {
+            // use_vllm puts a vLLM engine beside the policy (ms-swift rlhf_args.py); modules_to_save trains the named
+            // modules fully beside LoRA; freeze_llm freezes the language model; lora_dtype sets the adapters' dtype;
+            // offload_model/offload_optimizer move them to the CPU between rollout phases. None of them is a setting of
+            // the imported run, so each is refused rather than estimated as absent.
+            var e = Assert.Throws<UnsupportedSettingException>(() => Import(
+                "model: Qwen/Qwen2.5-1.5B\nrlhf_type: grpo\ntuner_type: lora\nuse_vllm: true\nvllm_mode: colocate\n" +
+                "modules_to_save: [embed_tokens, lm_head]\nfreeze_llm: true\nlora_dtype: bfloat16\noffload_model: true\noffload_optimizer: true\n"));
+            Assert.Equal(new[] { "use_vllm", "modules_to_save", "freeze_llm", "lora_dtype", "offload_model", "offload_optimizer" },
+                e.Settings.Select(s => s.Key).ToArray());
+        }
+
+        [Fact]
+        public void A_run_without_vllm_or_saved_modules_imports()
+        {
+            var run = Import("model: Qwen/Qwen2.5-1.5B\nrlhf_type: grpo\ntuner_type: lora\nuse_vllm: false\nmodules_to_save: []\n").Run;
+            Assert.Equal(TrainingStage.Grpo, run.Stage);
+        }
+
+        [Fact]
         public void Megatron_arguments_and_other_quantizers_are_refused_naming_each_key()
         {
             var e = Assert.Throws<UnsupportedSettingException>(() => Import(

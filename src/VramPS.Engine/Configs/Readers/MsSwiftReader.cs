@@ -82,6 +82,7 @@ namespace VramPS.Engine.Configs.Readers
             if (run.Value(nameof(TrainingConfigRun.Sharding)) is Sharding s && s != Sharding.None)
                 run.Missing(nameof(TrainingConfigRun.GpuCount), $"{doc.Name} shards over every GPU NPROC_PER_NODE starts");
 
+            Refusals(doc, run);
             doc.Ignore("model", "model_type", "model_revision", "task_type", "template", "system", "dataset", "val_dataset", "split_dataset_ratio",
                 "dataset_num_proc", "dataset_shuffle", "streaming", "lazy_tokenize", "cached_dataset", "load_from_cache_file", "columns",
                 "model_author", "model_name", "loss_scale", "truncation_strategy", "max_pixels", "agent_template", "response_prefix",
@@ -101,6 +102,22 @@ namespace VramPS.Engine.Configs.Readers
                 "custom_register_path", "external_plugins", "local_repo_path", "device_map", "max_memory", "init_strategy", "rope_scaling",
                 "router_aux_loss_coef", "enable_dft_loss", "enable_channel_loss", "vit_gradient_checkpointing", "vit_lr", "aligner_lr",
                 "check_model", "new_special_tokens", "num_labels", "problem_type", "lr_scheduler_kwargs");
+        }
+
+        /// <summary>
+        /// Keys that move memory in ways an imported run cannot carry: each is refused, naming what it selects, rather
+        /// than read as its default.
+        /// </summary>
+        private static void Refusals(ConfigDocument doc, RunBuilder run)
+        {
+            if (doc.Bool("use_vllm") == true)
+                run.Refuse("use_vllm", "true", "a vLLM rollout engine from the argument file (estimate it with Get-TrainingMemory's -VllmMode, -RolloutMemoryFraction and -RolloutSleep)");
+            if (doc.Names("modules_to_save") is string[] saved && saved.Length > 0)
+                run.Refuse("modules_to_save", string.Join(",", saved), "fully trained modules beside LoRA");
+            if (doc.Bool("freeze_llm") == true) run.Refuse("freeze_llm", "true", "a frozen language model (only the vision tower or aligner trains)");
+            if (doc.Text("lora_dtype") is string dtype) run.Refuse("lora_dtype", dtype, "adapters in a dtype of their own");
+            if (doc.Bool("offload_model") == true) run.Refuse("offload_model", "true", "the model offloaded to the CPU between rollout phases");
+            if (doc.Bool("offload_optimizer") == true) run.Refuse("offload_optimizer", "true", "the optimizer offloaded to the CPU between rollout phases");
         }
 
         private static TrainingStage Stage(ConfigDocument doc, RunBuilder run)
