@@ -14,6 +14,18 @@ Describe 'Refusals' {
         $e.Exception.Message | Should -Match '-Method Full.*-Quantization NF4'
     }
 
+    It 'refuses a -LoraTargets of separators alone, as a parameter and as a CSV cell, and reads a blank one as not given' {
+        { Get-TrainingMemory -Model Qwen/Qwen2.5-1.5B -Method LoRA -LoraTargets ',' -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,VramPS.Commands.GetTrainingMemoryCommand'
+        [pscustomobject]@{ Model = 'Qwen/Qwen2.5-1.5B'; Method = 'LoRA'; LoraTargets = ',,' } |
+            Get-TrainingMemory -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPipelineValue,*'
+        $err[0].Exception.Message | Should -Match 'column LoraTargets'
+        $blank = [pscustomobject]@{ Model = 'Qwen/Qwen2.5-1.5B'; Method = 'LoRA'; LoraTargets = '' } | Get-TrainingMemory -WarningAction SilentlyContinue
+        # peft's default targets for Qwen2 are q_proj and v_proj (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING).
+        @($blank.LoraTargets) | Should -Be @('q_proj', 'v_proj')
+    }
+
     It 'refuses -Method Freeze with a quantized base too' {
         Get-TrainingMemory -Params 7B -Method Freeze -Quantization Int8 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $err[0].Exception.Message | Should -Match '-Method Freeze.*-Quantization Int8'
