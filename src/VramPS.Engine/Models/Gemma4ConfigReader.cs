@@ -30,7 +30,7 @@ namespace VramPS.Engine.Models
         private static ModelArchitecture Text(HfConfigFields t)
         {
             int heads = t.Int("num_attention_heads");
-            int kvHeads = t.Int("num_key_value_heads");
+            int kvHeads = t.OptionalPositiveInt("num_key_value_heads") ?? t.Int("num_key_value_heads");
             var a = new ModelArchitecture
             {
                 ModelType = "gemma4",

@@ -51,6 +51,14 @@ namespace VramPS.Engine.Models
             return (int)n;
         }
 
+        /// <summary>An optional count that, when present, must be at least 1 (num_key_value_heads: absent means one per head, 0 is no layout).</summary>
+        public int? OptionalPositiveInt(string name)
+        {
+            int? n = OptionalInt(name);
+            if (n < 1) throw Wrong(name, "a positive integer", Token(name)!);
+            return n;
+        }
+
         public bool? OptionalBool(string name)
         {
             var token = Token(name);

@@ -111,7 +111,7 @@ namespace VramPS.Engine.Models
                 IntermediateSize = t.OptionalInt("intermediate_size") ?? 11008,
                 NumLayers = t.OptionalInt("num_hidden_layers") ?? 32,
                 NumHeads = heads,
-                NumKvHeads = t.OptionalInt("num_key_value_heads") ?? heads,
+                NumKvHeads = t.OptionalPositiveInt("num_key_value_heads") ?? heads,
                 HeadDim = t.OptionalInt("head_dim") ?? 0,
                 VocabSize = t.OptionalInt("vocab_size") ?? 32000,
                 TiedEmbeddings = t.OptionalBool("tie_word_embeddings") ?? false,

@@ -110,6 +110,7 @@ namespace VramPS.Engine.Tests.Models
         [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": \"2048\", \"num_hidden_layers\": 16, \"num_attention_heads\": 32, \"vocab_size\": 100, \"intermediate_size\": 10 }", "hidden_size")]
         [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 2048, \"num_attention_heads\": 32, \"vocab_size\": 100, \"intermediate_size\": 10 }", "num_hidden_layers")]
         [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 2048, \"num_hidden_layers\": 16, \"num_attention_heads\": 32, \"vocab_size\": 100, \"intermediate_size\": 10, \"tie_word_embeddings\": 1 }", "tie_word_embeddings")]
+        [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 2048, \"num_hidden_layers\": 16, \"num_attention_heads\": 32, \"num_key_value_heads\": 0, \"vocab_size\": 100, \"intermediate_size\": 10 }", "num_key_value_heads")]
         [InlineData("{ \"model_type\": 7 }", "model_type")]
         [InlineData("{ \"hidden_size\": 2048 }", "model_type")]
         [InlineData("{ \"model_type\": \"gemma3\" }", "text_config")]
