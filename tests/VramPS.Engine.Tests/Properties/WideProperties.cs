@@ -83,11 +83,15 @@ namespace VramPS.Engine.Tests.Properties
             bool Covers(long share, long all) => gpus * share >= all - gpus;
             // FSDP's flat parameters hold one dtype, so QLoRA under Zero3 keeps the 16-bit parts peft upcasts on one GPU;
             // TRL's prepare_deepspeed holds an alignment stage's frozen models in DeepSpeed's 16-bit dtype once sharded.
+            // DeepSpeed's ZeRO keeps 16-bit gradients under mixed precision (engine.py get_data_types), one GPU without ZeRO fp32
+            // ones; its engine casts adapters to the model's 16-bit dtype too, where peft keeps them fp32 on one GPU.
+            bool deepSpeedZero = w.Sharding != Sharding.None && FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer).ZeroSixteenBitGradients.Value;
+            bool adapters = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
             bool sameDtype = !(w.Method == FinetuneMethod.QLoRA && w.Sharding == Sharding.Zero3)
-                && (w.Stage is null || w.Stage == TrainingStage.Sft || w.Sharding == Sharding.None);
-            // DeepSpeed's ZeRO keeps 16-bit gradients under mixed precision (engine.py get_data_types), one GPU without ZeRO fp32 ones.
+                && (w.Stage is null || w.Stage == TrainingStage.Sft || w.Sharding == Sharding.None)
+                && !(deepSpeedZero && adapters);
             bool mixed = w.Precision == Precision.Bf16Mixed || w.Precision == Precision.Fp16Mixed;
-            int gradientShrink = w.Sharding != Sharding.None && mixed && FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer).ZeroSixteenBitGradients.Value ? 2 : 1;
+            int gradientShrink = deepSpeedZero && (mixed || adapters) ? 2 : 1;
             return ((!sameDtype || Covers(rank.Weights, whole.Weights)) && Covers(gradientShrink * rank.Gradients, whole.Gradients) && Covers(rank.OptimizerStates, whole.OptimizerStates))
                 .Label($"{w.Stage} tp={w.TensorParallel} ep={w.ExpertParallel} cp={w.ContextParallel}: {gpus} x ({rank.Weights}, {rank.Gradients}, {rank.OptimizerStates}) against ({whole.Weights}, {whole.Gradients}, {whole.OptimizerStates})");
         });
