@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using VramPS.Engine.Errors;
@@ -140,6 +141,10 @@ namespace VramPS.Engine.Estimation
                 SequenceLength += Adapter.PrependedTokens;
                 _assumptions.Add($"{Adapter.PrependedTokens} virtual tokens prepended to every sequence: every layer and the logits run over {SequenceLength} tokens");
             }
+            if (TrainerBehavior.UsesUnslothFusedLoss(this))
+                _assumptions.Add(string.Format(CultureInfo.InvariantCulture,
+                    "Unsloth's fused loss in {0} chunk(s) of the logits (unsloth_zoo get_chunk_size: 16 bytes a logit against 4 GiB a chunk, else the next multiple of 4 chunks): a longer micro-batch can split into more, smaller chunks and hold less for its logits than a shorter one",
+                    TrainerBehavior.UnslothFusedChunks(this)));
         }
 
         /// <summary>The images of a vision-language workload; <see cref="VisionRecipe.None"/> for a text-only model.</summary>

@@ -201,11 +201,21 @@ namespace VramPS.Engine.Estimation
         /// measured; the eager fallback holds 14 by unsloth_zoo's own count). Bytes per logit of the whole output: the
         /// chunk's share of 2c, and the hidden states' gradient (c x hidden per token) spread over the vocabulary.
         /// </summary>
-        private static LogitsFootprint UnslothFusedLoss(ResolvedRecipe r, int c)
+        /// <summary>Whether the step's loss is Unsloth's fused one (its profile's loss path with a chunked loss, the logits materialized).</summary>
+        internal static bool UsesUnslothFusedLoss(ResolvedRecipe r) =>
+            r.Profile.LossPath.Value == LossPath.UnslothFused && r.Has(Techniques.ChunkedLoss) && !r.Has(Techniques.FusedLinearLoss);
+
+        /// <summary>get_chunk_size's chunk count for the micro-batch's logits.</summary>
+        internal static double UnslothFusedChunks(ResolvedRecipe r)
         {
             double tokens = (double)r.BatchSize * r.SequenceLength;
             double exact = tokens * r.Model.VocabSize * UnslothSizingBytesPerLogit / UnslothChunkTarget;
-            double chunks = exact <= 1 ? 1 : Math.Min(tokens, Math.Ceiling(exact / 4) * 4);
+            return exact <= 1 ? 1 : Math.Min(tokens, Math.Ceiling(exact / 4) * 4);
+        }
+
+        private static LogitsFootprint UnslothFusedLoss(ResolvedRecipe r, int c)
+        {
+            double chunks = UnslothFusedChunks(r);
             double gradient = (double)c * r.Model.HiddenSize / r.Model.VocabSize;
             return new LogitsFootprint(gradient + 2.0 * c / chunks, 2 * gradient, gradient);
         }
