@@ -55,8 +55,8 @@ namespace VramPS.Engine.Estimation
             ExpertStates = p.TrainableExperts == 0 ? 0 : StatesFor(r.Optimizer, p.TrainableExperts, trainableBytes, r, p, expertsOnly: true) + master * p.TrainableExperts;
             StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r, p, trainableBytes, t.FusedAdamW);
             // The multi-tensor step's temporaries follow the trainable parameters; a per-tensor step's belong to no part.
-            ExpertTemporaries = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD || r.Optimizer == OptimizerKind.ScheduleFreeAdamW
-                ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
+            StepTemporariesFollowTrainable = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD || r.Optimizer == OptimizerKind.ScheduleFreeAdamW;
+            ExpertTemporaries = StepTemporariesFollowTrainable ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
         }
 
         /// <summary>Bytes per element of a trainable parameter's gradient.</summary>
@@ -67,6 +67,8 @@ namespace VramPS.Engine.Estimation
         public double Gradients { get; }
         public double States { get; }
         public double StepTemporaries { get; }
+        /// <summary>Whether the step's temporaries are a multi-tensor step's, in proportion to the parameters it steps.</summary>
+        public bool StepTemporariesFollowTrainable { get; }
         /// <summary>The routed experts' part of each term (ParameterBudget.Experts): sharded over the expert-data-parallel ranks only.</summary>
         public double ExpertWeights { get; }
         public double ExpertGradients { get; }

@@ -108,8 +108,21 @@ namespace VramPS.Engine.Estimation
                 // flatten the group's 16-bit gradient partition (a copy) and cast it to fp32 as the master's .grad,
                 // freed after that group's update. ZeRO-1/2 step a whole param group's partition, ZeRO-3 a sub-group.
                 double partition = statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable;
-                double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
-                temps += group * (c + 4.0);
+                if (r.Sharding == Sharding.Zero3 && _s.StepTemporariesFollowTrainable)
+                {
+                    // ZeRO-3 hands the wrapped optimizer one sub-group's fp32 partition at a time (deepspeedai/DeepSpeed@edaa722
+                    // stage3.py _optimizer_step: param_groups[...]['params'] = [fp32_param]), so a multi-tensor step's
+                    // temporaries are the sub-group's, taken after the 16-bit flat copy is freed: at most the flattening
+                    // (c + 4 bytes an element) or the fp32 gradient beside the step's temporaries.
+                    double subGroup = Math.Min(partition, _t.ZeroSubGroupElements);
+                    double stepPerElement = partition > 0 ? temps / partition : 0;
+                    temps = subGroup * Math.Max(c + 4.0, 4.0 + stepPerElement);
+                }
+                else
+                {
+                    double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
+                    temps += group * (c + 4.0);
+                }
             }
             if (r.Offload != Offload.None)
             {

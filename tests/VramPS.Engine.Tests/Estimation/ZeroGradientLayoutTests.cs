@@ -56,6 +56,29 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal((2 + 4) * 1_000_000_000L + Bucket, step.Other);
         }
 
+        /// <summary>
+        /// ms-swift wraps the Trainer's torch.optim.AdamW (foreach) in DeepSpeed, since its zero3.json has no optimizer
+        /// section; stage3.py _optimizer_step hands it one sub-group's fp32 partition at a time, so _foreach_sqrt's
+        /// temporary (4 bytes an element) exists for that sub-group only, beside its fp32 gradient (4 bytes): 8 bytes an
+        /// element, more than the flattening's 2 + 4. The reduce bucket is hidden_size^2 16-bit elements (reduce_bucket_size
+        /// "auto"), 4096 x 4096 x 2 bytes for Llama-2-7B. 4 GPUs: the 1.68e9-element partition is stepped 1e9 at a time;
+        /// 8 GPUs: the whole 842,301,952-element partition is one sub-group.
+        /// </summary>
+        [Theory]
+        [InlineData(4, 1_000_000_000L)]
+        [InlineData(8, 842_301_952L)]
+        public void Zero3_foreach_AdamW_steps_one_sub_group_with_its_own_temporaries(int gpus, long subGroup)
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Precision = Precision.Bf16Mixed;
+            w.Framework = Framework.MsSwift;
+            w.GpuCount = gpus;
+            w.Sharding = Sharding.Zero3;
+            var step = MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            Assert.Equal((4 + 4) * subGroup + 4096L * 4096 * 2, step.Other);
+            Assert.Equal(2 * (P / gpus), step.Gradients);
+        }
+
         [Fact]
         public void Zero3_gradient_partitions_are_resident_through_forward()
         {
