@@ -8,7 +8,7 @@ Describe 'ms-swift ZeRO-3 packed runs' {
         # tests/data/swift-zero3-dev.csv: ms-swift's memory comments and benchmark table (Source path@commit on each row);
         # its measured figures are swift's memory(GiB) log, max_memory_reserved.
         $rows = @(Import-Csv $script:DevSet | Where-Object { $_.Quality -eq 'Measured' -and $_.Sharding -eq 'Zero3' })
-        $rows.Count | Should -Be 4
+        $rows.Count | Should -Be 6
         foreach ($row in $rows) {
             $e = $row | Get-TrainingMemory -WarningAction SilentlyContinue
             $err = ($e.Reserved / 1GB - [double]$row.MeasuredGiB) / [double]$row.MeasuredGiB

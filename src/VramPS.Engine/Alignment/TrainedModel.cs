@@ -27,6 +27,7 @@ namespace VramPS.Engine.Alignment
             HostMemory = layout.HostMemory;
             PagedStates = layout.PagedStates;
             GatherStreamPool = layout.GatherStreamPool;
+            StepCache = layout.StepCache;
             Forward = new ForwardPass(Recipe, Budget, activations);
             int c = TrainerBehavior.ComputeBytes(Recipe.Precision);
             GatheredWeights = workload.Method == FinetuneMethod.QLoRA
@@ -42,6 +43,8 @@ namespace VramPS.Engine.Alignment
         public long PagedStates { get; }
         /// <summary>FSDP's gathered units kept in the all-gather stream's allocator pool.</summary>
         public long GatherStreamPool { get; }
+        /// <summary>The block its optimizer step frees and cannot reuse (StepLayout.StepCache).</summary>
+        public long StepCache { get; }
 
         /// <summary>The whole model in its compute dtype, as ZeRO-3 gathers it for generation (TRL's ds3_gather_for_generation).</summary>
         public double GatheredWeights { get; }

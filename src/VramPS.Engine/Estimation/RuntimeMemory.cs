@@ -21,15 +21,17 @@ namespace VramPS.Engine.Estimation
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
         /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
         /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is, per phase, a reservation
-        /// counted in Other (a rollout engine's pool) that never churns.
+        /// counted in Other (a rollout engine's pool) that never churns; <paramref name="stepCache"/> is a block the
+        /// optimizer step freed but cannot reuse (StepLayout.StepCache), cached beside the step's allocations.
         /// </summary>
-        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool)
+        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool, long stepCache)
         {
             long highWater = 0;
             foreach (var phase in phases)
             {
                 long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
-                highWater = Math.Max(highWater, Checked.Add(phase.Allocated, churn / 10));
+                long cached = phase.Phase == Phase.OptimizerStep ? stepCache : 0;
+                highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, churn / 10), cached));
             }
             long rounding = tensorsAlive * (BlockRounding / 2);
             return Checked.Add(Checked.Add(highWater, rounding), otherStreamPool);

@@ -33,6 +33,11 @@ namespace VramPS.Engine.Estimation
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
         public long HostMemory { get; private set; }
+        /// <summary>
+        /// A block the step frees and cannot reuse: ZeRO-3's 16-bit flat copy of the sub-group it steps, freed before the
+        /// wrapped optimizer's larger fp32 temporaries are requested, so the caching allocator keeps it through the step.
+        /// </summary>
+        public long StepCache { get; private set; }
 
         public IReadOnlyList<PhaseMemory> Phases()
         {
@@ -117,6 +122,8 @@ namespace VramPS.Engine.Estimation
                     double subGroup = Math.Min(partition, _t.ZeroSubGroupElements);
                     double stepPerElement = partition > 0 ? temps / partition : 0;
                     temps = subGroup * Math.Max(c + 4.0, 4.0 + stepPerElement);
+                    // The freed 16-bit copy (c bytes an element) cannot hold a temporary of more bytes an element.
+                    if (stepPerElement > c) StepCache = Checked.Bytes(subGroup * c);
                 }
                 else
                 {

@@ -79,6 +79,26 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(2 * (P / gpus), step.Gradients);
         }
 
+        /// <summary>
+        /// The sub-group's 16-bit flat copy (2 bytes an element) is freed before _foreach_sqrt asks for 4 bytes an element:
+        /// the caching allocator cannot serve the larger request from the freed block, so it stays reserved through the
+        /// step, 2 bytes for each element of the sub-group. FusedAdam (the DeepSpeed profile) asks for nothing larger.
+        /// </summary>
+        [Theory]
+        [InlineData(4, 1_000_000_000L)]
+        [InlineData(8, 842_301_952L)]
+        public void Zero3_foreach_step_keeps_the_freed_16_bit_copy_cached(int gpus, long subGroup)
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Precision = Precision.Bf16Mixed;
+            w.GpuCount = gpus;
+            w.Sharding = Sharding.Zero3;
+            w.Framework = Framework.MsSwift;
+            Assert.Equal(2 * subGroup, new VramPS.Engine.Alignment.TrainedModel(w).StepCache);
+            w.Framework = Framework.DeepSpeed;
+            Assert.Equal(0, new VramPS.Engine.Alignment.TrainedModel(w).StepCache);
+        }
+
         [Fact]
         public void Zero3_gradient_partitions_are_resident_through_forward()
         {
