@@ -156,15 +156,22 @@ namespace VramPS.Engine.Estimation
         /// transformers' causal-LM loss path by release: up to 4.45 the model upcasts the logits (the 16-bit ones are
         /// freed at once), then the loss shifts a contiguous fp32 copy and keeps the log-softmax (12 bytes per entry);
         /// 4.46-4.49 keep the 16-bit logits in the outputs and do the upcast, shift and log-softmax in the loss
-        /// function (c + 12); from 4.50 the labels are shifted instead (c + 8). A fast cross-entropy kernel (fms
-        /// FOAK, Unsloth) drops the fp32 log-softmax copies. GPTBigCode kept its own loss before 4.50.
+        /// function (c + 12); from 4.50 the labels are shifted instead (c + 8). Where the loop frees the outputs before
+        /// backward (the Trainer's training_step), backward from 4.50 holds three fp32 buffers (loss_utils.py
+        /// ForCausalLMLoss: logits.float() into fixed_cross_entropy): the saved log-softmax, nll_loss's gradient and
+        /// log_softmax's gradient, which _log_softmax_backward_data writes to a new tensor while both are alive; where
+        /// the loop keeps them bound (peft's benchmark) the path's earlier figure, c + 8, stays. A fast cross-entropy
+        /// kernel (fms FOAK, Unsloth) drops the fp32 log-softmax copies. GPTBigCode kept its own loss before 4.50.
         /// </summary>
         private static LogitsFootprint HuggingFaceLogits(ResolvedRecipe r, int c)
         {
             var v = r.TransformersVersion ?? new Version(4, 46);
             bool chunked = r.Has(Techniques.ChunkedLoss);
             if (v >= new Version(4, 50))
-                return chunked ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
+            {
+                if (chunked) return new LogitsFootprint(c + 4, c + 4, c);
+                return r.Profile.OutputsOutliveBackward.Value ? new LogitsFootprint(c + 8, c + 8, c + 4) : new LogitsFootprint(c + 8, 12, 4);
+            }
             if (r.Model.ModelType == "gpt_bigcode") return GptBigCodeLogits(r, c, chunked);
             if (v >= new Version(4, 46))
                 return chunked ? new LogitsFootprint(c + 6, c + 6, c + 4) : new LogitsFootprint(c + 12, c + 10, c + 4);

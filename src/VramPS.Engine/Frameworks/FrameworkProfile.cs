@@ -135,6 +135,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<LossPath> LossPath { get; init; }
         /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
         public Cited<bool> KeepsPreviousOutput { get; init; }
+        /// <summary>The training loop keeps the model's outputs, the 16-bit logits among them, bound until its backward ends.</summary>
+        public Cited<bool> OutputsOutliveBackward { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }

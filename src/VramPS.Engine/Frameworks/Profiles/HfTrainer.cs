@@ -79,6 +79,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
+            OutputsOutliveBackward = new Cited<bool>(false, "transformers trainer.py training_step: compute_loss returns the loss alone, so the outputs and their logits are freed before accelerator.backward"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
