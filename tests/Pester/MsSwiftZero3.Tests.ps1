@@ -9,11 +9,11 @@ Describe 'ms-swift ZeRO-3 packed runs' {
         # its measured figures are swift's memory(GiB) log, max_memory_reserved.
         $rows = @(Import-Csv $script:DevSet | Where-Object { $_.Quality -eq 'Measured' -and $_.Sharding -eq 'Zero3' })
         $rows.Count | Should -Be 6
-        foreach ($row in $rows) {
-            $e = $row | Get-TrainingMemory -WarningAction SilentlyContinue
-            $err = ($e.Reserved / 1GB - [double]$row.MeasuredGiB) / [double]$row.MeasuredGiB
-            [math]::Abs($err) | Should -BeLessOrEqual 0.10 -Because $row.Id
-        }
+        $worst = $rows | ForEach-Object {
+            $reserved = ($_ | Get-TrainingMemory -WarningAction SilentlyContinue).Reserved
+            [pscustomobject]@{ Id = $_.Id; Miss = [math]::Abs($reserved / 1GB / [double]$_.MeasuredGiB - 1) }
+        } | Sort-Object Miss -Descending | Select-Object -First 1
+        $worst.Miss | Should -BeLessOrEqual 0.10 -Because $worst.Id
     }
 
     It 'reads every row of the file, the ones kept for reference included' {

@@ -69,12 +69,7 @@ namespace VramPS.Engine.Tests.Estimation
         [InlineData(8, 842_301_952L)]
         public void Zero3_foreach_AdamW_steps_one_sub_group_with_its_own_temporaries(int gpus, long subGroup)
         {
-            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
-            w.Precision = Precision.Bf16Mixed;
-            w.Framework = Framework.MsSwift;
-            w.GpuCount = gpus;
-            w.Sharding = Sharding.Zero3;
-            var step = MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            var step = MemoryEstimator.Estimate(Zero3(Framework.MsSwift, gpus)).Phases.Single(p => p.Phase == Phase.OptimizerStep);
             Assert.Equal((4 + 4) * subGroup + 4096L * 4096 * 2, step.Other);
             Assert.Equal(2 * (P / gpus), step.Gradients);
         }
@@ -89,14 +84,18 @@ namespace VramPS.Engine.Tests.Estimation
         [InlineData(8, 842_301_952L)]
         public void Zero3_foreach_step_keeps_the_freed_16_bit_copy_cached(int gpus, long subGroup)
         {
+            Assert.Equal(2 * subGroup, new VramPS.Engine.Alignment.TrainedModel(Zero3(Framework.MsSwift, gpus)).StepCache);
+            Assert.Equal(0, new VramPS.Engine.Alignment.TrainedModel(Zero3(Framework.DeepSpeed, gpus)).StepCache);
+        }
+
+        private static Workload Zero3(Framework framework, int gpus)
+        {
             var w = Llama2Fixture.Workload(FinetuneMethod.Full);
             w.Precision = Precision.Bf16Mixed;
+            w.Framework = framework;
             w.GpuCount = gpus;
             w.Sharding = Sharding.Zero3;
-            w.Framework = Framework.MsSwift;
-            Assert.Equal(2 * subGroup, new VramPS.Engine.Alignment.TrainedModel(w).StepCache);
-            w.Framework = Framework.DeepSpeed;
-            Assert.Equal(0, new VramPS.Engine.Alignment.TrainedModel(w).StepCache);
+            return w;
         }
 
         [Fact]
