@@ -220,6 +220,23 @@ namespace VramPS.Engine.Estimation
             var logits = _t.Logits;
             double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.GradientBytes / (gradsSharded ? n : 1) : 0;
 
+            double fusedLossHeld = 0, fusedLossChunk = 0, fusedWeightGrad = 0;
+            if (r.Has(Techniques.FusedLinearLoss) && vocabTokens > 0 && r.Profile.FusedLinearLossKeepsGradients.Value)
+            {
+                // Liger's fused linear cross-entropy (Liger-Kernel@c7dd3294 ops/fused_linear_cross_entropy.py) fills the
+                // hidden states' gradient (tokens x hidden) and, where the head trains, the head weight's (zeros_like the
+                // weight as forward sees it: gathered 16-bit under ZeRO-3 or FSDP) chunk by chunk during forward, beside an
+                // fp32 loss per token, and saves both gradients for backward. Each chunk's logits and its input gradient
+                // product exist while it runs: chunk_size = next_power_of_2(cdiv(tokens, cdiv(V, H))), which keeps a chunk
+                // of logits about the size of the hidden states.
+                double hidden = r.Model.HiddenSize;
+                double vocab = (double)r.Model.VocabSize / stage.Tensor;
+                fusedWeightGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise
+                    ? Math.Max(_p.Head, _p.Embedding) * (double)(zero3 ? c : _s.FrozenBytesPerParameter) : 0;
+                fusedLossHeld = tokens * (hidden * c + 4) + fusedWeightGrad;
+                fusedLossChunk = LigerChunk(tokens, vocab, hidden) * (vocab + hidden) * c;
+            }
+
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
             {
@@ -244,12 +261,24 @@ namespace VramPS.Engine.Estimation
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache,
+                vocabTokens * logits.ForwardPeak + headDequant + heldBucket + fusedLossHeld + fusedLossChunk));
+            // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved,
+                vocabTokens * logits.BackwardPeak + heldBucket + fusedLossHeld - fusedWeightGrad));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
             list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket));
             return list.AsReadOnly();
+        }
+
+        /// <summary>Liger's chunk of tokens: next_power_of_2(cdiv(tokens, cdiv(V, H))), at most the tokens there are.</summary>
+        internal static double LigerChunk(double tokens, double vocab, double hidden)
+        {
+            double perChunk = Math.Ceiling(tokens / Math.Ceiling(vocab / hidden));
+            double power = 1;
+            while (power < perChunk) power *= 2;
+            return Math.Min(tokens, power);
         }
 
         private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>

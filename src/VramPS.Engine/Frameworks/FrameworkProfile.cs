@@ -137,6 +137,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> KeepsPreviousOutput { get; init; }
         /// <summary>The training loop keeps the model's outputs, the 16-bit logits among them, bound until its backward ends.</summary>
         public Cited<bool> OutputsOutliveBackward { get; init; }
+        /// <summary>The fused linear loss (FusedLinearLoss) computes its gradients during forward and keeps them for backward (Liger's), rather than recomputing them in backward.</summary>
+        public Cited<bool> FusedLinearLossKeepsGradients { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }

@@ -80,6 +80,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
             OutputsOutliveBackward = new Cited<bool>(false, "transformers trainer.py training_step: compute_loss returns the loss alone, so the outputs and their logits are freed before accelerator.backward"),
+            FusedLinearLossKeepsGradients = new Cited<bool>(true, "transformers use_liger_kernel: Liger's fused linear cross-entropy (linkedin/Liger-Kernel@c7dd3294 src/liger_kernel/ops/fused_linear_cross_entropy.py fused_linear_cross_entropy_forward: grad_input and grad_weight filled chunk by chunk in forward and saved for backward)"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
