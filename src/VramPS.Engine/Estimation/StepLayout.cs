@@ -198,7 +198,19 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.GradientBytes / (gradsSharded ? n : 1) : 0;
+            // Under FSDP1 each parameter of a unit is a view split from its flat parameter, and autograd's
+            // split_with_sizes_backward concatenates the unit's gradients only when the last one arrives
+            // (torch/distributed/fsdp/_flat_param.py _use_unsharded_views). The root unit holds the head and the
+            // embedding: the head's gradient waits, unsharded, from the first op of backward to the last, when the
+            // embedding's arrives and both are concatenated into the unit's flat gradient (a tied weight is one
+            // gradient, summed in place). By then every block has been resharded. The unsharded gradients are in the
+            // gathered parameters' dtype (FSDP's MixedPrecision param_dtype), cast for the sharded gradient only after
+            // the reduce-scatter.
+            bool flatRoot = zero3 && !_t.GathersModules && r.Profile.FlatParameterUnits.Value
+                && r.Workload.Method == FinetuneMethod.Full && stage.HasHead && stage.HasEmbedding && !blockWise;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads
+                ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot ? c : _s.GradientBytes) / (gradsSharded && !flatRoot ? n : 1) : 0;
+            double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
@@ -226,8 +238,10 @@ namespace VramPS.Engine.Estimation
             double cache = _a.ModelCachePerToken * tokens;
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
-            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, bucket));
+            list.Add(flatRoot
+                ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket)
+                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket));
             return list.AsReadOnly();
         }

@@ -163,6 +163,12 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> GradientBufferPersists { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
+        /// <summary>
+        /// Fully sharded units are torch FSDP1 flat parameters whose forward uses views split from the flat tensor: a
+        /// unit's gradient is one concatenation made when its last parameter's gradient arrives, so the root unit keeps
+        /// the head's gradient through the whole backward and concatenates it with the embedding's at its end.
+        /// </summary>
+        public Cited<bool> FlatParameterUnits { get; init; }
 
         // Alignment stages (Alignment/StageRecipe reads them).
         /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>

@@ -91,6 +91,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(false, "FSDP has no DeepSpeed reduce bucket"),
             GradientBufferPersists = new Cited<bool>(false, "torch autograd creates each .grad in backward; the Trainer's zero_grad(set_to_none=True) frees them after the step"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
+            FlatParameterUnits = new Cited<bool>(true,
+                "accelerate FSDP wraps with torch FullyShardedDataParallel (FSDP1): torch/distributed/fsdp/_flat_param.py _use_unsharded_views sets each parameter to a view of torch.split(flat_param) for the forward, and autograd's split_with_sizes_backward concatenates the unit's gradients once all have arrived"),
             GrpoKbitUpcast = new Cited<bool>(false,
                 "trl/trainer/grpo_trainer.py (v0.14-v1.9): get_peft_model without peft's prepare_model_for_kbit_training (v0.23-v0.25: TRL's own prepare_peft_model, which upcasts nothing)"),
             GrpoQuantizedAdapters16Bit = new Cited<bool>(true,

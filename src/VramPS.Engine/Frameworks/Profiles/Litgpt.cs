@@ -39,6 +39,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             GeluNewInPython = new Cited<bool>(false, "litgpt/model.py GptNeoxMLP.forward: torch.nn.functional.gelu(x, approximate=config.gelu_approximate), one kernel keeping its input"),
             KeepsPreviousOutput = new Cited<bool>(true, "litgpt/finetune/lora.py fit() at 5895df1: logits = model(input_ids, lm_head_chunk_size=128) rebinds only when the next forward returns; the old chunks' grad_fn keeps the previous graph"),
             NoSyncUnshardedGradients = new Cited<bool>(true, "Lightning Fabric fabric.no_sync under FSDP: gradients stay unsharded while accumulating"),
+            FlatParameterUnits = new Cited<bool>(true,
+                "lightning/fabric/strategies/fsdp.py (lightning 2.3, litgpt's pin at 5895df1) FSDPStrategy: torch FullyShardedDataParallel (FSDP1) with use_orig_params=True, whose forward uses views split from each unit's flat parameter"),
         };
     }
 }
