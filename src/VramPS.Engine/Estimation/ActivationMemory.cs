@@ -255,7 +255,7 @@ namespace VramPS.Engine.Estimation
                     inside += Adapters(attnOut, h, projectionSaves);
                     break;
                 default:
-                    inside += Attention(q, kv, projectionSaves);
+                    inside += Attention(q, kv, projectionSaves) + ZeroPadSource(attnIn, q, kv);
                     // Qwen3-Next's output gate: attn_output * sigmoid(gate) keeps the sigmoid's output and the attention output.
                     if (_m.AttentionOutputGate) inside += 2.0 * _c * q;
                     inside += Adapters(attnOut, q, projectionSaves);
@@ -451,6 +451,20 @@ namespace VramPS.Engine.Estimation
             else if (a != _c) input = inputs * (double)kept * width;
             else input = baseSaves ? 0 : _c * (double)width;
             return input + group.Adapted * (double)kept * _r.LoraRank;
+        }
+
+        /// <summary>
+        /// litgpt's fused qkv adapter (litgpt/lora.py LoRAQKVLinear.zero_pad) copies the LoRA output of the adapted
+        /// slices into a zero tensor of the fused width with index_copy, whose backward keeps its source (the LoRA output,
+        /// in the compute dtype); with q, k and v all adapted it pads nothing. A checkpoint whose q, k and v are one
+        /// module cannot say which slices train: the profile's assumption takes litgpt's default, query and value.
+        /// </summary>
+        private double ZeroPadSource(Group attnIn, long q, long kv)
+        {
+            if (!_r.Profile.QkvZeroPadKeepsLoraOutput.Value || !_t.FusedQkvAdapters || attnIn.Adapted == 0) return 0;
+            if (_r.Adapter.Kind != AdapterKind.LoRA) return 0;
+            long slices = attnIn.Count > 1 ? (attnIn.Adapted < attnIn.Count ? attnIn.AdaptedOut : 0) : q + kv;
+            return _c * (double)slices;
         }
 
         /// <summary>Bytes per element of the weights LoHa, LoKr and BOFT build: autocast keeps its 16-bit cast of them.</summary>

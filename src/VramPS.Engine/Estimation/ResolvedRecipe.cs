@@ -115,6 +115,8 @@ namespace VramPS.Engine.Estimation
             OptimizerRank = ResolveOptimizerRank(w);
             if (Optimizer == OptimizerKind.BAdam) CheckBlockOptimizer(w);
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
+            if (Adapter.Kind == AdapterKind.LoRA && Profile.QkvZeroPadKeepsLoraOutput.Value && AdaptsFusedAttentionInput())
+                _assumptions.Add(Profile.QkvZeroPadKeepsLoraOutput.Assumption!);
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
                 throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
@@ -202,6 +204,21 @@ namespace VramPS.Engine.Estimation
 
         /// <summary>Whether LoRA adapts the modules of this name index (<see cref="ModelArchitecture.ModuleNameIndexes"/>).</summary>
         public bool AdaptsName(int nameIndex) => (_adaptedNames & (1UL << nameIndex)) != 0;
+
+        /// <summary>LoRA adapts a block's attention input that is one module for q, k and v (query_key_value, qkv_proj).</summary>
+        private bool AdaptsFusedAttentionInput()
+        {
+            var modules = Model.ModuleArray(0);
+            var indexes = Model.ModuleNameIndexes(0);
+            int fused = -1, count = 0;
+            for (int i = 0; i < modules.Length; i++)
+            {
+                if (modules[i].Role != LinearRole.AttentionInput) continue;
+                count++;
+                fused = indexes[i];
+            }
+            return count == 1 && AdaptsName(fused);
+        }
 
         private static ulong NameMask(IReadOnlyList<string> names, Func<string, bool> adapted)
         {

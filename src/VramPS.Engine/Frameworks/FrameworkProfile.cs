@@ -107,6 +107,12 @@ namespace VramPS.Engine.Frameworks
         public Cited<double> LoraDropout { get; init; }
         /// <summary>q, k and v are one fused linear: adapters on them see one input.</summary>
         public Cited<bool> FusedQkvAdapters { get; init; }
+        /// <summary>
+        /// The fused qkv adapter pads the LoRA output of its adapted q, k or v slices to the fused width with
+        /// index_copy, whose backward keeps that output; with all three adapted it pads nothing. Its assumption names
+        /// the slices taken for a checkpoint whose q, k and v are one module.
+        /// </summary>
+        public Cited<bool> QkvZeroPadKeepsLoraOutput { get; init; }
         /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
         public Cited<bool> FusedKernelsFuseLora { get; init; }
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>

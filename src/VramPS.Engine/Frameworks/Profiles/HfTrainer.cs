@@ -63,6 +63,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultLoraRank = new Cited<int>(8, "peft LoraConfig r default 8", "LoRA rank 8 (peft's default)"),
             FullShardsOptimizer = new Cited<bool>(false, "sharding only where the workload asks for it (-Sharding: ZeRO or FSDP)"),
             FusedQkvAdapters = new Cited<bool>(false, "transformers Llama-style models keep q_proj, k_proj, v_proj separate"),
+            QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, "peft/tuners/lora/layer.py Linear.forward: each adapted linear adds its own LoRA output, nothing padded"),
             FusedKernelsFuseLora = new Cited<bool>(false, "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(false, "bitsandbytes Linear4bit replaces every linear of the blocks and saves its input (bitsandbytes/autograd/_functions.py MatMul4Bit)"),
             DoubleQuant = new Cited<bool>(true, "the QLoRA recipe (Dettmers et al. 2023): bnb_4bit_use_double_quant=True"),
