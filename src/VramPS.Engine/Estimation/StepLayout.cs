@@ -169,6 +169,7 @@ namespace VramPS.Engine.Estimation
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
             bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer && !blockWise;
             double copies = 0;
+            double headChunkCopies = 0;
             if (autocastCopies)
             {
                 double perLayer = _a.AutocastCopiesPerLayer();
@@ -191,6 +192,12 @@ namespace VramPS.Engine.Estimation
                         : stage.Layers;
                     copies = r.Checkpointing != Checkpointing.Full ? perLayer * _a.HeldLayers : wholeForward ? perLayer * trainedInStage : perLayer;
                     if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                    // A frozen head called once per chunk of the sequence is cast anew by each call (aten/src/ATen/
+                    // autocast_mode.cpp cached_cast caches only weights that require grad), and each chunk's linear
+                    // keeps its own copy until that chunk's backward: all of them at the forward's end.
+                    int chunk = r.Profile.FrozenHeadChunkTokens.Value;
+                    if (stage.HasHead && adapter && chunk > 0)
+                        headChunkCopies = 2.0 * _p.Head * (Math.Ceiling((double)r.SequenceLength / chunk) - 1);
                     if (wholeForward && stage.HasEmbedding && r.Vision.Trained && r.Workload.Method == FinetuneMethod.Full)
                         copies += 2.0 * (Models.VisionTower.LinearWeights(r.Model) + Models.VisionTower.ProjectorLinearWeights(r.Model));
                 }
@@ -236,8 +243,8 @@ namespace VramPS.Engine.Estimation
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, bucket));
             list.Add(flatRoot
                 ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket)

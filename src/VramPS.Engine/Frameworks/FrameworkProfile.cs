@@ -129,6 +129,11 @@ namespace VramPS.Engine.Frameworks
 
         // Model code.
         public Cited<bool> ChunkedHead { get; init; }
+        /// <summary>
+        /// Tokens of each sequence one call of a frozen head takes (0: one call over every position); under autocast
+        /// each call casts the frozen fp32 head anew and keeps that 16-bit copy for backward.
+        /// </summary>
+        public Cited<int> FrozenHeadChunkTokens { get; init; }
         /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
         public Cited<bool> SoftcapAttentionByHand { get; init; }
         /// <summary>A separate output head even for checkpoints that tie it to the embedding.</summary>

@@ -72,6 +72,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedInputOutlivesBackward = new Cited<bool>(false, "bitsandbytes 0.43.2+ MatMul4Bit keeps no input (ctx.tensors = (None, B), bitsandbytes#1270); the Trainer frees each step's graph before the next"),
             UpcastsOnlyTrainable = new Cited<bool>(false, "Trainer --bf16 over an fp32 load: every parameter fp32"),
             ChunkedHead = new Cited<bool>(false, "transformers *ForCausalLM: one lm_head call over every position"),
+            FrozenHeadChunkTokens = new Cited<int>(0, "transformers *ForCausalLM: one lm_head call over every position"),
             SoftcapAttentionByHand = new Cited<bool>(false, "transformers passes softcapping to the attention function it dispatches to"),
             SeparateHead = new Cited<bool>(false, "transformers tie_weights: a tied checkpoint shares embedding and head"),
             FusedNorms = new Cited<bool>(false, "transformers RMSNorm/LayerNorm modules in PyTorch ops"),

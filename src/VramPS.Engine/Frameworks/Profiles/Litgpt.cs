@@ -36,6 +36,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizesFromFp16 = new Cited<bool>(true, "lightning/fabric/plugins/precision/bitsandbytes.py _Linear4bit.quantize: weight.to(dtype=torch.half) before quantize_4bit, so dequantize_4bit returns fp16 and MatMul4Bit casts it to the bf16 input dtype"),
             QuantizedInputOutlivesBackward = new Cited<bool>(true, "litgpt pyproject.toml pins bitsandbytes==0.42.0 (from 929f9c7 to d2ed13c, litgpt 0.4-0.5.4): MatMul4Bit.forward sets ctx.tensors = (A, B), which backward's release of saved tensors leaves alone (removed in bitsandbytes 0.43.2, #1270)"),
             ChunkedHead = new Cited<bool>(true, "litgpt/finetune/lora.py: lm_head_chunk_size=128 and chunked_cross_entropy"),
+            FrozenHeadChunkTokens = new Cited<int>(128,
+                "lit-gpt finetune/lora.py@8641822 and litgpt/finetune/lora.py@5895df1: model(input_ids, lm_head_chunk_size=128), GPT.forward calls lm_head on each x.split(128, dim=1); full.py calls it once, over a head that trains"),
             SoftcapAttentionByHand = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention.scaled_dot_product_attention: \"with softcapping we cannot use SDPA\""),
             SeparateHead = new Cited<bool>(true, "litgpt/scripts/convert_hf_checkpoint.py copies a tied embedding into lm_head"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Litgpt, "litgpt/utils.py chunked_cross_entropy over 128-token logit chunks"),
