@@ -520,6 +520,10 @@ namespace VramPS.Engine.Estimation
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
                     double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
+                    // Before torch 1.11 softmax keeps its input too: BERT's scores plus its fp32 extended mask (fp32
+                    // under autocast), a decoder's 16-bit scores (transformers' softmax(dtype=float32) upcasts inside
+                    // the kernel, half_to_float).
+                    if (_r.Release.SoftmaxKeepsInput) probs += _m.Encoder ? softmaxOut : _c;
                     sum += _c * (q + 2.0 * q * keys) + heads * (double)kLength * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;

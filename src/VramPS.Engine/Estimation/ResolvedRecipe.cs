@@ -60,6 +60,7 @@ namespace VramPS.Engine.Estimation
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
                 ? "Optimizer AdamW (fused)"
                 : "Optimizer AdamW (torch, foreach implementation)");
+            Release = new LibraryRelease(w.TorchVersion, TransformersVersion, Profile, Optimizer, _assumptions);
             BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
             if ((long)BatchSize * SequenceLength > MaxTokens)
@@ -173,6 +174,8 @@ namespace VramPS.Engine.Estimation
         public Techniques Techniques { get; private set; }
         /// <summary>The transformers release whose model code runs (Trainer-based stacks and fsdp_qlora); null for litgpt and torchtune.</summary>
         public Version? TransformersVersion { get; }
+        /// <summary>What the named torch release (and the Trainer's old default optimizer) changes in the step.</summary>
+        public LibraryRelease Release { get; }
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }

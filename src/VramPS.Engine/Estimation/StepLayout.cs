@@ -97,7 +97,7 @@ namespace VramPS.Engine.Estimation
             // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
             // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
             bool persistentGrads = r.Profile.GradientBufferPersists.Value;
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers ? grads : 0;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers || r.Release.ZeroGradKeepsGradients ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;

@@ -149,6 +149,8 @@ namespace VramPS.Engine.Frameworks
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }
+        /// <summary>The loop calls zero_grad() with torch's default set_to_none (False before torch 2.0).</summary>
+        public Cited<bool> ZeroGradTakesTorchDefault { get; init; }
         /// <summary>Under mixed precision the model is 16-bit and the optimizer keeps an fp32 master copy.</summary>
         public Cited<bool> MasterCopyInOptimizer { get; init; }
         /// <summary>torch DDP holds a bucket copy of every gradient.</summary>

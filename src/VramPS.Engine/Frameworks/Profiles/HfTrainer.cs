@@ -82,6 +82,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
+            ZeroGradTakesTorchDefault = new Cited<bool>(true, "transformers trainer.py training loop: model.zero_grad() after each optimizer step, with torch's default set_to_none"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),

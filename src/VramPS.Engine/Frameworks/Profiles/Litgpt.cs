@@ -43,6 +43,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Litgpt, "litgpt/utils.py chunked_cross_entropy over 128-token logit chunks"),
             GeluNewInPython = new Cited<bool>(false, "litgpt/model.py GptNeoxMLP.forward: torch.nn.functional.gelu(x, approximate=config.gelu_approximate), one kernel keeping its input"),
             KeepsPreviousOutput = new Cited<bool>(true, "litgpt/finetune/lora.py fit() at 5895df1: logits = model(input_ids, lm_head_chunk_size=128) rebinds only when the next forward returns; the old chunks' grad_fn keeps the previous graph"),
+            ZeroGradTakesTorchDefault = new Cited<bool>(true, "litgpt/finetune/lora.py@5895df1 fit: optimizer.zero_grad(), torch's default set_to_none"),
             NoSyncUnshardedGradients = new Cited<bool>(true, "Lightning Fabric fabric.no_sync under FSDP: gradients stay unsharded while accumulating"),
             FlatParameterUnits = new Cited<bool>(true,
                 "lightning/fabric/strategies/fsdp.py (lightning 2.3, litgpt's pin at 5895df1) FSDPStrategy: torch FullyShardedDataParallel (FSDP1) with use_orig_params=True, whose forward uses views split from each unit's flat parameter"),
