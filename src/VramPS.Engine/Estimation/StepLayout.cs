@@ -249,7 +249,7 @@ namespace VramPS.Engine.Estimation
             double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
 
             double fusedLossHeld = 0, fusedLossChunk = 0, fusedWeightGrad = 0;
-            if (r.Has(Techniques.FusedLinearLoss) && vocabTokens > 0 && r.Profile.FusedLinearLossKeepsGradients.Value)
+            if (r.Has(Techniques.FusedLinearLoss) && vocabTokens > 0 && !_t.StageOwnsLoss && r.Profile.FusedLinearLossKeepsGradients.Value)
             {
                 // Liger's fused linear cross-entropy (Liger-Kernel@c7dd3294 ops/fused_linear_cross_entropy.py) fills the
                 // hidden states' gradient (tokens x hidden) and, where the head trains, the head weight's (zeros_like the

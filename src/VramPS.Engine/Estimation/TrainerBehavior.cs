@@ -102,7 +102,11 @@ namespace VramPS.Engine.Estimation
         public TrainerBehavior(ResolvedRecipe r, LogitsFootprint logits) : this(r)
         {
             Logits = logits;
+            StageOwnsLoss = true;
         }
+
+        /// <summary>An alignment stage lays out its own loss buffers (fused or not); the step holds none of the SFT loss's.</summary>
+        public bool StageOwnsLoss { get; }
 
         public bool DoubleQuant { get; }
         /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
