@@ -69,6 +69,13 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizesHead = new Cited<bool>(false, "transformers integrations/bitsandbytes.py get_keys_to_not_convert: the output embedding stays unquantized"),
             QuantizesFromFp16 = new Cited<bool>(false, "transformers bitsandbytes quantizer: Params4bit from the checkpoint weight in its torch_dtype, so dequantize_4bit returns the compute dtype"),
             QuantizedInputOutlivesBackward = new Cited<bool>(false, "bitsandbytes 0.43.2+ MatMul4Bit keeps no input (ctx.tensors = (None, B), bitsandbytes#1270); the Trainer frees each step's graph before the next"),
+            QuantStatisticsUnsharded = new Cited<bool>(true,
+                "bitsandbytes@95f9af3 bitsandbytes/nn/modules.py Params4bit._quantize: the QuantState (absmax, nested absmax) is kept on the Linear4bit module too, "
+                + "and fix_4bit_weight_quant_state_from_module restores it after FSDP's flat parameter replaced the weight (\"the quant state got lost when the parameter got converted. This happens for example for fsdp\"): "
+                + "FSDP shards, offloads and all-gathers only the packed 4-bit data, as DeepSpeed's ZeRO-3 partitions only the parameter's data"),
+            QuantizedBaseLoadsWhole = new Cited<bool>(false,
+                "accelerate FSDP with fsdp_cpu_ram_efficient_loading (peft docs/source/accelerate/fsdp.md@6008f272a, QLoRA + FSDP): rank 0 holds the weights on the host, "
+                + "and FSDP quantizes each unit as it moves it to the GPU (bitsandbytes Params4bit.to quantizes on the way), flattens and shards it: no rank holds the whole quantized model"),
             UpcastsOnlyTrainable = new Cited<bool>(false, "Trainer --bf16 over an fp32 load: every parameter fp32"),
             ChunkedHead = new Cited<bool>(false, "transformers *ForCausalLM: one lm_head call over every position"),
             SoftcapAttentionByHand = new Cited<bool>(false, "transformers passes softcapping to the attention function it dispatches to"),
@@ -79,6 +86,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
+            KeepsOutputThroughStep = new Cited<bool>(false, "transformers trainer.py compute_loss returns the loss alone (return_outputs False): the outputs, logits included, are released before backward"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
