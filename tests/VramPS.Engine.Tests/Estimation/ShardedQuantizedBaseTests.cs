@@ -55,6 +55,16 @@ namespace VramPS.Engine.Tests.Estimation
         }
 
         [Fact]
+        public void Fsdp_parameter_offload_keeps_the_gradients_on_the_host()
+        {
+            // torch CPUOffload(offload_params=True) "offloads gradients to CPU as well": the adapters' reduce-scattered
+            // gradients (4,194,304 / 2 fp32 elements a rank) go to the flat parameter's pinned _cpu_grad.
+            var e = Estimate(Framework.HfTrainer, Offload.OptimizerAndParameters);
+            Assert.Equal(0, e.Phases.Single(p => p.Phase == Phase.BackwardEnd).Gradients);
+            Assert.True(e.HostMemory >= Adapters / 2 * 4, $"{e.HostMemory}");
+        }
+
+        [Fact]
         public void Deepspeed_loads_the_whole_quantized_model_on_every_rank_before_partitioning()
         {
             // transformers builds a quantized model outside deepspeed.zero.Init, so each rank quantizes all of it onto its

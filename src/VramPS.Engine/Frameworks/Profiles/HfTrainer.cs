@@ -93,7 +93,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             ZeroSixteenBitGradients = new Cited<bool>(false, "FSDP and DDP keep each gradient in its parameter's dtype; there is no 16-bit model beside an fp32 master"),
             ZeroSubGroupElements = new Cited<long>(0, "FSDP steps every parameter at once; no ZeRO sub-groups"),
-            OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
+            OffloadsGradients = new Cited<bool>(true, "torch/distributed/fsdp/api.py CPUOffload(offload_params=True) \"offloads gradients to CPU as well, meaning that the optimizer step runs on CPU\" (_runtime_utils.py _offload_grad copies each reduce-scattered gradient into the flat parameter's pinned _cpu_grad)"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(false, "FSDP has no DeepSpeed reduce bucket"),
