@@ -32,6 +32,8 @@ namespace VramPS.Engine.Estimation
         public long PagedStates { get; private set; }
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
+        /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
+        public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
 
         public IReadOnlyList<PhaseMemory> Phases()
@@ -135,6 +137,13 @@ namespace VramPS.Engine.Estimation
                 PagedStates = Checked.Bytes(states);
                 states = 0;
             }
+            // The experts' states on the GPU are the first to take the segments their moved weights left behind.
+            double expertStatesOnGpu = states == 0 ? 0 : statesSharded ? _s.ExpertStates / expertReplicas : _s.ExpertStates;
+            StrandedParameterBlocks = FreedParameterBlocks.Stranded(r, stage, _s.FrozenBytesPerParameter, expertStatesOnGpu);
+            if (StrandedParameterBlocks > 0)
+                _notes.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "PyTorch's caching allocator without expandable_segments: {0:0.##} GiB of 20 MiB segments freed when the routed experts moved into Megatron's parameter buffer stay reserved",
+                    StrandedParameterBlocks / (double)(1L << 30)));
 
             // Activations.
             double outside = _a.OutsideLayersPerToken * tokens;

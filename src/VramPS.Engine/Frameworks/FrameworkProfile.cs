@@ -173,6 +173,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> Zero3ReduceBucketFromHiddenSize { get; init; }
         /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
         public Cited<bool> GradientBufferPersists { get; init; }
+        /// <summary>
+        /// With the distributed optimizer (-Sharding Zero1) the data-parallel wrapper copies each trained parameter into
+        /// one contiguous buffer and frees the allocation the model was built with, which the caching allocator keeps.
+        /// </summary>
+        public Cited<bool> ParametersMovedIntoBuffer { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
 

@@ -98,6 +98,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(false, "FSDP has no DeepSpeed reduce bucket"),
             GradientBufferPersists = new Cited<bool>(false, "torch autograd creates each .grad in backward; the Trainer's zero_grad(set_to_none=True) frees them after the step"),
+            ParametersMovedIntoBuffer = new Cited<bool>(false, "torch.nn.parallel.DistributedDataParallel keeps each parameter's own storage; its reducer's buckets hold gradients only"),
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
             GrpoKbitUpcast = new Cited<bool>(false,
                 "trl/trainer/grpo_trainer.py (v0.14-v1.9): get_peft_model without peft's prepare_model_for_kbit_training (v0.23-v0.25: TRL's own prepare_peft_model, which upcasts nothing)"),
