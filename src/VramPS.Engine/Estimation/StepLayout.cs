@@ -55,17 +55,23 @@ namespace VramPS.Engine.Estimation
             bool adapter = r.IsAdapter;
 
             // Weights: sharded storage plus, under ZeRO-3 / FSDP, the root unit and two block units gathered in 16-bit.
-            double weightsStored = zero3 ? Sharded(_s.FullWeights, _s.ExpertWeights) : _s.FullWeights;
-            double gatheredLayer = r.Workload.Method == FinetuneMethod.QLoRA
+            // Where the quantization statistics live on the modules, outside the sharded parameters, every rank holds them whole.
+            bool quantized = r.Workload.Method == FinetuneMethod.QLoRA;
+            double wholeStatistics = zero3 && quantized && r.Profile.QuantStatisticsUnsharded.Value ? _s.QuantStatistics : 0;
+            double wholeExpertStatistics = wholeStatistics > 0 ? _s.ExpertQuantStatistics : 0;
+            double weightsStored = zero3
+                ? Sharded(_s.FullWeights - wholeStatistics, _s.ExpertWeights - wholeExpertStatistics) + wholeStatistics
+                : _s.FullWeights;
+            double gatheredLayer = quantized
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
-            double rootUnit = (_p.Embedding + _p.Head) * (double)(r.Workload.Method == FinetuneMethod.QLoRA && _t.UpcastsNonQuantized ? 4 : c);
+            double rootUnit = (_p.Embedding + _p.Head) * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
             double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
             GatherStreamPool = Checked.Bytes(inFlight);
             if (r.Offload == Offload.OptimizerAndParameters)
             {
-                HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored));
-                weightsStored = 0;
+                HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored - wholeStatistics));
+                weightsStored = wholeStatistics;
             }
             double weightsCompute = weightsStored + inFlight;
 
@@ -229,7 +235,7 @@ namespace VramPS.Engine.Estimation
             double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
 
             var list = new List<PhaseMemory>(6);
-            if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
+            if (quantized && _t.ChunkedHead)
             {
                 // litgpt builds the model under Lightning's BitsandbytesPrecision (litgpt finetune/lora.py
                 // fabric.init_module at 0f021f3 and 5895df1): each Linear is a _Linear4bit that quantizes itself when
@@ -238,12 +244,19 @@ namespace VramPS.Engine.Estimation
                 // one linear's 16-bit weight is ever resident beside the quantized model, never the whole 16-bit model.
                 list.Add(Phase(Estimation.Phase.Load, weightsStored + 2.0 * _p.LargestQuantizable, 0, 0, 0, 0));
             }
-            else if (r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizesOnlyAdapted)
+            else if (quantized && _t.QuantizesOnlyAdapted)
             {
                 // torchao's NF4 conversion (torchtune, 2024) compares every element of a weight with the 16 NF4
                 // levels at once: a (numel x 16) 16-bit difference and its absolute value, the minimum's values
                 // and int64 indices, next to the 16-bit weight being converted.
                 list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (2.0 * 16 * 2 + 2 + 8 + 2)));
+            }
+            else if (quantized && zero3 && r.Profile.QuantizedBaseLoadsWhole.Value)
+            {
+                // Every rank loads the whole quantized model, adapters attached, before the engine partitions it: the
+                // last weight being quantized is on the GPU in its 16-bit load dtype beside its packed output
+                // (bitsandbytes Params4bit._quantize: w = self.data.contiguous().to(device), then quantize_4bit).
+                list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (double)c));
             }
             // Where the loop keeps the previous micro-batch's output until the next forward returns (litgpt), that
             // step's graph is alive through this forward: its 4-bit matmuls' inputs, and its logit chunks beside the
@@ -252,13 +265,16 @@ namespace VramPS.Engine.Estimation
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
+            // A loop that keeps the model's output holds its logits past the loss's backward (ForwardPeak and
+            // BackwardPeak count them until then).
+            double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, bucket));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, bucket + heldOutput));
             list.Add(flatRoot
-                ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket)
-                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
-            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket));
+                ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
+                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));
+            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + heldOutput));
             return list.AsReadOnly();
         }
 

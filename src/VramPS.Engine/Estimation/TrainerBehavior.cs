@@ -96,6 +96,14 @@ namespace VramPS.Engine.Estimation
             DoubleQuant = f.DoubleQuant.Value;
 
             Logits = LogitsFor(r);
+            // The output a loop keeps holds the logits as the model returns them: upcast to fp32 by transformers up to
+            // 4.45 (modeling_llama.py logits.float()), in the compute dtype from 4.46 (the loss function upcasts its own copy).
+            bool upcastInModel = (r.TransformersVersion ?? new Version(4, 46)) < new Version(4, 46);
+            HeldOutputLogitsBytes = !f.KeepsOutputThroughStep.Value || r.Has(Techniques.FusedLinearLoss) ? 0 : upcastInModel ? 4 : c;
+            // Up to 4.45 the loss's backward peak is its own three fp32 buffers (the saved log-softmax, its gradient and
+            // the input's); the kept fp32 output lives beside them. From 4.46 the footprint counts the 16-bit logits already.
+            if (HeldOutputLogitsBytes > 0 && upcastInModel)
+                Logits = new LogitsFootprint(Logits.ForwardPeak, Logits.BackwardPeak + HeldOutputLogitsBytes, Logits.Held);
         }
 
         /// <summary>The same trainer with its loss path given by the caller (an alignment stage owns its own loss buffers).</summary>
@@ -143,6 +151,8 @@ namespace VramPS.Engine.Estimation
         public bool FusedQkvAdapters { get; }
         public bool SeparateHead { get; }
         public LogitsFootprint Logits { get; }
+        /// <summary>Bytes per vocabulary entry per token of the logits the loop's kept output holds through backward and the step; 0 where it keeps none.</summary>
+        public int HeldOutputLogitsBytes { get; }
 
         public static int ComputeBytes(Precision p) => p == Precision.Fp32 ? 4 : 2;
 

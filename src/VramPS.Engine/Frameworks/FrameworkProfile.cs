@@ -124,6 +124,16 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> QuantizesFromFp16 { get; init; }
         /// <summary>bitsandbytes' 4-bit matmul keeps its input on the autograd node itself, where backward does not release it.</summary>
         public Cited<bool> QuantizedInputOutlivesBackward { get; init; }
+        /// <summary>
+        /// A k-bit weight's quantization statistics (absmax, nested absmax) live on its module, outside the parameter that
+        /// FSDP flattens or ZeRO-3 partitions: every rank holds them whole, on the GPU even when parameters are offloaded.
+        /// </summary>
+        public Cited<bool> QuantStatisticsUnsharded { get; init; }
+        /// <summary>
+        /// Under -Sharding Zero3 a quantized base is loaded whole onto every rank's GPU (no zero.Init) and partitioned only
+        /// when the sharding engine starts; false: each unit is quantized and sharded as the wrapper moves it to the GPU.
+        /// </summary>
+        public Cited<bool> QuantizedBaseLoadsWhole { get; init; }
         /// <summary>Under Freeze only the trainable parameters are upcast to fp32; frozen ones stay 16-bit.</summary>
         public Cited<bool> UpcastsOnlyTrainable { get; init; }
 
@@ -146,6 +156,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<LossPath> LossPath { get; init; }
         /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
         public Cited<bool> KeepsPreviousOutput { get; init; }
+        /// <summary>The training loop keeps the model's output, its logits included, through backward and the optimizer step.</summary>
+        public Cited<bool> KeepsOutputThroughStep { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }

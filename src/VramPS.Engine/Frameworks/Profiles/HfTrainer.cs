@@ -70,6 +70,13 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizesHead = new Cited<bool>(false, "transformers integrations/bitsandbytes.py get_keys_to_not_convert: the output embedding stays unquantized"),
             QuantizesFromFp16 = new Cited<bool>(false, "transformers bitsandbytes quantizer: Params4bit from the checkpoint weight in its torch_dtype, so dequantize_4bit returns the compute dtype"),
             QuantizedInputOutlivesBackward = new Cited<bool>(false, "bitsandbytes 0.43.2+ MatMul4Bit keeps no input (ctx.tensors = (None, B), bitsandbytes#1270); the Trainer frees each step's graph before the next"),
+            QuantStatisticsUnsharded = new Cited<bool>(true,
+                "bitsandbytes@95f9af3 bitsandbytes/nn/modules.py Params4bit._quantize: the QuantState (absmax, nested absmax) is kept on the Linear4bit module too, "
+                + "and fix_4bit_weight_quant_state_from_module restores it after FSDP's flat parameter replaced the weight (\"the quant state got lost when the parameter got converted. This happens for example for fsdp\"): "
+                + "FSDP shards, offloads and all-gathers only the packed 4-bit data, as DeepSpeed's ZeRO-3 partitions only the parameter's data"),
+            QuantizedBaseLoadsWhole = new Cited<bool>(false,
+                "accelerate FSDP with fsdp_cpu_ram_efficient_loading (peft docs/source/accelerate/fsdp.md@6008f272a, QLoRA + FSDP): rank 0 holds the weights on the host, "
+                + "and FSDP quantizes each unit as it moves it to the GPU (bitsandbytes Params4bit.to quantizes on the way), flattens and shards it: no rank holds the whole quantized model"),
             UpcastsOnlyTrainable = new Cited<bool>(false, "Trainer --bf16 over an fp32 load: every parameter fp32"),
             ChunkedHead = new Cited<bool>(false, "transformers *ForCausalLM: one lm_head call over every position"),
             FrozenHeadChunkTokens = new Cited<int>(0, "transformers *ForCausalLM: one lm_head call over every position"),
@@ -81,6 +88,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
+            KeepsOutputThroughStep = new Cited<bool>(false, "transformers trainer.py compute_loss returns the loss alone (return_outputs False): the outputs, logits included, are released before backward"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             ZeroGradTakesTorchDefault = new Cited<bool>(true, "transformers trainer.py training loop: model.zero_grad() after each optimizer step, with torch's default set_to_none"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
@@ -88,7 +96,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             ZeroSixteenBitGradients = new Cited<bool>(false, "FSDP and DDP keep each gradient in its parameter's dtype; there is no 16-bit model beside an fp32 master"),
             ZeroSubGroupElements = new Cited<long>(0, "FSDP steps every parameter at once; no ZeRO sub-groups"),
-            OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
+            OffloadsGradients = new Cited<bool>(true, "torch/distributed/fsdp/api.py CPUOffload(offload_params=True) \"offloads gradients to CPU as well, meaning that the optimizer step runs on CPU\" (_runtime_utils.py _offload_grad copies each reduce-scattered gradient into the flat parameter's pinned _cpu_grad)"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(false, "FSDP has no DeepSpeed reduce bucket"),

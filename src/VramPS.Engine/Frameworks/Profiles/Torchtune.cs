@@ -31,6 +31,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "torchtune/modules/peft: LoRALinear and DoRALinear"),
             LoraDropout = new Cited<double>(0.0, "torchtune lora builders and configs: lora_dropout 0.0"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(true, "docs/source/tutorials/qlora_finetune.rst: NF4 only on LoRA linears; torchao linear_nf4 saves the NF4 weight"),
+            QuantStatisticsUnsharded = new Cited<bool>(false, "torchao dtypes/nf4tensor.py NF4Tensor (torchtune's QLoRA base): the scalers are inner tensors of the weight's tensor subclass, which FSDP2 shards and all-gathers with its data"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Fp32Upcast, "torchtune/modules/loss/ce_chunked_output_loss.py CEWithChunkedOutputLoss (8 chunks)"),
             FusedAdamW = new Cited<bool>(true, "recipes/configs/*.yaml optimizer torch.optim.AdamW fused: True"),
         };
