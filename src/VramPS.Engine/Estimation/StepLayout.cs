@@ -133,9 +133,9 @@ namespace VramPS.Engine.Estimation
             }
             // torch FSDP2's foreach_reduce allocates each unit's reduce-scatter input (its unsharded gradients in the
             // reduce dtype) and output (the sharded gradients, which the optimizer steps) on the reduce-scatter stream.
-            // The root unit (embedding, final norm, head) reduces last, beside every sharded gradient: that stream's pool
+            // Under full training the root unit (embedding, final norm, head) reduces last, beside every sharded gradient: that stream's pool
             // keeps those blocks cached after zero_grad frees the gradients, and the default stream cannot use them.
-            if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && !adapter)
+            if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
             {
                 ReduceScatterInputPool = Checked.Bytes(Math.Max(_p.Embedding + _p.Head, _p.LargestLayer) * (double)_s.GradientBytes);
                 _shardedGradsOnReduceStream = grads;

@@ -61,6 +61,37 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Equal(Shards(8) - Shards(128), Titan(8, Techniques.None).Reserved - Titan(128, Techniques.None).Reserved);
         }
 
+        private static StepLayout Layout(Workload w)
+        {
+            var r = new ResolvedRecipe(w);
+            var t = new TrainerBehavior(r);
+            var stage = r.Parallel.Stages[0];
+            var budget = new ParameterBudget(r, t, stage);
+            var layout = new StepLayout(r, t, budget, new ModelStateMemory(r, t, budget), new ActivationMemory(r, t, stage), new System.Collections.Generic.List<string>());
+            layout.Phases();
+            return layout;
+        }
+
+        [Fact]
+        public void Torchtune_full_training_under_fsdp2_keeps_its_bf16_reduce_pool_and_adapters_none()
+        {
+            // torchtune shards with the same fully_shard; its full-finetune model is bf16, so the root unit's unsharded
+            // gradients (2 bytes each) are the largest reduce-scatter input and the sharded gradients are 2 x 8,030,261,248 / 4.
+            var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B"))
+            {
+                Framework = Framework.Torchtune, Precision = Precision.Bf16, GpuCount = 4, Sharding = Sharding.Zero3, BatchSize = 1, SequenceLength = 2048,
+            };
+            var full = Layout(w);
+            Assert.Equal(2 * RootParameters, full.ReduceScatterInputPool);
+            Assert.Equal(2 * Parameters / 4, full.IdleShardedGradients(Phase.ForwardEnd));
+            Assert.Equal(0, full.IdleShardedGradients(Phase.BackwardEnd));
+            // LoRA reduce-scatters only adapter gradients; VramPS counts no pool for them.
+            w.Method = FinetuneMethod.LoRA;
+            var lora = Layout(w);
+            Assert.Equal(0, lora.ReduceScatterInputPool);
+            Assert.Equal(0, lora.IdleShardedGradients(Phase.ForwardEnd));
+        }
+
         [Fact]
         public void The_allocator_assumption_is_stated()
         {
