@@ -5,7 +5,8 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// <summary>
     /// PyTorch's torchtitan: its own Llama model code under FSDP2 (fully_shard per block, the last block kept gathered
     /// after forward), MixedPrecisionPolicy bf16 parameters over fp32 sharded masters with fp32 gradient reduction,
-    /// activation checkpointing of whole blocks, torch.compile per block, the loss on fp32-cast logits.
+    /// activation checkpointing of whole blocks or op by op, torch.compile per block, the loss on fp32-cast logits, the
+    /// reduce-scatter stream's own allocator pool, and the expandable segments its launcher sets.
     /// </summary>
     internal static class Torchtitan
     {
