@@ -37,7 +37,7 @@ namespace VramPS.Engine.Estimation
         /// the largest unit's reduce-scatter input.
         /// </summary>
         public long ReduceScatterInputPool { get; private set; }
-        private double _shardedGradsOnReduceStream, _gradsForward, _grads;
+        private double _shardedGradsOnReduceStream, _gradsForward, _grads, _headGrad;
         private bool _gradsFreedBeforeStep;
         public long HostMemory { get; private set; }
 
@@ -218,6 +218,7 @@ namespace VramPS.Engine.Estimation
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
             double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.GradientBytes / (gradsSharded ? n : 1) : 0;
+            _headGrad = headGrad;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
@@ -253,12 +254,15 @@ namespace VramPS.Engine.Estimation
 
         /// <summary>
         /// Bytes of sharded gradients the reduce-scatter stream's pool keeps cached but not allocated at a phase: all of
-        /// them while no gradient is live (the forward after zero_grad), none once backward has reduced them.
+        /// them while no gradient is live (the forward after zero_grad) less the head's shard the phase counts, none once
+        /// backward has reduced them.
         /// </summary>
         public long IdleShardedGradients(Phase phase)
         {
             double live = phase switch
             {
+                Estimation.Phase.BackwardStart => _gradsForward + _headGrad,
+                Estimation.Phase.BackwardTop => Math.Max(_gradsForward, _headGrad),
                 Estimation.Phase.BackwardEnd => _grads,
                 Estimation.Phase.OptimizerStep => _gradsFreedBeforeStep ? 0 : _grads,
                 _ => _gradsForward,

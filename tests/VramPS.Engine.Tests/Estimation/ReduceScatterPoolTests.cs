@@ -41,10 +41,11 @@ namespace VramPS.Engine.Tests.Estimation
             var e = Titan(gpus, techniques);
             Assert.Equal(Phase.BackwardStart, e.PeakPhase);
             // The loss's backward, before any gradient is reduced: the fp32 sharded gradients of the last step
-            // (4 bytes x parameters / gpus) sit freed in the reduce-scatter pool beside its largest input, the root unit's
-            // unsharded fp32 gradients; the all-gather pool holds the root unit and two blocks in bf16; 32 blocks of 1 MiB
-            // rounding; with expandable segments no tenth of the churn.
-            long idleGradients = 4 * Parameters / gpus;
+            // (4 bytes x parameters / gpus) sit freed in the reduce-scatter pool, less the head's shard (4 x 128256 x 4096
+            // / gpus) the phase already counts, beside the pool's largest input, the root unit's unsharded fp32 gradients;
+            // the all-gather pool holds the root unit and two blocks in bf16; 32 blocks of 1 MiB rounding; with expandable
+            // segments no tenth of the churn.
+            long idleGradients = 4 * Parameters / gpus - 4 * (RootParameters / 2) / gpus;
             long reduceInput = 4 * RootParameters;
             long gatherPool = 2 * (RootParameters + 2 * BlockParameters);
             var peak = e.Phases.Single(p => p.Phase == Phase.BackwardStart);
@@ -55,9 +56,9 @@ namespace VramPS.Engine.Tests.Estimation
         public void The_pool_of_sharded_gradients_shrinks_with_the_ranks_that_shard_them()
         {
             // Every term but the sharded ones is alike on 8 and 128 GPUs: fp32 parameters and AdamW's two states (12 bytes)
-            // and the idle gradients (4) per parameter, and the head's fp32 gradient shard the start of backward holds
-            // (4 x 128256 x 4096), each divided by 8 or by 128.
-            long Shards(int gpus) => 16 * Parameters / gpus + 4 * (RootParameters / 2) / gpus;
+            // and the gradients, idle in their pool or the head's shard the start of backward holds (4), per parameter,
+            // divided by 8 or by 128.
+            long Shards(int gpus) => 16 * Parameters / gpus;
             Assert.Equal(Shards(8) - Shards(128), Titan(8, Techniques.None).Reserved - Titan(128, Techniques.None).Reserved);
         }
 
