@@ -87,8 +87,8 @@ namespace VramPS.Engine.Estimation
                 {
                     if (phase.Allocated > Peak.Allocated) Peak = phase;
                 }
-                Reserved = RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Checked.Add(Step.GatherStreamPool, Step.ReduceScatterInputPool),
-                    Step.IdleShardedGradients, r.Profile.ExpandableSegments.Value);
+                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Checked.Add(Step.GatherStreamPool, Step.ReduceScatterInputPool),
+                    Step.IdleShardedGradients, r.Profile.ExpandableSegments.Value), Step.StrandedParameterBlocks);
                 Device = Checked.Add(Reserved, Step.PagedStates);
             }
 
