@@ -192,11 +192,18 @@ namespace VramPS.Engine.Estimation
         /// <summary>
         /// What torchtitan's op-level policy keeps of a block beside its input (parallelize.py _custom_policy): the outputs
         /// of the matmuls it counts odd in forward order (wq, wv, w1, w2 of wq, wk, wv, wo, w1, w3, w2) and of the SDPA
-        /// kernel (its output and the fp32 log-sum-exp per head). w2's output is the full hidden width on every
-        /// tensor-parallel rank before its reduce-scatter.
+        /// kernel (its output and the fp32 log-sum-exp per head). Eager, torch/utils/checkpoint.py
+        /// _CachingTorchDispatchMode stores the output of every op the policy marks MUST_SAVE, whether backward reads it
+        /// or not ("would save additional tensors not limited to ones that are actually needed for gradient
+        /// computation", CheckpointPolicy's docstring): w2's output, the full hidden width on every tensor-parallel rank
+        /// before its reduce-scatter, which only the residual add reads. Compiled (apply_compile after apply_ac), the
+        /// policy only tags the graph's nodes and AOTAutograd's partitioner (torch/_functorch/partitioners.py
+        /// min_cut_rematerialization_partition) saves what the backward graph reads: wq's output (RoPE runs again into
+        /// SDPA's backward), wv's, w1's (silu's backward) and SDPA's, never w2's.
         /// </summary>
         private double OpLevelSaved(double tp) =>
-            _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp + _c * (double)_m.HiddenSize;
+            _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp
+            + (_r.Has(Techniques.Compile) ? 0 : _c * (double)_m.HiddenSize);
         /// <summary>Bytes per token the model's returned key/value cache holds until the forward and its loss return (GPTBigCode with use_cache on).</summary>
         public double ModelCachePerToken { get; }
         /// <summary>Final norm and head input, per token, on the rank that holds the head.</summary>

@@ -32,6 +32,13 @@ namespace VramPS.Engine.Estimation
         public long PagedStates { get; private set; }
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
+        /// <summary>
+        /// What FSDP's reduce-scatter stream keeps in its own pool beside the sharded gradients (ReduceScatterStreamPool):
+        /// the largest unit's reduce-scatter input.
+        /// </summary>
+        public long ReduceScatterInputPool { get; private set; }
+        private double _shardedGradsOnReduceStream, _gradsForward, _grads, _headGrad;
+        private bool _gradsFreedBeforeStep;
         /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
         public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
@@ -131,6 +138,18 @@ namespace VramPS.Engine.Estimation
                     grads = 0;
                     gradsForward = 0;
                 }
+            }
+            // torch FSDP2's foreach_reduce allocates each unit's reduce-scatter input (its unsharded gradients in the
+            // reduce dtype) and output (the sharded gradients, which the optimizer steps) on the reduce-scatter stream.
+            // Under full training the root unit (embedding, final norm, head) reduces last, beside every sharded gradient: that stream's pool
+            // keeps those blocks cached after zero_grad frees the gradients, and the default stream cannot use them.
+            if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
+            {
+                ReduceScatterInputPool = Checked.Bytes(Math.Max(_p.Embedding + _p.Head, _p.LargestLayer) * (double)_s.GradientBytes);
+                _shardedGradsOnReduceStream = grads;
+                _gradsForward = gradsForward;
+                _grads = grads;
+                _gradsFreedBeforeStep = inBackward;
             }
             if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
             {
@@ -233,6 +252,7 @@ namespace VramPS.Engine.Estimation
             double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads
                 ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot ? c : _s.GradientBytes) / (gradsSharded && !flatRoot ? n : 1) : 0;
             double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
+            _headGrad = headGrad;
 
             var list = new List<PhaseMemory>(6);
             if (quantized && _t.ChunkedHead)
@@ -276,6 +296,24 @@ namespace VramPS.Engine.Estimation
                 : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + heldOutput));
             return list.AsReadOnly();
+        }
+
+        /// <summary>
+        /// Bytes of sharded gradients the reduce-scatter stream's pool keeps cached but not allocated at a phase: all of
+        /// them while no gradient is live (the forward after zero_grad) less the head's shard the phase counts, none once
+        /// backward has reduced them.
+        /// </summary>
+        public long IdleShardedGradients(Phase phase)
+        {
+            double live = phase switch
+            {
+                Estimation.Phase.BackwardStart => _gradsForward + _headGrad,
+                Estimation.Phase.BackwardTop => Math.Max(_gradsForward, _headGrad),
+                Estimation.Phase.BackwardEnd => _grads,
+                Estimation.Phase.OptimizerStep => _gradsFreedBeforeStep ? 0 : _grads,
+                _ => _gradsForward,
+            };
+            return Checked.Bytes(Math.Max(0, _shardedGradsOnReduceStream - live));
         }
 
         private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>

@@ -199,6 +199,17 @@ namespace VramPS.Engine.Frameworks
         /// the head's gradient through the whole backward and concatenates it with the embedding's at its end.
         /// </summary>
         public Cited<bool> FlatParameterUnits { get; init; }
+        /// <summary>
+        /// Fully sharded, each unit's reduce-scatter input (its unsharded gradients in the reduce dtype) and output (the
+        /// sharded gradients the optimizer steps) are allocated on the reduce-scatter stream, whose cached blocks the
+        /// default stream's tensors cannot reuse.
+        /// </summary>
+        public Cited<bool> ReduceScatterStreamPool { get; init; }
+        /// <summary>
+        /// The caching allocator runs with expandable segments: one segment per stream that grows, so freed blocks are
+        /// not stranded in segments sized for other requests.
+        /// </summary>
+        public Cited<bool> ExpandableSegments { get; init; }
 
         // Alignment stages (Alignment/StageRecipe reads them).
         /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>

@@ -20,6 +20,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); recipes/configs set enable_activation_checkpointing per config"),
             DefaultAttention = new Cited<AttentionKernel?>(null, "torchtune/modules/attention.py MultiHeadAttention: scaled_dot_product_attention"),
+            ReduceScatterStreamPool = new Cited<bool>(true,
+                "torchtune/training/_distributed.py shard_model: torch FSDP2 fully_shard on each block and the root, whose foreach_reduce (torch/distributed/_composable/fsdp/_fsdp_collectives.py) allocates the reduce-scatter input and the sharded gradients on the reduce-scatter stream"),
             AllLinearLoraTargets = new Cited<bool>(false, "VramPS takes peft's default targets; torchtune's lora builders adapt the lora_attn_modules each config lists"),
             TransformersTrainer = new Cited<bool>(false, "recipes/*.py: torchtune's own training loops"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; torchtune's DPO/PPO recipes are not modelled"),
