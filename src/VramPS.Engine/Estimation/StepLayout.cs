@@ -224,11 +224,15 @@ namespace VramPS.Engine.Estimation
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
+            // Where the loop keeps the outputs (DeepSpeed-Chat's SFT), the 16-bit logits stay through backward and the
+            // step, and the previous step's beside the next forward until it returns; the backward's start counts them already.
+            double outputs = r.Profile.HoldsModelOutputs.Value && logits.Held > 0 ? vocabTokens * c : 0;
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + outputs));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
-            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
-            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket));
+            double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, topBucket + outputs));
+            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + outputs));
+            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + outputs));
             return list.AsReadOnly();
         }
 

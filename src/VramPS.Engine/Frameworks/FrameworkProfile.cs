@@ -133,6 +133,11 @@ namespace VramPS.Engine.Frameworks
         /// <summary>gelu_new (GPT-2, Phi) runs as the Python tanh formula, op by op, each op keeping its input.</summary>
         public Cited<bool> GeluNewInPython { get; init; }
         public Cited<LossPath> LossPath { get; init; }
+        /// <summary>
+        /// The training loop keeps the model's outputs (the 16-bit logits) in a variable through backward and the
+        /// optimizer step until the next forward returns; backward has freed their graph.
+        /// </summary>
+        public Cited<bool> HoldsModelOutputs { get; init; }
         /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
         public Cited<bool> KeepsPreviousOutput { get; init; }
 
@@ -157,6 +162,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<long> ReduceBucketElements { get; init; }
         /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
         public Cited<int> ReduceBuffers { get; init; }
+        /// <summary>Without sharding the gradients are all-reduced in flattened buckets once backward has ended, so no bucket is held during backward.</summary>
+        public Cited<bool> UnshardedReduceAfterBackward { get; init; }
         /// <summary>Under ZeRO-3 the reduce bucket is hidden_size x hidden_size elements (transformers fills "auto").</summary>
         public Cited<bool> Zero3ReduceBucketFromHiddenSize { get; init; }
         /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>

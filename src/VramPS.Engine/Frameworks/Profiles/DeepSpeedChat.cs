@@ -21,6 +21,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             Versions = "DeepSpeed-Chat 2023-2025 (DeepSpeed 0.9-0.16)",
             RunsUnder = new Cited<Framework?>(null, Dschat + "training/*/main.py: each step is its own loop over DeepSpeed engines"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null, Dschat + "training/*/main.py --gradient_checkpointing, --actor_gradient_checkpointing: store_true (off)"),
+            TransformersRelease = new Cited<System.Version?>(new System.Version(4, 29),
+                Dschat + "requirements.txt@0eaa796 (the commit that published the training logs of 2023-04-18) installs git+https://github.com/huggingface/transformers, main of April 2023 (4.29.0.dev0)",
+                "transformers 4.29 (main of April 2023, which DeepSpeed-Chat's published step logs ran)"),
             AllLinearLoraTargets = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py convert_linear_layer_to_lora: every nn.Linear under --lora_module_name (default \"decoder.layers.\")",
                 "LoRA on every linear of the blocks (DeepSpeed-Chat's --lora_module_name decoder.layers.)"),
             AdaptersInComputeDtype = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA: the LoRA factors are module parameters that DeepSpeed's fp16/bf16 engine casts with the model"),
@@ -47,6 +50,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "the actor generates through DeepSpeed's hybrid engine (--enable_hybrid_engine)"),
             RolloutFraction = new Cited<double?>(null, Dschat + "dschat/rlhf/ppo_trainer.py _generate_sequence: the actor generates itself, no separate engine"),
             ReduceBuffers = new Cited<int>(2, Dschat + "dschat/utils/ds_utils.py get_train_ds_config overlap_comm True: deepspeed/runtime/zero/stage_1_and_2.py backward allocates two ipg buffers of reduce_bucket_size (\"double buffers to avoid data access conflict\")"),
+            HoldsModelOutputs = new Cited<bool>(true, Dschat + "training/step1_supervised_finetuning/main.py: outputs = model(**batch, use_cache=False); model.backward(outputs.loss); model.step(): outputs and its logits live until the next iteration's forward returns"),
             EmaCopy = new Cited<bool>(true, Dschat + "dschat/rlhf/rlhf_engine.py _init_ema (--enable_ema): a second actor updated by utils.py moving_average"),
         };
     }

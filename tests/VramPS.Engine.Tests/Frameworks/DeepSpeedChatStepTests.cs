@@ -1,0 +1,131 @@
+using System;
+using System.Linq;
+using VramPS.Engine.Alignment;
+using VramPS.Engine.Estimation;
+using VramPS.Engine.Models;
+using Xunit;
+
+namespace VramPS.Engine.Tests.Frameworks
+{
+    /// <summary>
+    /// What DeepSpeed-Chat's published step logs ran, tensor by tensor: OPT's model code in transformers main of April
+    /// 2023 (DeepSpeedExamples applications/DeepSpeed-Chat/requirements.txt@0eaa796), DeepSpeed's engine without ZeRO,
+    /// and DeepSpeed-Chat's loops. Each expected figure is worked out by hand from the cited code.
+    /// </summary>
+    public class DeepSpeedChatStepTests
+    {
+        private static readonly ModelArchitecture Opt13 = ModelCatalog.Default.Get("facebook/opt-1.3b");
+        private static readonly ModelArchitecture Opt350 = ModelCatalog.Default.Get("facebook/opt-350m");
+
+        /// <summary>The step-1 log's shape: 8 sequences of 512 tokens per GPU, fp16, eager attention, no checkpointing.</summary>
+        private static Workload Sft(ModelArchitecture model, Framework framework) => new Workload(model)
+        {
+            Method = FinetuneMethod.Full,
+            Precision = Precision.Fp16Mixed,
+            Framework = framework,
+            BatchSize = 8,
+            SequenceLength = 512,
+            GradientAccumulation = 1,
+            Checkpointing = Checkpointing.None,
+            Attention = AttentionKernel.Eager,
+            GpuCount = 2,
+            Sharding = Sharding.None,
+        };
+
+        private static PhaseMemory At(TrainingMemoryEstimate e, Phase phase) => e.Phases.First(p => p.Phase == phase);
+
+        private const double Tokens = 8 * 512;
+
+        [Fact]
+        public void Relu_output_is_the_tensor_fc2_saves()
+        {
+            // modeling_opt.py OPTDecoderLayer: fc1 -> relu -> fc2. ReLU saves its output (derivatives.yaml relu:
+            // threshold_backward(grad, result, 0)) and fc2 saves that same tensor: 2 bytes x 8192 per token per layer.
+            // GELU saves its input (fc1's output) and fc2 the GELU output: two tensors, 2 x 2 x 8192.
+            var gelu = Opt13.WithId(Opt13.Id);
+            gelu.Activation = "gelu";
+            var relu = MemoryEstimator.Estimate(Sft(Opt13, Framework.DeepSpeedChat));
+            var other = MemoryEstimator.Estimate(Sft(gelu, Framework.DeepSpeedChat));
+            double expected = 2.0 * 8192 * Tokens * 24;
+            Assert.Equal(expected, At(other, Phase.ForwardEnd).Activations - At(relu, Phase.ForwardEnd).Activations);
+        }
+
+        [Fact]
+        public void Opt_eager_attention_before_4_46_keeps_the_clamped_scores_input()
+        {
+            // modeling_opt.py OPTAttention (April 2023 to 4.36): attn_weights = torch.max(scores + mask, finfo.min) keeps
+            // its fp16 input for backward (aten maximum): 32 heads x 512 keys x 2 bytes per token per layer, 24 layers.
+            var old = Sft(Opt13, Framework.DeepSpeedChat);
+            old.TransformersVersion = new Version(4, 29);
+            var current = Sft(Opt13, Framework.DeepSpeedChat);
+            current.TransformersVersion = new Version(4, 46);
+            double expected = 32.0 * 512 * 2 * Tokens * 24;
+            Assert.Equal(expected, At(MemoryEstimator.Estimate(old), Phase.ForwardEnd).Activations
+                - At(MemoryEstimator.Estimate(current), Phase.ForwardEnd).Activations);
+        }
+
+        [Fact]
+        public void Opt_before_4_46_takes_its_own_fp16_loss_and_the_loop_keeps_the_previous_logits()
+        {
+            // modeling_opt.py OPTForCausalLM (April 2023): logits = lm_head(...).contiguous() in fp16 (DeepSpeed's engine
+            // runs the fp16 model without autocast), shift_logits = logits[..., :-1, :].contiguous(), CrossEntropyLoss
+            // in fp16 saving its log-softmax: 3 x 2 bytes per vocabulary entry at the loss. step1 main.py keeps
+            // `outputs` until the next forward returns: the previous step's fp16 logits, 2 more. 50272 entries per token.
+            var e = MemoryEstimator.Estimate(Sft(Opt13, Framework.DeepSpeedChat));
+            Assert.Equal("4.29", e.TransformersVersion);
+            Assert.Equal((3 * 2 + 2) * Tokens * 50272, At(e, Phase.ForwardEnd).Other);
+            // Backward's start: the logits, the saved log-softmax, its incoming gradient and its input gradient (4 x 2).
+            Assert.Equal(4 * 2 * Tokens * 50272, At(e, Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void Only_deepspeed_chat_loops_keep_the_logits_through_the_step()
+        {
+            // The same run under DeepSpeed's engine alone holds no outputs after backward; DeepSpeed-Chat's keeps the
+            // fp16 logits (2 bytes x 50272 per token) through the optimizer step.
+            var chat = Sft(Opt13, Framework.DeepSpeedChat);
+            var plain = Sft(Opt13, Framework.DeepSpeed);
+            plain.TransformersVersion = new Version(4, 29);
+            Assert.Equal(2 * Tokens * 50272, At(MemoryEstimator.Estimate(chat), Phase.OptimizerStep).Other
+                - At(MemoryEstimator.Estimate(plain), Phase.OptimizerStep).Other);
+        }
+
+        [Fact]
+        public void Deepspeed_without_zero_reduces_after_backward()
+        {
+            // deepspeed/runtime/engine.py _backward_epilogue -> allreduce_gradients -> buffered_allreduce_fallback
+            // (stage 0): the flat fp16 bucket (all of OPT-350m's trainable parameters, under 5e8 elements) exists only
+            // once backward has ended, so nothing but the model's own tensors during backward.
+            var w = Sft(Opt350, Framework.DeepSpeed);
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(0, At(e, Phase.BackwardTop).Other);
+            Assert.Equal(2 * e.TrainableParameters, At(e, Phase.BackwardEnd).Other);
+        }
+
+        [Fact]
+        public void Deepspeed_chat_dpo_keeps_both_outputs_and_takes_log_probs_after_the_reference()
+        {
+            // step2_dpo_finetuning/main.py@1842b4f, the published run's shape: 2 pairs per GPU (4 sequences of 512),
+            // fp16. Backward's start holds the policy's and the reference's logits, the policy's saved log-softmax, the
+            // gather's full-size gradient and log_softmax's input gradient: 5 x 2 bytes per entry; after the loss's
+            // backward the two logits stay referenced (2 x 2) through the step.
+            var w = new Workload(Opt350)
+            {
+                Method = FinetuneMethod.Full,
+                Precision = Precision.Fp16Mixed,
+                Framework = Framework.DeepSpeedChat,
+                Stage = TrainingStage.Dpo,
+                BatchSize = 2,
+                SequenceLength = 512,
+                GradientAccumulation = 2,
+                GpuCount = 8,
+                Sharding = Sharding.None,
+                Attention = AttentionKernel.Sdpa,
+            };
+            var e = MemoryEstimator.Estimate(w);
+            double entries = 4.0 * 512 * 50272;
+            Assert.Equal(5 * 2 * entries, At(e, Phase.BackwardStart).Other);
+            Assert.Equal(2 * 2 * entries, At(e, Phase.BackwardTop).Other);
+        }
+    }
+}
