@@ -62,6 +62,13 @@ namespace VramPS.Engine.Alignment
             }
 
             bool online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
+            if (online && framework.Generation.Value == RolloutGeneration.HybridEngine)
+            {
+                string? engine = w.VllmMode != null ? "VllmMode" : w.RolloutMemoryFraction != null ? "RolloutMemoryFraction" : w.RolloutSleep != null ? "RolloutSleep" : null;
+                if (engine != null)
+                    throw new InvalidWorkloadException(engine,
+                        $"-Framework {framework.Name} generates with the actor itself through DeepSpeed's hybrid engine ({framework.Generation.Source}): -{engine} sets up a vLLM engine it does not have.");
+            }
             if (online)
             {
                 PromptLength = Positive(w.PromptLength, "PromptLength", framework.PromptLength.Value ?? PromptTokens,
@@ -179,12 +186,13 @@ namespace VramPS.Engine.Alignment
                 TrainingStage.Grpo => kl > 0,
                 _ => false,
             };
-            ReferenceIsCopy = HasReference && !adapter;
+            ReferenceIsCopy = HasReference && (!adapter || framework.ReferenceAlwaysCopy.Value);
+            if (HasReference && adapter && ReferenceIsCopy) _notes.Add(framework.ReferenceAlwaysCopy.Assumption!);
             if (w.PrecomputeReferenceLogProbs && (Stage == TrainingStage.Dpo || Stage == TrainingStage.Kto))
                 _notes.Add("reference log-probs precomputed before training (precompute_ref_log_probs): no reference during the step");
             if (Stage == TrainingStage.Grpo && kl == 0)
                 _notes.Add("no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)");
-            if (HasReference && adapter)
+            if (HasReference && adapter && !ReferenceIsCopy)
                 _notes.Add("the reference is the policy's base with its adapters disabled: no second copy of the weights");
 
             if (Stage == TrainingStage.Ppo || (Stage == TrainingStage.Grpo && w.RewardModel != null))

@@ -46,6 +46,12 @@ namespace VramPS.Engine.Frameworks
         /// -Sharding says (Megatron's distributed optimizer, -Sharding Zero1); false: plain data parallel.
         /// </summary>
         public Cited<bool> FullShardsOptimizer { get; init; }
+        /// <summary>Runs fp16 when -Precision is not given (Full: fp16 model with fp32 master weights; adapters: an fp16 base); false: bf16.</summary>
+        public Cited<bool> Fp16ByDefault { get; init; }
+        /// <summary>The micro-batch per GPU when -BatchSize is not given; null: 1.</summary>
+        public Cited<int?> DefaultBatchSize { get; init; }
+        /// <summary>Tokens per sequence of a supervised run when -SequenceLength is not given; null: 2048.</summary>
+        public Cited<int?> DefaultSequenceLength { get; init; }
         /// <summary>The LoRA rank (and DoRA's) when -LoraRank is not given.</summary>
         public Cited<int> DefaultLoraRank { get; init; }
         /// <summary>Whether a vision tower trains when not given; null: what the method and LoRA targets make trainable.</summary>
@@ -85,6 +91,18 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> SimPoChosenNll { get; init; }
         /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
         public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
+        /// <summary>The optimizers it builds (-Optimizer); null: every one VramPS models.</summary>
+        public Cited<IReadOnlyList<OptimizerKind>?> Optimizers { get; init; }
+        /// <summary>The techniques it can run (-Techniques); null: every one.</summary>
+        public Cited<Techniques?> OfferedTechniques { get; init; }
+        /// <summary>The attention kernels its model loading selects (-Attention); null: every one.</summary>
+        public Cited<IReadOnlyList<AttentionKernel>?> AttentionKernels { get; init; }
+        /// <summary>Splits a model over GPUs only by sharding it: no tensor, pipeline, context or expert parallelism.</summary>
+        public Cited<bool> DataParallelOnly { get; init; }
+        /// <summary>Trains only the top blocks (-Method Freeze).</summary>
+        public Cited<bool> FreezesLayers { get; init; }
+        /// <summary>DPO and KTO can take the reference's log-probs once before training (-PrecomputeReferenceLogProbs).</summary>
+        public Cited<bool> PrecomputesReference { get; init; }
         /// <summary>Offers BAdam's block-wise Adam (-Optimizer BAdam).</summary>
         public Cited<bool> BlockOptimizer { get; init; }
         /// <summary>Checkpoints through reentrant torch.utils.checkpoint without per-block requires_grad on the inputs.</summary>
@@ -181,6 +199,8 @@ namespace VramPS.Engine.Frameworks
         /// <summary>Prompt and generated tokens of PPO and GRPO when not given; null: TRL's defaults.</summary>
         public Cited<int?> PromptLength { get; init; }
         public Cited<int?> GenerationLength { get; init; }
+        /// <summary>The reference is a second model loaded from the policy's checkpoint even when the policy trains adapters; false: the policy's base with its adapters disabled.</summary>
+        public Cited<bool> ReferenceAlwaysCopy { get; init; }
         /// <summary>Reference, reward and EMA models are held in the 16-bit compute dtype whatever the policy's load dtype.</summary>
         public Cited<bool> FrozenModelsSixteenBit { get; init; }
         /// <summary>PPO updates the policy, then the value model, each with its own optimizer step, from the experience of a rollout.</summary>

@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using VramPS.Engine.Alignment;
+using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Models;
+using VramPS.Engine.Tests.Alignment;
 using Xunit;
 
 namespace VramPS.Engine.Tests.Frameworks
@@ -126,6 +128,62 @@ namespace VramPS.Engine.Tests.Frameworks
             double entries = 4.0 * 512 * 50272;
             Assert.Equal(5 * 2 * entries, At(e, Phase.BackwardStart).Other);
             Assert.Equal(2 * 2 * entries, At(e, Phase.BackwardTop).Other);
+        }
+        [Fact]
+        public void Unstated_settings_take_deepspeed_chats_own_defaults()
+        {
+            // training/step1_supervised_finetuning/main.py@45b4b71: --dtype fp16, --per_device_train_batch_size 16,
+            // --max_seq_len 512; transformers of April 2023 (4.29) had no SDPA path, so OPT ran eager attention.
+            var e = MemoryEstimator.Estimate(new Workload(Opt13) { Framework = Framework.DeepSpeedChat });
+            Assert.Equal(Precision.Fp16Mixed, e.Precision);
+            Assert.Equal(16, e.BatchSize);
+            Assert.Equal(512, e.SequenceLength);
+            Assert.Equal(AttentionKernel.Eager, e.Attention);
+            var lora = MemoryEstimator.Estimate(new Workload(Opt13) { Framework = Framework.DeepSpeedChat, Method = FinetuneMethod.LoRA });
+            Assert.Equal(Precision.Fp16, lora.Precision);
+        }
+
+        [Fact]
+        public void Ppo_reference_is_a_full_fp16_copy_even_when_the_actor_trains_lora()
+        {
+            // dschat/rlhf/rlhf_engine.py _init_ref: create_hf_model from the actor's checkpoint, no LoRA, fp16 at stage 0
+            // (the actor's ZeRO stage is 2): 2 bytes for every parameter of OPT-1.3b on every GPU.
+            var w = new Workload(Opt13)
+            {
+                Method = FinetuneMethod.LoRA,
+                LoraRank = 128,
+                Framework = Framework.DeepSpeedChat,
+                Stage = TrainingStage.Ppo,
+                RewardModel = Opt350,
+                BatchSize = 4,
+                GpuCount = 8,
+                Sharding = Sharding.Zero2,
+            };
+            Assert.Equal(2 * Opt13.TotalParameters, MemoryEstimator.Estimate(w).Row(ModelRole.Reference).Weights);
+        }
+
+        public static TheoryData<string, Action<Workload>> Unoffered => new TheoryData<string, Action<Workload>>
+        {
+            // training/*/main.py: FusedAdam or DeepSpeedCPUAdam only; plain transformers models and losses; ZeRO data
+            // parallel only; no block freezing; the DPO reference runs every step; PPO generates with the hybrid engine.
+            { "Optimizer", w => w.Optimizer = OptimizerKind.AdamW8bit },
+            { "Techniques", w => w.Techniques = Techniques.FusedLinearLoss },
+            { "Attention", w => w.Attention = AttentionKernel.Flash },
+            { "TensorParallel", w => w.TensorParallel = 2 },
+            { "Method", w => { w.Method = FinetuneMethod.Freeze; w.TrainableLayers = 2; } },
+            { "PrecomputeReferenceLogProbs", w => { w.Stage = TrainingStage.Dpo; w.PrecomputeReferenceLogProbs = true; } },
+            { "RolloutMemoryFraction", w => { w.Stage = TrainingStage.Ppo; w.RewardModel = Opt350; w.RolloutMemoryFraction = 0.5; } },
+        };
+
+        [Theory]
+        [MemberData(nameof(Unoffered))]
+        public void Refuses_what_deepspeed_chat_cannot_run(string parameter, Action<Workload> set)
+        {
+            var w = new Workload(Opt13) { Framework = Framework.DeepSpeedChat, GpuCount = 8, BatchSize = 4 };
+            set(w);
+            var error = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
+            Assert.Equal(parameter, error.Parameter);
+            Assert.Contains("DeepSpeed-Chat", error.Message);
         }
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Models;
 
@@ -24,6 +24,16 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultAttention = new Cited<AttentionKernel?>(null,
                 "transformers attn_implementation sdpa by default; Gemma2PreTrainedModel._check_and_enable_sdpa swaps in eager on 4.42-4.47 (\"DISABLE torch SDPA by default on Gemma2 models\")"),
             AllLinearLoraTargets = new Cited<bool>(false, "peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (q_proj, v_proj)"),
+            Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(null, "transformers training_args.py optim: torch, bitsandbytes, Adafactor, GaLore, APOLLO and the others VramPS models"),
+            OfferedTechniques = new Cited<Techniques?>(null, "the Trainer takes Liger (use_liger_kernel), torch_compile and the other techniques through its arguments or a patched model"),
+            AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(null, "transformers from_pretrained attn_implementation: eager, sdpa, flash_attention_2"),
+            DataParallelOnly = new Cited<bool>(false, "VramPS reads the model-parallel degrees a run gives"),
+            FreezesLayers = new Cited<bool>(true, "freezing blocks by requires_grad, as LLaMA-Factory's freeze tuning does"),
+            PrecomputesReference = new Cited<bool>(true, "trl/trainer/dpo_config.py precompute_ref_log_probs, kto_config.py precompute_ref_log_probs"),
+            Fp16ByDefault = new Cited<bool>(false, "VramPS takes bf16 (Trainer --bf16) where the run does not say"),
+            DefaultBatchSize = new Cited<int?>(null, "transformers training_args.py per_device_train_batch_size 8; VramPS takes 1 where the run does not say"),
+            DefaultSequenceLength = new Cited<int?>(null, "VramPS takes 2048 tokens where the run does not say"),
+            ReferenceAlwaysCopy = new Cited<bool>(false, "trl/trainer/dpo_trainer.py: a peft policy without ref_model scores the reference with its adapters disabled (null_ref_context)"),
             FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
