@@ -111,6 +111,10 @@ namespace VramPS.Engine.Estimation
                 double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
                 temps += group * (c + 4.0);
             }
+            // FP16_Optimizer.step flattens each param group's gradients: p.grad.to(fp32) for every parameter, then their
+            // concatenation, 8 bytes per parameter beside the 16-bit gradients until the group's are dropped; VramPS takes
+            // the trainable parameters as one group (DeepSpeed-Chat's weight-decay group holds all but biases and norms).
+            if (_t.Fp16GradientsFlattenedAtStep) temps += (statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable) * 8.0;
             if (r.Offload != Offload.None)
             {
                 // ZeRO's CPU Adam steps fp32 gradient partitions held on the host (stage3.py and stage_1_and_2.py cpu_offload).

@@ -38,6 +38,8 @@ namespace VramPS.Engine.Estimation
             bool zeroMixed = AutocastOverFp32(r.Precision)
                 || r.IsAdapter && (r.Precision == Precision.Bf16 || r.Precision == Precision.Fp16);
             ZeroSixteenBitGradients = f.MasterCopyInOptimizer.Value && zeroMixed && f.ZeroSixteenBitGradients.Value && r.Sharding != Sharding.None;
+            Fp16GradientsFlattenedAtStep = MasterCopyInOptimizer && r.Precision == Precision.Fp16Mixed && r.Sharding == Sharding.None
+                && f.Fp16GradientsFlattenedAtStep.Value && !r.IsAdapter;
             // DeepSpeed's bf16/fp16 engine casts the whole module, adapters included, to the 16-bit dtype
             // (deepspeedai/DeepSpeed engine.py _configure_distributed_model: module.bfloat16() / half(), in recent releases
             // _cast_module_mixed_precision on the parameters) and
@@ -119,6 +121,11 @@ namespace VramPS.Engine.Estimation
         }
 
         public bool DoubleQuant { get; }
+        /// <summary>
+        /// Without ZeRO, DeepSpeed's FP16_Optimizer: 16-bit gradients on the parameters, flattened to an fp32 copy at the
+        /// step beside a per-parameter fp32 copy of each.
+        /// </summary>
+        public bool Fp16GradientsFlattenedAtStep { get; }
         /// <summary>
         /// Eager attention clamps the masked scores with torch.max, whose backward (aten maximum) keeps its 16-bit input,
         /// the scores plus the mask: one more heads x keys tensor per token (OPT before transformers 4.46).

@@ -172,6 +172,11 @@ namespace VramPS.Engine.Frameworks
         /// (sub-)group the optimizer is stepping.
         /// </summary>
         public Cited<bool> ZeroSixteenBitGradients { get; init; }
+        /// <summary>
+        /// Without ZeRO under fp16 the engine's optimizer leaves 16-bit gradients on the parameters and, at the step,
+        /// flattens them to fp32 (a per-parameter fp32 copy, then their concatenation).
+        /// </summary>
+        public Cited<bool> Fp16GradientsFlattenedAtStep { get; init; }
         /// <summary>Elements of the partition ZeRO-3's optimizer steps at once (sub_group_size).</summary>
         public Cited<long> ZeroSubGroupElements { get; init; }
         /// <summary>Optimizer offload keeps the fp32 gradient partitions on the host too.</summary>

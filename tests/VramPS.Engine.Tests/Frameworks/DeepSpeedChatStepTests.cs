@@ -128,6 +128,11 @@ namespace VramPS.Engine.Tests.Frameworks
             double entries = 4.0 * 512 * 50272;
             Assert.Equal(5 * 2 * entries, At(e, Phase.BackwardStart).Other);
             Assert.Equal(2 * 2 * entries, At(e, Phase.BackwardTop).Other);
+            // The step (deepspeed/runtime/fp16/fused_optimizer.py step, fp16 without ZeRO): the policy's fp16 weights and
+            // gradients (2 + 2 bytes a parameter), the fp32 master and Adam's two moments (12), the group's per-parameter
+            // fp32 copies and their flat concatenation (8), the reference's fp16 weights (2), and both held logits.
+            double n = Opt350.TotalParameters;
+            Assert.Equal(26 * n + 2 * 2 * entries, At(e, Phase.OptimizerStep).Allocated);
         }
         [Fact]
         public void Unstated_settings_take_deepspeed_chats_own_defaults()

@@ -90,6 +90,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             HoldsModelOutputs = new Cited<bool>(false, "transformers trainer.py training_step: compute_loss returns the loss; the outputs go out of scope before backward"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
+            Fp16GradientsFlattenedAtStep = new Cited<bool>(false, "torch optimizers step the gradients where they are"),
             UnshardedReduceAfterBackward = new Cited<bool>(false, "torch/nn/parallel/distributed.py DDP: its reducer all-reduces each bucket as its gradients become ready during backward"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
