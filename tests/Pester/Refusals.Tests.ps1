@@ -26,6 +26,17 @@ Describe 'Refusals' {
         @($blank.LoraTargets) | Should -Be @('q_proj', 'v_proj')
     }
 
+    It 'matches -LoraTargets as peft does, case included: Q_PROJ alone is refused, beside q_proj it is skipped with a warning' {
+        # peft's check_target_module_exists: re.fullmatch or key.endswith('.' + target), both case-sensitive, and
+        # inject_adapter raises "Target modules ... not found" only when no target matches.
+        Get-TrainingMemory -Model Qwen/Qwen2.5-1.5B -Method LoRA -LoraTargets Q_PROJ -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkload,*'
+        $err[0].Exception.Message | Should -Match "'Q_PROJ' is not a linear module .*did you mean 'q_proj'"
+        $e = Get-TrainingMemory -Model Qwen/Qwen2.5-1.5B -Method LoRA -LoraTargets 'q_proj,V_PROJ' -WarningVariable warn -WarningAction SilentlyContinue
+        @($e.LoraTargets) | Should -Be @('q_proj')
+        ($warn -join "`n") | Should -Match "V_PROJ \(peft matches names exactly, case included: did you mean 'v_proj'\?\)"
+    }
+
     It 'refuses -Method Freeze with a quantized base too' {
         Get-TrainingMemory -Params 7B -Method Freeze -Quantization Int8 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $err[0].Exception.Message | Should -Match '-Method Freeze.*-Quantization Int8'

@@ -255,15 +255,8 @@ namespace VramPS.Engine.Estimation
             public ulong Mask { get; }
         }
 
-        /// <summary>Whether LoRA adapts the module of this name (LoraTargets, ignoring case).</summary>
-        private bool IsTarget(string moduleName)
-        {
-            foreach (string target in LoraTargets)
-            {
-                if (string.Equals(target, moduleName, StringComparison.OrdinalIgnoreCase)) return true;
-            }
-            return false;
-        }
+        /// <summary>Whether LoRA adapts the module of this name (LoraTargets, matched exactly as peft matches them).</summary>
+        private bool IsTarget(string moduleName) => LoraTargets.Contains(moduleName, StringComparer.Ordinal);
 
         /// <summary>
         /// BAdam partitions the model's own weights into blocks and trains one at a time, on one process: its step copies
@@ -471,19 +464,21 @@ namespace VramPS.Engine.Estimation
             }
             var list = text.Names;
             // Module targets select nn.Linear modules; fused expert parameters only through '+ MoE expert parameters'.
-            var known = new HashSet<string>(names.Where(n => !ModelArchitecture.IsFusedExpertName(n)).Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.OrdinalIgnoreCase) { "lm_head" };
+            // peft matches a target to a module name exactly, case included (tuners_utils.py check_target_module_exists:
+            // re.fullmatch or key.endswith("." + target)), so Q_PROJ matches no q_proj.
+            var known = new HashSet<string>(names.Where(n => !ModelArchitecture.IsFusedExpertName(n)).Concat(Model.VisionModuleArray.Select(m => m.Name)), StringComparer.Ordinal) { "lm_head" };
             var unmatched = list.Where(t => !known.Contains(t)).ToArray();
             // peft adapts every module whose name a target matches and refuses the list only when none matches
             // (tuners_utils.py BaseTuner.inject_adapter: "Target modules ... not found in the base model").
             if (unmatched.Length == list.Length)
                 throw new InvalidWorkloadException("LoraTargets",
-                    $"-LoraTargets '{unmatched[0]}' is not a linear module of {Model.Id}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
+                    $"-LoraTargets '{unmatched[0]}' is not a linear module of {Model.Id}{LoraTargetText.CaseHint(unmatched[0], known)}. Allowed: {string.Join(", ", known)}, all-linear; the whole value: {LoraTargetText.Grammar}.");
             if (unmatched.Length > 0)
             {
-                list = list.Except(unmatched, StringComparer.OrdinalIgnoreCase).ToArray();
-                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", unmatched)}, which peft skips as it matches no module");
+                list = list.Except(unmatched, StringComparer.Ordinal).ToArray();
+                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", unmatched.Select(t => t + LoraTargetText.CaseHint(t, known)))}, which peft skips as it matches no module");
             }
-            _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.OrdinalIgnoreCase)) | NameMask(names, experts.Contains);
+            _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.Ordinal)) | NameMask(names, experts.Contains);
             return list.Concat(experts).ToArray();
         }
 

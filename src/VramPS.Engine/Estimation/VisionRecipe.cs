@@ -62,7 +62,7 @@ namespace VramPS.Engine.Estimation
             bool scoped = r.IsAdapter && r.LanguageModelTargetsOnly;
             if (scoped && w.VisionTower == VisionTraining.Trained)
                 throw new InvalidWorkloadException("VisionTower", "-VisionTower Trained with -LoraTargets scoped to the language model: under LoRA the tower trains only through adapters. Give -VisionTower Frozen, or targets that reach the tower.");
-            bool targeted = r.IsAdapter && !scoped && modules.Any(x => allLinear || r.LoraTargets.Contains(x.Name, StringComparer.OrdinalIgnoreCase));
+            bool targeted = r.IsAdapter && !scoped && modules.Any(x => allLinear || r.LoraTargets.Contains(x.Name, StringComparer.Ordinal));
             Trained = (w.VisionTower ?? (scoped
                 ? Note(VisionTraining.Frozen, "vision encoder frozen: -LoraTargets is scoped to the language model", assumptions)
                 : DefaultTraining(w, r, targeted, assumptions))) == VisionTraining.Trained;
@@ -70,7 +70,7 @@ namespace VramPS.Engine.Estimation
                 throw new InvalidWorkloadException("VisionTower", "-VisionTower Trained with -Method Freeze: Freeze trains only the top blocks of the language model.");
             // Under LoRA the tower trains through adapters on the targeted linears; a tower told to train with no target
             // among its modules gets adapters on all of them, as Unsloth's finetune_vision_layers does.
-            AdaptedModules = modules.Select(x => Trained && r.IsAdapter && (allLinear || !targeted || r.LoraTargets.Contains(x.Name, StringComparer.OrdinalIgnoreCase))).ToArray();
+            AdaptedModules = modules.Select(x => Trained && r.IsAdapter && (allLinear || !targeted || r.LoraTargets.Contains(x.Name, StringComparer.Ordinal))).ToArray();
         }
 
         public int ImagesPerSample { get; }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using VramPS.Engine.Gpus;
 
 namespace VramPS.Engine.Estimation
@@ -35,7 +36,7 @@ namespace VramPS.Engine.Estimation
                 {
                     foreach (string t in text.Names)
                     {
-                        if (!ContainsIgnoringCase(e.LoraTargets, t)) skipped.Add(t);
+                        if (!e.LoraTargets.Contains(t, System.StringComparer.Ordinal)) skipped.Add(t + Parsing.LoraTargetText.CaseHint(t, w.Model.LinearModuleNames));
                     }
                 }
                 if (skipped.Count > 0)
@@ -58,15 +59,6 @@ namespace VramPS.Engine.Estimation
                     RuntimeMemory.DefaultContextBytes >> 20));
             }
             return warnings;
-        }
-
-        private static bool ContainsIgnoringCase(IReadOnlyList<string> names, string name)
-        {
-            foreach (string n in names)
-            {
-                if (string.Equals(n, name, System.StringComparison.OrdinalIgnoreCase)) return true;
-            }
-            return false;
         }
 
         private static bool IsNvidiaBelow(GpuSpec gpu, double capability) =>

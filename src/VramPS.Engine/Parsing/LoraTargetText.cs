@@ -38,6 +38,16 @@ namespace VramPS.Engine.Parsing
             Remarks = remarks;
         }
 
+        /// <summary>
+        /// " (peft matches names exactly, case included: did you mean 'q_proj'?)" where a name differs from a module's
+        /// only in case; empty otherwise.
+        /// </summary>
+        public static string CaseHint(string target, IEnumerable<string> modules)
+        {
+            string? near = modules.FirstOrDefault(m => string.Equals(m, target, StringComparison.OrdinalIgnoreCase));
+            return near == null ? "" : $" (peft matches names exactly, case included: did you mean '{near}'?)";
+        }
+
         /// <summary>TARGETS is all-linear.</summary>
         public bool AllLinear { get; }
         /// <summary>The module names TARGETS lists (empty under all-linear).</summary>
