@@ -55,6 +55,11 @@ namespace VramPS.Engine.Alignment
             if (w.Model.Encoder)
                 throw new InvalidWorkloadException("Stage", $"-Stage {Stage} trains a causal language model; {w.Model.Id} is an encoder.");
 
+            if (Stage == TrainingStage.Dpo && given.TransformersVersion is null && framework.DpoTransformersRelease.Value is Version dpoRelease)
+            {
+                given.TransformersVersion = dpoRelease;
+                _notes.Add(framework.DpoTransformersRelease.Assumption!);
+            }
             if (given.Checkpointing is null)
             {
                 given.Checkpointing = framework.StageCheckpointing.Value ? Checkpointing.Full : Checkpointing.None;

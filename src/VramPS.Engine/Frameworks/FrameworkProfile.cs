@@ -197,6 +197,8 @@ namespace VramPS.Engine.Frameworks
         // Alignment stages (Alignment/StageRecipe reads them).
         /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>
         public Cited<IReadOnlyList<Alignment.TrainingStage>?> Stages { get; init; }
+        /// <summary>The transformers release its DPO stage ran when not given, where that stage came later than the rest; null: TransformersRelease.</summary>
+        public Cited<Version?> DpoTransformersRelease { get; init; }
         /// <summary>The stages default to gradient checkpointing on.</summary>
         public Cited<bool> StageCheckpointing { get; init; }
         /// <summary>Sequence length of the preference and reward stages when not given; null: TRL's max_length.</summary>

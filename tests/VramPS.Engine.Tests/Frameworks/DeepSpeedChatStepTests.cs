@@ -149,6 +149,19 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Fact]
+        public void Dpo_runs_the_transformers_of_its_own_release()
+        {
+            // training/step2_dpo_finetuning arrived in January 2025 (1842b4f; its log ran on 2025-01-02), when
+            // transformers>=4.31 resolved to 4.47, which has the SDPA path (4.36 on); step 3 kept April 2023's 4.29, eager.
+            var dpo = MemoryEstimator.Estimate(new Workload(Opt350) { Framework = Framework.DeepSpeedChat, Stage = TrainingStage.Dpo, BatchSize = 2 });
+            Assert.Equal("4.47", dpo.TransformersVersion);
+            Assert.Equal(AttentionKernel.Sdpa, dpo.Attention);
+            var ppo = MemoryEstimator.Estimate(new Workload(Opt13) { Framework = Framework.DeepSpeedChat, Stage = TrainingStage.Ppo, RewardModel = Opt350, BatchSize = 2 });
+            Assert.Equal("4.29", ppo.TransformersVersion);
+            Assert.Equal(AttentionKernel.Eager, ppo.Attention);
+        }
+
+        [Fact]
         public void Ppo_reference_is_a_full_fp16_copy_even_when_the_actor_trains_lora()
         {
             // dschat/rlhf/rlhf_engine.py _init_ref: create_hf_model from the actor's checkpoint, no LoRA, fp16 at stage 0

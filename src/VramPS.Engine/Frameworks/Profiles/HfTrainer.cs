@@ -33,6 +33,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Fp16ByDefault = new Cited<bool>(false, "VramPS takes bf16 (Trainer --bf16) where the run does not say"),
             DefaultBatchSize = new Cited<int?>(null, "transformers training_args.py per_device_train_batch_size 8; VramPS takes 1 where the run does not say"),
             DefaultSequenceLength = new Cited<int?>(null, "VramPS takes 2048 tokens where the run does not say"),
+            DpoTransformersRelease = new Cited<Version?>(null, "the same release as its other stages"),
             ReferenceAlwaysCopy = new Cited<bool>(false, "trl/trainer/dpo_trainer.py: a peft policy without ref_model scores the reference with its adapters disabled (null_ref_context)"),
             FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
