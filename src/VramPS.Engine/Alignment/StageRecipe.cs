@@ -218,6 +218,8 @@ namespace VramPS.Engine.Alignment
                 _notes.Add($"policy, then value model updated, each with its own optimizer step; the value model sharded like the policy ({framework.SequentialPpoUpdates.Source})");
             if (w.EmaCopy)
                 _notes.Add($"a moving-average copy of the policy, 16-bit, sharded only under ZeRO-3 ({framework.EmaCopy.Source})");
+            if ((ReferenceIsCopy || RewardArchitecture != null || w.EmaCopy) && framework.FrozenModelsSixteenBit.Assumption is string frozen)
+                _notes.Add(frozen);
         }
 
         public TrainingStage Stage { get; }
