@@ -8,7 +8,7 @@ namespace VramPS.Engine.Estimation
 {
     /// <summary>
     /// Refuses a setting the framework's trainer has no way to run (its profile's offers: optimizers, techniques,
-    /// attention kernels, model parallelism, frozen layers, a precomputed reference), naming the parameter, what the
+    /// attention kernels, model parallelism, offload, frozen layers, a precomputed reference), naming the parameter, what the
     /// framework allows and the source, rather than estimating a run that framework cannot make.
     /// </summary>
     internal static class FrameworkOffers
@@ -28,6 +28,14 @@ namespace VramPS.Engine.Estimation
                         throw Refusal(name, $"-Framework {p.Name} splits a model over GPUs only by ZeRO sharding: -{name} {degree} is not a layout it runs (use -Sharding)", p.DataParallelOnly.Source);
                 if (w.SequenceParallel)
                     throw Refusal("SequenceParallel", $"-Framework {p.Name} has no tensor or sequence parallelism", p.DataParallelOnly.Source);
+            }
+            if (p.ZeroOffloadOnly.Value && w.Offload is Offload offload && offload != Offload.None)
+            {
+                var sharding = w.Sharding ?? Sharding.None;
+                if (sharding == Sharding.None)
+                    throw Refusal("Offload", $"-Framework {p.Name} offloads only through ZeRO: -Offload {offload} needs -Sharding Zero1, Zero2 or Zero3", p.ZeroOffloadOnly.Source);
+                if (offload == Offload.OptimizerAndParameters && sharding != Sharding.Zero3)
+                    throw Refusal("Offload", $"-Framework {p.Name} offloads parameters only under ZeRO-3: with -Sharding {sharding} use -Offload Optimizer, or -Sharding Zero3", p.ZeroOffloadOnly.Source);
             }
             if (w.Method == FinetuneMethod.Freeze && !p.FreezesLayers.Value)
                 throw Refusal("Method", $"-Framework {p.Name} has no -Method Freeze (it trains every weight, or LoRA factors)", p.FreezesLayers.Source);

@@ -99,6 +99,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<IReadOnlyList<AttentionKernel>?> AttentionKernels { get; init; }
         /// <summary>Splits a model over GPUs only by sharding it: no tensor, pipeline, context or expert parallelism.</summary>
         public Cited<bool> DataParallelOnly { get; init; }
+        /// <summary>Offloads only through ZeRO: the optimizer with any ZeRO stage, the parameters with ZeRO-3 alone.</summary>
+        public Cited<bool> ZeroOffloadOnly { get; init; }
         /// <summary>Trains only the top blocks (-Method Freeze).</summary>
         public Cited<bool> FreezesLayers { get; init; }
         /// <summary>DPO and KTO can take the reference's log-probs once before training (-PrecomputeReferenceLogProbs).</summary>

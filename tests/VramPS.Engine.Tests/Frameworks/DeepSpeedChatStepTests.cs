@@ -191,6 +191,9 @@ namespace VramPS.Engine.Tests.Frameworks
             { "Method", w => { w.Method = FinetuneMethod.Freeze; w.TrainableLayers = 2; } },
             { "PrecomputeReferenceLogProbs", w => { w.Stage = TrainingStage.Dpo; w.PrecomputeReferenceLogProbs = true; } },
             { "RolloutMemoryFraction", w => { w.Stage = TrainingStage.Ppo; w.RewardModel = Opt350; w.RolloutMemoryFraction = 0.5; } },
+            // DeepSpeed's zero/config.py: offload_optimizer is ZeRO-Offload, offload_param "valid only with stage 3".
+            { "Offload", w => w.Offload = Offload.Optimizer },
+            { "Offload", w => { w.Sharding = Sharding.Zero2; w.Offload = Offload.OptimizerAndParameters; } },
         };
 
         [Theory]

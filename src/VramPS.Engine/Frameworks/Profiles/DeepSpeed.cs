@@ -30,6 +30,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             Fp16GradientsFlattenedAtStep = new Cited<bool>(true,
                 "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/engine.py _do_optimizer_sanity_check: fp16 without ZeRO (grad_accum_dtype = model dtype) -> FP16_Optimizer; "
                 + "fp16/fused_optimizer.py step: per param group _flatten_dense_tensors([p.grad.to(fp32) ...]) as the fp32 master's .grad, then p.grad = None"),
+            ZeroOffloadOnly = new Cited<bool>(true,
+                "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/zero/config.py: offload_optimizer belongs to the ZeRO optimizer (stages 1-3), offload_param is \"valid only with stage 3\" (stage_1_and_2.py never reads it)"),
             UnshardedReduceAfterBackward = new Cited<bool>(true,
                 "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/engine.py _backward_epilogue -> allreduce_gradients: without ZeRO, buffered_allreduce_fallback flattens the gradients into 5e8-element buckets after loss.backward returns"),
         };

@@ -28,6 +28,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             OfferedTechniques = new Cited<Techniques?>(null, "the Trainer takes Liger (use_liger_kernel), torch_compile and the other techniques through its arguments or a patched model"),
             AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(null, "transformers from_pretrained attn_implementation: eager, sdpa, flash_attention_2"),
             DataParallelOnly = new Cited<bool>(false, "VramPS reads the model-parallel degrees a run gives"),
+            ZeroOffloadOnly = new Cited<bool>(false, "FSDP's CPUOffload moves parameters and optimizer states whatever the sharding strategy"),
             FreezesLayers = new Cited<bool>(true, "freezing blocks by requires_grad, as LLaMA-Factory's freeze tuning does"),
             PrecomputesReference = new Cited<bool>(true, "trl/trainer/dpo_config.py precompute_ref_log_probs, kto_config.py precompute_ref_log_probs"),
             Fp16ByDefault = new Cited<bool>(false, "VramPS takes bf16 (Trainer --bf16) where the run does not say"),
