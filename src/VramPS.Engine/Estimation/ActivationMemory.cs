@@ -255,7 +255,7 @@ namespace VramPS.Engine.Estimation
                     inside += Adapters(attnOut, h, projectionSaves);
                     break;
                 default:
-                    inside += Attention(q, kv, projectionSaves);
+                    inside += Attention(q, kv, projectionSaves) + ZeroPadSource(attnIn, q, kv);
                     // Qwen3-Next's output gate: attn_output * sigmoid(gate) keeps the sigmoid's output and the attention output.
                     if (_m.AttentionOutputGate) inside += 2.0 * _c * q;
                     inside += Adapters(attnOut, q, projectionSaves);
@@ -453,6 +453,20 @@ namespace VramPS.Engine.Estimation
             return input + group.Adapted * (double)kept * _r.LoraRank;
         }
 
+        /// <summary>
+        /// litgpt's fused qkv adapter (litgpt/lora.py LoRAQKVLinear.zero_pad) copies the LoRA output of the adapted
+        /// slices into a zero tensor of the fused width with index_copy, whose backward keeps its source (the LoRA output,
+        /// in the compute dtype); with q, k and v all adapted it pads nothing. A checkpoint whose q, k and v are one
+        /// module cannot say which slices train: the profile's assumption takes litgpt's default, query and value.
+        /// </summary>
+        private double ZeroPadSource(Group attnIn, long q, long kv)
+        {
+            if (!_r.Profile.QkvZeroPadKeepsLoraOutput.Value || !_t.FusedQkvAdapters || attnIn.Adapted == 0) return 0;
+            if (_r.Adapter.Kind != AdapterKind.LoRA) return 0;
+            long slices = attnIn.Count > 1 ? (attnIn.Adapted < attnIn.Count ? attnIn.AdaptedOut : 0) : q + kv;
+            return _c * (double)slices;
+        }
+
         /// <summary>Bytes per element of the weights LoHa, LoKr and BOFT build: autocast keeps its 16-bit cast of them.</summary>
         private int HeldBytes => _t.AutocastAdapters ? _c : _t.AdapterBytes;
 
@@ -508,6 +522,10 @@ namespace VramPS.Engine.Estimation
                     double softmaxOut = fp32Softmax ? 4 : _c;
                     double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0)
                         + (_t.ClampsMaskedScores ? _c : 0);
+                    // Before torch 1.11 softmax keeps its input too: BERT's scores plus its fp32 extended mask (fp32
+                    // under autocast), a decoder's 16-bit scores (transformers' softmax(dtype=float32) upcasts inside
+                    // the kernel, half_to_float).
+                    if (_r.Release.SoftmaxKeepsInput) probs += _m.Encoder ? softmaxOut : _c;
                     sum += _c * (q + 2.0 * q * keys) + heads * (double)kLength * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;

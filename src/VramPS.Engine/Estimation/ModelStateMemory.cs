@@ -173,6 +173,8 @@ namespace VramPS.Engine.Estimation
             double largest = Math.Min(p.LargestTensor, p.Trainable);
             switch (r.Optimizer)
             {
+                case OptimizerKind.AdamW when r.Release.StepTemporariesOfLargest > 0:
+                    return r.Release.StepTemporariesOfLargest * largest * bytes;
                 case OptimizerKind.AdamW:
                 case OptimizerKind.SGD:
                 case OptimizerKind.ScheduleFreeAdamW:

@@ -61,6 +61,7 @@ namespace VramPS.Engine.Estimation
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
                 ? "Optimizer AdamW (fused)"
                 : "Optimizer AdamW (torch, foreach implementation)");
+            Release = new LibraryRelease(w.TorchVersion, TransformersVersion, Profile, Optimizer, _assumptions);
             BatchSize = Positive(w.BatchSize, "BatchSize", Profile.DefaultBatchSize.Value ?? 1, Profile.DefaultBatchSize.Assumption ?? "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", Profile.DefaultSequenceLength.Value ?? 2048, Profile.DefaultSequenceLength.Assumption ?? "sequence length 2048 tokens");
             if ((long)BatchSize * SequenceLength > MaxTokens)
@@ -116,6 +117,8 @@ namespace VramPS.Engine.Estimation
             OptimizerRank = ResolveOptimizerRank(w);
             if (Optimizer == OptimizerKind.BAdam) CheckBlockOptimizer(w);
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
+            if (Adapter.Kind == AdapterKind.LoRA && Profile.QkvZeroPadKeepsLoraOutput.Value && AdaptsFusedAttentionInput())
+                _assumptions.Add(Profile.QkvZeroPadKeepsLoraOutput.Assumption!);
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
                 throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
@@ -172,6 +175,8 @@ namespace VramPS.Engine.Estimation
         public Techniques Techniques { get; private set; }
         /// <summary>The transformers release whose model code runs (Trainer-based stacks and fsdp_qlora); null for litgpt and torchtune.</summary>
         public Version? TransformersVersion { get; }
+        /// <summary>What the named torch release (and the Trainer's old default optimizer) changes in the step.</summary>
+        public LibraryRelease Release { get; }
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
@@ -203,6 +208,21 @@ namespace VramPS.Engine.Estimation
 
         /// <summary>Whether LoRA adapts the modules of this name index (<see cref="ModelArchitecture.ModuleNameIndexes"/>).</summary>
         public bool AdaptsName(int nameIndex) => (_adaptedNames & (1UL << nameIndex)) != 0;
+
+        /// <summary>LoRA adapts a block's attention input that is one module for q, k and v (query_key_value, qkv_proj).</summary>
+        private bool AdaptsFusedAttentionInput()
+        {
+            var modules = Model.ModuleArray(0);
+            var indexes = Model.ModuleNameIndexes(0);
+            int fused = -1, count = 0;
+            for (int i = 0; i < modules.Length; i++)
+            {
+                if (modules[i].Role != LinearRole.AttentionInput) continue;
+                count++;
+                fused = indexes[i];
+            }
+            return count == 1 && AdaptsName(fused);
+        }
 
         private static ulong NameMask(IReadOnlyList<string> names, Func<string, bool> adapted)
         {

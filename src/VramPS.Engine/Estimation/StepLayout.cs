@@ -32,6 +32,8 @@ namespace VramPS.Engine.Estimation
         public long PagedStates { get; private set; }
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
+        /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
+        public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
 
         public IReadOnlyList<PhaseMemory> Phases()
@@ -97,7 +99,7 @@ namespace VramPS.Engine.Estimation
             // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
             // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
             bool persistentGrads = r.Profile.GradientBufferPersists.Value;
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers ? grads : 0;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers || r.Release.ZeroGradKeepsGradients ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
@@ -133,6 +135,13 @@ namespace VramPS.Engine.Estimation
                 PagedStates = Checked.Bytes(states);
                 states = 0;
             }
+            // The experts' states on the GPU are the first to take the segments their moved weights left behind.
+            double expertStatesOnGpu = states == 0 ? 0 : statesSharded ? _s.ExpertStates / expertReplicas : _s.ExpertStates;
+            StrandedParameterBlocks = FreedParameterBlocks.Stranded(r, stage, _s.FrozenBytesPerParameter, expertStatesOnGpu);
+            if (StrandedParameterBlocks > 0)
+                _notes.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "PyTorch's caching allocator without expandable_segments: {0:0.##} GiB of 20 MiB segments freed when the routed experts moved into Megatron's parameter buffer stay reserved",
+                    StrandedParameterBlocks / (double)(1L << 30)));
 
             // Activations.
             double outside = _a.OutsideLayersPerToken * tokens;
@@ -173,6 +182,7 @@ namespace VramPS.Engine.Estimation
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
             bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer && !blockWise;
             double copies = 0;
+            double headChunkCopies = 0;
             if (autocastCopies)
             {
                 double perLayer = _a.AutocastCopiesPerLayer();
@@ -195,6 +205,12 @@ namespace VramPS.Engine.Estimation
                         : stage.Layers;
                     copies = r.Checkpointing != Checkpointing.Full ? perLayer * _a.HeldLayers : wholeForward ? perLayer * trainedInStage : perLayer;
                     if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                    // A frozen head called once per chunk of the sequence is cast anew by each call (aten/src/ATen/
+                    // autocast_mode.cpp cached_cast caches only weights that require grad), and each chunk's linear
+                    // keeps its own copy until that chunk's backward: all of them at the forward's end.
+                    int chunk = r.Profile.FrozenHeadChunkTokens.Value;
+                    if (stage.HasHead && adapter && chunk > 0)
+                        headChunkCopies = 2.0 * _p.Head * (Math.Ceiling((double)r.SequenceLength / chunk) - 1);
                     if (wholeForward && stage.HasEmbedding && r.Vision.Trained && r.Workload.Method == FinetuneMethod.Full)
                         copies += 2.0 * (Models.VisionTower.LinearWeights(r.Model) + Models.VisionTower.ProjectorLinearWeights(r.Model));
                 }
@@ -202,7 +218,19 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.GradientBytes / (gradsSharded ? n : 1) : 0;
+            // Under FSDP1 each parameter of a unit is a view split from its flat parameter, and autograd's
+            // split_with_sizes_backward concatenates the unit's gradients only when the last one arrives
+            // (torch/distributed/fsdp/_flat_param.py _use_unsharded_views). The root unit holds the head and the
+            // embedding: the head's gradient waits, unsharded, from the first op of backward to the last, when the
+            // embedding's arrives and both are concatenated into the unit's flat gradient (a tied weight is one
+            // gradient, summed in place). By then every block has been resharded. The unsharded gradients are in the
+            // gathered parameters' dtype (FSDP's MixedPrecision param_dtype), cast for the sharded gradient only after
+            // the reduce-scatter.
+            bool flatRoot = zero3 && !_t.GathersModules && r.Profile.FlatParameterUnits.Value
+                && r.Workload.Method == FinetuneMethod.Full && stage.HasHead && stage.HasEmbedding && !blockWise;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads
+                ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot ? c : _s.GradientBytes) / (gradsSharded && !flatRoot ? n : 1) : 0;
+            double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
 
             var list = new List<PhaseMemory>(6);
             if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
@@ -231,11 +259,13 @@ namespace VramPS.Engine.Estimation
             // Where the loop keeps the outputs (DeepSpeed-Chat's SFT), the 16-bit logits stay through backward and the
             // step, and the previous step's beside the next forward until it returns; the backward's start counts them already.
             double outputs = r.Profile.HoldsModelOutputs.Value && logits.Held > 0 ? vocabTokens * c : 0;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + outputs));
-            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, topBucket + outputs));
-            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + outputs));
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + outputs));
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + outputs));
+            list.Add(flatRoot
+                ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + outputs)
+                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + outputs));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + outputs));
             return list.AsReadOnly();
         }

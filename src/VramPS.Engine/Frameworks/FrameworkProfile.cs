@@ -127,6 +127,12 @@ namespace VramPS.Engine.Frameworks
         public Cited<double> LoraDropout { get; init; }
         /// <summary>q, k and v are one fused linear: adapters on them see one input.</summary>
         public Cited<bool> FusedQkvAdapters { get; init; }
+        /// <summary>
+        /// The fused qkv adapter pads the LoRA output of its adapted q, k or v slices to the fused width with
+        /// index_copy, whose backward keeps that output; with all three adapted it pads nothing. Its assumption names
+        /// the slices taken for a checkpoint whose q, k and v are one module.
+        /// </summary>
+        public Cited<bool> QkvZeroPadKeepsLoraOutput { get; init; }
         /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
         public Cited<bool> FusedKernelsFuseLora { get; init; }
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
@@ -143,6 +149,11 @@ namespace VramPS.Engine.Frameworks
 
         // Model code.
         public Cited<bool> ChunkedHead { get; init; }
+        /// <summary>
+        /// Tokens of each sequence one call of a frozen head takes (0: one call over every position); under autocast
+        /// each call casts the frozen fp32 head anew and keeps that 16-bit copy for backward.
+        /// </summary>
+        public Cited<int> FrozenHeadChunkTokens { get; init; }
         /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
         public Cited<bool> SoftcapAttentionByHand { get; init; }
         /// <summary>A separate output head even for checkpoints that tie it to the embedding.</summary>
@@ -163,6 +174,8 @@ namespace VramPS.Engine.Frameworks
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }
+        /// <summary>The loop calls zero_grad() with torch's default set_to_none (False before torch 2.0).</summary>
+        public Cited<bool> ZeroGradTakesTorchDefault { get; init; }
         /// <summary>Under mixed precision the model is 16-bit and the optimizer keeps an fp32 master copy.</summary>
         public Cited<bool> MasterCopyInOptimizer { get; init; }
         /// <summary>torch DDP holds a bucket copy of every gradient.</summary>
@@ -193,8 +206,19 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> Zero3ReduceBucketFromHiddenSize { get; init; }
         /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
         public Cited<bool> GradientBufferPersists { get; init; }
+        /// <summary>
+        /// With the distributed optimizer (-Sharding Zero1) the data-parallel wrapper copies each trained parameter into
+        /// one contiguous buffer and frees the allocation the model was built with, which the caching allocator keeps.
+        /// </summary>
+        public Cited<bool> ParametersMovedIntoBuffer { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
+        /// <summary>
+        /// Fully sharded units are torch FSDP1 flat parameters whose forward uses views split from the flat tensor: a
+        /// unit's gradient is one concatenation made when its last parameter's gradient arrives, so the root unit keeps
+        /// the head's gradient through the whole backward and concatenates it with the embedding's at its end.
+        /// </summary>
+        public Cited<bool> FlatParameterUnits { get; init; }
 
         // Alignment stages (Alignment/StageRecipe reads them).
         /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>

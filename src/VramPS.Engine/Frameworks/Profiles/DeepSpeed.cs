@@ -19,6 +19,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "deepspeed/runtime/bf16_optimizer.py BF16_Optimizer and ZeRO's fp32 partitions: 16-bit model, fp32 master and gradients"),
             DdpBucketCopy = new Cited<bool>(false,
                 "deepspeed/runtime/engine.py allreduce_gradients -> buffered_allreduce_fallback: no torch DDP, a 5e8-element reduce bucket instead"),
+            ZeroGradTakesTorchDefault = new Cited<bool>(false, "deepspeed/runtime/zero/stage_1_and_2.py and stage3.py zero_grad(set_to_none=True)"),
+            FlatParameterUnits = new Cited<bool>(false, "DeepSpeed ZeRO-3 partitions each parameter on its own (deepspeed/runtime/zero/partition_parameters.py): every gradient is its own tensor, no flat parameter of views"),
             GathersModules = new Cited<bool>(true,
                 "deepspeed/runtime/zero/stage3.py estimate_zero3_model_states_mem_needs: the largest module's 16-bit weight and gradient in flight"),
             ZeroSixteenBitGradients = new Cited<bool>(true,

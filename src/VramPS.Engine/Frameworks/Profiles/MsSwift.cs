@@ -42,6 +42,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             ZeroSixteenBitGradients = new Cited<bool>(true,
                 At + "swift/config/zero2.json, zero3.json: no data_types.grad_accum_dtype, so DeepSpeed keeps bf16 gradient partitions and casts one group to fp32 at its step"),
             ZeroSubGroupElements = new Cited<long>(1_000_000_000, At + "swift/config/zero3.json sub_group_size 1e9"),
+            FlatParameterUnits = new Cited<bool>(false, At + "swift/config/zero3.json: DeepSpeed ZeRO-3 partitions each parameter on its own, every gradient its own tensor, no flat parameter of views"),
             GathersModules = new Cited<bool>(false,
                 At + "swift/config/zero3.json stage3_max_live_parameters 1e9, stage3_max_reuse_distance 1e9: DeepSpeed keeps gathered parameters live well past one module, so VramPS counts a block-sized unit in flight as for FSDP"),
             OffloadsGradients = new Cited<bool>(true,

@@ -9,6 +9,9 @@ namespace VramPS.Engine.Frameworks.Profiles
         public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
         {
             Framework = Framework.Torchtune,
+            ZeroGradTakesTorchDefault = new Cited<bool>(false, "torchtune requires torch 2.x (its recipes, e.g. lora_finetune_single_device.py, call zero_grad(set_to_none=True))"),
+            FlatParameterUnits = new Cited<bool>(false,
+                "torchtune/training/_distributed.py shard_model: FSDP2 fully_shard, each parameter its own DTensor shard with its own gradient, no flat parameter"),
             Name = "torchtune",
             UnslothTakesRuns = new Cited<bool>(false, "torchtune's own model builders and recipes; Unsloth patches transformers models only"),
             Summary = "PyTorch torchtune recipes (its own model builders, torchao NF4, fused AdamW)",
