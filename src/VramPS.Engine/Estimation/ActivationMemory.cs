@@ -523,10 +523,12 @@ namespace VramPS.Engine.Estimation
                     // output is saved in fp32 when autocast puts softmax on its fp32 list or the model code upcasts it
                     // (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders (BERT) drop out the
                     // probabilities: a 1-byte mask, and the dropout output feeds the matmul. Capped logits (Gemma 2)
-                    // keep the tanh output of the scores too.
+                    // keep the tanh output of the scores too, and a clamp of the masked scores (OPT before transformers
+                    // 4.46) keeps its input.
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
-                    double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
+                    double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0)
+                        + (_t.ClampsMaskedScores ? _c : 0);
                     // Before torch 1.11 softmax keeps its input too: BERT's scores plus its fp32 extended mask (fp32
                     // under autocast), a decoder's 16-bit scores (transformers' softmax(dtype=float32) upcasts inside
                     // the kernel, half_to_float).
@@ -589,7 +591,11 @@ namespace VramPS.Engine.Estimation
             double intermediates = gated ? (_r.Has(Techniques.Compile) || _t.FusedActivation ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
             double sum = intermediates * _out * width;
             bool downSaves = mlpOut.Count > 0 && SavesInput(trains);
-            if (downSaves) sum += _c * (double)width;
+            // ReLU saves its output (torch tools/autograd/derivatives.yaml relu: threshold_backward(grad, result, 0)),
+            // the very tensor the down projection reads and saves (OPT's fc1 -> relu -> fc2, modeling_opt.py
+            // OPTDecoderLayer.forward): one tensor, counted once.
+            bool reluOutputIsDownInput = !gated && _m.Activation == "relu" && _out == _c;
+            if (downSaves && !reluOutputIsDownInput) sum += _c * (double)width;
             sum += Adapters(mlpOut, width, downSaves);
             sum *= copies;
             if (moe)

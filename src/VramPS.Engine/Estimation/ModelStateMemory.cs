@@ -26,7 +26,7 @@ namespace VramPS.Engine.Estimation
             // Under ZeRO the optimizer steps an fp32 master partition of the trainable parameters, adapters included.
             int trainableBytes = t.ZeroSixteenBitGradients ? 4 : adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
             // ZeRO keeps the trainable parameters' gradients in its 16-bit dtype; the fp32 ones exist only group by group at the step.
-            GradientBytes = t.ZeroSixteenBitGradients ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
+            GradientBytes = t.ZeroSixteenBitGradients || t.Fp16GradientsFlattenedAtStep ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
             int modelBytes = t.MasterCopyInOptimizer || blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 

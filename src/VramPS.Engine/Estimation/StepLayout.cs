@@ -126,6 +126,10 @@ namespace VramPS.Engine.Estimation
                 double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
                 temps += group * (c + 4.0);
             }
+            // FP16_Optimizer.step flattens each param group's gradients: p.grad.to(fp32) for every parameter, then their
+            // concatenation, 8 bytes per parameter beside the 16-bit gradients until the group's are dropped; VramPS takes
+            // the trainable parameters as one group (DeepSpeed-Chat's weight-decay group holds all but biases and norms).
+            if (_t.Fp16GradientsFlattenedAtStep) temps += (statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable) * 8.0;
             if (r.Offload != Offload.None)
             {
                 // ZeRO's CPU Adam steps fp32 gradient partitions held on the host (stage3.py and stage_1_and_2.py cpu_offload).
@@ -286,11 +290,14 @@ namespace VramPS.Engine.Estimation
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
             // A loop that keeps the model's output holds its logits past the loss's backward (ForwardPeak and
-            // BackwardPeak count them until then).
+            // BackwardPeak count them until then); one that keeps it until the next forward returns (DeepSpeed-Chat's
+            // SFT) holds the previous step's beside that forward too.
             double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
+            double previousOutput = r.Profile.OutputKept.Value == Frameworks.OutputLifetime.UntilNextForward ? heldOutput : 0;
+            double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, bucket + heldOutput));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + heldOutput));
             list.Add(flatRoot
                 ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
                 : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));

@@ -35,6 +35,13 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsGradients = new Cited<bool>(true, "deepspeed/runtime/zero/stage_1_and_2.py cpu_offload: fp32 gradient partitions on the host"),
             ReduceBucketElements = new Cited<long>(500_000_000, "deepspeed/runtime/zero/config.py reduce_bucket_size 5e8"),
             QuantizedBaseLoadsWhole = new Cited<bool>(true, QuantizedLoad),
+            Fp16GradientsFlattenedAtStep = new Cited<bool>(true,
+                "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/engine.py _do_optimizer_sanity_check: fp16 without ZeRO (grad_accum_dtype = model dtype) -> FP16_Optimizer; "
+                + "fp16/fused_optimizer.py step: per param group _flatten_dense_tensors([p.grad.to(fp32) ...]) as the fp32 master's .grad, then p.grad = None"),
+            ZeroOffloadOnly = new Cited<bool>(true,
+                "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/zero/config.py: offload_optimizer belongs to the ZeRO optimizer (stages 1-3), offload_param is \"valid only with stage 3\" (stage_1_and_2.py never reads it)"),
+            UnshardedReduceAfterBackward = new Cited<bool>(true,
+                "deepspeedai/DeepSpeed@edaa722 deepspeed/runtime/engine.py _backward_epilogue -> allreduce_gradients: without ZeRO, buffered_allreduce_fallback flattens the gradients into 5e8-element buckets after loss.backward returns"),
         };
     }
 }

@@ -29,7 +29,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                 + "and peft (huggingface/peft@6008f272a, March 2024) tuners/lora/layer.py LoraLayer.update_layer casts the adapters to the base weight's floating dtype (self.to(weight.device, dtype=weight.dtype); peft 0.12 added autocast_adapter_dtype's fp32 upcast): bf16 adapters, gradients and AdamW states"),
             QuantizedBaseLoadsWhole = new Cited<bool>(false,
                 "fsdp_qlora train.py@3afe102 low_memory (default True): rank 0 quantizes each layer on the GPU and keeps it on the host, the other ranks on meta; FSDP's sync_module_states then moves, flattens and shards unit by unit"),
-            KeepsOutputThroughStep = new Cited<bool>(true,
+            OutputKept = new Cited<OutputLifetime>(OutputLifetime.ThroughStep,
                 "fsdp_qlora train.py@3afe102 fsdp_main: output = model(...) is released (output = None) only after loss.backward() and optimizer.step(), so its logits live through the whole step"),
         };
     }

@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Models;
 
@@ -24,6 +24,18 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultAttention = new Cited<AttentionKernel?>(null,
                 "transformers attn_implementation sdpa by default; Gemma2PreTrainedModel._check_and_enable_sdpa swaps in eager on 4.42-4.47 (\"DISABLE torch SDPA by default on Gemma2 models\")"),
             AllLinearLoraTargets = new Cited<bool>(false, "peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (q_proj, v_proj)"),
+            Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(null, "transformers training_args.py optim: torch, bitsandbytes, Adafactor, GaLore, APOLLO and the others VramPS models"),
+            OfferedTechniques = new Cited<Techniques?>(null, "the Trainer takes Liger (use_liger_kernel), torch_compile and the other techniques through its arguments or a patched model"),
+            AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(null, "transformers from_pretrained attn_implementation: eager, sdpa, flash_attention_2"),
+            DataParallelOnly = new Cited<bool>(false, "VramPS reads the model-parallel degrees a run gives"),
+            ZeroOffloadOnly = new Cited<bool>(false, "FSDP's CPUOffload moves parameters and optimizer states whatever the sharding strategy"),
+            FreezesLayers = new Cited<bool>(true, "freezing blocks by requires_grad, as LLaMA-Factory's freeze tuning does"),
+            PrecomputesReference = new Cited<bool>(true, "trl/trainer/dpo_config.py precompute_ref_log_probs, kto_config.py precompute_ref_log_probs"),
+            Fp16ByDefault = new Cited<bool>(false, "VramPS takes bf16 (Trainer --bf16) where the run does not say"),
+            DefaultBatchSize = new Cited<int?>(null, "transformers training_args.py per_device_train_batch_size 8; VramPS takes 1 where the run does not say"),
+            DefaultSequenceLength = new Cited<int?>(null, "VramPS takes 2048 tokens where the run does not say"),
+            DpoTransformersRelease = new Cited<Version?>(null, "the same release as its other stages"),
+            ReferenceAlwaysCopy = new Cited<bool>(false, "trl/trainer/dpo_trainer.py: a peft policy without ref_model scores the reference with its adapters disabled (null_ref_context)"),
             FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
@@ -88,7 +100,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
-            KeepsOutputThroughStep = new Cited<bool>(false, "transformers trainer.py compute_loss returns the loss alone (return_outputs False): the outputs, logits included, are released before backward"),
+            OutputKept = new Cited<OutputLifetime>(OutputLifetime.UntilLoss, "transformers trainer.py compute_loss returns the loss alone (return_outputs False): the outputs, logits included, are released before backward"),
+            Fp16GradientsFlattenedAtStep = new Cited<bool>(false, "torch optimizers step the gradients where they are"),
+            UnshardedReduceAfterBackward = new Cited<bool>(false, "torch/nn/parallel/distributed.py DDP: its reducer all-reduces each bucket as its gradients become ready during backward"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             ZeroGradTakesTorchDefault = new Cited<bool>(true, "transformers trainer.py training loop: model.zero_grad() after each optimizer step, with torch's default set_to_none"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
