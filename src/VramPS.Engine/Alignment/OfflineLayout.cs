@@ -16,11 +16,15 @@ namespace VramPS.Engine.Alignment
         {
             var policy = cast.Policy;
             int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            // A loop that keeps the model outputs (DeepSpeed-Chat's) holds the policy's and the reference's logits through
+            // backward and the optimizer step.
+            bool heldOutputs = s.Stage == TrainingStage.Dpo && s.HasReference && s.Profile.OutputKept.Value != Frameworks.OutputLifetime.UntilLoss;
             var loss = s.Stage switch
             {
                 TrainingStage.RewardModel => new LogitsFootprint(0, 0, 0),
                 TrainingStage.Orpo => LossBuffers.OddsRatio(c),
                 TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.OddsRatio(c),
+                TrainingStage.Dpo when heldOutputs => LossBuffers.HeldOutputsLogProbs(c),
                 _ => LossBuffers.LogProbs(c),
             };
             int tokens = s.Policy.SequenceLength;
@@ -36,6 +40,7 @@ namespace VramPS.Engine.Alignment
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
                 if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies));
                 if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies));
+                if (heldOutputs && phase != Phase.ForwardEnd && phase != Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * 2.0 * c));
                 phases.Add(p);
                 if (phase == Phase.ForwardEnd && s.HasReference)
                 {

@@ -21,17 +21,24 @@ namespace VramPS.Engine.Estimation
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
         /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
         /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is, per phase, a reservation
-        /// counted in Other (a rollout engine's pool) that never churns; <paramref name="stepCache"/> is a block the
-        /// optimizer step freed but cannot reuse (StepLayout.StepCache), cached beside the step's allocations.
+        /// counted in Other (a rollout engine's pool) that never churns. <paramref name="idleOnOtherStream"/> is, per
+        /// phase, what another stream's pool keeps cached but not allocated (FSDP2's sharded gradients between zero_grad
+        /// and their reduce-scatter). With expandable segments (c10/cuda/CUDACachingAllocator.cpp ExpandableSegment,
+        /// PYTORCH_CUDA_ALLOC_CONF expandable_segments:True) each stream's pool is one segment that maps pages as it
+        /// grows, so no freed block is stranded in a segment cudaMalloc'ed for another request's size, and the churn
+        /// term is not counted. <paramref name="stepCache"/> is a block the optimizer step freed but cannot reuse
+        /// (StepLayout.StepCache), reserved beside the step's allocations either way.
         /// </summary>
-        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool, long stepCache)
+        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool,
+            Func<Phase, long>? idleOnOtherStream = null, bool expandableSegments = false, long stepCache = 0)
         {
             long highWater = 0;
             foreach (var phase in phases)
             {
-                long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
+                long churn = expandableSegments ? 0 : Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
+                long idle = idleOnOtherStream?.Invoke(phase.Phase) ?? 0;
                 long cached = phase.Phase == Phase.OptimizerStep ? stepCache : 0;
-                highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, churn / 10), cached));
+                highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, churn / 10), Checked.Add(idle, cached)));
             }
             long rounding = tensorsAlive * (BlockRounding / 2);
             return Checked.Add(Checked.Add(highWater, rounding), otherStreamPool);

@@ -54,8 +54,8 @@ namespace VramPS.Engine.Tests.Estimation
                 new PhaseMemory(Phase.OptimizerStep, 10 * GiB, 4 * GiB, 12 * GiB, 0, 6 * GiB),
             };
             long expected = 32 * GiB + 6 * GiB / 10 + 2 * GiB + 10 * MiB + GiB;
-            Assert.Equal(expected, RuntimeMemory.Reserved(phases, _ => 0, 10, GiB, 2 * GiB));
-            Assert.Equal(expected - 2 * GiB, RuntimeMemory.Reserved(phases, _ => 0, 10, GiB, 0));
+            Assert.Equal(expected, RuntimeMemory.Reserved(phases, _ => 0, 10, GiB, stepCache: 2 * GiB));
+            Assert.Equal(expected - 2 * GiB, RuntimeMemory.Reserved(phases, _ => 0, 10, GiB));
         }
 
         /// <summary>

@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Models;
 
@@ -24,6 +24,18 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultAttention = new Cited<AttentionKernel?>(null,
                 "transformers attn_implementation sdpa by default; Gemma2PreTrainedModel._check_and_enable_sdpa swaps in eager on 4.42-4.47 (\"DISABLE torch SDPA by default on Gemma2 models\")"),
             AllLinearLoraTargets = new Cited<bool>(false, "peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (q_proj, v_proj)"),
+            Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(null, "transformers training_args.py optim: torch, bitsandbytes, Adafactor, GaLore, APOLLO and the others VramPS models"),
+            OfferedTechniques = new Cited<Techniques?>(null, "the Trainer takes Liger (use_liger_kernel), torch_compile and the other techniques through its arguments or a patched model"),
+            AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(null, "transformers from_pretrained attn_implementation: eager, sdpa, flash_attention_2"),
+            DataParallelOnly = new Cited<bool>(false, "VramPS reads the model-parallel degrees a run gives"),
+            ZeroOffloadOnly = new Cited<bool>(false, "FSDP's CPUOffload moves parameters and optimizer states whatever the sharding strategy"),
+            FreezesLayers = new Cited<bool>(true, "freezing blocks by requires_grad, as LLaMA-Factory's freeze tuning does"),
+            PrecomputesReference = new Cited<bool>(true, "trl/trainer/dpo_config.py precompute_ref_log_probs, kto_config.py precompute_ref_log_probs"),
+            Fp16ByDefault = new Cited<bool>(false, "VramPS takes bf16 (Trainer --bf16) where the run does not say"),
+            DefaultBatchSize = new Cited<int?>(null, "transformers training_args.py per_device_train_batch_size 8; VramPS takes 1 where the run does not say"),
+            DefaultSequenceLength = new Cited<int?>(null, "VramPS takes 2048 tokens where the run does not say"),
+            DpoTransformersRelease = new Cited<Version?>(null, "the same release as its other stages"),
+            ReferenceAlwaysCopy = new Cited<bool>(false, "trl/trainer/dpo_trainer.py: a peft policy without ref_model scores the reference with its adapters disabled (null_ref_context)"),
             FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),
@@ -70,6 +82,13 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizesHead = new Cited<bool>(false, "transformers integrations/bitsandbytes.py get_keys_to_not_convert: the output embedding stays unquantized"),
             QuantizesFromFp16 = new Cited<bool>(false, "transformers bitsandbytes quantizer: Params4bit from the checkpoint weight in its torch_dtype, so dequantize_4bit returns the compute dtype"),
             QuantizedInputOutlivesBackward = new Cited<bool>(false, "bitsandbytes 0.43.2+ MatMul4Bit keeps no input (ctx.tensors = (None, B), bitsandbytes#1270); the Trainer frees each step's graph before the next"),
+            QuantStatisticsUnsharded = new Cited<bool>(true,
+                "bitsandbytes@95f9af3 bitsandbytes/nn/modules.py Params4bit._quantize: the QuantState (absmax, nested absmax) is kept on the Linear4bit module too, "
+                + "and fix_4bit_weight_quant_state_from_module restores it after FSDP's flat parameter replaced the weight (\"the quant state got lost when the parameter got converted. This happens for example for fsdp\"): "
+                + "FSDP shards, offloads and all-gathers only the packed 4-bit data, as DeepSpeed's ZeRO-3 partitions only the parameter's data"),
+            QuantizedBaseLoadsWhole = new Cited<bool>(false,
+                "accelerate FSDP with fsdp_cpu_ram_efficient_loading (peft docs/source/accelerate/fsdp.md@6008f272a, QLoRA + FSDP): rank 0 holds the weights on the host, "
+                + "and FSDP quantizes each unit as it moves it to the GPU (bitsandbytes Params4bit.to quantizes on the way), flattens and shards it: no rank holds the whole quantized model"),
             UpcastsOnlyTrainable = new Cited<bool>(false, "Trainer --bf16 over an fp32 load: every parameter fp32"),
             ChunkedHead = new Cited<bool>(false, "transformers *ForCausalLM: one lm_head call over every position"),
             FrozenHeadChunkTokens = new Cited<int>(0, "transformers *ForCausalLM: one lm_head call over every position"),
@@ -81,7 +100,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
             KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
-            OutputsOutliveBackward = new Cited<bool>(false, "transformers trainer.py training_step: compute_loss returns the loss alone, so the outputs and their logits are freed before accelerator.backward"),
+            OutputKept = new Cited<OutputLifetime>(OutputLifetime.UntilLoss, "transformers trainer.py compute_loss returns the loss alone (return_outputs False): the outputs, logits included, are released before backward"),
+            Fp16GradientsFlattenedAtStep = new Cited<bool>(false, "torch optimizers step the gradients where they are"),
+            UnshardedReduceAfterBackward = new Cited<bool>(false, "torch/nn/parallel/distributed.py DDP: its reducer all-reduces each bucket as its gradients become ready during backward"),
             FusedLinearLossKeepsGradients = new Cited<bool>(true, "transformers use_liger_kernel: Liger's fused linear cross-entropy (linkedin/Liger-Kernel@c7dd3294 src/liger_kernel/ops/fused_linear_cross_entropy.py fused_linear_cross_entropy_forward: grad_input and grad_weight filled chunk by chunk in forward and saved for backward)"),
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             ZeroGradTakesTorchDefault = new Cited<bool>(true, "transformers trainer.py training loop: model.zero_grad() after each optimizer step, with torch's default set_to_none"),
@@ -90,7 +111,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             ZeroSixteenBitGradients = new Cited<bool>(false, "FSDP and DDP keep each gradient in its parameter's dtype; there is no 16-bit model beside an fp32 master"),
             ZeroSubGroupElements = new Cited<long>(0, "FSDP steps every parameter at once; no ZeRO sub-groups"),
-            OffloadsGradients = new Cited<bool>(false, "FSDP CPUOffload moves parameters and their gradients with the optimizer step"),
+            OffloadsGradients = new Cited<bool>(true, "torch/distributed/fsdp/api.py CPUOffload(offload_params=True) \"offloads gradients to CPU as well, meaning that the optimizer step runs on CPU\" (_runtime_utils.py _offload_grad copies each reduce-scattered gradient into the flat parameter's pinned _cpu_grad)"),
             ReduceBucketElements = new Cited<long>(0, "FSDP reduce-scatters each unit's gradients; DDP buckets counted by DdpBucketCopy"),
             ReduceBuffers = new Cited<int>(1, "deepspeed/runtime/zero/stage_1_and_2.py backward: one ipg buffer of reduce_bucket_size unless overlap_comm (False by default for stages 1 and 2)"),
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(false, "FSDP has no DeepSpeed reduce bucket"),
@@ -99,6 +120,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
             FlatParameterUnits = new Cited<bool>(true,
                 "accelerate FSDP wraps with torch FullyShardedDataParallel (FSDP1): torch/distributed/fsdp/_flat_param.py _use_unsharded_views sets each parameter to a view of torch.split(flat_param) for the forward, and autograd's split_with_sizes_backward concatenates the unit's gradients once all have arrived"),
+            ReduceScatterStreamPool = new Cited<bool>(false,
+                "accelerate's FSDP wraps torch FullyShardedDataParallel (FlatParameter, FSDP1); its post-backward stream's pool is not modelled"),
+            ExpandableSegments = new Cited<bool>(false, "torch's default PYTORCH_CUDA_ALLOC_CONF: expandable_segments False (c10/cuda/CUDAAllocatorConfig)"),
             GrpoKbitUpcast = new Cited<bool>(false,
                 "trl/trainer/grpo_trainer.py (v0.14-v1.9): get_peft_model without peft's prepare_model_for_kbit_training (v0.23-v0.25: TRL's own prepare_peft_model, which upcasts nothing)"),
             GrpoQuantizedAdapters16Bit = new Cited<bool>(true,

@@ -49,6 +49,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                 At + "swift/config/zero2_offload.json, zero3_offload.json offload_optimizer cpu: DeepSpeed keeps the fp32 gradient partitions on the host"),
             ReduceBucketElements = new Cited<long>(200_000_000,
                 At + "swift/config/zero2.json reduce_bucket_size 2e8"),
+            QuantizedBaseLoadsWhole = new Cited<bool>(true, "ms-swift loads through transformers from_pretrained and its -Sharding Zero3 is DeepSpeed's (--deepspeed zero3): " + DeepSpeed.QuantizedLoad),
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(true,
                 At + "swift/config/zero3.json reduce_bucket_size \"auto\": transformers integrations/deepspeed.py HfTrainerDeepSpeedConfig.trainer_config_finalize fills it with hidden_size * hidden_size"),
         };

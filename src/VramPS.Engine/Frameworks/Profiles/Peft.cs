@@ -15,7 +15,6 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "peft method_comparison/ results run on transformers 5 (ForCausalLMLoss shifts the labels)",
                 "transformers 5: the loss shifts labels, not logits"),
             AutocastsSixteenBitModel = new Cited<bool>(false, "peft method_comparison/MetaMathQA/run.py: use_amp false, so a 16-bit model runs without autocast"),
-            OutputsOutliveBackward = new Cited<bool>(true, "huggingface/peft@026d1e0 method_comparison/MetaMathQA/run.py train(): outputs = model(**batch); loss = outputs.loss; grad_scaler.scale(loss).backward() with outputs still bound"),
         };
     }
 }
