@@ -35,7 +35,8 @@ namespace VramPS.Engine.Alignment
             if (cast.Reward != null) forwards.Add((ModelRole.Reward, cast.Reward.Forward.Run(s.RolloutBatch ?? 0, tokens, 0, keepHiddenStates: false)));
             if (forwards.Count > 0) phases.Add(RolloutPhases.Scoring(cast, forwards));
 
-            var loss = LossBuffers.Completion(c);
+            int l = LossBuffers.LogitBytes(s.Policy);
+            var loss = LossBuffers.Returned(LossBuffers.Completion(l), c, l);
             double completionTokens = batch * (double)completion;
             bool fused = s.Policy.Has(Techniques.FusedLinearLoss);
             double forwardBytes, backwardBytes;

@@ -16,12 +16,13 @@ namespace VramPS.Engine.Alignment
         {
             var policy = cast.Policy;
             int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            int l = LossBuffers.LogitBytes(s.Policy);
             var loss = s.Stage switch
             {
                 TrainingStage.RewardModel => new LogitsFootprint(0, 0, 0),
-                TrainingStage.Orpo => LossBuffers.OddsRatio(c),
-                TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.OddsRatio(c),
-                _ => LossBuffers.LogProbs(c),
+                TrainingStage.Orpo => LossBuffers.Returned(LossBuffers.OddsRatio(l), c, l),
+                TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.Returned(LossBuffers.OddsRatio(l), c, l),
+                _ => LossBuffers.Returned(LossBuffers.LogProbs(l), c, l),
             };
             int tokens = s.Policy.SequenceLength;
             double sequenceTokens = s.Rows * (double)tokens;

@@ -44,10 +44,10 @@ namespace VramPS.Engine.Tests.Alignment
             var generation = e.At(Phase.Generation);
             Assert.Equal(2 * P + 4 * Adapters, generation.Weights);
             Assert.Equal(0, generation.Gradients);
-            // The last decoding step: the whole cache, one layer's cache again for torch.cat, the last logits in bf16
-            // and generate's fp32 copy; one token per sequence through a block.
+            // The last decoding step: the whole cache, one layer's cache again for torch.cat, the last logits as
+            // accelerate's fp32 copy and generate's fp32 copy of those; one token per sequence through a block.
             long cache = 8 * Sequence * KvPerToken;
-            Assert.Equal(cache + cache / L + 8 * V * (2 + 4), generation.Other);
+            Assert.Equal(cache + cache / L + 8 * V * (4 + 4), generation.Other);
             Assert.Equal(8 * ForwardWorkingPerToken, generation.Activations);
         }
 
@@ -58,8 +58,10 @@ namespace VramPS.Engine.Tests.Alignment
 
             var forwardEnd = e.At(Phase.ForwardEnd);
             Assert.Equal(8 * Sequence * CheckpointedPerToken, forwardEnd.Activations);
-            Assert.Equal(8 * Completion * V * 4, forwardEnd.Other);
-            Assert.Equal(8 * Completion * V * 4, e.At(Phase.BackwardStart).Other);
+            // The completion's bf16 logits beside accelerate's fp32 copy while it casts (2 + 4 B); backward holds the fp32
+            // logits logsumexp saved and their gradient (4 + 4 B).
+            Assert.Equal(8 * Completion * V * 6, forwardEnd.Other);
+            Assert.Equal(8 * Completion * V * 8, e.At(Phase.BackwardStart).Other);
         }
 
         [Fact]
@@ -82,7 +84,8 @@ namespace VramPS.Engine.Tests.Alignment
             var scoring = e.At(Phase.Scoring);
             Assert.Equal(2 * P + 4 * Adapters, scoring.Weights);
             Assert.Equal(8 * Sequence * ForwardWorkingPerToken, scoring.Activations);
-            Assert.Equal((8 + 1) * Completion * V * 2, scoring.Other);
+            // The reference's completion logits for all 8 sequences while accelerate casts them (2 + 4 B).
+            Assert.Equal(8 * Completion * V * 6, scoring.Other);
 
             w.Method = FinetuneMethod.Full;
             Assert.Equal(2 * P, MemoryEstimator.Estimate(w).Row(ModelRole.Reference).Weights);
