@@ -47,9 +47,12 @@ namespace VramPS.Engine.Alignment
             }
             else
             {
-                forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
-                    : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
-                backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+                var m = s.Policy.Model;
+                double hiddenCopies = completionTokens * LossBuffers.FusedLinearPerToken(c, m.HiddenSize);
+                forwardBytes = fused ? hiddenCopies + LossBuffers.FusedLinearWeightPeak(m.VocabSize, m.HiddenSize, policy.HeadBytes, c, completion)
+                    : completionTokens * m.VocabSize * loss.ForwardPeak;
+                backwardBytes = fused ? hiddenCopies + LossBuffers.FusedLinearWeightHeld(m.VocabSize, m.HiddenSize, policy.HeadBytes)
+                    : completionTokens * m.VocabSize * loss.BackwardPeak;
             }
             foreach (var phase in policy.UpdatePhases)
             {

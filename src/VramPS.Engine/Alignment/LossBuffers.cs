@@ -62,6 +62,20 @@ namespace VramPS.Engine.Alignment
         public static double FusedLinearPerToken(int c, long hidden) => 2.0 * c * hidden;
 
         /// <summary>
+        /// What Liger's chunked losses hold beyond the hidden states at their forward's peak, bytes
+        /// (linkedin/Liger-Kernel@0a62700, v0.6.4, the release TRL v0.26 requires; chunked_loss/fused_linear_ppo.py and
+        /// fused_linear_preference.py forward): grad_weight = torch.zeros_like(weight), a vocabulary x hidden accumulator
+        /// in the head's dtype, beside the weight gradient torch.func.grad_and_value computes for each chunk (argnums 0
+        /// and 1, whether or not the head trains) before adding it in, and that chunk's logits and their gradient in the
+        /// compute dtype (chunk_size 1: one sequence, or one chosen and rejected pair, of <paramref name="chunkTokens"/>).
+        /// </summary>
+        public static double FusedLinearWeightPeak(long vocabulary, long hidden, int headBytes, int c, double chunkTokens) =>
+            2.0 * FusedLinearWeightHeld(vocabulary, hidden, headBytes) + chunkTokens * vocabulary * 2.0 * c;
+
+        /// <summary>The accumulator Liger's chunked losses save for backward (ctx.save_for_backward(grad_input, grad_weight, ...)), bytes.</summary>
+        public static double FusedLinearWeightHeld(long vocabulary, long hidden, int headBytes) => (double)vocabulary * hidden * headBytes;
+
+        /// <summary>
         /// Unsloth's GRPO loss (unsloth_zoo/rl_replacements.py UnslothEfficientGRPO, n_chunks = batch size): the input's
         /// gradient for every completion token (grad_inputs, empty_like the hidden states), and for the one sequence in
         /// flight its completion logits in the compute dtype, the fp32 quarters chunked_selective_log_softmax saves for

@@ -30,13 +30,17 @@ namespace VramPS.Engine.Alignment
             double fusedPerToken = LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize);
             double perVocab = fused ? 0 : sequenceTokens * s.Policy.Model.VocabSize;
             double hiddenCopies = fused ? sequenceTokens * fusedPerToken : 0;
+            // Liger's loss runs after the reference's backbone (dpo_trainer.py _compute_loss_liger), one pair or example per chunk.
+            var m = s.Policy.Model;
+            double weightPeak = fused ? LossBuffers.FusedLinearWeightPeak(m.VocabSize, m.HiddenSize, policy.HeadBytes, c, (double)s.Rows / s.Policy.BatchSize * tokens) : 0;
+            double weightHeld = fused ? LossBuffers.FusedLinearWeightHeld(m.VocabSize, m.HiddenSize, policy.HeadBytes) : 0;
 
             var phases = new List<StagePhase>();
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
-                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies));
-                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies + weightPeak));
+                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies + weightHeld));
                 phases.Add(p);
                 if (phase == Phase.ForwardEnd && s.HasReference)
                 {

@@ -20,6 +20,7 @@ namespace VramPS.Engine.Alignment
             var whole = PipelineStage.WholeModel(Recipe.Model.NumLayers);
             Budget = new ParameterBudget(Recipe, behavior, whole);
             var states = new ModelStateMemory(Recipe, behavior, Budget);
+            HeadBytes = states.HeadBytes;
             var activations = new ActivationMemory(Recipe, behavior, whole);
             Notes = new List<string>();
             var layout = new StepLayout(Recipe, behavior, Budget, states, activations, Notes);
@@ -36,6 +37,8 @@ namespace VramPS.Engine.Alignment
 
         public ResolvedRecipe Recipe { get; }
         public ParameterBudget Budget { get; }
+        /// <summary>Bytes per element of the stored LM head weight.</summary>
+        public int HeadBytes { get; }
         public ForwardPass Forward { get; }
         public List<string> Notes { get; }
         public long HostMemory { get; }

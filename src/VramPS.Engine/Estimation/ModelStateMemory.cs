@@ -44,6 +44,7 @@ namespace VramPS.Engine.Estimation
             FullWeights = Weights(p.Total, p.Quantizable, p.Adapters + p.FrozenAdapters, p.Trainable);
             ExpertWeights = Weights(p.Experts, p.QuantizableExperts, p.ExpertAdapters, p.TrainableExperts);
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
+            HeadBytes = method == FinetuneMethod.QLoRA ? rest : modelBytes;
 
             double master = (t.MasterCopyInOptimizer && !adapter) || t.ZeroSixteenBitGradients || blockWise ? 4.0 : 0;
             Gradients = (double)p.Trainable * GradientBytes;
@@ -63,6 +64,8 @@ namespace VramPS.Engine.Estimation
         public int GradientBytes { get; }
         /// <summary>Bytes per parameter of a frozen or gathered 16-bit copy.</summary>
         public int FrozenBytesPerParameter { get; }
+        /// <summary>Bytes per element of the LM head's stored weight (never quantized).</summary>
+        public int HeadBytes { get; }
         public double FullWeights { get; }
         public double Gradients { get; }
         public double States { get; }

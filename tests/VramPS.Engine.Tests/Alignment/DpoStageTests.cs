@@ -110,8 +110,12 @@ namespace VramPS.Engine.Tests.Alignment
             w.Techniques = Techniques.FusedLinearLoss;
             var e = MemoryEstimator.Estimate(w);
 
-            // The contiguous copy of the last hidden states and its gradient, bf16, per token; no vocabulary rows.
-            Assert.Equal(Tokens * 2 * 2 * H, e.At(Phase.ForwardEnd).Other);
+            // The contiguous copy of the last hidden states and its gradient, bf16, per token; no logits of the whole
+            // batch. Liger-Kernel@0a62700 fused_linear_preference.py: grad_weight = zeros_like(weight) and the chunk's
+            // own weight gradient, V x h bf16 each, and one chosen and rejected pair's logits and their gradient (2 + 2 B).
+            Assert.Equal(Tokens * 2 * 2 * H + 2 * V * H * 2 + Tokens * V * (2 + 2), e.At(Phase.ForwardEnd).Other);
+            // Backward starts from what the loss saved: the hidden states' gradient and the accumulated weight gradient.
+            Assert.Equal(Tokens * 2 * 2 * H + V * H * 2, e.At(Phase.BackwardStart).Other);
             // The reference's backbone adds its own hidden-state copy, and no logits.
             Assert.Equal(Tokens * 2 * 2 * H + Tokens * 2 * H, e.At(Phase.Scoring).Other);
         }

@@ -70,7 +70,22 @@ namespace VramPS.Engine.Tests.Alignment
             var w = Grpo();
             w.Techniques = Techniques.FusedLinearLoss;
             var e = MemoryEstimator.Estimate(w);
-            Assert.Equal(8 * Completion * 2 * 2 * H, e.At(Phase.ForwardEnd).Other);
+            // The completion's hidden-state copy and its gradient (bf16), Liger-Kernel@0a62700 fused_linear_ppo.py's
+            // grad_weight accumulator and one chunk's weight gradient (V x h bf16 each; the frozen head's gradient is
+            // computed all the same), and one sequence's completion logits and their gradient (2 + 2 B).
+            Assert.Equal(8 * Completion * 2 * 2 * H + 2 * V * H * 2 + Completion * V * (2 + 2), e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(8 * Completion * 2 * 2 * H + V * H * 2, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void LigersWeightAccumulatorTakesTheUnquantizedHeadsDtype()
+        {
+            // transformers keeps lm_head out of bitsandbytes (integrations/bitsandbytes.py get_keys_to_not_convert) and
+            // TRL's GRPO prepares no k-bit training, so the head stays bf16 and so does zeros_like(weight): V x h x 2 B.
+            var w = Grpo(FinetuneMethod.QLoRA);
+            w.Techniques = Techniques.FusedLinearLoss;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(8 * Completion * 2 * 2 * H + V * H * 2, e.At(Phase.BackwardStart).Other);
         }
 
         [Fact]
