@@ -28,6 +28,7 @@ namespace VramPS.Engine.Alignment
             HostMemory = layout.HostMemory;
             PagedStates = layout.PagedStates;
             GatherStreamPool = layout.GatherStreamPool;
+            StepOnlySegments = layout.StepOnlySegments;
             Forward = new ForwardPass(Recipe, Budget, activations);
             int c = TrainerBehavior.ComputeBytes(Recipe.Precision);
             GatheredWeights = workload.Method == FinetuneMethod.QLoRA
@@ -45,6 +46,8 @@ namespace VramPS.Engine.Alignment
         public long PagedStates { get; }
         /// <summary>FSDP's gathered units kept in the all-gather stream's allocator pool.</summary>
         public long GatherStreamPool { get; }
+        /// <summary>StepLayout.StepOnlySegments of its step.</summary>
+        public long StepOnlySegments { get; }
 
         /// <summary>The whole model in its compute dtype, as ZeRO-3 gathers it for generation (TRL's ds3_gather_for_generation).</summary>
         public double GatheredWeights { get; }

@@ -86,7 +86,7 @@ namespace VramPS.Engine.Estimation
                 {
                     if (phase.Allocated > Peak.Allocated) Peak = phase;
                 }
-                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Step.GatherStreamPool), Step.StrandedParameterBlocks);
+                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Step.GatherStreamPool, Step.StepOnlySegments), Step.StrandedParameterBlocks);
                 Device = Checked.Add(Reserved, Step.PagedStates);
             }
 

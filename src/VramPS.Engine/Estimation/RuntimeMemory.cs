@@ -21,15 +21,26 @@ namespace VramPS.Engine.Estimation
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
         /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
         /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is, per phase, a reservation
-        /// counted in Other (a rollout engine's pool) that never churns.
+        /// counted in Other (a rollout engine's pool) that never churns. Where the optimizer step allocates tensors
+        /// larger than any segment the forward and backward freed (<paramref name="stepOnlySegments"/> above 0,
+        /// StepLayout.StepOnlySegments), a request cannot span segments, so the step's tensors get segments of their
+        /// own, exactly their size, beside every segment the forward and backward reserved, and beside those of the
+        /// step's earlier temporaries that nothing later fits in; that replaces the step's tenth of churn.
         /// </summary>
-        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool)
+        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool, long stepOnlySegments)
         {
             long highWater = 0;
+            long freedBeforeStep = 0;
             foreach (var phase in phases)
             {
                 long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
-                highWater = Math.Max(highWater, Checked.Add(phase.Allocated, churn / 10));
+                if (phase.Phase != Phase.OptimizerStep) freedBeforeStep = Math.Max(freedBeforeStep, churn);
+                if (phase.Phase != Phase.OptimizerStep || stepOnlySegments == 0) highWater = Math.Max(highWater, Checked.Add(phase.Allocated, churn / 10));
+            }
+            foreach (var step in phases)
+            {
+                if (step.Phase == Phase.OptimizerStep && stepOnlySegments > 0)
+                    highWater = Math.Max(highWater, Checked.Add(Checked.Add(step.Allocated, freedBeforeStep), stepOnlySegments));
             }
             long rounding = tensorsAlive * (BlockRounding / 2);
             return Checked.Add(Checked.Add(highWater, rounding), otherStreamPool);

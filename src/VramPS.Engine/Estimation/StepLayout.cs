@@ -32,6 +32,11 @@ namespace VramPS.Engine.Estimation
         public long PagedStates { get; private set; }
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
+        /// <summary>
+        /// Where the optimizer step's tensors outgrow every segment the forward and backward freed, the segments only
+        /// its earlier temporaries use (RuntimeMemory.Reserved); 0 where the step reuses freed segments.
+        /// </summary>
+        public long StepOnlySegments { get; private set; }
         /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
         public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
@@ -112,6 +117,15 @@ namespace VramPS.Engine.Estimation
                 double partition = statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable;
                 double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
                 temps += group * (c + 4.0);
+                // ZeRO-1/2 hold each param group's partition as one flat tensor (stage_1_and_2.py), so the flat 16-bit
+                // copy, its fp32 cast and a foreach optimizer's temporary are each one block of the whole partition;
+                // where the smallest of them outgrows the largest tensor of the forward and backward (bounded by fp32
+                // logits), the caching allocator gives them new segments. Before them, get_grad_norm_direct takes
+                // torch.norm(g.data.double()) of each gradient in the partition (deepspeedai/DeepSpeed@v0.16.2
+                // stage_1_and_2.py): an fp64 copy of the largest, whose segment none of the larger blocks after it fits.
+                bool flatGroups = r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2;
+                if (flatGroups && r.Offload == Offload.None && group * c > tokens * (double)r.Model.VocabSize * 4)
+                    StepOnlySegments = Checked.Bytes(8.0 * Math.Min(_p.LargestTensor, partition));
             }
             if (r.Offload != Offload.None)
             {

@@ -63,6 +63,23 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void MsSwiftSimPoUnderZero2StepsInSegmentsOfItsOwn()
+        {
+            // ms-swift's --deepspeed zero2 (swift/llm/ds_config/zero2.json): the step's flat partition blocks (bf16 copy
+            // 2 x P / 2 B, more than the forward's largest tensor, its fp32 logits of 2 x 512 x V x 4 B) get new segments
+            // beside everything the forward and backward freed and beside the fp64 norm copy of the V x h embedding.
+            var w = Workload(TrainingStage.SimPo, FinetuneMethod.Full);
+            w.Framework = Framework.MsSwift;
+            w.Precision = Precision.Bf16Mixed;
+            w.GpuCount = 2;
+            w.Sharding = Sharding.Zero2;
+            var e = MemoryEstimator.Estimate(w);
+            long step = e.At(Phase.OptimizerStep).Allocated;
+            long freed = e.Phases.Where(p => p.Phase != Phase.OptimizerStep).Max(p => p.Activations + p.Other);
+            Assert.Equal(step + freed + 8 * V * H + L * (1L << 20), e.Reserved);
+        }
+
+        [Fact]
         public void LlamaFactorysSimPoKeepsOnlyTheLogProbBuffers()
         {
             // LLaMA-Factory finetuning_args.py pref_ftx 0.0: its simpo loss adds no supervised term. Its Trainer casts
