@@ -55,6 +55,8 @@ namespace VramPS.Engine
         public string[]? FrameworkNotes { get; set; }
         /// <summary>The transformers release of a Trainer-based stack: its loss path decides how logits are held.</summary>
         public Version? TransformersVersion { get; set; }
+        /// <summary>The torch release the run uses, where an older one holds more (softmax inputs, zeroed gradients, per-parameter AdamW).</summary>
+        public Version? TorchVersion { get; set; }
         /// <summary>The GPU the run uses, when known: its context size shapes Total.</summary>
         public GpuSpec? Gpu { get; set; }
         /// <summary>The training stage; Sft when not given.</summary>
@@ -144,7 +146,7 @@ namespace VramPS.Engine
             && TrainableLayers == other.TrainableLayers && GpuCount == other.GpuCount && Sharding == other.Sharding
             && Offload == other.Offload && Techniques == other.Techniques && Framework == other.Framework
             && SameTargets(FrameworkNotes, other.FrameworkNotes)
-            && Equals(TransformersVersion, other.TransformersVersion) && Stage == other.Stage
+            && Equals(TransformersVersion, other.TransformersVersion) && Equals(TorchVersion, other.TorchVersion) && Stage == other.Stage
             && ReferenceEquals(RewardModel, other.RewardModel) && RewardModelName == other.RewardModelName
             && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength
             && GenerationLength == other.GenerationLength && RolloutMemoryFraction == other.RolloutMemoryFraction

@@ -41,6 +41,17 @@ namespace VramPS.Engine.Alignment
         public static LogitsFootprint LogProbs(int c) => c == 4 ? new LogitsFootprint(c, 2 * c, c) : new LogitsFootprint(2 * c, 2 * c, 2 * c);
 
         /// <summary>
+        /// DeepSpeed-Chat's DPO loop (training/step2_dpo_finetuning/main.py@1842b4f): outputs = model(**batch), then
+        /// ref_outputs = ref_model(**batch) under no_grad, then get_batch_logps on each, logits[:, :-1, :].log_softmax(-1)
+        /// gathered (the policy's log-softmax saved for the gather's backward, the reference's a temporary); both outputs
+        /// stay referenced through backward and the step, until the next step's forwards return. Forward peaks at the
+        /// reference's log-softmax beside both logits and the policy's log-softmax (4c); backward's start holds both
+        /// logits, the saved log-softmax, the gather's full-size gradient and log_softmax's input gradient (5c); while the
+        /// reference scores, the policy's logits and the previous step's reference logits (2c).
+        /// </summary>
+        public static LogitsFootprint HeldOutputsLogProbs(int c) => new LogitsFootprint(4 * c, 5 * c, 2 * c);
+
+        /// <summary>
         /// ORPO, and SimPO through CPOTrainer with cpo_alpha above 0 (cpo_trainer.py, the same cross_entropy_loss), first
         /// take the chosen half's NLL (orpo_trainer.py concatenated_forward): nn.CrossEntropyLoss over a
         /// contiguous copy of the chosen logits, which is freed after the loss while the loss's log-softmax stays saved;

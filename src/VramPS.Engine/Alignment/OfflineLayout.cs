@@ -17,11 +17,15 @@ namespace VramPS.Engine.Alignment
             var policy = cast.Policy;
             int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
             int l = LossBuffers.LogitBytes(s.Policy);
+            // A loop that keeps the model outputs (DeepSpeed-Chat's) holds the policy's and the reference's logits through
+            // backward and the optimizer step.
+            bool heldOutputs = s.Stage == TrainingStage.Dpo && s.HasReference && s.Profile.OutputKept.Value != Frameworks.OutputLifetime.UntilLoss;
             var loss = s.Stage switch
             {
                 TrainingStage.RewardModel => new LogitsFootprint(0, 0, 0),
                 TrainingStage.Orpo => LossBuffers.Returned(LossBuffers.OddsRatio(l), c, l),
                 TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.Returned(LossBuffers.OddsRatio(l), c, l),
+                TrainingStage.Dpo when heldOutputs => LossBuffers.Returned(LossBuffers.HeldOutputsLogProbs(l), c, l),
                 _ => LossBuffers.Returned(LossBuffers.LogProbs(l), c, l),
             };
             int tokens = s.Policy.SequenceLength;
@@ -41,6 +45,7 @@ namespace VramPS.Engine.Alignment
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
                 if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies + weightPeak));
                 if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies + weightHeld));
+                if (heldOutputs && phase != Phase.ForwardEnd && phase != Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * 2.0 * l));
                 phases.Add(p);
                 if (phase == Phase.ForwardEnd && s.HasReference)
                 {

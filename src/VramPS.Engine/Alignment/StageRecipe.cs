@@ -55,6 +55,11 @@ namespace VramPS.Engine.Alignment
             if (w.Model.Encoder)
                 throw new InvalidWorkloadException("Stage", $"-Stage {Stage} trains a causal language model; {w.Model.Id} is an encoder.");
 
+            if (Stage == TrainingStage.Dpo && given.TransformersVersion is null && framework.DpoTransformersRelease.Value is Version dpoRelease)
+            {
+                given.TransformersVersion = dpoRelease;
+                _notes.Add(framework.DpoTransformersRelease.Assumption!);
+            }
             if (given.Checkpointing is null)
             {
                 given.Checkpointing = framework.StageCheckpointing.Value ? Checkpointing.Full : Checkpointing.None;
@@ -62,6 +67,13 @@ namespace VramPS.Engine.Alignment
             }
 
             bool online = Stage == TrainingStage.Ppo || Stage == TrainingStage.Grpo;
+            if (online && framework.Generation.Value == RolloutGeneration.HybridEngine)
+            {
+                string? engine = w.VllmMode != null ? "VllmMode" : w.RolloutMemoryFraction != null ? "RolloutMemoryFraction" : w.RolloutSleep != null ? "RolloutSleep" : null;
+                if (engine != null)
+                    throw new InvalidWorkloadException(engine,
+                        $"-Framework {framework.Name} generates with the actor itself through DeepSpeed's hybrid engine ({framework.Generation.Source}): -{engine} sets up a vLLM engine it does not have.");
+            }
             if (online)
             {
                 PromptLength = Positive(w.PromptLength, "PromptLength", framework.PromptLength.Value ?? PromptTokens,
@@ -179,12 +191,13 @@ namespace VramPS.Engine.Alignment
                 TrainingStage.Grpo => kl > 0,
                 _ => false,
             };
-            ReferenceIsCopy = HasReference && !adapter;
+            ReferenceIsCopy = HasReference && (!adapter || framework.ReferenceAlwaysCopy.Value);
+            if (HasReference && adapter && ReferenceIsCopy) _notes.Add(framework.ReferenceAlwaysCopy.Assumption!);
             if (w.PrecomputeReferenceLogProbs && (Stage == TrainingStage.Dpo || Stage == TrainingStage.Kto))
                 _notes.Add("reference log-probs precomputed before training (precompute_ref_log_probs): no reference during the step");
             if (Stage == TrainingStage.Grpo && kl == 0)
                 _notes.Add("no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)");
-            if (HasReference && adapter)
+            if (HasReference && adapter && !ReferenceIsCopy)
                 _notes.Add("the reference is the policy's base with its adapters disabled: no second copy of the weights");
 
             if (Stage == TrainingStage.Ppo || (Stage == TrainingStage.Grpo && w.RewardModel != null))
@@ -205,6 +218,8 @@ namespace VramPS.Engine.Alignment
                 _notes.Add($"policy, then value model updated, each with its own optimizer step; the value model sharded like the policy ({framework.SequentialPpoUpdates.Source})");
             if (w.EmaCopy)
                 _notes.Add($"a moving-average copy of the policy, 16-bit, sharded only under ZeRO-3 ({framework.EmaCopy.Source})");
+            if ((ReferenceIsCopy || RewardArchitecture != null || w.EmaCopy) && framework.FrozenModelsSixteenBit.Assumption is string frozen)
+                _notes.Add(frozen);
         }
 
         public TrainingStage Stage { get; }

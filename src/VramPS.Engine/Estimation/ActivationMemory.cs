@@ -192,11 +192,18 @@ namespace VramPS.Engine.Estimation
         /// <summary>
         /// What torchtitan's op-level policy keeps of a block beside its input (parallelize.py _custom_policy): the outputs
         /// of the matmuls it counts odd in forward order (wq, wv, w1, w2 of wq, wk, wv, wo, w1, w3, w2) and of the SDPA
-        /// kernel (its output and the fp32 log-sum-exp per head). w2's output is the full hidden width on every
-        /// tensor-parallel rank before its reduce-scatter.
+        /// kernel (its output and the fp32 log-sum-exp per head). Eager, torch/utils/checkpoint.py
+        /// _CachingTorchDispatchMode stores the output of every op the policy marks MUST_SAVE, whether backward reads it
+        /// or not ("would save additional tensors not limited to ones that are actually needed for gradient
+        /// computation", CheckpointPolicy's docstring): w2's output, the full hidden width on every tensor-parallel rank
+        /// before its reduce-scatter, which only the residual add reads. Compiled (apply_compile after apply_ac), the
+        /// policy only tags the graph's nodes and AOTAutograd's partitioner (torch/_functorch/partitioners.py
+        /// min_cut_rematerialization_partition) saves what the backward graph reads: wq's output (RoPE runs again into
+        /// SDPA's backward), wv's, w1's (silu's backward) and SDPA's, never w2's.
         /// </summary>
         private double OpLevelSaved(double tp) =>
-            _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp + _c * (double)_m.HiddenSize;
+            _c * (_m.QDim + _m.KvDim + (double)_m.IntermediateSize + _m.QDim + 4.0 / _c * _m.NumHeads) / tp
+            + (_r.Has(Techniques.Compile) ? 0 : _c * (double)_m.HiddenSize);
         /// <summary>Bytes per token the model's returned key/value cache holds until the forward and its loss return (GPTBigCode with use_cache on).</summary>
         public double ModelCachePerToken { get; }
         /// <summary>Final norm and head input, per token, on the rank that holds the head.</summary>
@@ -255,7 +262,7 @@ namespace VramPS.Engine.Estimation
                     inside += Adapters(attnOut, h, projectionSaves);
                     break;
                 default:
-                    inside += Attention(q, kv, projectionSaves);
+                    inside += Attention(q, kv, projectionSaves) + ZeroPadSource(attnIn, q, kv);
                     // Qwen3-Next's output gate: attn_output * sigmoid(gate) keeps the sigmoid's output and the attention output.
                     if (_m.AttentionOutputGate) inside += 2.0 * _c * q;
                     inside += Adapters(attnOut, q, projectionSaves);
@@ -453,6 +460,20 @@ namespace VramPS.Engine.Estimation
             return input + group.Adapted * (double)kept * _r.LoraRank;
         }
 
+        /// <summary>
+        /// litgpt's fused qkv adapter (litgpt/lora.py LoRAQKVLinear.zero_pad) copies the LoRA output of the adapted
+        /// slices into a zero tensor of the fused width with index_copy, whose backward keeps its source (the LoRA output,
+        /// in the compute dtype); with q, k and v all adapted it pads nothing. A checkpoint whose q, k and v are one
+        /// module cannot say which slices train: the profile's assumption takes litgpt's default, query and value.
+        /// </summary>
+        private double ZeroPadSource(Group attnIn, long q, long kv)
+        {
+            if (!_r.Profile.QkvZeroPadKeepsLoraOutput.Value || !_t.FusedQkvAdapters || attnIn.Adapted == 0) return 0;
+            if (_r.Adapter.Kind != AdapterKind.LoRA) return 0;
+            long slices = attnIn.Count > 1 ? (attnIn.Adapted < attnIn.Count ? attnIn.AdaptedOut : 0) : q + kv;
+            return _c * (double)slices;
+        }
+
         /// <summary>Bytes per element of the weights LoHa, LoKr and BOFT build: autocast keeps its 16-bit cast of them.</summary>
         private int HeldBytes => _t.AutocastAdapters ? _c : _t.AdapterBytes;
 
@@ -502,10 +523,16 @@ namespace VramPS.Engine.Estimation
                     // output is saved in fp32 when autocast puts softmax on its fp32 list or the model code upcasts it
                     // (transformers' decoders); the matmul with v saves its 16-bit cast. Encoders (BERT) drop out the
                     // probabilities: a 1-byte mask, and the dropout output feeds the matmul. Capped logits (Gemma 2)
-                    // keep the tanh output of the scores too.
+                    // keep the tanh output of the scores too, and a clamp of the masked scores (OPT before transformers
+                    // 4.46) keeps its input.
                     bool fp32Softmax = !_m.Encoder || TrainerBehavior.AutocastOverFp32(_r.Precision);
                     double softmaxOut = fp32Softmax ? 4 : _c;
-                    double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0);
+                    double probs = (_m.Encoder ? softmaxOut + 1 + _c : softmaxOut + (softmaxOut != _c ? _c : 0)) + (capped ? _c : 0)
+                        + (_t.ClampsMaskedScores ? _c : 0);
+                    // Before torch 1.11 softmax keeps its input too: BERT's scores plus its fp32 extended mask (fp32
+                    // under autocast), a decoder's 16-bit scores (transformers' softmax(dtype=float32) upcasts inside
+                    // the kernel, half_to_float).
+                    if (_r.Release.SoftmaxKeepsInput) probs += _m.Encoder ? softmaxOut : _c;
                     sum += _c * (q + 2.0 * q * keys) + heads * (double)kLength * probs;
                     if (outputProjectionSavesInput) sum += _c * (double)q;
                     break;
@@ -564,7 +591,11 @@ namespace VramPS.Engine.Estimation
             double intermediates = gated ? (_r.Has(Techniques.Compile) || _t.FusedActivation ? 2 : 3) : pythonGelu && !_r.Has(Techniques.Compile) ? 3 : 1;
             double sum = intermediates * _out * width;
             bool downSaves = mlpOut.Count > 0 && SavesInput(trains);
-            if (downSaves) sum += _c * (double)width;
+            // ReLU saves its output (torch tools/autograd/derivatives.yaml relu: threshold_backward(grad, result, 0)),
+            // the very tensor the down projection reads and saves (OPT's fc1 -> relu -> fc2, modeling_opt.py
+            // OPTDecoderLayer.forward): one tensor, counted once.
+            bool reluOutputIsDownInput = !gated && _m.Activation == "relu" && _out == _c;
+            if (downSaves && !reluOutputIsDownInput) sum += _c * (double)width;
             sum += Adapters(mlpOut, width, downSaves);
             sum *= copies;
             if (moe)

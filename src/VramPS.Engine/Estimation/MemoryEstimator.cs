@@ -38,6 +38,7 @@ namespace VramPS.Engine.Estimation
             long reserved = rank.Reserved;
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), rank.Step.PagedStates);
             if (rank.Step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
+            if (r.Profile.ExpandableSegments.Assumption is string allocator) notes.Add(allocator);
 
             var estimate = new TrainingMemoryEstimate(workload, r)
             {
@@ -86,7 +87,8 @@ namespace VramPS.Engine.Estimation
                 {
                     if (phase.Allocated > Peak.Allocated) Peak = phase;
                 }
-                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Step.GatherStreamPool, Step.StepOnlySegments), Step.StrandedParameterBlocks);
+                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Checked.Add(Step.GatherStreamPool, Step.ReduceScatterInputPool),
+                    Step.IdleShardedGradients, r.Profile.ExpandableSegments.Value, Step.StepOnlySegments), Step.StrandedParameterBlocks);
                 Device = Checked.Add(Reserved, Step.PagedStates);
             }
 

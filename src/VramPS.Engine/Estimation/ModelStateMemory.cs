@@ -26,7 +26,7 @@ namespace VramPS.Engine.Estimation
             // Under ZeRO the optimizer steps an fp32 master partition of the trainable parameters, adapters included.
             int trainableBytes = t.ZeroSixteenBitGradients ? 4 : adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
             // ZeRO keeps the trainable parameters' gradients in its 16-bit dtype; the fp32 ones exist only group by group at the step.
-            GradientBytes = t.ZeroSixteenBitGradients ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
+            GradientBytes = t.ZeroSixteenBitGradients || t.Fp16GradientsFlattenedAtStep ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
             int modelBytes = t.MasterCopyInOptimizer || blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
 
@@ -43,6 +43,10 @@ namespace VramPS.Engine.Estimation
             }
             FullWeights = Weights(p.Total, p.Quantizable, p.Adapters + p.FrozenAdapters, p.Trainable);
             ExpertWeights = Weights(p.Experts, p.QuantizableExperts, p.ExpertAdapters, p.TrainableExperts);
+            // Of the quantized weights' bits, all but the packed data's (4, or 8 for Int8) are block statistics.
+            double statisticsBits = method == FinetuneMethod.QLoRA ? bits - (r.Quantization == Quantization.Int8 ? 8 : 4) : 0;
+            QuantStatistics = p.Quantizable * statisticsBits / 8;
+            ExpertQuantStatistics = p.QuantizableExperts * statisticsBits / 8;
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
             HeadBytes = method == FinetuneMethod.QLoRA ? rest : modelBytes;
 
@@ -67,6 +71,9 @@ namespace VramPS.Engine.Estimation
         /// <summary>Bytes per element of the LM head's stored weight (never quantized).</summary>
         public int HeadBytes { get; }
         public double FullWeights { get; }
+        /// <summary>The quantization statistics within FullWeights (bitsandbytes' absmax and nested absmax, Int8's row scales); 0 without a quantized base.</summary>
+        public double QuantStatistics { get; }
+        public double ExpertQuantStatistics { get; }
         public double Gradients { get; }
         public double States { get; }
         public double StepTemporaries { get; }
@@ -176,6 +183,8 @@ namespace VramPS.Engine.Estimation
             double largest = Math.Min(p.LargestTensor, p.Trainable);
             switch (r.Optimizer)
             {
+                case OptimizerKind.AdamW when r.Release.StepTemporariesOfLargest > 0:
+                    return r.Release.StepTemporariesOfLargest * largest * bytes;
                 case OptimizerKind.AdamW:
                 case OptimizerKind.SGD:
                 case OptimizerKind.ScheduleFreeAdamW:

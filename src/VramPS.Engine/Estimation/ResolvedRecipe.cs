@@ -44,6 +44,7 @@ namespace VramPS.Engine.Estimation
                 throw new InvalidWorkloadException("Method",
                     $"-Framework {Profile.Name} trains every parameter: -Method {w.Method} is not one it runs. Use -Method Full, or {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value)}.");
             }
+            FrameworkOffers.Check(w, Profile);
             Techniques = w.Techniques;
             var kernels = Profile.DefaultTechniques;
             if (kernels.Value != Techniques.None && (Techniques & kernels.Value) == 0)
@@ -60,8 +61,9 @@ namespace VramPS.Engine.Estimation
             Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
                 ? "Optimizer AdamW (fused)"
                 : "Optimizer AdamW (torch, foreach implementation)");
-            BatchSize = Positive(w.BatchSize, "BatchSize", 1, "micro-batch 1 per GPU");
-            SequenceLength = Positive(w.SequenceLength, "SequenceLength", 2048, "sequence length 2048 tokens");
+            Release = new LibraryRelease(w.TorchVersion, TransformersVersion, Profile, Optimizer, _assumptions);
+            BatchSize = Positive(w.BatchSize, "BatchSize", Profile.DefaultBatchSize.Value ?? 1, Profile.DefaultBatchSize.Assumption ?? "micro-batch 1 per GPU");
+            SequenceLength = Positive(w.SequenceLength, "SequenceLength", Profile.DefaultSequenceLength.Value ?? 2048, Profile.DefaultSequenceLength.Assumption ?? "sequence length 2048 tokens");
             if ((long)BatchSize * SequenceLength > MaxTokens)
                 throw new InvalidWorkloadException("BatchSize", $"-BatchSize {BatchSize} x -SequenceLength {SequenceLength} is more than {MaxTokens:N0} tokens per micro-batch, which VramPS does not estimate.");
             GradientAccumulation = Positive(w.GradientAccumulation, "GradientAccumulation", 1, "no gradient accumulation");
@@ -115,6 +117,8 @@ namespace VramPS.Engine.Estimation
             OptimizerRank = ResolveOptimizerRank(w);
             if (Optimizer == OptimizerKind.BAdam) CheckBlockOptimizer(w);
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
+            if (Adapter.Kind == AdapterKind.LoRA && Profile.QkvZeroPadKeepsLoraOutput.Value && AdaptsFusedAttentionInput())
+                _assumptions.Add(Profile.QkvZeroPadKeepsLoraOutput.Assumption!);
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
                 throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
@@ -171,6 +175,8 @@ namespace VramPS.Engine.Estimation
         public Techniques Techniques { get; private set; }
         /// <summary>The transformers release whose model code runs (Trainer-based stacks and fsdp_qlora); null for litgpt and torchtune.</summary>
         public Version? TransformersVersion { get; }
+        /// <summary>What the named torch release (and the Trainer's old default optimizer) changes in the step.</summary>
+        public LibraryRelease Release { get; }
         public bool IsAdapter { get; }
         public Precision Precision { get; }
         public OptimizerKind Optimizer { get; }
@@ -202,6 +208,21 @@ namespace VramPS.Engine.Estimation
 
         /// <summary>Whether LoRA adapts the modules of this name index (<see cref="ModelArchitecture.ModuleNameIndexes"/>).</summary>
         public bool AdaptsName(int nameIndex) => (_adaptedNames & (1UL << nameIndex)) != 0;
+
+        /// <summary>LoRA adapts a block's attention input that is one module for q, k and v (query_key_value, qkv_proj).</summary>
+        private bool AdaptsFusedAttentionInput()
+        {
+            var modules = Model.ModuleArray(0);
+            var indexes = Model.ModuleNameIndexes(0);
+            int fused = -1, count = 0;
+            for (int i = 0; i < modules.Length; i++)
+            {
+                if (modules[i].Role != LinearRole.AttentionInput) continue;
+                count++;
+                fused = indexes[i];
+            }
+            return count == 1 && AdaptsName(fused);
+        }
 
         private static ulong NameMask(IReadOnlyList<string> names, Func<string, bool> adapted)
         {
@@ -302,7 +323,9 @@ namespace VramPS.Engine.Estimation
         }
 
         private Precision DefaultPrecision(FinetuneMethod method, Sharding? sharding) =>
-            method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
+            Profile.Fp16ByDefault.Value
+                ? Take(method == FinetuneMethod.Full || method == FinetuneMethod.Freeze ? Engine.Precision.Fp16Mixed : Engine.Precision.Fp16, Profile.Fp16ByDefault.Assumption!)
+            : method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
                 ? Profile.FullTrainsLoadedDtype.Value && (sharding ?? Engine.Sharding.None) == Engine.Sharding.None
                     ? Take(Engine.Precision.Bf16, Profile.FullTrainsLoadedDtype.Assumption!)
                     : Take(Engine.Precision.Bf16Mixed, MasterCopyStack
@@ -333,10 +356,15 @@ namespace VramPS.Engine.Estimation
         private static readonly Version EagerCappedFrom = new Version(4, 42);
         private static readonly Version EagerCappedUntil = new Version(4, 48);
 
+        /// <summary>The first transformers release with an SDPA attention path (attn_implementation, v4.36.0).</summary>
+        private static readonly Version SdpaFrom = new Version(4, 36);
+
         private AttentionKernel DefaultAttention()
         {
             var kernel = Profile.DefaultAttention;
             if (kernel.Value is AttentionKernel own) return Take(own, kernel.Assumption!);
+            if (TransformersVersion != null && TransformersVersion < SdpaFrom)
+                return Take(AttentionKernel.Eager, $"eager attention: transformers {TransformersVersion.ToString(2)} predates the SDPA path (attn_implementation, 4.36)");
             if (Model.AttentionLogitSoftcap > 0 && Profile.TransformersTrainer.Value && TransformersVersion != null
                 && TransformersVersion >= EagerCappedFrom && TransformersVersion < EagerCappedUntil)
                 return Take(AttentionKernel.Eager, "eager attention: transformers 4.42-4.47 swap SDPA for eager on models that cap attention logits (Gemma 2)");
@@ -364,7 +392,7 @@ namespace VramPS.Engine.Estimation
             }
             return method == FinetuneMethod.QLoRA && Profile.TransformersTrainer.Value
                 ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
-                : Take(Engine.Checkpointing.None, "no activation checkpointing (the Trainer's default)");
+                : Take(Engine.Checkpointing.None, own.Assumption ?? "no activation checkpointing (the Trainer's default)");
         }
 
         /// <summary>

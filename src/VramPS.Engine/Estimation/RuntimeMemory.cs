@@ -21,26 +21,36 @@ namespace VramPS.Engine.Estimation
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
         /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
         /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is, per phase, a reservation
-        /// counted in Other (a rollout engine's pool) that never churns. Where the optimizer step allocates tensors
-        /// larger than any segment the forward and backward freed (<paramref name="stepOnlySegments"/> above 0,
-        /// StepLayout.StepOnlySegments), a request cannot span segments, so the step's tensors get segments of their
-        /// own, exactly their size, beside every segment the forward and backward reserved, and beside those of the
-        /// step's earlier temporaries that nothing later fits in; that replaces the step's tenth of churn.
+        /// counted in Other (a rollout engine's pool) that never churns. <paramref name="idleOnOtherStream"/> is, per
+        /// phase, what another stream's pool keeps cached but not allocated (FSDP2's sharded gradients between zero_grad
+        /// and their reduce-scatter). With expandable segments (c10/cuda/CUDACachingAllocator.cpp ExpandableSegment,
+        /// PYTORCH_CUDA_ALLOC_CONF expandable_segments:True) each stream's pool is one segment that maps pages as it
+        /// grows, so no freed block is stranded in a segment cudaMalloc'ed for another request's size, and the churn
+        /// term is not counted. Otherwise, where the optimizer step allocates tensors larger than any segment the
+        /// forward and backward freed (<paramref name="stepOnlySegments"/> above 0, StepLayout.StepOnlySegments), a
+        /// request cannot span segments, so the step's tensors get segments of their own, exactly their size, beside
+        /// every segment the forward and backward reserved, and beside those of the step's earlier temporaries that
+        /// nothing later fits in; that replaces the step's tenth of churn.
         /// </summary>
-        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool, long stepOnlySegments)
+        public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool,
+            Func<Phase, long>? idleOnOtherStream = null, bool expandableSegments = false, long stepOnlySegments = 0)
         {
+            bool ownStepSegments = stepOnlySegments > 0 && !expandableSegments;
             long highWater = 0;
             long freedBeforeStep = 0;
             foreach (var phase in phases)
             {
-                long churn = Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
-                if (phase.Phase != Phase.OptimizerStep) freedBeforeStep = Math.Max(freedBeforeStep, churn);
-                if (phase.Phase != Phase.OptimizerStep || stepOnlySegments == 0) highWater = Math.Max(highWater, Checked.Add(phase.Allocated, churn / 10));
+                long churn = expandableSegments ? 0 : Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
+                long idle = idleOnOtherStream?.Invoke(phase.Phase) ?? 0;
+                bool step = phase.Phase == Phase.OptimizerStep;
+                if (!step) freedBeforeStep = Math.Max(freedBeforeStep, churn);
+                long held = step && ownStepSegments ? 0 : churn / 10;
+                highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, held), idle));
             }
-            foreach (var step in phases)
+            foreach (var phase in phases)
             {
-                if (step.Phase == Phase.OptimizerStep && stepOnlySegments > 0)
-                    highWater = Math.Max(highWater, Checked.Add(Checked.Add(step.Allocated, freedBeforeStep), stepOnlySegments));
+                if (phase.Phase == Phase.OptimizerStep && ownStepSegments)
+                    highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, freedBeforeStep), stepOnlySegments));
             }
             long rounding = tensorsAlive * (BlockRounding / 2);
             return Checked.Add(Checked.Add(highWater, rounding), otherStreamPool);

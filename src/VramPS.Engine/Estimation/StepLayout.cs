@@ -37,6 +37,13 @@ namespace VramPS.Engine.Estimation
         /// its earlier temporaries use (RuntimeMemory.Reserved); 0 where the step reuses freed segments.
         /// </summary>
         public long StepOnlySegments { get; private set; }
+        /// <summary>
+        /// What FSDP's reduce-scatter stream keeps in its own pool beside the sharded gradients (ReduceScatterStreamPool):
+        /// the largest unit's reduce-scatter input.
+        /// </summary>
+        public long ReduceScatterInputPool { get; private set; }
+        private double _shardedGradsOnReduceStream, _gradsForward, _grads, _headGrad;
+        private bool _gradsFreedBeforeStep;
         /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
         public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
@@ -60,17 +67,23 @@ namespace VramPS.Engine.Estimation
             bool adapter = r.IsAdapter;
 
             // Weights: sharded storage plus, under ZeRO-3 / FSDP, the root unit and two block units gathered in 16-bit.
-            double weightsStored = zero3 ? Sharded(_s.FullWeights, _s.ExpertWeights) : _s.FullWeights;
-            double gatheredLayer = r.Workload.Method == FinetuneMethod.QLoRA
+            // Where the quantization statistics live on the modules, outside the sharded parameters, every rank holds them whole.
+            bool quantized = r.Workload.Method == FinetuneMethod.QLoRA;
+            double wholeStatistics = zero3 && quantized && r.Profile.QuantStatisticsUnsharded.Value ? _s.QuantStatistics : 0;
+            double wholeExpertStatistics = wholeStatistics > 0 ? _s.ExpertQuantStatistics : 0;
+            double weightsStored = zero3
+                ? Sharded(_s.FullWeights - wholeStatistics, _s.ExpertWeights - wholeExpertStatistics) + wholeStatistics
+                : _s.FullWeights;
+            double gatheredLayer = quantized
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
-            double rootUnit = (_p.Embedding + _p.Head) * (double)(r.Workload.Method == FinetuneMethod.QLoRA && _t.UpcastsNonQuantized ? 4 : c);
+            double rootUnit = (_p.Embedding + _p.Head) * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
             double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
             GatherStreamPool = Checked.Bytes(inFlight);
             if (r.Offload == Offload.OptimizerAndParameters)
             {
-                HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored));
-                weightsStored = 0;
+                HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored - wholeStatistics));
+                weightsStored = wholeStatistics;
             }
             double weightsCompute = weightsStored + inFlight;
 
@@ -104,7 +117,7 @@ namespace VramPS.Engine.Estimation
             // Megatron-LM's gradient buffer is allocated with the model and lives through forward; its fused weight
             // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
             bool persistentGrads = r.Profile.GradientBufferPersists.Value;
-            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers ? grads : 0;
+            double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers || r.Release.ZeroGradKeepsGradients ? grads : 0;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
@@ -123,10 +136,15 @@ namespace VramPS.Engine.Estimation
                 // logits), the caching allocator gives them new segments. Before them, get_grad_norm_direct takes
                 // torch.norm(g.data.double()) of each gradient in the partition (deepspeedai/DeepSpeed@v0.16.2
                 // stage_1_and_2.py): an fp64 copy of the largest, whose segment none of the larger blocks after it fits.
+                // Expandable segments grow one segment per stream instead (RuntimeMemory.Reserved).
                 bool flatGroups = r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2;
-                if (flatGroups && r.Offload == Offload.None && group * c > tokens * (double)r.Model.VocabSize * 4)
+                if (flatGroups && r.Offload == Offload.None && !r.Profile.ExpandableSegments.Value && group * c > tokens * (double)r.Model.VocabSize * 4)
                     StepOnlySegments = Checked.Bytes(8.0 * Math.Min(_p.LargestTensor, partition));
             }
+            // FP16_Optimizer.step flattens each param group's gradients: p.grad.to(fp32) for every parameter, then their
+            // concatenation, 8 bytes per parameter beside the 16-bit gradients until the group's are dropped; VramPS takes
+            // the trainable parameters as one group (DeepSpeed-Chat's weight-decay group holds all but biases and norms).
+            if (_t.Fp16GradientsFlattenedAtStep) temps += (statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable) * 8.0;
             if (r.Offload != Offload.None)
             {
                 // ZeRO's CPU Adam steps fp32 gradient partitions held on the host (stage3.py and stage_1_and_2.py cpu_offload).
@@ -139,6 +157,18 @@ namespace VramPS.Engine.Estimation
                     grads = 0;
                     gradsForward = 0;
                 }
+            }
+            // torch FSDP2's foreach_reduce allocates each unit's reduce-scatter input (its unsharded gradients in the
+            // reduce dtype) and output (the sharded gradients, which the optimizer steps) on the reduce-scatter stream.
+            // Under full training the root unit (embedding, final norm, head) reduces last, beside every sharded gradient: that stream's pool
+            // keeps those blocks cached after zero_grad frees the gradients, and the default stream cannot use them.
+            if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
+            {
+                ReduceScatterInputPool = Checked.Bytes(Math.Max(_p.Embedding + _p.Head, _p.LargestLayer) * (double)_s.GradientBytes);
+                _shardedGradsOnReduceStream = grads;
+                _gradsForward = gradsForward;
+                _grads = grads;
+                _gradsFreedBeforeStep = inBackward;
             }
             if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
             {
@@ -192,6 +222,7 @@ namespace VramPS.Engine.Estimation
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
             bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer && !blockWise;
             double copies = 0;
+            double headChunkCopies = 0;
             if (autocastCopies)
             {
                 double perLayer = _a.AutocastCopiesPerLayer();
@@ -214,6 +245,12 @@ namespace VramPS.Engine.Estimation
                         : stage.Layers;
                     copies = r.Checkpointing != Checkpointing.Full ? perLayer * _a.HeldLayers : wholeForward ? perLayer * trainedInStage : perLayer;
                     if (stage.HasHead) copies += 2.0 * _p.Head + (_p.Head == 0 ? 2.0 * _p.Embedding : 0);
+                    // A frozen head called once per chunk of the sequence is cast anew by each call (aten/src/ATen/
+                    // autocast_mode.cpp cached_cast caches only weights that require grad), and each chunk's linear
+                    // keeps its own copy until that chunk's backward: all of them at the forward's end.
+                    int chunk = r.Profile.FrozenHeadChunkTokens.Value;
+                    if (stage.HasHead && adapter && chunk > 0)
+                        headChunkCopies = 2.0 * _p.Head * (Math.Ceiling((double)r.SequenceLength / chunk) - 1);
                     if (wholeForward && stage.HasEmbedding && r.Vision.Trained && r.Workload.Method == FinetuneMethod.Full)
                         copies += 2.0 * (Models.VisionTower.LinearWeights(r.Model) + Models.VisionTower.ProjectorLinearWeights(r.Model));
                 }
@@ -221,10 +258,23 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads ? Math.Max(_p.Head, _p.Embedding) * (double)_s.GradientBytes / (gradsSharded ? n : 1) : 0;
+            // Under FSDP1 each parameter of a unit is a view split from its flat parameter, and autograd's
+            // split_with_sizes_backward concatenates the unit's gradients only when the last one arrives
+            // (torch/distributed/fsdp/_flat_param.py _use_unsharded_views). The root unit holds the head and the
+            // embedding: the head's gradient waits, unsharded, from the first op of backward to the last, when the
+            // embedding's arrives and both are concatenated into the unit's flat gradient (a tied weight is one
+            // gradient, summed in place). By then every block has been resharded. The unsharded gradients are in the
+            // gathered parameters' dtype (FSDP's MixedPrecision param_dtype), cast for the sharded gradient only after
+            // the reduce-scatter.
+            bool flatRoot = zero3 && !_t.GathersModules && r.Profile.FlatParameterUnits.Value
+                && r.Workload.Method == FinetuneMethod.Full && stage.HasHead && stage.HasEmbedding && !blockWise;
+            double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads
+                ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot ? c : _s.GradientBytes) / (gradsSharded && !flatRoot ? n : 1) : 0;
+            double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
+            _headGrad = headGrad;
 
             var list = new List<PhaseMemory>(6);
-            if (r.Workload.Method == FinetuneMethod.QLoRA && _t.ChunkedHead)
+            if (quantized && _t.ChunkedHead)
             {
                 // litgpt builds the model under Lightning's BitsandbytesPrecision (litgpt finetune/lora.py
                 // fabric.init_module at 0f021f3 and 5895df1): each Linear is a _Linear4bit that quantizes itself when
@@ -233,12 +283,19 @@ namespace VramPS.Engine.Estimation
                 // one linear's 16-bit weight is ever resident beside the quantized model, never the whole 16-bit model.
                 list.Add(Phase(Estimation.Phase.Load, weightsStored + 2.0 * _p.LargestQuantizable, 0, 0, 0, 0));
             }
-            else if (r.Workload.Method == FinetuneMethod.QLoRA && _t.QuantizesOnlyAdapted)
+            else if (quantized && _t.QuantizesOnlyAdapted)
             {
                 // torchao's NF4 conversion (torchtune, 2024) compares every element of a weight with the 16 NF4
                 // levels at once: a (numel x 16) 16-bit difference and its absolute value, the minimum's values
                 // and int64 indices, next to the 16-bit weight being converted.
                 list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (2.0 * 16 * 2 + 2 + 8 + 2)));
+            }
+            else if (quantized && zero3 && r.Profile.QuantizedBaseLoadsWhole.Value)
+            {
+                // Every rank loads the whole quantized model, adapters attached, before the engine partitions it: the
+                // last weight being quantized is on the GPU in its 16-bit load dtype beside its packed output
+                // (bitsandbytes Params4bit._quantize: w = self.data.contiguous().to(device), then quantize_4bit).
+                list.Add(Phase(Estimation.Phase.Load, _s.FullWeights, 0, 0, 0, _p.LargestQuantizable * (double)c));
             }
             // Where the loop keeps the previous micro-batch's output until the next forward returns (litgpt), that
             // step's graph is alive through this forward: its 4-bit matmuls' inputs, and its logit chunks beside the
@@ -247,12 +304,38 @@ namespace VramPS.Engine.Estimation
             double previousStep = _a.CheckpointsBlocks ? 0 : _a.PreviousStepInputsPerToken * tokens;
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, Math.Max(gradsForward, headGrad) + gradUnit, states, topWorking, bucket));
-            list.Add(Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket));
-            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket));
+            // A loop that keeps the model's output holds its logits past the loss's backward (ForwardPeak and
+            // BackwardPeak count them until then); one that keeps it until the next forward returns (DeepSpeed-Chat's
+            // SFT) holds the previous step's beside that forward too.
+            double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
+            double previousOutput = r.Profile.OutputKept.Value == Frameworks.OutputLifetime.UntilNextForward ? heldOutput : 0;
+            double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput));
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + heldOutput));
+            list.Add(flatRoot
+                ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
+                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));
+            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + heldOutput));
             return list.AsReadOnly();
+        }
+
+        /// <summary>
+        /// Bytes of sharded gradients the reduce-scatter stream's pool keeps cached but not allocated at a phase: all of
+        /// them while no gradient is live (the forward after zero_grad) less the head's shard the phase counts, none once
+        /// backward has reduced them.
+        /// </summary>
+        public long IdleShardedGradients(Phase phase)
+        {
+            double live = phase switch
+            {
+                Estimation.Phase.BackwardStart => _gradsForward + _headGrad,
+                Estimation.Phase.BackwardTop => Math.Max(_gradsForward, _headGrad),
+                Estimation.Phase.BackwardEnd => _grads,
+                Estimation.Phase.OptimizerStep => _gradsFreedBeforeStep ? 0 : _grads,
+                _ => _gradsForward,
+            };
+            return Checked.Bytes(Math.Max(0, _shardedGradsOnReduceStream - live));
         }
 
         private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>

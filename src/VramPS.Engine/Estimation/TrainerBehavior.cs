@@ -38,6 +38,8 @@ namespace VramPS.Engine.Estimation
             bool zeroMixed = AutocastOverFp32(r.Precision)
                 || r.IsAdapter && (r.Precision == Precision.Bf16 || r.Precision == Precision.Fp16);
             ZeroSixteenBitGradients = f.MasterCopyInOptimizer.Value && zeroMixed && f.ZeroSixteenBitGradients.Value && r.Sharding != Sharding.None;
+            Fp16GradientsFlattenedAtStep = MasterCopyInOptimizer && r.Precision == Precision.Fp16Mixed && r.Sharding == Sharding.None
+                && f.Fp16GradientsFlattenedAtStep.Value && !r.IsAdapter;
             // DeepSpeed's bf16/fp16 engine casts the whole module, adapters included, to the 16-bit dtype
             // (deepspeedai/DeepSpeed engine.py _configure_distributed_model: module.bfloat16() / half(), in recent releases
             // _cast_module_mixed_precision on the parameters) and
@@ -95,16 +97,57 @@ namespace VramPS.Engine.Estimation
             UpcastsOnlyTrainable = f.UpcastsOnlyTrainable.Value && AutocastOverFp32(r.Precision) && r.Workload.Method == FinetuneMethod.Freeze;
             DoubleQuant = f.DoubleQuant.Value;
 
+            ClampsMaskedScores = OwnOptCode(r);
+
             Logits = LogitsFor(r);
+            // The output a loop keeps holds the logits as the model returns them: upcast to fp32 by transformers up to
+            // 4.45 (modeling_llama.py logits.float()), in the compute dtype from 4.46 (the loss function upcasts its own
+            // copy) and where the model takes its own loss on the 16-bit logits (OPT, GPTBigCode).
+            var v = r.TransformersVersion ?? new Version(4, 46);
+            bool upcastInModel = v < new Version(4, 46) && !OwnShiftedLoss(r);
+            HeldOutputLogitsBytes = f.OutputKept.Value == OutputLifetime.UntilLoss || r.Has(Techniques.FusedLinearLoss) ? 0 : upcastInModel ? 4 : c;
+            // Up to 4.45 the loss's backward peak is its own three fp32 buffers (the saved log-softmax, its gradient and
+            // the input's); the kept fp32 output lives beside them. From 4.46 the footprint counts the 16-bit logits already.
+            if (HeldOutputLogitsBytes > 0 && upcastInModel)
+                Logits = new LogitsFootprint(Logits.ForwardPeak, Logits.BackwardPeak + HeldOutputLogitsBytes, Logits.Held);
         }
 
-        /// <summary>The same trainer with its loss path given by the caller (an alignment stage owns its own loss buffers).</summary>
+        /// <summary>The first transformers release whose OPT hands its loss to the shared loss_function (which upcasts the logits).</summary>
+        private static readonly Version OptSharedLossFrom = new Version(4, 46);
+
+        /// <summary>
+        /// OPT's model code in the transformers releases VramPS reads as before 4.46 (modeling_opt.py as DeepSpeed-Chat's
+        /// April 2023 logs ran it, transformers main of 2023-04, and unchanged in these two respects through 4.36):
+        /// OPTAttention clamps the masked scores with torch.max(attn_weights, finfo.min), and OPTForCausalLM computes its
+        /// own CrossEntropyLoss on a shifted contiguous copy of the 16-bit logits, without upcasting them.
+        /// </summary>
+        private static bool OwnOptCode(ResolvedRecipe r) =>
+            r.Model.ModelType == "opt" && r.TransformersVersion is Version v && v < OptSharedLossFrom;
+
+        /// <summary>The model takes its own loss on its 16-bit logits (below 4.50, where transformers' shared loss has not taken over).</summary>
+        private static bool OwnShiftedLoss(ResolvedRecipe r) => r.Model.ModelType == "gpt_bigcode" || OwnOptCode(r);
+
+        /// <summary>
+        /// The same trainer with its loss path given by the caller: an alignment stage owns its own loss buffers, the
+        /// outputs its loop keeps among them (OfflineLayout).
+        /// </summary>
         public TrainerBehavior(ResolvedRecipe r, LogitsFootprint logits) : this(r)
         {
             Logits = logits;
+            HeldOutputLogitsBytes = 0;
         }
 
         public bool DoubleQuant { get; }
+        /// <summary>
+        /// Without ZeRO, DeepSpeed's FP16_Optimizer: 16-bit gradients on the parameters, flattened to an fp32 copy at the
+        /// step beside a per-parameter fp32 copy of each.
+        /// </summary>
+        public bool Fp16GradientsFlattenedAtStep { get; }
+        /// <summary>
+        /// Eager attention clamps the masked scores with torch.max, whose backward (aten maximum) keeps its 16-bit input,
+        /// the scores plus the mask: one more heads x keys tensor per token (OPT before transformers 4.46).
+        /// </summary>
+        public bool ClampsMaskedScores { get; }
         /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
         public bool SoftcapAttentionByHand { get; }
         /// <summary>Only the trainable parameters are fp32; the frozen ones stay in the 16-bit compute dtype (LLaMA-Factory's Freeze).</summary>
@@ -143,6 +186,8 @@ namespace VramPS.Engine.Estimation
         public bool FusedQkvAdapters { get; }
         public bool SeparateHead { get; }
         public LogitsFootprint Logits { get; }
+        /// <summary>Bytes per vocabulary entry per token of the logits the loop's kept output holds through backward and the step; 0 where it keeps none.</summary>
+        public int HeldOutputLogitsBytes { get; }
 
         public static int ComputeBytes(Precision p) => p == Precision.Fp32 ? 4 : 2;
 
@@ -165,24 +210,27 @@ namespace VramPS.Engine.Estimation
             bool chunked = r.Has(Techniques.ChunkedLoss);
             if (v >= new Version(4, 50))
                 return chunked ? new LogitsFootprint(c + 4, c + 4, c) : new LogitsFootprint(c + 8, c + 8, c + 4);
-            if (r.Model.ModelType == "gpt_bigcode") return GptBigCodeLogits(r, c, chunked);
+            if (OwnShiftedLoss(r)) return OwnShiftedLossLogits(r, c, chunked);
             if (v >= new Version(4, 46))
                 return chunked ? new LogitsFootprint(c + 6, c + 6, c + 4) : new LogitsFootprint(c + 12, c + 10, c + 4);
             return chunked ? new LogitsFootprint(8, 8, 8) : new LogitsFootprint(12, 12, 8);
         }
 
         /// <summary>
-        /// GPTBigCode's own loss before 4.50 (modeling_gpt_bigcode.py GPTBigCodeForCausalLM.forward): a contiguous
-        /// shifted copy of the 16-bit logits into CrossEntropyLoss. Without autocast the log-softmax is 16-bit (3c
+        /// A model's own loss on its 16-bit logits: GPTBigCode's before 4.50 (modeling_gpt_bigcode.py
+        /// GPTBigCodeForCausalLM.forward) and OPT's before 4.46 (modeling_opt.py OPTForCausalLM.forward, logits =
+        /// self.lm_head(outputs[0]).contiguous(), no upcast), each a contiguous shifted copy of the 16-bit logits into
+        /// CrossEntropyLoss. Without autocast the log-softmax is 16-bit (3c
         /// forward, 4c with its gradient). Under autocast cross-entropy casts that copy to fp32 and keeps an fp32
         /// log-softmax beside the logits and the copy (2c + 8); the backward is the loss function's (c + 10). A fast
         /// cross-entropy kernel (fms FOAK patches CrossEntropyLoss in that module) keeps only the shifted copy and
         /// writes its gradient into it, so backward adds the slice's full-size gradient (3c); under autocast
         /// accelerate's convert_outputs_to_fp32 then copies the returned logits to fp32 (2c + 4).
         /// </summary>
-        private static LogitsFootprint GptBigCodeLogits(ResolvedRecipe r, int c, bool fastLoss)
+        private static LogitsFootprint OwnShiftedLossLogits(ResolvedRecipe r, int c, bool fastLoss)
         {
-            bool autocast = AutocastsHfForward(r);
+            // A stack that keeps the master copy in its optimizer (DeepSpeed's engine) runs the 16-bit model without autocast.
+            bool autocast = AutocastsHfForward(r) && !r.Profile.MasterCopyInOptimizer.Value;
             if (fastLoss) return new LogitsFootprint(autocast ? 2 * c + 4 : 2 * c, 3 * c, 2 * c);
             return autocast ? new LogitsFootprint(2 * c + 8, c + 10, c + 4) : new LogitsFootprint(3 * c, 4 * c, 2 * c);
         }

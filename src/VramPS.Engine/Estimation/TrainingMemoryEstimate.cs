@@ -37,6 +37,7 @@ namespace VramPS.Engine.Estimation
             Techniques = recipe.Techniques;
             Framework = FrameworkNames.ToName(recipe.Framework);
             _transformersVersion = recipe.TransformersVersion;
+            _torchVersion = recipe.Release.Torch;
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
             var parallel = recipe.Parallel;
@@ -83,6 +84,9 @@ namespace VramPS.Engine.Estimation
         /// <summary>The transformers release whose loss path was modelled (Trainer-based stacks), major.minor.</summary>
         public string? TransformersVersion => _transformersVersion?.ToString(2);
         private readonly Version? _transformersVersion;
+        /// <summary>The torch release the workload named (major.minor); null where it named none.</summary>
+        public string? TorchVersion => _torchVersion?.ToString(2);
+        private readonly Version? _torchVersion;
         public int TensorParallel { get; }
         public int PipelineParallel { get; }
         public PipelineSchedule PipelineSchedule { get; }

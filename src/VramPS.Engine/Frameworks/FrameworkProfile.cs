@@ -46,6 +46,12 @@ namespace VramPS.Engine.Frameworks
         /// -Sharding says (Megatron's distributed optimizer, -Sharding Zero1); false: plain data parallel.
         /// </summary>
         public Cited<bool> FullShardsOptimizer { get; init; }
+        /// <summary>Runs fp16 when -Precision is not given (Full: fp16 model with fp32 master weights; adapters: an fp16 base); false: bf16.</summary>
+        public Cited<bool> Fp16ByDefault { get; init; }
+        /// <summary>The micro-batch per GPU when -BatchSize is not given; null: 1.</summary>
+        public Cited<int?> DefaultBatchSize { get; init; }
+        /// <summary>Tokens per sequence of a supervised run when -SequenceLength is not given; null: 2048.</summary>
+        public Cited<int?> DefaultSequenceLength { get; init; }
         /// <summary>The LoRA rank (and DoRA's) when -LoraRank is not given.</summary>
         public Cited<int> DefaultLoraRank { get; init; }
         /// <summary>Whether a vision tower trains when not given; null: what the method and LoRA targets make trainable.</summary>
@@ -85,6 +91,20 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> SimPoChosenNll { get; init; }
         /// <summary>What -Checkpointing Selective means; None: the framework has no selective mode VramPS models.</summary>
         public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
+        /// <summary>The optimizers it builds (-Optimizer); null: every one VramPS models.</summary>
+        public Cited<IReadOnlyList<OptimizerKind>?> Optimizers { get; init; }
+        /// <summary>The techniques it can run (-Techniques); null: every one.</summary>
+        public Cited<Techniques?> OfferedTechniques { get; init; }
+        /// <summary>The attention kernels its model loading selects (-Attention); null: every one.</summary>
+        public Cited<IReadOnlyList<AttentionKernel>?> AttentionKernels { get; init; }
+        /// <summary>Splits a model over GPUs only by sharding it: no tensor, pipeline, context or expert parallelism.</summary>
+        public Cited<bool> DataParallelOnly { get; init; }
+        /// <summary>Offloads only through ZeRO: the optimizer with any ZeRO stage, the parameters with ZeRO-3 alone.</summary>
+        public Cited<bool> ZeroOffloadOnly { get; init; }
+        /// <summary>Trains only the top blocks (-Method Freeze).</summary>
+        public Cited<bool> FreezesLayers { get; init; }
+        /// <summary>DPO and KTO can take the reference's log-probs once before training (-PrecomputeReferenceLogProbs).</summary>
+        public Cited<bool> PrecomputesReference { get; init; }
         /// <summary>Offers BAdam's block-wise Adam (-Optimizer BAdam).</summary>
         public Cited<bool> BlockOptimizer { get; init; }
         /// <summary>Checkpoints through reentrant torch.utils.checkpoint without per-block requires_grad on the inputs.</summary>
@@ -112,6 +132,12 @@ namespace VramPS.Engine.Frameworks
         public Cited<double> LoraDropout { get; init; }
         /// <summary>q, k and v are one fused linear: adapters on them see one input.</summary>
         public Cited<bool> FusedQkvAdapters { get; init; }
+        /// <summary>
+        /// The fused qkv adapter pads the LoRA output of its adapted q, k or v slices to the fused width with
+        /// index_copy, whose backward keeps that output; with all three adapted it pads nothing. Its assumption names
+        /// the slices taken for a checkpoint whose q, k and v are one module.
+        /// </summary>
+        public Cited<bool> QkvZeroPadKeepsLoraOutput { get; init; }
         /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
         public Cited<bool> FusedKernelsFuseLora { get; init; }
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
@@ -123,11 +149,26 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> QuantizesFromFp16 { get; init; }
         /// <summary>bitsandbytes' 4-bit matmul keeps its input on the autograd node itself, where backward does not release it.</summary>
         public Cited<bool> QuantizedInputOutlivesBackward { get; init; }
+        /// <summary>
+        /// A k-bit weight's quantization statistics (absmax, nested absmax) live on its module, outside the parameter that
+        /// FSDP flattens or ZeRO-3 partitions: every rank holds them whole, on the GPU even when parameters are offloaded.
+        /// </summary>
+        public Cited<bool> QuantStatisticsUnsharded { get; init; }
+        /// <summary>
+        /// Under -Sharding Zero3 a quantized base is loaded whole onto every rank's GPU (no zero.Init) and partitioned only
+        /// when the sharding engine starts; false: each unit is quantized and sharded as the wrapper moves it to the GPU.
+        /// </summary>
+        public Cited<bool> QuantizedBaseLoadsWhole { get; init; }
         /// <summary>Under Freeze only the trainable parameters are upcast to fp32; frozen ones stay 16-bit.</summary>
         public Cited<bool> UpcastsOnlyTrainable { get; init; }
 
         // Model code.
         public Cited<bool> ChunkedHead { get; init; }
+        /// <summary>
+        /// Tokens of each sequence one call of a frozen head takes (0: one call over every position); under autocast
+        /// each call casts the frozen fp32 head anew and keeps that 16-bit copy for backward.
+        /// </summary>
+        public Cited<int> FrozenHeadChunkTokens { get; init; }
         /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
         public Cited<bool> SoftcapAttentionByHand { get; init; }
         /// <summary>A separate output head even for checkpoints that tie it to the embedding.</summary>
@@ -140,9 +181,13 @@ namespace VramPS.Engine.Frameworks
         public Cited<LossPath> LossPath { get; init; }
         /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
         public Cited<bool> KeepsPreviousOutput { get; init; }
+        /// <summary>How long the training loop keeps the model's output, its logits included (backward has freed their graph).</summary>
+        public Cited<OutputLifetime> OutputKept { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }
+        /// <summary>The loop calls zero_grad() with torch's default set_to_none (False before torch 2.0).</summary>
+        public Cited<bool> ZeroGradTakesTorchDefault { get; init; }
         /// <summary>Under mixed precision the model is 16-bit and the optimizer keeps an fp32 master copy.</summary>
         public Cited<bool> MasterCopyInOptimizer { get; init; }
         /// <summary>torch DDP holds a bucket copy of every gradient.</summary>
@@ -154,6 +199,11 @@ namespace VramPS.Engine.Frameworks
         /// (sub-)group the optimizer is stepping.
         /// </summary>
         public Cited<bool> ZeroSixteenBitGradients { get; init; }
+        /// <summary>
+        /// Without ZeRO under fp16 the engine's optimizer leaves 16-bit gradients on the parameters and, at the step,
+        /// flattens them to fp32 (a per-parameter fp32 copy, then their concatenation).
+        /// </summary>
+        public Cited<bool> Fp16GradientsFlattenedAtStep { get; init; }
         /// <summary>Elements of the partition ZeRO-3's optimizer steps at once (sub_group_size).</summary>
         public Cited<long> ZeroSubGroupElements { get; init; }
         /// <summary>Optimizer offload keeps the fp32 gradient partitions on the host too.</summary>
@@ -162,6 +212,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<long> ReduceBucketElements { get; init; }
         /// <summary>Reduce buckets ZeRO-1/2 allocates for each backward: 2 where overlap_comm double-buffers them.</summary>
         public Cited<int> ReduceBuffers { get; init; }
+        /// <summary>Without sharding the gradients are all-reduced in flattened buckets once backward has ended, so no bucket is held during backward.</summary>
+        public Cited<bool> UnshardedReduceAfterBackward { get; init; }
         /// <summary>Under ZeRO-3 the reduce bucket is hidden_size x hidden_size elements (transformers fills "auto").</summary>
         public Cited<bool> Zero3ReduceBucketFromHiddenSize { get; init; }
         /// <summary>The gradients live in one buffer allocated with the model and kept for the whole run, not created by each backward.</summary>
@@ -173,10 +225,29 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ParametersMovedIntoBuffer { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
+        /// <summary>
+        /// Fully sharded units are torch FSDP1 flat parameters whose forward uses views split from the flat tensor: a
+        /// unit's gradient is one concatenation made when its last parameter's gradient arrives, so the root unit keeps
+        /// the head's gradient through the whole backward and concatenates it with the embedding's at its end.
+        /// </summary>
+        public Cited<bool> FlatParameterUnits { get; init; }
+        /// <summary>
+        /// Fully sharded, each unit's reduce-scatter input (its unsharded gradients in the reduce dtype) and output (the
+        /// sharded gradients the optimizer steps) are allocated on the reduce-scatter stream, whose cached blocks the
+        /// default stream's tensors cannot reuse.
+        /// </summary>
+        public Cited<bool> ReduceScatterStreamPool { get; init; }
+        /// <summary>
+        /// The caching allocator runs with expandable segments: one segment per stream that grows, so freed blocks are
+        /// not stranded in segments sized for other requests.
+        /// </summary>
+        public Cited<bool> ExpandableSegments { get; init; }
 
         // Alignment stages (Alignment/StageRecipe reads them).
         /// <summary>The alignment stages it runs besides SFT; null: every stage of TRL's trainers (where AlignmentStages).</summary>
         public Cited<IReadOnlyList<Alignment.TrainingStage>?> Stages { get; init; }
+        /// <summary>The transformers release its DPO stage ran when not given, where that stage came later than the rest; null: TransformersRelease.</summary>
+        public Cited<Version?> DpoTransformersRelease { get; init; }
         /// <summary>The stages default to gradient checkpointing on.</summary>
         public Cited<bool> StageCheckpointing { get; init; }
         /// <summary>Sequence length of the preference and reward stages when not given; null: TRL's max_length.</summary>
@@ -184,6 +255,8 @@ namespace VramPS.Engine.Frameworks
         /// <summary>Prompt and generated tokens of PPO and GRPO when not given; null: TRL's defaults.</summary>
         public Cited<int?> PromptLength { get; init; }
         public Cited<int?> GenerationLength { get; init; }
+        /// <summary>The reference is a second model loaded from the policy's checkpoint even when the policy trains adapters; false: the policy's base with its adapters disabled.</summary>
+        public Cited<bool> ReferenceAlwaysCopy { get; init; }
         /// <summary>Reference, reward and EMA models are held in the 16-bit compute dtype whatever the policy's load dtype.</summary>
         public Cited<bool> FrozenModelsSixteenBit { get; init; }
         /// <summary>PPO updates the policy, then the value model, each with its own optimizer step, from the experience of a rollout.</summary>

@@ -14,9 +14,16 @@ namespace VramPS.Commands
         [EmptyAsNull]
         public string? TransformersVersion { get; set; }
 
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [EmptyAsNull]
+        public string? TorchVersion { get; set; }
+
         private void ApplyLibrary(Workload w)
         {
             if (TransformersVersion != null) w.TransformersVersion = LibraryVersion.Parse(TransformersVersion, nameof(TransformersVersion));
+            if (TorchVersion != null) w.TorchVersion = LibraryVersion.Parse(TorchVersion, nameof(TorchVersion));
         }
     }
 }

@@ -60,17 +60,17 @@ namespace VramPS.Engine.Tests.Accuracy
         private int? IntOrNull(string column) => Cells[column].Length == 0 ? null : int.Parse(Cells[column]);
     }
 
-    /// <summary>Reads the project's copy of the shared dev set.</summary>
+    /// <summary>Reads the project's copy of the shared dev set, or another file of tests/data in its contract: the scored rows (neither Estimate nor Incomplete).</summary>
     internal static class DevSet
     {
-        public static IReadOnlyList<DevRow> Load([CallerFilePath] string here = "")
+        public static IReadOnlyList<DevRow> Load(string file = "measured-dev.csv", [CallerFilePath] string here = "")
         {
-            string path = Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "data", "measured-dev.csv");
+            string path = Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "data", file);
             var records = CsvRecords.Parse(path, File.ReadAllText(path));
             var header = records[0].Fields;
             return records.Skip(1)
                 .Select(r => new DevRow(header.Zip(r.Fields, (h, v) => (h, v)).ToDictionary(x => x.h, x => x.v)))
-                .Where(r => r.Cells["Quality"] != "Estimate")
+                .Where(r => r.Cells["Quality"] != "Estimate" && r.Cells["Quality"] != "Incomplete")
                 .ToList();
         }
     }

@@ -89,6 +89,20 @@ namespace VramPS.Engine.Tests.Frameworks
             Assert.True(a.CheckpointsBlocks);
             Assert.Equal(63616, a.CheckpointPerTokenPerLayer);
         }
+
+        [Fact]
+        public void Compiled_op_level_checkpointing_keeps_only_the_saved_outputs_backward_reads()
+        {
+            // apply_compile wraps the checkpointed block: the policy only tags the graph, and AOTAutograd's partitioner saves
+            // what the backward graph reads. w2's output (2 x 4096 bytes per token) feeds only the residual add, whose
+            // backward reads nothing: 63616 - 8192 = 55424 bytes per token per block. wq's output stays (RoPE runs again
+            // into SDPA's backward), as do wv's, w1's (silu's backward) and SDPA's output and log-sum-exp.
+            var w = Llama8B();
+            w.Checkpointing = Checkpointing.Selective;
+            w.Techniques = Techniques.Compile;
+            var r = new ResolvedRecipe(w);
+            Assert.Equal(55424, new ActivationMemory(r, new TrainerBehavior(r), r.Parallel.Stages[0]).CheckpointPerTokenPerLayer);
+        }
     
         private static Workload Llama70BTensorParallel(int tp) =>
             new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-70B"))

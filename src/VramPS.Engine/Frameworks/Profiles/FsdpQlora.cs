@@ -24,6 +24,13 @@ namespace VramPS.Engine.Frameworks.Profiles
             KbitPreparationUpcast = new Cited<bool>(false, "fsdp_qlora train.py: quantizes with bnb and loads without prepare_model_for_kbit_training"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "fsdp_qlora train.py --train_type lora, qlora, custom_qlora, hqq_dora, bnb_dora"),
             LoraDropout = new Cited<double>(0.1, "fsdp_qlora train.py main: lora_dropout 0.1"),
+            AdaptersInComputeDtype = new Cited<bool>(true,
+                "fsdp_qlora train.py@3afe102 precision bf16 (its default): torch_dtype bf16 and Linear4bit quant_storage=torch_dtype, "
+                + "and peft (huggingface/peft@6008f272a, March 2024) tuners/lora/layer.py LoraLayer.update_layer casts the adapters to the base weight's floating dtype (self.to(weight.device, dtype=weight.dtype); peft 0.12 added autocast_adapter_dtype's fp32 upcast): bf16 adapters, gradients and AdamW states"),
+            QuantizedBaseLoadsWhole = new Cited<bool>(false,
+                "fsdp_qlora train.py@3afe102 low_memory (default True): rank 0 quantizes each layer on the GPU and keeps it on the host, the other ranks on meta; FSDP's sync_module_states then moves, flattens and shards unit by unit"),
+            OutputKept = new Cited<OutputLifetime>(OutputLifetime.ThroughStep,
+                "fsdp_qlora train.py@3afe102 fsdp_main: output = model(...) is released (output = None) only after loss.backward() and optimizer.step(), so its logits live through the whole step"),
         };
     }
 }

@@ -42,6 +42,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DdpBucketCopy = new Cited<bool>(false, "megatron/core/distributed/distributed_data_parallel.py: one contiguous fp32 grad buffer that main_grad views"),
             GradientBufferPersists = new Cited<bool>(true,
                 "megatron/core/distributed/param_and_grad_buffer.py _ParamAndGradBuffer: grad_data allocated once with the model (torch.zeros); zero_grad_buffer zeroes it before each step, never frees it"),
+            OffloadsGradients = new Cited<bool>(false,
+                "NVIDIA/Megatron-LM@d98e8a6 megatron/core/optimizer/cpu_offloading/hybrid_optimizer.py _set_sub_optimizer_grads (--optimizer-cpu-offload): the GPU gradient buffer stays; a pinned host copy feeds the CPU optimizer"),
             ParametersMovedIntoBuffer = new Cited<bool>(true,
                 "megatron/core/distributed/param_and_grad_buffer.py@core_v0.12.0 _ParamAndGradBuffer.__init__: with use_distributed_optimizer, param.data = new_param_data (a view of param_data), copy_ and del old_param_data; megatron/training/training.py@core_v0.12.0 empties the cache only for external CUDA graphs or --empty-unused-memory-level (default 0)"),
         };

@@ -5,7 +5,8 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// <summary>
     /// PyTorch's torchtitan: its own Llama model code under FSDP2 (fully_shard per block, the last block kept gathered
     /// after forward), MixedPrecisionPolicy bf16 parameters over fp32 sharded masters with fp32 gradient reduction,
-    /// activation checkpointing of whole blocks, torch.compile per block, the loss on fp32-cast logits.
+    /// activation checkpointing of whole blocks or op by op, torch.compile per block, the loss on fp32-cast logits, the
+    /// reduce-scatter stream's own allocator pool, and the expandable segments its launcher sets.
     /// </summary>
     internal static class Torchtitan
     {
@@ -46,6 +47,11 @@ namespace VramPS.Engine.Frameworks.Profiles
             MasterCopyInOptimizer = new Cited<bool>(false,
                 "torchtitan/models/llama3/infra/parallelize.py apply_fsdp: MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32) over fp32 sharded parameters (-Precision Bf16Mixed, gathered 16-bit)"),
             DdpBucketCopy = new Cited<bool>(true, "torchtitan apply_ddp (data_parallel_replicate without sharding): torch DDP buckets"),
+            ReduceScatterStreamPool = new Cited<bool>(true,
+                "torch/distributed/_composable/fsdp/_fsdp_collectives.py foreach_reduce (read at torch 2.5; the benchmark ran torch 1963fc8, Dec 2024): under torch.cuda.stream(reduce_scatter_stream) it allocates reduce_scatter_input (the unsharded gradients in reduce_dtype, fp32 from apply_fsdp@9dec370) and reduce_output, which the sharded .grad views (\"The RS output is allocated in the RS stream and used in the default stream (for optimizer)\")"),
+            ExpandableSegments = new Cited<bool>(true,
+                "run_llama_train.sh@9dec370: PYTORCH_CUDA_ALLOC_CONF=\"expandable_segments:True\" before torchrun",
+                "the caching allocator with expandable segments, as torchtitan's launcher sets (run_llama_train.sh)"),
         };
     }
 }

@@ -9,6 +9,9 @@ namespace VramPS.Engine.Frameworks.Profiles
         public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
         {
             Framework = Framework.Torchtune,
+            ZeroGradTakesTorchDefault = new Cited<bool>(false, "torchtune requires torch 2.x (its recipes, e.g. lora_finetune_single_device.py, call zero_grad(set_to_none=True))"),
+            FlatParameterUnits = new Cited<bool>(false,
+                "torchtune/training/_distributed.py shard_model: FSDP2 fully_shard, each parameter its own DTensor shard with its own gradient, no flat parameter"),
             Name = "torchtune",
             UnslothTakesRuns = new Cited<bool>(false, "torchtune's own model builders and recipes; Unsloth patches transformers models only"),
             Summary = "PyTorch torchtune recipes (its own model builders, torchao NF4, fused AdamW)",
@@ -17,6 +20,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); recipes/configs set enable_activation_checkpointing per config"),
             DefaultAttention = new Cited<AttentionKernel?>(null, "torchtune/modules/attention.py MultiHeadAttention: scaled_dot_product_attention"),
+            ReduceScatterStreamPool = new Cited<bool>(true,
+                "torchtune/training/_distributed.py shard_model: torch FSDP2 fully_shard on each block and the root, whose foreach_reduce (torch/distributed/_composable/fsdp/_fsdp_collectives.py) allocates the reduce-scatter input and the sharded gradients on the reduce-scatter stream"),
             AllLinearLoraTargets = new Cited<bool>(false, "VramPS takes peft's default targets; torchtune's lora builders adapt the lora_attn_modules each config lists"),
             TransformersTrainer = new Cited<bool>(false, "recipes/*.py: torchtune's own training loops"),
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; torchtune's DPO/PPO recipes are not modelled"),
@@ -28,6 +33,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "torchtune/modules/peft: LoRALinear and DoRALinear"),
             LoraDropout = new Cited<double>(0.0, "torchtune lora builders and configs: lora_dropout 0.0"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(true, "docs/source/tutorials/qlora_finetune.rst: NF4 only on LoRA linears; torchao linear_nf4 saves the NF4 weight"),
+            QuantStatisticsUnsharded = new Cited<bool>(false, "torchao dtypes/nf4tensor.py NF4Tensor (torchtune's QLoRA base): the scalers are inner tensors of the weight's tensor subclass, which FSDP2 shards and all-gathers with its data"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Fp32Upcast, "torchtune/modules/loss/ce_chunked_output_loss.py CEWithChunkedOutputLoss (8 chunks)"),
             FusedAdamW = new Cited<bool>(true, "recipes/configs/*.yaml optimizer torch.optim.AdamW fused: True"),
         };

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using VramPS.Engine.Errors;
+using VramPS.Engine.Frameworks;
+
+namespace VramPS.Engine.Estimation
+{
+    /// <summary>
+    /// Refuses a setting the framework's trainer has no way to run (its profile's offers: optimizers, techniques,
+    /// attention kernels, model parallelism, offload, frozen layers, a precomputed reference), naming the parameter, what the
+    /// framework allows and the source, rather than estimating a run that framework cannot make.
+    /// </summary>
+    internal static class FrameworkOffers
+    {
+        public static void Check(Workload w, FrameworkProfile p)
+        {
+            if (w.Optimizer is OptimizerKind optimizer && p.Optimizers.Value is { } optimizers && !optimizers.Contains(optimizer))
+                throw Refusal("Optimizer", $"-Framework {p.Name} builds {string.Join(", ", optimizers)} only, not -Optimizer {optimizer}", p.Optimizers.Source);
+            if (p.OfferedTechniques.Value is Techniques offered && (w.Techniques & ~offered) is var missing && missing != Techniques.None)
+                throw Refusal("Techniques", $"-Framework {p.Name} runs none of -Techniques {missing}{(offered == Techniques.None ? "" : $"; it offers {offered}")}", p.OfferedTechniques.Source);
+            if (w.Attention is AttentionKernel kernel && p.AttentionKernels.Value is { } kernels && !kernels.Contains(kernel))
+                throw Refusal("Attention", $"-Framework {p.Name} runs -Attention {string.Join(" or ", kernels)}, not {kernel}", p.AttentionKernels.Source);
+            if (p.DataParallelOnly.Value)
+            {
+                foreach (var (name, degree) in ModelParallelDegrees(w))
+                    if (degree > 1)
+                        throw Refusal(name, $"-Framework {p.Name} splits a model over GPUs only by ZeRO sharding: -{name} {degree} is not a layout it runs (use -Sharding)", p.DataParallelOnly.Source);
+                if (w.SequenceParallel)
+                    throw Refusal("SequenceParallel", $"-Framework {p.Name} has no tensor or sequence parallelism", p.DataParallelOnly.Source);
+            }
+            if (p.ZeroOffloadOnly.Value && w.Offload is Offload offload && offload != Offload.None)
+            {
+                var sharding = w.Sharding ?? Sharding.None;
+                if (sharding == Sharding.None)
+                    throw Refusal("Offload", $"-Framework {p.Name} offloads only through ZeRO: -Offload {offload} needs -Sharding Zero1, Zero2 or Zero3", p.ZeroOffloadOnly.Source);
+                if (offload == Offload.OptimizerAndParameters && sharding != Sharding.Zero3)
+                    throw Refusal("Offload", $"-Framework {p.Name} offloads parameters only under ZeRO-3: with -Sharding {sharding} use -Offload Optimizer, or -Sharding Zero3", p.ZeroOffloadOnly.Source);
+            }
+            if (w.Method == FinetuneMethod.Freeze && !p.FreezesLayers.Value)
+                throw Refusal("Method", $"-Framework {p.Name} has no -Method Freeze (it trains every weight, or LoRA factors)", p.FreezesLayers.Source);
+            if (w.PrecomputeReferenceLogProbs && !p.PrecomputesReference.Value)
+                throw Refusal("PrecomputeReferenceLogProbs", $"-Framework {p.Name} runs its reference on every step: -PrecomputeReferenceLogProbs is not a setting it has", p.PrecomputesReference.Source);
+        }
+
+        private static IEnumerable<(string Name, int Degree)> ModelParallelDegrees(Workload w)
+        {
+            yield return ("TensorParallel", w.TensorParallel ?? 1);
+            yield return ("PipelineParallel", w.PipelineParallel ?? 1);
+            yield return ("ContextParallel", w.ContextParallel ?? 1);
+            yield return ("ExpertParallel", w.ExpertParallel ?? 1);
+        }
+
+        private static InvalidWorkloadException Refusal(string parameter, string what, string source) =>
+            new InvalidWorkloadException(parameter, $"{what} ({source}).");
+    }
+}

@@ -1,0 +1,31 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+}
+
+Describe 'Get-TrainingMemory -TorchVersion' {
+    BeforeAll {
+        # transformers' 2022 single-GPU guide: bert-large-uncased, micro-batch 4 x 512, fp16 AMP, eager attention.
+        $bert = @{ Model = 'bert-large-uncased'; Method = 'Full'; Precision = 'Fp16Mixed'; BatchSize = 4; SequenceLength = 512; Attention = 'Eager'; Checkpointing = 'None' }
+    }
+
+    It 'keeps each softmax input before torch 1.11: 24 blocks x 4 x 16 heads x 512 x 512 fp32 scores more at the end of forward' {
+        $now = Get-TrainingMemory @bert
+        $old = Get-TrainingMemory @bert -TorchVersion '1.10'
+        $forward = { param($e) ($e.Phases | Where-Object Phase -eq 'ForwardEnd').Activations }
+        (& $forward $old) - (& $forward $now) | Should -Be (24L * 4 * 16 * 512 * 512 * 4)
+    }
+
+    It 'echoes the release so the estimate pipes back, and reads it from a CSV row' {
+        $e = Get-TrainingMemory @bert -TorchVersion '1.10'
+        $e.TorchVersion | Should -Be '1.10'
+        ($e | Get-TrainingMemory).Total | Should -Be $e.Total
+        $row = [pscustomobject]($bert + @{ TorchVersion = 'v1.10.1' })
+        ($row | Get-TrainingMemory).Total | Should -Be $e.Total
+    }
+
+    It 'rejects a value that is not a release with InvalidWorkload naming the parameter' {
+        Get-TrainingMemory @bert -TorchVersion banana -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
+        $err[0].Exception.Message | Should -Match 'TorchVersion'
+    }
+}
