@@ -48,6 +48,7 @@ namespace VramPS.Engine.Estimation
             QuantStatistics = p.Quantizable * statisticsBits / 8;
             ExpertQuantStatistics = p.QuantizableExperts * statisticsBits / 8;
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
+            HeadBytes = method == FinetuneMethod.QLoRA ? rest : modelBytes;
 
             double master = (t.MasterCopyInOptimizer && !adapter) || t.ZeroSixteenBitGradients || blockWise ? 4.0 : 0;
             Gradients = (double)p.Trainable * GradientBytes;
@@ -67,6 +68,8 @@ namespace VramPS.Engine.Estimation
         public int GradientBytes { get; }
         /// <summary>Bytes per parameter of a frozen or gathered 16-bit copy.</summary>
         public int FrozenBytesPerParameter { get; }
+        /// <summary>Bytes per element of the LM head's stored weight (never quantized).</summary>
+        public int HeadBytes { get; }
         public double FullWeights { get; }
         /// <summary>The quantization statistics within FullWeights (bitsandbytes' absmax and nested absmax, Int8's row scales); 0 without a quantized base.</summary>
         public double QuantStatistics { get; }

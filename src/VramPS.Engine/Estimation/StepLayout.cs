@@ -33,6 +33,11 @@ namespace VramPS.Engine.Estimation
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
         /// <summary>
+        /// Where the optimizer step's tensors outgrow every segment the forward and backward freed, the segments only
+        /// its earlier temporaries use (RuntimeMemory.Reserved); 0 where the step reuses freed segments.
+        /// </summary>
+        public long StepOnlySegments { get; private set; }
+        /// <summary>
         /// What FSDP's reduce-scatter stream keeps in its own pool beside the sharded gradients (ReduceScatterStreamPool):
         /// the largest unit's reduce-scatter input.
         /// </summary>
@@ -144,6 +149,16 @@ namespace VramPS.Engine.Estimation
                 {
                     double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
                     temps += group * (c + 4.0);
+                    // ZeRO-1/2 hold each param group's partition as one flat tensor (stage_1_and_2.py), so the flat 16-bit
+                    // copy, its fp32 cast and a foreach optimizer's temporary are each one block of the whole partition;
+                    // where the smallest of them outgrows the largest tensor of the forward and backward (bounded by fp32
+                    // logits), the caching allocator gives them new segments. Before them, get_grad_norm_direct takes
+                    // torch.norm(g.data.double()) of each gradient in the partition (deepspeedai/DeepSpeed@v0.16.2
+                    // stage_1_and_2.py): an fp64 copy of the largest, whose segment none of the larger blocks after it fits.
+                    // Expandable segments grow one segment per stream instead (RuntimeMemory.Reserved).
+                    bool flatGroups = r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2;
+                    if (flatGroups && r.Offload == Offload.None && !r.Profile.ExpandableSegments.Value && group * c > tokens * (double)r.Model.VocabSize * 4)
+                        StepOnlySegments = Checked.Bytes(8.0 * Math.Min(_p.LargestTensor, partition));
                 }
             }
             // FP16_Optimizer.step flattens each param group's gradients: p.grad.to(fp32) for every parameter, then their

@@ -98,6 +98,50 @@ namespace VramPS.Engine.Tests.Estimation
             return w;
         }
 
+        private static TrainingMemoryEstimate Zero2(int sequence)
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Precision = Precision.Bf16Mixed;
+            w.Framework = Framework.DeepSpeed;
+            w.GpuCount = 4;
+            w.Sharding = Sharding.Zero2;
+            w.SequenceLength = sequence;
+            return MemoryEstimator.Estimate(w);
+        }
+
+        /// <summary>
+        /// ZeRO-2's step allocates the partition as whole blocks: its flat 16-bit copy (2 x 1.68e9 B), the fp32 cast
+        /// (4 x), and before them get_grad_norm_direct's torch.norm(g.data.double()) of each gradient in it
+        /// (deepspeedai/DeepSpeed@v0.16.2 stage_1_and_2.py), the largest being the 32000 x 4096 embedding's (8 B each).
+        /// With 512 tokens nothing the forward or backward freed (fp32 logits 512 x 32000 x 4 B at most) holds the
+        /// smallest of them, so PyTorch's caching allocator, which never splits a request over segments, cudaMallocs
+        /// new ones beside everything the forward and backward reserved, and beside the norm copy's, which none of the
+        /// later, larger blocks fits in. At the step: the bf16 model (2P), bf16 gradient, fp32 master and Adam
+        /// partitions (2 + 4 + 8 B x P / 4), the flat copy and its cast (2 + 4 B x P / 4; FusedAdam adds none): 7P;
+        /// plus half a 2 MiB block of rounding per layer.
+        /// </summary>
+        [Fact]
+        public void Zero2_step_blocks_get_segments_of_their_own_beside_the_freed_ones()
+        {
+            var e = Zero2(512);
+            Assert.Equal(7 * P, e.Phases.Single(p => p.Phase == Phase.OptimizerStep).Allocated);
+            long freed = e.Phases.Where(p => p.Phase != Phase.OptimizerStep).Max(p => p.Activations + p.Other);
+            long normCopy = 8 * Llama2Fixture.Vocab * Llama2Fixture.Hidden;
+            Assert.Equal(7 * P + freed + normCopy + 32 * (1L << 20), e.Reserved);
+        }
+
+        /// <summary>
+        /// With 32768 tokens the fp32 logits (32768 x 32000 x 4 B = 4.19e9) outgrow the flat 16-bit copy (3.37e9 B): the
+        /// step can reuse what the forward and backward freed, and Reserved is the usual high-water mark.
+        /// </summary>
+        [Fact]
+        public void Zero2_step_reuses_freed_segments_when_the_forward_held_larger_blocks()
+        {
+            var e = Zero2(32768);
+            long highWater = e.Phases.Max(p => p.Allocated + (p.Activations + p.Other) / 10);
+            Assert.Equal(highWater + 32 * (1L << 20), e.Reserved);
+        }
+
         [Fact]
         public void Zero3_gradient_partitions_are_resident_through_forward()
         {

@@ -71,6 +71,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(null, "peft get_peft_model: any peft config (LoRA and its variants, IA3, VeRA, LoHa, LoKr, OFT, BOFT, prompt methods ...)"),
             BlockOptimizer = new Cited<bool>(false, "transformers/training_args.py OptimizerNames: no block-wise optimizer (BAdam is LLaMA-Factory's use_badam)"),
             AutocastsSixteenBitModel = new Cited<bool>(true, "transformers/trainer.py --bf16 / --fp16: accelerate's autocast wraps the forward whatever dtype the model was loaded in"),
+            ShardsThroughDeepSpeed = new Cited<bool>(false,
+                "the Trainer's -Sharding is FSDP through accelerate (fsdp_config), whose native AMP stays on: huggingface/accelerate@12d38f0 (v1.6.0) accelerator.py turns native_amp off only for DeepSpeed and Megatron-LM"),
             LoraDropout = new Cited<double>(0.0, "peft LoraConfig lora_dropout default 0.0"),
             DefaultLoraRank = new Cited<int>(8, "peft LoraConfig r default 8", "LoRA rank 8 (peft's default)"),
             FullShardsOptimizer = new Cited<bool>(false, "sharding only where the workload asks for it (-Sharding: ZeRO or FSDP)"),
