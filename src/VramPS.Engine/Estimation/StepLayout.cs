@@ -158,7 +158,11 @@ namespace VramPS.Engine.Estimation
                     // Expandable segments grow one segment per stream instead (RuntimeMemory.Reserved).
                     bool flatGroups = r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2;
                     if (flatGroups && r.Offload == Offload.None && !r.Profile.ExpandableSegments.Value && group * c > tokens * (double)r.Model.VocabSize * 4)
+                    {
                         StepOnlySegments = Checked.Bytes(8.0 * Math.Min(_p.LargestTensor, partition));
+                        _notes.Add("DeepSpeed ZeRO-1/2's step takes new segments for its flat partition blocks, which outgrow every tensor the forward and backward freed: "
+                            + "Reserved counts them beside the freed segments; a micro-batch whose fp32 logits outgrow the 16-bit partition lets the step reuse those, so it can reserve less");
+                    }
                 }
             }
             // FP16_Optimizer.step flattens each param group's gradients: p.grad.to(fp32) for every parameter, then their

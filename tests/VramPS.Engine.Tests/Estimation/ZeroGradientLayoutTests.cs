@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using VramPS.Engine.Estimation;
 using Xunit;
@@ -140,6 +141,18 @@ namespace VramPS.Engine.Tests.Estimation
             var e = Zero2(32768);
             long highWater = e.Phases.Max(p => p.Allocated + (p.Activations + p.Other) / 10);
             Assert.Equal(highWater + 32 * (1L << 20), e.Reserved);
+        }
+
+        /// <summary>
+        /// Reserved can fall when the micro-batch grows across that line (512 tokens: 3.37e9-byte flat copy above the
+        /// 6.55e7-byte fp32 logits; 32768 tokens: below 4.19e9), so the estimate says so where the step's blocks take
+        /// segments of their own, and only there.
+        /// </summary>
+        [Fact]
+        public void Zero2_step_segments_are_stated_on_the_estimate()
+        {
+            Assert.Contains(Zero2(512).Assumptions, a => a.StartsWith("DeepSpeed ZeRO-1/2's step takes new segments", StringComparison.Ordinal));
+            Assert.DoesNotContain(Zero2(32768).Assumptions, a => a.StartsWith("DeepSpeed ZeRO-1/2's step takes new segments", StringComparison.Ordinal));
         }
 
         [Fact]
