@@ -66,6 +66,9 @@ namespace VramPS.Engine.Frameworks
             .Where(c => c.From.Date > Baseline.Date && c.Moves(r))
             .Select(c => $"no -{Parameter}: the estimate takes {r.Profile.Name} as of {Baseline}; {c.Span} {c.Change}. Give -{Parameter} for the release the run used.");
 
+        public override string ToString() =>
+            $"baseline {Baseline}, covered from {Earliest}; " + string.Join("; ", Changes.Select(c => c.Span));
+
         private ProfileRelease ReleaseOf(FrameworkProfile profile, FrameworkVersion given)
         {
             string allowed = $"Use {FrameworkVersion.Forms}: {profile.Name}'s published releases are {string.Join(", ", Published.Select(p => p.Name))}, and its profile covers checkouts from {ProfileRelease.Day(Earliest.Date)} on.";
