@@ -58,10 +58,14 @@ namespace VramPS.Engine.Estimation
             Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
                 ? Take(Engine.Precision.Bf16Mixed, "bf16 model under bf16 autocast: LLaMA-Factory upcasts nothing under use_badam (model/adapter.py init_adapter)")
                 : DefaultPrecision(w.Method, w.Sharding));
-            Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
-                ? "Optimizer AdamW (fused)"
-                : "Optimizer AdamW (torch, foreach implementation)");
+            Optimizer = w.Optimizer ?? OptimizerKind.AdamW;
             Release = new LibraryRelease(w.TorchVersion, TransformersVersion, Profile, Optimizer, _assumptions);
+            if (w.Optimizer == null)
+            {
+                _assumptions.Add(MasterCopyStack ? "Optimizer AdamW (fused)"
+                    : Release.StepTemporariesOfLargest > 0 ? "Optimizer AdamW (one parameter at a time, as the release assumption says)"
+                    : "Optimizer AdamW (torch, foreach implementation)");
+            }
             BatchSize = Positive(w.BatchSize, "BatchSize", Profile.DefaultBatchSize.Value ?? 1, Profile.DefaultBatchSize.Assumption ?? "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", Profile.DefaultSequenceLength.Value ?? 2048, Profile.DefaultSequenceLength.Assumption ?? "sequence length 2048 tokens");
             if ((long)BatchSize * SequenceLength > MaxTokens)

@@ -73,5 +73,20 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Contains(old.Assumptions, a => a.StartsWith("transformers before 4.32: AdamW is the Trainer's default adamw_hf"));
             Assert.DoesNotContain(Bert(null, null).Assumptions, a => a.StartsWith("torch before") || a.StartsWith("transformers before 4.32"));
         }
+    
+        [Fact]
+        public void A_default_AdamW_is_not_called_foreach_where_the_release_steps_one_parameter_at_a_time()
+        {
+            static TrainingMemoryEstimate Default(string? torch, string? transformers) => MemoryEstimator.Estimate(
+                new Workload(ModelCatalog.Default.Get("bert-large-uncased"))
+                {
+                    Method = FinetuneMethod.Full, Framework = Framework.HfTrainer, Precision = Precision.Fp16Mixed,
+                    TorchVersion = torch == null ? null : Version.Parse(torch),
+                    TransformersVersion = transformers == null ? null : Version.Parse(transformers),
+                });
+            Assert.Contains("Optimizer AdamW (torch, foreach implementation)", Default(null, null).Assumptions);
+            Assert.DoesNotContain(Default("1.10", null).Assumptions, a => a.Contains("foreach implementation"));
+            Assert.DoesNotContain(Default(null, "4.16").Assumptions, a => a.Contains("foreach implementation"));
+        }
     }
 }
