@@ -290,10 +290,10 @@ namespace VramPS.Engine.Estimation
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
             // A loop that keeps the model's output holds its logits past the loss's backward (ForwardPeak and
-            // BackwardPeak count them until then); one that keeps it until the next forward returns (DeepSpeed-Chat's
-            // SFT) holds the previous step's beside that forward too.
+            // BackwardPeak count them until then); one that keeps it until the next forward returns holds the previous
+            // step's beside that forward too, as DeepSpeed-Chat's SFT (litgpt's are in its loss footprint, TrainerBehavior).
             double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
-            double previousOutput = r.Profile.OutputKept.Value == Frameworks.OutputLifetime.UntilNextForward ? heldOutput : 0;
+            double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput));
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));

@@ -174,8 +174,6 @@ namespace VramPS.Engine.Frameworks
         /// <summary>gelu_new (GPT-2, Phi) runs as the Python tanh formula, op by op, each op keeping its input.</summary>
         public Cited<bool> GeluNewInPython { get; init; }
         public Cited<LossPath> LossPath { get; init; }
-        /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
-        public Cited<bool> KeepsPreviousOutput { get; init; }
         /// <summary>How long the training loop keeps the model's output, its logits included (backward has freed their graph).</summary>
         public Cited<OutputLifetime> OutputKept { get; init; }
 

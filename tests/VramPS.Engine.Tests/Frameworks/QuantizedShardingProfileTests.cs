@@ -36,7 +36,7 @@ namespace VramPS.Engine.Tests.Frameworks
         [InlineData(Framework.FsdpQlora, OutputLifetime.ThroughStep)]
         [InlineData(Framework.DeepSpeedChat, OutputLifetime.UntilNextForward)]
         [InlineData(Framework.HfTrainer, OutputLifetime.UntilLoss)]
-        [InlineData(Framework.Litgpt, OutputLifetime.UntilLoss)]
+        [InlineData(Framework.Litgpt, OutputLifetime.UntilNextForward)]
         public void Loop_keeps_the_output_as_its_source_does(Framework framework, OutputLifetime kept) =>
             Assert.Equal(kept, FrameworkProfiles.Of(framework).OutputKept.Value);
 

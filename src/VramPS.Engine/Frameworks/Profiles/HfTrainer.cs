@@ -99,7 +99,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedActivation = new Cited<bool>(false, "transformers MLP: act_fn(gate_proj(x)) * up_proj(x) as separate ops"),
             GeluNewInPython = new Cited<bool>(true, "transformers activations.py NewGELUActivation: 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in PyTorch ops"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Transformers, "transformers loss/loss_utils.py ForCausalLMLoss (4.46+), modeling_*.py logits.float() before 4.46"),
-            KeepsPreviousOutput = new Cited<bool>(false, "transformers trainer.py training_step returns loss.detach(); the model outputs go out of scope before the next step"),
             OutputKept = new Cited<OutputLifetime>(OutputLifetime.UntilLoss, "transformers trainer.py compute_loss returns the loss alone (return_outputs False): the outputs, logits included, are released before backward"),
             Fp16GradientsFlattenedAtStep = new Cited<bool>(false, "torch optimizers step the gradients where they are"),
             UnshardedReduceAfterBackward = new Cited<bool>(false, "torch/nn/parallel/distributed.py DDP: its reducer all-reduces each bucket as its gradients become ready during backward"),
