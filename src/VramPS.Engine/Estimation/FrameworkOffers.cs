@@ -43,6 +43,16 @@ namespace VramPS.Engine.Estimation
                 throw Refusal("PrecomputeReferenceLogProbs", $"-Framework {p.Name} runs its reference on every step: -PrecomputeReferenceLogProbs is not a setting it has", p.PrecomputesReference.Source);
         }
 
+        /// <summary>
+        /// Refuses -Attention Sdpa where the framework takes the transformers release's default kernel and the release
+        /// (given or the framework's own) predates SDPA.
+        /// </summary>
+        public static void CheckAttention(Workload w, FrameworkProfile p, Version? transformers)
+        {
+            if (w.Attention == AttentionKernel.Sdpa && p.AttentionFromRelease.Value && transformers != null && transformers < ResolvedRecipe.SdpaFrom)
+                throw Refusal("Attention", $"-Framework {p.Name} takes transformers' default attention, and transformers {transformers.ToString(2)} has no SDPA path: it runs -Attention Eager (or name -TransformersVersion '4.36' or later)", p.AttentionFromRelease.Source);
+        }
+
         private static IEnumerable<(string Name, int Degree)> ModelParallelDegrees(Workload w)
         {
             yield return ("TensorParallel", w.TensorParallel ?? 1);

@@ -53,6 +53,7 @@ namespace VramPS.Engine.Estimation
                 _assumptions.Add(kernels.Assumption!);
             }
             TransformersVersion = w.TransformersVersion ?? DefaultTransformersVersion();
+            FrameworkOffers.CheckAttention(w, Profile, TransformersVersion);
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
 
             Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
@@ -361,7 +362,7 @@ namespace VramPS.Engine.Estimation
         private static readonly Version EagerCappedUntil = new Version(4, 48);
 
         /// <summary>The first transformers release with an SDPA attention path (attn_implementation, v4.36.0).</summary>
-        private static readonly Version SdpaFrom = new Version(4, 36);
+        internal static readonly Version SdpaFrom = new Version(4, 36);
 
         private AttentionKernel DefaultAttention()
         {

@@ -97,6 +97,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<Techniques?> OfferedTechniques { get; init; }
         /// <summary>The attention kernels its model loading selects (-Attention); null: every one.</summary>
         public Cited<IReadOnlyList<AttentionKernel>?> AttentionKernels { get; init; }
+        /// <summary>Loads models without attn_implementation: the kernel is the transformers release's default, eager before SDPA's 4.36.</summary>
+        public Cited<bool> AttentionFromRelease { get; init; }
         /// <summary>Splits a model over GPUs only by sharding it: no tensor, pipeline, context or expert parallelism.</summary>
         public Cited<bool> DataParallelOnly { get; init; }
         /// <summary>Offloads only through ZeRO: the optimizer with any ZeRO stage, the parameters with ZeRO-3 alone.</summary>

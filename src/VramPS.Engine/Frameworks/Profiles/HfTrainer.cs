@@ -27,6 +27,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(null, "transformers training_args.py optim: torch, bitsandbytes, Adafactor, GaLore, APOLLO and the others VramPS models"),
             OfferedTechniques = new Cited<Techniques?>(null, "the Trainer takes Liger (use_liger_kernel), torch_compile and the other techniques through its arguments or a patched model"),
             AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(null, "transformers from_pretrained attn_implementation: eager, sdpa, flash_attention_2"),
+            AttentionFromRelease = new Cited<bool>(false, "transformers from_pretrained attn_implementation (4.36+), which the Trainer stacks' model arguments set"),
             DataParallelOnly = new Cited<bool>(false, "VramPS reads the model-parallel degrees a run gives"),
             ZeroOffloadOnly = new Cited<bool>(false, "FSDP's CPUOffload moves parameters and optimizer states whatever the sharding strategy"),
             FreezesLayers = new Cited<bool>(true, "freezing blocks by requires_grad, as LLaMA-Factory's freeze tuning does"),
