@@ -84,6 +84,13 @@ namespace VramPS.Engine.Estimation
             if (Checkpointing == Engine.Checkpointing.Selective && Profile.SelectiveRecompute.Value == Frameworks.SelectiveRecompute.None)
                 throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Profile));
             Attention = w.Attention ?? DefaultAttention();
+            if (Attention == AttentionKernel.Sdpa && Release.Torch is Version torch && torch < LibraryRelease.SdpaTorch(TransformersVersion))
+            {
+                string needs = $"SDPA needs torch {LibraryRelease.SdpaTorch(TransformersVersion).ToString(2)} ({(TransformersVersion != null ? "transformers' is_torch_sdpa_available: 2.1.1" : "torch.nn.functional.scaled_dot_product_attention")}), and -TorchVersion is {torch.ToString(2)}";
+                throw w.Attention != null
+                    ? new InvalidWorkloadException("Attention", $"-Attention Sdpa: {needs}. Use -Attention Eager.")
+                    : new InvalidWorkloadException("TorchVersion", $"-Framework {Profile.Name} attends through torch SDPA: {needs}. Name a torch release it runs.");
+            }
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
             Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, Profile.ExpertsSplitByTensorParallel.Value, _assumptions);
@@ -370,6 +377,8 @@ namespace VramPS.Engine.Estimation
             if (kernel.Value is AttentionKernel own) return Take(own, kernel.Assumption!);
             if (TransformersVersion != null && TransformersVersion < SdpaFrom)
                 return Take(AttentionKernel.Eager, $"eager attention: transformers {TransformersVersion.ToString(2)} predates the SDPA path (attn_implementation, 4.36)");
+            if (TransformersVersion != null && Release.Torch is Version torch && torch < LibraryRelease.SdpaTorch(TransformersVersion))
+                return Take(AttentionKernel.Eager, $"eager attention: torch {torch.ToString(2)} is older than the 2.1.1 that transformers' SDPA path needs (is_torch_sdpa_available)");
             if (Model.AttentionLogitSoftcap > 0 && Profile.TransformersTrainer.Value && TransformersVersion != null
                 && TransformersVersion >= EagerCappedFrom && TransformersVersion < EagerCappedUntil)
                 return Take(AttentionKernel.Eager, "eager attention: transformers 4.42-4.47 swap SDPA for eager on models that cap attention logits (Gemma 2)");
