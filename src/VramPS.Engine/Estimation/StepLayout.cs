@@ -137,7 +137,9 @@ namespace VramPS.Engine.Estimation
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + hostGrads));
                 states = 0;
                 temps = 0;
-                if (_t.OffloadsGradients)
+                // FSDP's CPUOffload copies each reduce-scattered shard to the host (_offload_grad); under no_sync
+                // nothing is reduce-scattered, and the unsharded gradients accumulate on the GPU.
+                if (_t.OffloadsGradients && !litgptNoSync)
                 {
                     grads = 0;
                     gradsForward = 0;
