@@ -210,6 +210,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>The parameter-efficient method and its settings (AdapterMethod.None without adapters).</summary>
         public AdapterMethod Adapter { get; }
         public string[] LoraTargets { get; }
+        /// <summary>The -LoraTargets names that match no module, which peft skips, each with its case hint.</summary>
+        public IReadOnlyList<string> SkippedLoraTargets { get; private set; } = Array.Empty<string>();
         /// <summary>-LoraTargets is scoped to the language model ("of the language model"): the vision tower carries no adapter.</summary>
         public bool LanguageModelTargetsOnly { get; private set; }
         /// <summary>LoRA adapts the output head (lm_head among the targets).</summary>
@@ -510,7 +512,8 @@ namespace VramPS.Engine.Estimation
             if (unmatched.Length > 0)
             {
                 list = list.Except(unmatched, StringComparer.Ordinal).ToArray();
-                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", unmatched.Select(t => t + LoraTargetText.CaseHint(t, known)))}, which peft skips as it matches no module");
+                SkippedLoraTargets = unmatched.Select(t => t + LoraTargetText.CaseHint(t, known)).ToArray();
+                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", SkippedLoraTargets)}, which peft skips as it matches no module");
             }
             _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.Ordinal)) | NameMask(names, experts.Contains);
             return list.Concat(experts).ToArray();
