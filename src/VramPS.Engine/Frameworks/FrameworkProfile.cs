@@ -103,6 +103,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> DataParallelOnly { get; init; }
         /// <summary>Offloads only through ZeRO: the optimizer with any ZeRO stage, the parameters with ZeRO-3 alone.</summary>
         public Cited<bool> ZeroOffloadOnly { get; init; }
+        /// <summary>Trains over a quantized base (-Method QLoRA) on one GPU only.</summary>
+        public Cited<bool> QuantizedBaseOneGpu { get; init; }
         /// <summary>Trains only the top blocks (-Method Freeze).</summary>
         public Cited<bool> FreezesLayers { get; init; }
         /// <summary>DPO and KTO can take the reference's log-probs once before training (-PrecomputeReferenceLogProbs).</summary>

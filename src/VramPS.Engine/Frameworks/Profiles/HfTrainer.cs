@@ -30,6 +30,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             AttentionFromRelease = new Cited<bool>(false, "transformers from_pretrained attn_implementation (4.36+), which the Trainer stacks' model arguments set"),
             DataParallelOnly = new Cited<bool>(false, "VramPS reads the model-parallel degrees a run gives"),
             ZeroOffloadOnly = new Cited<bool>(false, "FSDP's CPUOffload moves parameters and optimizer states whatever the sharding strategy"),
+            QuantizedBaseOneGpu = new Cited<bool>(false, "peft's QLoRA runs under DDP, DeepSpeed and accelerate's FSDP (peft docs/source/accelerate/fsdp.md, deepspeed.md)"),
             FreezesLayers = new Cited<bool>(true, "freezing blocks by requires_grad, as LLaMA-Factory's freeze tuning does"),
             PrecomputesReference = new Cited<bool>(true, "trl/trainer/dpo_config.py precompute_ref_log_probs, kto_config.py precompute_ref_log_probs"),
             Fp16ByDefault = new Cited<bool>(false, "VramPS takes bf16 (Trainer --bf16) where the run does not say"),

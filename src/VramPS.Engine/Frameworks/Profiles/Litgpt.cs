@@ -31,6 +31,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(true,
                 "litgpt/lora.py LoRAQKVLinear.zero_pad (lit-gpt 8641822 to litgpt 5895df1 and on): index_copy of the adapted slices' LoRA output into a zero tensor of the fused qkv width, returned as is when q, k and v are all adapted; tools/autograd/derivatives.yaml index_copy: source's gradient is grad.index_select(dim, index).expand_as(source), so backward keeps the source",
                 "LoRA on the query and value slices of the fused attention linear (litgpt's lora_query and lora_value defaults, lora_key off): zero_pad's index_copy keeps their LoRA output"),
+            QuantizedBaseOneGpu = new Cited<bool>(true,
+                "litgpt/finetune/lora.py setup (Lightning-AI/litgpt@01fe959): if devices > 1 and quantize, NotImplementedError \"Quantization is currently not supported for multi-GPU training\""),
             DoubleQuant = new Cited<bool>(false, "litgpt --quantize bnb.nf4 is single quantization (bnb.nf4-dq is a separate choice)"),
             QuantizesHead = new Cited<bool>(true, "lightning/fabric/plugins/precision/bitsandbytes.py module_init_context: every torch.nn.Linear built under litgpt's fabric.init_module, lm_head included, is a _Linear4bit"),
             QuantizesFromFp16 = new Cited<bool>(true, "lightning/fabric/plugins/precision/bitsandbytes.py _Linear4bit.quantize: weight.to(dtype=torch.half) before quantize_4bit, so dequantize_4bit returns fp16 and MatMul4Bit casts it to the bf16 input dtype"),
