@@ -10,20 +10,22 @@ namespace VramPS.Engine.Alignment
     /// beside the residual stream and the normed block input: a gated MLP's gate activation, up output and their product
     /// (transformers' LlamaMLP.forward), a plain MLP's hidden and activation, or attention's q, k, v and output (HF SDPA
     /// widens k and v to every head with repeat_kv; eager attention adds its scores and fp32 softmax). An LM head returns
-    /// logits in the compute dtype (transformers upcasts only inside its own loss, which TRL's trainers do not call), and
-    /// TRL's selective_log_softmax (trl/trainer/utils.py) log-softmaxes one sequence at a time. Under ZeRO-3 the forward
+    /// logits in the compute dtype, cast to fp32 where accelerate's native AMP wraps the forward (LossBuffers.LogitBytes:
+    /// both copies exist while it casts), and TRL's selective_log_softmax (trl/trainer/utils.py) log-softmaxes one sequence at a time. Under ZeRO-3 the forward
     /// gathers the root unit and two blocks at a time, as StepLayout counts for training.
     /// </summary>
     internal sealed class ForwardPass
     {
         private readonly ModelArchitecture _m;
         private readonly int _logitBytes;
+        private readonly int _computeBytes;
 
         public ForwardPass(ResolvedRecipe r, ParameterBudget p, ActivationMemory a)
         {
             _m = r.Model;
             int c = TrainerBehavior.ComputeBytes(r.Precision);
-            _logitBytes = c;
+            _logitBytes = LossBuffers.LogitBytes(r);
+            _computeBytes = c;
             long width = Math.Max(_m.IntermediateSize, _m.IsMoe ? (long)_m.MoeIntermediateSize * Math.Max(1, _m.ExpertsPerToken) : 0);
             double mlp = (_m.Mlp == MlpKind.Gated ? 3.0 : 2.0) * a.OutputBytes * width;
             long kvWidth = r.Attention == AttentionKernel.Flash ? _m.KvDim : _m.QDim;
@@ -56,7 +58,9 @@ namespace VramPS.Engine.Alignment
         public Terms Run(double sequences, int tokens, int logitTokens, bool keepHiddenStates)
         {
             double activations = sequences * tokens * (WorkingPerToken + (keepHiddenStates ? HiddenStatesPerToken : 0));
-            double logits = (sequences + 1) * logitTokens * LogitsPerToken;
+            double perEntry = (sequences + 1) * (double)_logitBytes;
+            if (_logitBytes != _computeBytes) perEntry = Math.Max(perEntry, sequences * (double)(_computeBytes + _logitBytes));
+            double logits = _m.ScalarHead ? 0 : logitTokens * (double)_m.VocabSize * perEntry;
             return new Terms(InFlightWeights, 0, 0, activations, logits);
         }
     }

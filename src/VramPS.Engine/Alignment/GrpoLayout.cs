@@ -35,7 +35,8 @@ namespace VramPS.Engine.Alignment
             if (cast.Reward != null) forwards.Add((ModelRole.Reward, cast.Reward.Forward.Run(s.RolloutBatch ?? 0, tokens, 0, keepHiddenStates: false)));
             if (forwards.Count > 0) phases.Add(RolloutPhases.Scoring(cast, forwards));
 
-            var loss = LossBuffers.Completion(c);
+            int l = LossBuffers.LogitBytes(s.Policy);
+            var loss = LossBuffers.Returned(LossBuffers.Completion(l), c, l);
             double completionTokens = batch * (double)completion;
             bool fused = s.Policy.Has(Techniques.FusedLinearLoss);
             double forwardBytes, backwardBytes;
@@ -46,9 +47,12 @@ namespace VramPS.Engine.Alignment
             }
             else
             {
-                forwardBytes = fused ? completionTokens * LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize)
-                    : completionTokens * s.Policy.Model.VocabSize * loss.ForwardPeak;
-                backwardBytes = fused ? forwardBytes : completionTokens * s.Policy.Model.VocabSize * loss.BackwardPeak;
+                var m = s.Policy.Model;
+                double hiddenCopies = completionTokens * LossBuffers.FusedLinearPerToken(c, m.HiddenSize);
+                forwardBytes = fused ? hiddenCopies + LossBuffers.FusedLinearWeightPeak(m.VocabSize, m.HiddenSize, policy.HeadBytes, c, completion)
+                    : completionTokens * m.VocabSize * loss.ForwardPeak;
+                backwardBytes = fused ? hiddenCopies + LossBuffers.FusedLinearWeightHeld(m.VocabSize, m.HiddenSize, policy.HeadBytes)
+                    : completionTokens * m.VocabSize * loss.BackwardPeak;
             }
             foreach (var phase in policy.UpdatePhases)
             {

@@ -4,8 +4,8 @@ namespace VramPS.Engine.Alignment
 {
     /// <summary>
     /// The loss buffers of TRL's preference and RL trainers, in bytes per vocabulary entry per token that gets logits
-    /// (c is the logits' dtype: the compute dtype, since these trainers call the model without labels and transformers
-    /// upcasts only inside its own loss). Every trainer turns logits into log-probs with selective_log_softmax
+    /// (c is the logits' dtype, <see cref="LogitBytes"/>: these trainers call the model without labels, so transformers'
+    /// own loss never upcasts them). Every trainer turns logits into log-probs with selective_log_softmax
     /// (trl/trainer/utils.py): 16-bit logits are log-softmaxed one sequence at a time and each output is saved for the
     /// gather's backward, so the end of forward holds the logits and their log-softmax (2c) and backward holds the saved
     /// log-softmax and the logits' gradient (2c); fp32 logits go through logsumexp, which keeps the logits themselves (c)
@@ -13,6 +13,27 @@ namespace VramPS.Engine.Alignment
     /// </summary>
     internal static class LossBuffers
     {
+        /// <summary>
+        /// Bytes per entry of the logits the model returns to TRL's trainers. Where the Trainer autocasts (a mixed
+        /// precision, or a 16-bit adapter run that the profile autocasts) and DeepSpeed's engine does not run the model,
+        /// accelerate's native AMP wraps the prepared model's forward, and TRL's separately prepared reference or reward
+        /// model's, in convert_outputs_to_fp32 (huggingface/accelerate@12d38f0, v1.6.0, accelerator.py prepare_model;
+        /// utils/operations.py convert_to_fp32 turns every fp16 or bf16 output into .float()): the logits arrive as an fp32
+        /// copy. Elsewhere they stay in the compute dtype.
+        /// </summary>
+        public static int LogitBytes(ResolvedRecipe r) =>
+            r.Profile.TransformersTrainer.Value && TrainerBehavior.AutocastsHfForward(r)
+                && !(r.Sharding != Sharding.None && r.Profile.ShardsThroughDeepSpeed.Value)
+                ? 4 : TrainerBehavior.ComputeBytes(r.Precision);
+
+        /// <summary>
+        /// A loss footprint over logits of <paramref name="logitBytes"/> per entry that the forward cast from the compute
+        /// dtype <paramref name="c"/>: while the cast runs both copies exist (c + logitBytes); the 16-bit one is dropped
+        /// with the forward's own output, since nothing saves it for backward.
+        /// </summary>
+        public static LogitsFootprint Returned(LogitsFootprint p, int c, int logitBytes) =>
+            logitBytes == c ? p : new LogitsFootprint(System.Math.Max(p.ForwardPeak, c + logitBytes), p.BackwardPeak, p.Held);
+
         /// <summary>
         /// DPO, KTO, SimPO: the model's output stays referenced in _compute_loss until the step's loss is built, so the
         /// logits are still held while the reference scores the batch (dpo_trainer.py, kto_trainer.py, cpo_trainer.py).
@@ -50,6 +71,20 @@ namespace VramPS.Engine.Alignment
         /// gradient, bytes per token.
         /// </summary>
         public static double FusedLinearPerToken(int c, long hidden) => 2.0 * c * hidden;
+
+        /// <summary>
+        /// What Liger's chunked losses hold beyond the hidden states at their forward's peak, bytes
+        /// (linkedin/Liger-Kernel@0a62700, v0.6.4, the release TRL v0.26 requires; chunked_loss/fused_linear_ppo.py and
+        /// fused_linear_preference.py forward): grad_weight = torch.zeros_like(weight), a vocabulary x hidden accumulator
+        /// in the head's dtype, beside the weight gradient torch.func.grad_and_value computes for each chunk (argnums 0
+        /// and 1, whether or not the head trains) before adding it in, and that chunk's logits and their gradient in the
+        /// compute dtype (chunk_size 1: one sequence, or one chosen and rejected pair, of <paramref name="chunkTokens"/>).
+        /// </summary>
+        public static double FusedLinearWeightPeak(long vocabulary, long hidden, int headBytes, int c, double chunkTokens) =>
+            2.0 * FusedLinearWeightHeld(vocabulary, hidden, headBytes) + chunkTokens * vocabulary * 2.0 * c;
+
+        /// <summary>The accumulator Liger's chunked losses save for backward (ctx.save_for_backward(grad_input, grad_weight, ...)), bytes.</summary>
+        public static double FusedLinearWeightHeld(long vocabulary, long hidden, int headBytes) => (double)vocabulary * hidden * headBytes;
 
         /// <summary>
         /// Unsloth's GRPO loss (unsloth_zoo/rl_replacements.py UnslothEfficientGRPO, n_chunks = batch size): the input's

@@ -16,16 +16,17 @@ namespace VramPS.Engine.Alignment
         {
             var policy = cast.Policy;
             int c = TrainerBehavior.ComputeBytes(s.Policy.Precision);
+            int l = LossBuffers.LogitBytes(s.Policy);
             // A loop that keeps the model outputs (DeepSpeed-Chat's) holds the policy's and the reference's logits through
             // backward and the optimizer step.
             bool heldOutputs = s.Stage == TrainingStage.Dpo && s.HasReference && s.Profile.OutputKept.Value != Frameworks.OutputLifetime.UntilLoss;
             var loss = s.Stage switch
             {
                 TrainingStage.RewardModel => new LogitsFootprint(0, 0, 0),
-                TrainingStage.Orpo => LossBuffers.OddsRatio(c),
-                TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.OddsRatio(c),
-                TrainingStage.Dpo when heldOutputs => LossBuffers.HeldOutputsLogProbs(c),
-                _ => LossBuffers.LogProbs(c),
+                TrainingStage.Orpo => LossBuffers.Returned(LossBuffers.OddsRatio(l), c, l),
+                TrainingStage.SimPo when s.Policy.Profile.SimPoChosenNll.Value => LossBuffers.Returned(LossBuffers.OddsRatio(l), c, l),
+                TrainingStage.Dpo when heldOutputs => LossBuffers.Returned(LossBuffers.HeldOutputsLogProbs(l), c, l),
+                _ => LossBuffers.Returned(LossBuffers.LogProbs(l), c, l),
             };
             int tokens = s.Policy.SequenceLength;
             double sequenceTokens = s.Rows * (double)tokens;
@@ -33,14 +34,18 @@ namespace VramPS.Engine.Alignment
             double fusedPerToken = LossBuffers.FusedLinearPerToken(c, s.Policy.Model.HiddenSize);
             double perVocab = fused ? 0 : sequenceTokens * s.Policy.Model.VocabSize;
             double hiddenCopies = fused ? sequenceTokens * fusedPerToken : 0;
+            // Liger's loss runs after the reference's backbone (dpo_trainer.py _compute_loss_liger), one pair or example per chunk.
+            var m = s.Policy.Model;
+            double weightPeak = fused ? LossBuffers.FusedLinearWeightPeak(m.VocabSize, m.HiddenSize, policy.HeadBytes, c, (double)s.Rows / s.Policy.BatchSize * tokens) : 0;
+            double weightHeld = fused ? LossBuffers.FusedLinearWeightHeld(m.VocabSize, m.HiddenSize, policy.HeadBytes) : 0;
 
             var phases = new List<StagePhase>();
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase).Add(cast.PolicyRole, policy.At(phase));
-                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies));
-                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies));
-                if (heldOutputs && phase != Phase.ForwardEnd && phase != Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * 2.0 * c));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.ForwardPeak + hiddenCopies + weightPeak));
+                if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * loss.BackwardPeak + hiddenCopies + weightHeld));
+                if (heldOutputs && phase != Phase.ForwardEnd && phase != Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(perVocab * 2.0 * l));
                 phases.Add(p);
                 if (phase == Phase.ForwardEnd && s.HasReference)
                 {

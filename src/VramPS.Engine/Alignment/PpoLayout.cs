@@ -42,15 +42,18 @@ namespace VramPS.Engine.Alignment
             if (cast.Engine != null) forwards.Add((cast.PolicyRole, policy.Forward.Run(chunk, tokens, completion, keepHiddenStates: false)));
             phases.Add(RolloutPhases.Scoring(cast, forwards).Add(cast.PolicyRole, Terms.OtherOnly(scores)));
 
-            double logits = batch * (double)tokens * vocab * c;
-            double logProbs = batch * (double)completion * vocab * c;
+            int l = LossBuffers.LogitBytes(s.Policy);
+            double logits = batch * (double)tokens * vocab * l;
+            double logProbs = batch * (double)completion * vocab * l;
+            // Where the forward casts its logits to fp32, both copies exist while it casts.
+            double forwardEnd = Math.Max(logits + logProbs, l == c ? 0 : batch * (double)tokens * vocab * (c + l));
             foreach (var phase in policy.UpdatePhases)
             {
                 var p = cast.Phase(phase)
                     .Add(cast.PolicyRole, policy.At(phase))
                     .Add(ModelRole.Value, value.At(phase))
                     .Add(cast.PolicyRole, Terms.OtherOnly(scores));
-                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(logits + logProbs));
+                if (phase == Phase.ForwardEnd) p.Add(cast.PolicyRole, Terms.OtherOnly(forwardEnd));
                 else if (phase == Phase.BackwardStart) p.Add(cast.PolicyRole, Terms.OtherOnly(2 * logits + logProbs));
                 else p.Add(cast.PolicyRole, Terms.OtherOnly(logits));
                 phases.Add(p);

@@ -34,7 +34,8 @@ namespace VramPS.Engine.Alignment
             var peak = phases[peakIndex];
             long paged = cast.Policy.PagedStates + (cast.Value?.PagedStates ?? 0);
             long reserved = RuntimeMemory.Reserved(phases, p => cast.Engine is null ? 0 : Checked.Bytes(cast.Engine.HeldInOther(p)), s.Policy.Model.NumLayers,
-                cast.Policy.GatherStreamPool + (cast.Value?.GatherStreamPool ?? 0));
+                cast.Policy.GatherStreamPool + (cast.Value?.GatherStreamPool ?? 0), stepCache: cast.Policy.StepCache + (cast.Value?.StepCache ?? 0),
+                stepOnlySegments: cast.Policy.StepOnlySegments + (cast.Value?.StepOnlySegments ?? 0));
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(s.Policy.GpuCount), paged);
             if (paged > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
 

@@ -20,6 +20,7 @@ namespace VramPS.Engine.Alignment
             var whole = PipelineStage.WholeModel(Recipe.Model.NumLayers);
             Budget = new ParameterBudget(Recipe, behavior, whole);
             var states = new ModelStateMemory(Recipe, behavior, Budget);
+            HeadBytes = states.HeadBytes;
             var activations = new ActivationMemory(Recipe, behavior, whole);
             Notes = new List<string>();
             var layout = new StepLayout(Recipe, behavior, Budget, states, activations, Notes);
@@ -27,6 +28,8 @@ namespace VramPS.Engine.Alignment
             HostMemory = layout.HostMemory;
             PagedStates = layout.PagedStates;
             GatherStreamPool = layout.GatherStreamPool;
+            StepCache = layout.StepCache;
+            StepOnlySegments = layout.StepOnlySegments;
             Forward = new ForwardPass(Recipe, Budget, activations);
             int c = TrainerBehavior.ComputeBytes(Recipe.Precision);
             GatheredWeights = workload.Method == FinetuneMethod.QLoRA
@@ -36,12 +39,18 @@ namespace VramPS.Engine.Alignment
 
         public ResolvedRecipe Recipe { get; }
         public ParameterBudget Budget { get; }
+        /// <summary>Bytes per element of the stored LM head weight.</summary>
+        public int HeadBytes { get; }
         public ForwardPass Forward { get; }
         public List<string> Notes { get; }
         public long HostMemory { get; }
         public long PagedStates { get; }
         /// <summary>FSDP's gathered units kept in the all-gather stream's allocator pool.</summary>
         public long GatherStreamPool { get; }
+        /// <summary>The block its optimizer step frees and cannot reuse (StepLayout.StepCache).</summary>
+        public long StepCache { get; }
+        /// <summary>StepLayout.StepOnlySegments of its step.</summary>
+        public long StepOnlySegments { get; }
 
         /// <summary>The whole model in its compute dtype, as ZeRO-3 gathers it for generation (TRL's ds3_gather_for_generation).</summary>
         public double GatheredWeights { get; }

@@ -88,7 +88,7 @@ namespace VramPS.Engine.Estimation
                     if (phase.Allocated > Peak.Allocated) Peak = phase;
                 }
                 Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Checked.Add(Step.GatherStreamPool, Step.ReduceScatterInputPool),
-                    Step.IdleShardedGradients, r.Profile.ExpandableSegments.Value), Step.StrandedParameterBlocks);
+                    Step.IdleShardedGradients, r.Profile.ExpandableSegments.Value, Step.StepCache, Step.StepOnlySegments), Step.StrandedParameterBlocks);
                 Device = Checked.Add(Reserved, Step.PagedStates);
             }
 

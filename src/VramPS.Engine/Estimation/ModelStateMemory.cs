@@ -48,6 +48,7 @@ namespace VramPS.Engine.Estimation
             QuantStatistics = p.Quantizable * statisticsBits / 8;
             ExpertQuantStatistics = p.QuantizableExperts * statisticsBits / 8;
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
+            HeadBytes = method == FinetuneMethod.QLoRA ? rest : modelBytes;
 
             double master = (t.MasterCopyInOptimizer && !adapter) || t.ZeroSixteenBitGradients || blockWise ? 4.0 : 0;
             Gradients = (double)p.Trainable * GradientBytes;
@@ -59,14 +60,16 @@ namespace VramPS.Engine.Estimation
             ExpertStates = p.TrainableExperts == 0 ? 0 : StatesFor(r.Optimizer, p.TrainableExperts, trainableBytes, r, p, expertsOnly: true) + master * p.TrainableExperts;
             StepTemporaries = t.FusedAdamW && r.Optimizer == OptimizerKind.AdamW ? 0 : TemporariesFor(r, p, trainableBytes, t.FusedAdamW);
             // The multi-tensor step's temporaries follow the trainable parameters; a per-tensor step's belong to no part.
-            ExpertTemporaries = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD || r.Optimizer == OptimizerKind.ScheduleFreeAdamW
-                ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
+            StepTemporariesFollowTrainable = r.Optimizer == OptimizerKind.AdamW || r.Optimizer == OptimizerKind.SGD || r.Optimizer == OptimizerKind.ScheduleFreeAdamW;
+            ExpertTemporaries = StepTemporariesFollowTrainable ? StepTemporaries * p.TrainableExperts / Math.Max(1, p.Trainable) : 0;
         }
 
         /// <summary>Bytes per element of a trainable parameter's gradient.</summary>
         public int GradientBytes { get; }
         /// <summary>Bytes per parameter of a frozen or gathered 16-bit copy.</summary>
         public int FrozenBytesPerParameter { get; }
+        /// <summary>Bytes per element of the LM head's stored weight (never quantized).</summary>
+        public int HeadBytes { get; }
         public double FullWeights { get; }
         /// <summary>The quantization statistics within FullWeights (bitsandbytes' absmax and nested absmax, Int8's row scales); 0 without a quantized base.</summary>
         public double QuantStatistics { get; }
@@ -74,6 +77,8 @@ namespace VramPS.Engine.Estimation
         public double Gradients { get; }
         public double States { get; }
         public double StepTemporaries { get; }
+        /// <summary>Whether the step's temporaries are a multi-tensor step's, in proportion to the parameters it steps.</summary>
+        public bool StepTemporariesFollowTrainable { get; }
         /// <summary>The routed experts' part of each term (ParameterBudget.Experts): sharded over the expert-data-parallel ranks only.</summary>
         public double ExpertWeights { get; }
         public double ExpertGradients { get; }

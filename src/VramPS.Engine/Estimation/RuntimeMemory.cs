@@ -26,17 +26,34 @@ namespace VramPS.Engine.Estimation
         /// and their reduce-scatter). With expandable segments (c10/cuda/CUDACachingAllocator.cpp ExpandableSegment,
         /// PYTORCH_CUDA_ALLOC_CONF expandable_segments:True) each stream's pool is one segment that maps pages as it
         /// grows, so no freed block is stranded in a segment cudaMalloc'ed for another request's size, and the churn
-        /// term is not counted.
+        /// term is not counted. <paramref name="stepCache"/> is a block the optimizer step freed but cannot reuse
+        /// (StepLayout.StepCache), reserved beside the step's allocations either way. Without expandable segments,
+        /// where the optimizer step allocates tensors larger than any segment the forward and backward freed
+        /// (<paramref name="stepOnlySegments"/> above 0, StepLayout.StepOnlySegments), a request cannot span segments,
+        /// so the step's tensors get segments of their own, exactly their size, beside every segment the forward and
+        /// backward reserved, and beside those of the step's earlier temporaries that nothing later fits in; that
+        /// replaces the step's tenth of churn.
         /// </summary>
         public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool,
-            Func<Phase, long>? idleOnOtherStream = null, bool expandableSegments = false)
+            Func<Phase, long>? idleOnOtherStream = null, bool expandableSegments = false, long stepCache = 0, long stepOnlySegments = 0)
         {
+            bool ownStepSegments = stepOnlySegments > 0 && !expandableSegments;
             long highWater = 0;
+            long freedBeforeStep = 0;
             foreach (var phase in phases)
             {
                 long churn = expandableSegments ? 0 : Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
                 long idle = idleOnOtherStream?.Invoke(phase.Phase) ?? 0;
-                highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, churn / 10), idle));
+                bool step = phase.Phase == Phase.OptimizerStep;
+                if (!step) freedBeforeStep = Math.Max(freedBeforeStep, churn);
+                long held = step && ownStepSegments ? 0 : churn / 10;
+                long cached = step ? stepCache : 0;
+                highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, held), Checked.Add(idle, cached)));
+            }
+            foreach (var phase in phases)
+            {
+                if (phase.Phase == Phase.OptimizerStep && ownStepSegments)
+                    highWater = Math.Max(highWater, Checked.Add(Checked.Add(phase.Allocated, freedBeforeStep), stepOnlySegments));
             }
             long rounding = tensorsAlive * (BlockRounding / 2);
             return Checked.Add(Checked.Add(highWater, rounding), otherStreamPool);

@@ -33,6 +33,11 @@ namespace VramPS.Engine.Estimation
         /// <summary>Unsharded units FSDP gathers on its own stream: the caching allocator keeps them in that stream's pool.</summary>
         public long GatherStreamPool { get; private set; }
         /// <summary>
+        /// Where the optimizer step's tensors outgrow every segment the forward and backward freed, the segments only
+        /// its earlier temporaries use (RuntimeMemory.Reserved); 0 where the step reuses freed segments.
+        /// </summary>
+        public long StepOnlySegments { get; private set; }
+        /// <summary>
         /// What FSDP's reduce-scatter stream keeps in its own pool beside the sharded gradients (ReduceScatterStreamPool):
         /// the largest unit's reduce-scatter input.
         /// </summary>
@@ -42,6 +47,11 @@ namespace VramPS.Engine.Estimation
         /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
         public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
+        /// <summary>
+        /// A block the step frees and cannot reuse: ZeRO-3's 16-bit flat copy of the sub-group it steps, freed before the
+        /// wrapped optimizer's larger fp32 temporaries are requested, so the caching allocator keeps it through the step.
+        /// </summary>
+        public long StepCache { get; private set; }
 
         public IReadOnlyList<PhaseMemory> Phases()
         {
@@ -123,8 +133,37 @@ namespace VramPS.Engine.Estimation
                 // flatten the group's 16-bit gradient partition (a copy) and cast it to fp32 as the master's .grad,
                 // freed after that group's update. ZeRO-1/2 step a whole param group's partition, ZeRO-3 a sub-group.
                 double partition = statesSharded ? Sharded(_p.Trainable, _p.TrainableExperts) : _p.Trainable;
-                double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
-                temps += group * (c + 4.0);
+                if (r.Sharding == Sharding.Zero3 && _s.StepTemporariesFollowTrainable)
+                {
+                    // ZeRO-3 hands the wrapped optimizer one sub-group's fp32 partition at a time (deepspeedai/DeepSpeed@edaa722
+                    // stage3.py _optimizer_step: param_groups[...]['params'] = [fp32_param]), so a multi-tensor step's
+                    // temporaries are the sub-group's, taken after the 16-bit flat copy is freed: at most the flattening
+                    // (c + 4 bytes an element) or the fp32 gradient beside the step's temporaries.
+                    double subGroup = Math.Min(partition, _t.ZeroSubGroupElements);
+                    double stepPerElement = partition > 0 ? temps / partition : 0;
+                    temps = subGroup * Math.Max(c + 4.0, 4.0 + stepPerElement);
+                    // The freed 16-bit copy (c bytes an element) cannot hold a temporary of more bytes an element.
+                    if (stepPerElement > c) StepCache = Checked.Bytes(subGroup * c);
+                }
+                else
+                {
+                    double group = r.Sharding == Sharding.Zero3 ? Math.Min(partition, _t.ZeroSubGroupElements) : partition;
+                    temps += group * (c + 4.0);
+                    // ZeRO-1/2 hold each param group's partition as one flat tensor (stage_1_and_2.py), so the flat 16-bit
+                    // copy, its fp32 cast and a foreach optimizer's temporary are each one block of the whole partition;
+                    // where the smallest of them outgrows the largest tensor of the forward and backward (bounded by fp32
+                    // logits), the caching allocator gives them new segments. Before them, get_grad_norm_direct takes
+                    // torch.norm(g.data.double()) of each gradient in the partition (deepspeedai/DeepSpeed@v0.16.2
+                    // stage_1_and_2.py): an fp64 copy of the largest, whose segment none of the larger blocks after it fits.
+                    // Expandable segments grow one segment per stream instead (RuntimeMemory.Reserved).
+                    bool flatGroups = r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2;
+                    if (flatGroups && r.Offload == Offload.None && !r.Profile.ExpandableSegments.Value && group * c > tokens * (double)r.Model.VocabSize * 4)
+                    {
+                        StepOnlySegments = Checked.Bytes(8.0 * Math.Min(_p.LargestTensor, partition));
+                        _notes.Add("DeepSpeed ZeRO-1/2's step takes new segments for its flat partition blocks, which outgrow every tensor the forward and backward freed: "
+                            + "Reserved counts them beside the freed segments; a micro-batch whose fp32 logits outgrow the 16-bit partition lets the step reuse those, so it can reserve less");
+                    }
+                }
             }
             // FP16_Optimizer.step flattens each param group's gradients: p.grad.to(fp32) for every parameter, then their
             // concatenation, 8 bytes per parameter beside the 16-bit gradients until the group's are dropped; VramPS takes
@@ -260,6 +299,23 @@ namespace VramPS.Engine.Estimation
             double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
             _headGrad = headGrad;
 
+            double fusedLossHeld = 0, fusedLossChunk = 0, fusedWeightGrad = 0;
+            if (r.Has(Techniques.FusedLinearLoss) && vocabTokens > 0 && !_t.StageOwnsLoss && r.Profile.FusedLinearLossKeepsGradients.Value)
+            {
+                // Liger's fused linear cross-entropy (Liger-Kernel@c7dd3294 ops/fused_linear_cross_entropy.py) fills the
+                // hidden states' gradient (tokens x hidden) and, where the head trains, the head weight's (zeros_like the
+                // weight as forward sees it: gathered 16-bit under ZeRO-3 or FSDP) chunk by chunk during forward, beside an
+                // fp32 loss per token, and saves both gradients for backward. Each chunk's logits and its input gradient
+                // product exist while it runs: chunk_size = next_power_of_2(cdiv(tokens, cdiv(V, H))), which keeps a chunk
+                // of logits about the size of the hidden states.
+                double hidden = r.Model.HiddenSize;
+                double vocab = (double)r.Model.VocabSize / stage.Tensor;
+                fusedWeightGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise
+                    ? Math.Max(_p.Head, _p.Embedding) * (double)(zero3 ? c : _s.FrozenBytesPerParameter) : 0;
+                fusedLossHeld = tokens * (hidden * c + 4) + fusedWeightGrad;
+                fusedLossChunk = LigerChunk(tokens, vocab, hidden) * (vocab + hidden) * c;
+            }
+
             var list = new List<PhaseMemory>(6);
             if (quantized && _t.ChunkedHead)
             {
@@ -297,14 +353,26 @@ namespace VramPS.Engine.Estimation
             double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
             double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
-            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache, vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput));
-            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved, vocabTokens * logits.BackwardPeak + heldBucket));
+            list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache,
+                vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk));
+            // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
+            list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved,
+                vocabTokens * logits.BackwardPeak + heldBucket + fusedLossHeld - fusedWeightGrad));
             list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + heldOutput));
             list.Add(flatRoot
                 ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
                 : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + heldOutput));
             return list.AsReadOnly();
+        }
+
+        /// <summary>Liger's chunk of tokens: next_power_of_2(cdiv(tokens, cdiv(V, H))), at most the tokens there are.</summary>
+        internal static double LigerChunk(double tokens, double vocab, double hidden)
+        {
+            double perChunk = Math.Ceiling(tokens / Math.Ceiling(vocab / hidden));
+            double power = 1;
+            while (power < perChunk) power *= 2;
+            return Math.Min(tokens, power);
         }
 
         /// <summary>

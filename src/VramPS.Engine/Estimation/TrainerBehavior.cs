@@ -141,7 +141,11 @@ namespace VramPS.Engine.Estimation
             Logits = logits;
             HeldOutputLogitsBytes = 0;
             PreviousOutputLogitsBytes = 0;
+            StageOwnsLoss = true;
         }
+
+        /// <summary>An alignment stage lays out its own loss buffers (fused or not); the step holds none of the SFT loss's.</summary>
+        public bool StageOwnsLoss { get; }
 
         public bool DoubleQuant { get; }
         /// <summary>

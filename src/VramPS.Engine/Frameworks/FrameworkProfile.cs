@@ -127,6 +127,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<IReadOnlyList<AdapterKind>?> Adapters { get; init; }
         /// <summary>A 16-bit model runs under autocast too, so peft's fp32 adapters save 16-bit casts of their inputs.</summary>
         public Cited<bool> AutocastsSixteenBitModel { get; init; }
+        /// <summary>
+        /// -Sharding Zero1/2/3 hands the model to DeepSpeed's engine, which keeps precision to itself: accelerate then
+        /// neither autocasts the forward nor casts its outputs to fp32; false: the sharding is accelerate's FSDP.
+        /// </summary>
+        public Cited<bool> ShardsThroughDeepSpeed { get; init; }
         /// <summary>The default lora_dropout; above 0 each adapted module keeps a mask and an output.</summary>
         public Cited<double> LoraDropout { get; init; }
         /// <summary>q, k and v are one fused linear: adapters on them see one input.</summary>
@@ -180,6 +185,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<LossPath> LossPath { get; init; }
         /// <summary>How long the training loop keeps the model's output, its logits included (backward has freed their graph).</summary>
         public Cited<OutputLifetime> OutputKept { get; init; }
+        /// <summary>The fused linear loss (FusedLinearLoss) computes its gradients during forward and keeps them for backward (Liger's), rather than recomputing them in backward.</summary>
+        public Cited<bool> FusedLinearLossKeepsGradients { get; init; }
 
         // Optimizer, gradients and sharding.
         public Cited<bool> FusedAdamW { get; init; }

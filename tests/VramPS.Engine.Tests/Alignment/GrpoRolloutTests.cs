@@ -125,7 +125,8 @@ namespace VramPS.Engine.Tests.Alignment
         public void AVllmServerLeavesTheTrainingGpuTheTrainedModelsAndTheirScoring()
         {
             // trl vllm-serve generates on GPUs of its own; the trainer still scores the batch with the policy for vLLM's
-            // importance-sampling correction: logits of (8 + 1) x 128 completion tokens in bf16, as with a colocated engine.
+            // importance-sampling correction: logits of 8 x 128 completion tokens while accelerate casts them to fp32 (2 + 4 B),
+            // as with a colocated engine.
             var w = Grpo(FinetuneMethod.LoRA);
             w.VllmMode = VllmMode.Server;
             var e = MemoryEstimator.Estimate(w);
@@ -135,7 +136,7 @@ namespace VramPS.Engine.Tests.Alignment
             var generation = e.At(Phase.Generation);
             Assert.Equal(2 * P + 4 * Adapters, generation.Weights);
             Assert.Equal(0, generation.Activations + generation.Other);
-            Assert.Equal((8 + 1) * 128 * V * 2, e.At(Phase.Scoring).Other);
+            Assert.Equal(8 * 128 * V * 6, e.At(Phase.Scoring).Other);
 
             w.RolloutMemoryFraction = 0.3;
             Assert.Equal("VllmMode", Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w)).Parameter);

@@ -44,10 +44,10 @@ namespace VramPS.Engine.Tests.Alignment
             var generation = e.At(Phase.Generation);
             Assert.Equal(2 * P + 4 * Adapters, generation.Weights);
             Assert.Equal(0, generation.Gradients);
-            // The last decoding step: the whole cache, one layer's cache again for torch.cat, the last logits in bf16
-            // and generate's fp32 copy; one token per sequence through a block.
+            // The last decoding step: the whole cache, one layer's cache again for torch.cat, the last logits as
+            // accelerate's fp32 copy and generate's fp32 copy of those; one token per sequence through a block.
             long cache = 8 * Sequence * KvPerToken;
-            Assert.Equal(cache + cache / L + 8 * V * (2 + 4), generation.Other);
+            Assert.Equal(cache + cache / L + 8 * V * (4 + 4), generation.Other);
             Assert.Equal(8 * ForwardWorkingPerToken, generation.Activations);
         }
 
@@ -58,8 +58,10 @@ namespace VramPS.Engine.Tests.Alignment
 
             var forwardEnd = e.At(Phase.ForwardEnd);
             Assert.Equal(8 * Sequence * CheckpointedPerToken, forwardEnd.Activations);
-            Assert.Equal(8 * Completion * V * 4, forwardEnd.Other);
-            Assert.Equal(8 * Completion * V * 4, e.At(Phase.BackwardStart).Other);
+            // The completion's bf16 logits beside accelerate's fp32 copy while it casts (2 + 4 B); backward holds the fp32
+            // logits logsumexp saved and their gradient (4 + 4 B).
+            Assert.Equal(8 * Completion * V * 6, forwardEnd.Other);
+            Assert.Equal(8 * Completion * V * 8, e.At(Phase.BackwardStart).Other);
         }
 
         [Fact]
@@ -68,7 +70,22 @@ namespace VramPS.Engine.Tests.Alignment
             var w = Grpo();
             w.Techniques = Techniques.FusedLinearLoss;
             var e = MemoryEstimator.Estimate(w);
-            Assert.Equal(8 * Completion * 2 * 2 * H, e.At(Phase.ForwardEnd).Other);
+            // The completion's hidden-state copy and its gradient (bf16), Liger-Kernel@0a62700 fused_linear_ppo.py's
+            // grad_weight accumulator and one chunk's weight gradient (V x h bf16 each; the frozen head's gradient is
+            // computed all the same), and one sequence's completion logits and their gradient (2 + 2 B).
+            Assert.Equal(8 * Completion * 2 * 2 * H + 2 * V * H * 2 + Completion * V * (2 + 2), e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(8 * Completion * 2 * 2 * H + V * H * 2, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void LigersWeightAccumulatorTakesTheUnquantizedHeadsDtype()
+        {
+            // transformers keeps lm_head out of bitsandbytes (integrations/bitsandbytes.py get_keys_to_not_convert) and
+            // TRL's GRPO prepares no k-bit training, so the head stays bf16 and so does zeros_like(weight): V x h x 2 B.
+            var w = Grpo(FinetuneMethod.QLoRA);
+            w.Techniques = Techniques.FusedLinearLoss;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(8 * Completion * 2 * 2 * H + V * H * 2, e.At(Phase.BackwardStart).Other);
         }
 
         [Fact]
@@ -82,7 +99,8 @@ namespace VramPS.Engine.Tests.Alignment
             var scoring = e.At(Phase.Scoring);
             Assert.Equal(2 * P + 4 * Adapters, scoring.Weights);
             Assert.Equal(8 * Sequence * ForwardWorkingPerToken, scoring.Activations);
-            Assert.Equal((8 + 1) * Completion * V * 2, scoring.Other);
+            // The reference's completion logits for all 8 sequences while accelerate casts them (2 + 4 B).
+            Assert.Equal(8 * Completion * V * 6, scoring.Other);
 
             w.Method = FinetuneMethod.Full;
             Assert.Equal(2 * P, MemoryEstimator.Estimate(w).Row(ModelRole.Reference).Weights);

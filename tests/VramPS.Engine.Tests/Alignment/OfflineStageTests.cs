@@ -32,10 +32,12 @@ namespace VramPS.Engine.Tests.Alignment
             Assert.Equal(2, e.ForwardBatch);
             Assert.Equal(new[] { ModelRole.Policy }, e.Models.Select(m => m.Role));
             Assert.DoesNotContain(e.Phases, p => p.Phase == Phase.Scoring);
-            // Logits and log-softmax (2 + 2 B) plus, over the chosen half, the loss's saved log-softmax (2 B / 2).
-            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
-            // Backward: saved log-softmaxes (2 + 1 B), the logits' gradient (2 B) and the NLL's half-size gradient (1 B).
-            Assert.Equal(2 * 512 * V * 6, e.At(Phase.BackwardStart).Other);
+            // The fp32 logits (4 B, accelerate's cast under LoRA's autocast), and over the chosen half the loss's
+            // contiguous copy and its saved log-softmax (4 B / 2 each).
+            Assert.Equal(2 * 512 * V * 8, e.At(Phase.ForwardEnd).Other);
+            // Backward: the logits logsumexp saved and their gradient (4 + 4 B), the chosen log-softmax (2 B) and the
+            // NLL's half-size gradient (2 B).
+            Assert.Equal(2 * 512 * V * 12, e.At(Phase.BackwardStart).Other);
         }
 
         [Fact]
@@ -44,7 +46,7 @@ namespace VramPS.Engine.Tests.Alignment
             var w = Workload(TrainingStage.Orpo, FinetuneMethod.LoRA);
             w.Techniques = Techniques.FusedLinearLoss;
             var e = MemoryEstimator.Estimate(w);
-            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(2 * 512 * V * 8, e.At(Phase.ForwardEnd).Other);
             Assert.Contains(e.Assumptions, a => a.Contains("no fused linear loss"));
         }
 
@@ -56,17 +58,35 @@ namespace VramPS.Engine.Tests.Alignment
             var e = MemoryEstimator.Estimate(Workload(TrainingStage.SimPo, FinetuneMethod.LoRA));
 
             Assert.Equal(new[] { ModelRole.Policy }, e.Models.Select(m => m.Role));
-            Assert.Equal(2 * 512 * V * 5, e.At(Phase.ForwardEnd).Other);
-            Assert.Equal(2 * 512 * V * 6, e.At(Phase.BackwardStart).Other);
+            Assert.Equal(2 * 512 * V * 8, e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(2 * 512 * V * 12, e.At(Phase.BackwardStart).Other);
+        }
+
+        [Fact]
+        public void MsSwiftSimPoUnderZero2StepsInSegmentsOfItsOwn()
+        {
+            // ms-swift's --deepspeed zero2 (swift/llm/ds_config/zero2.json): the step's flat partition blocks (bf16 copy
+            // 2 x P / 2 B, more than the forward's largest tensor, its fp32 logits of 2 x 512 x V x 4 B) get new segments
+            // beside everything the forward and backward freed and beside the fp64 norm copy of the V x h embedding.
+            var w = Workload(TrainingStage.SimPo, FinetuneMethod.Full);
+            w.Framework = Framework.MsSwift;
+            w.Precision = Precision.Bf16Mixed;
+            w.GpuCount = 2;
+            w.Sharding = Sharding.Zero2;
+            var e = MemoryEstimator.Estimate(w);
+            long step = e.At(Phase.OptimizerStep).Allocated;
+            long freed = e.Phases.Where(p => p.Phase != Phase.OptimizerStep).Max(p => p.Activations + p.Other);
+            Assert.Equal(step + freed + 8 * V * H + L * (1L << 20), e.Reserved);
         }
 
         [Fact]
         public void LlamaFactorysSimPoKeepsOnlyTheLogProbBuffers()
         {
-            // LLaMA-Factory finetuning_args.py pref_ftx 0.0: its simpo loss adds no supervised term.
+            // LLaMA-Factory finetuning_args.py pref_ftx 0.0: its simpo loss adds no supervised term. Its Trainer casts
+            // the logits to fp32 like TRL's: the bf16 logits beside their fp32 copy while it casts (2 + 4 B).
             var w = Workload(TrainingStage.SimPo, FinetuneMethod.LoRA);
             w.Framework = Framework.LlamaFactory;
-            Assert.Equal(2 * 512 * V * 4, MemoryEstimator.Estimate(w).At(Phase.ForwardEnd).Other);
+            Assert.Equal(2 * 512 * V * 6, MemoryEstimator.Estimate(w).At(Phase.ForwardEnd).Other);
         }
 
         [Fact]

@@ -51,7 +51,8 @@ namespace VramPS.Engine.Tests.Alignment
 
             Assert.Equal(Sequence * KvPerToken, e.KvCache);
             long cache = Sequence * KvPerToken;
-            Assert.Equal(2 * Scores + cache + cache / L + V * (2 + 4), e.At(Phase.Generation).Other);
+            // The last step's logits as accelerate's fp32 copy and generate's fp32 copy of them.
+            Assert.Equal(2 * Scores + cache + cache / L + V * (4 + 4), e.At(Phase.Generation).Other);
         }
 
         [Fact]
@@ -60,10 +61,11 @@ namespace VramPS.Engine.Tests.Alignment
             var e = Ppo();
 
             var scoring = e.At(Phase.Scoring);
-            // The reference (the policy's base, adapters off) is the largest of the three forwards: its bf16 logits for
-            // every position, one sequence's log-softmax, and output_hidden_states' 33 bf16 hidden states per token.
+            // The reference (the policy's base, adapters off) is the largest of the three forwards: its fp32 logits for
+            // every position (accelerate's cast under LoRA's autocast), one sequence's log-softmax, and
+            // output_hidden_states' 33 bf16 hidden states per token.
             Assert.Equal(Sequence * (ForwardWorkingPerToken + (L + 1) * H * 2), scoring.Activations);
-            Assert.Equal(Scores + 2 * Sequence * V * 2, scoring.Other);
+            Assert.Equal(Scores + 2 * Sequence * V * 4, scoring.Other);
         }
 
         [Fact]
@@ -73,12 +75,13 @@ namespace VramPS.Engine.Tests.Alignment
 
             var forwardEnd = e.At(Phase.ForwardEnd);
             Assert.Equal(2 * Sequence * CheckpointedPerToken, forwardEnd.Activations);
-            // Held scores, the full-length bf16 logits and the response's saved log-softmax.
-            Assert.Equal(Scores + Sequence * V * 2 + Completion * V * 2, forwardEnd.Other);
+            // Held scores and the full-length logits while accelerate casts them to fp32 (2 + 4 B), more than the fp32
+            // logits and the response's saved log-softmax after it (4 x 96 + 4 x 32 B per vocabulary entry).
+            Assert.Equal(Scores + Sequence * V * 6, forwardEnd.Other);
             // The logits' gradient joins in backward; the output keeps the logits through the optimizer step.
-            Assert.Equal(Scores + 2 * Sequence * V * 2 + Completion * V * 2, e.At(Phase.BackwardStart).Other);
+            Assert.Equal(Scores + 2 * Sequence * V * 4 + Completion * V * 4, e.At(Phase.BackwardStart).Other);
             // At the step: foreach AdamW's temporaries for both models' fp32 adapters, the scores and the held logits.
-            Assert.Equal(2 * 4 * Adapters + Scores + Sequence * V * 2, e.At(Phase.OptimizerStep).Other);
+            Assert.Equal(2 * 4 * Adapters + Scores + Sequence * V * 4, e.At(Phase.OptimizerStep).Other);
         }
 
         [Fact]
@@ -93,9 +96,9 @@ namespace VramPS.Engine.Tests.Alignment
             var e = MemoryEstimator.Estimate(w);
 
             Assert.Equal(ModelRole.Rollout, e.Models.Last().Role);
-            // No generate scores: the update holds only the full-length logits and the response's log-softmax.
+            // No generate scores: the update holds only the full-length logits, here while they are cast to fp32.
             var engine = e.Row(ModelRole.Rollout);
-            Assert.Equal(engine.Other + Sequence * V * 2 + Completion * V * 2, e.At(Phase.ForwardEnd).Other);
+            Assert.Equal(engine.Other + Sequence * V * 6, e.At(Phase.ForwardEnd).Other);
             Assert.Equal(Prompt * KvPerToken + Completion * KvPerToken, e.KvCache);
             Assert.Contains(e.Assumptions, a => a.Contains("OpenRLHF"));
         }

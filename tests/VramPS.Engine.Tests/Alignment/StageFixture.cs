@@ -8,7 +8,9 @@ namespace VramPS.Engine.Tests.Alignment
     /// <summary>
     /// Llama-2-7B workloads for the stage tests (see Llama2Fixture: pure bf16, FlashAttention, full checkpointing, one
     /// GPU), with LoRA on q_proj and v_proj at rank 8 where the method takes adapters, and the figures every stage test
-    /// derives its expectations from.
+    /// derives its expectations from. Under LoRA the Trainer's bf16 autocast runs the 16-bit model, so accelerate's
+    /// native AMP returns the logits as an fp32 copy (accelerate@12d38f0 accelerator.py prepare_model,
+    /// convert_outputs_to_fp32): 4 bytes per entry, and 2 + 4 while the cast runs; pure bf16 Full runs keep bf16 logits.
     /// </summary>
     internal static class StageFixture
     {

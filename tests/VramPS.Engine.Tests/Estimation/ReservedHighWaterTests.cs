@@ -40,6 +40,25 @@ namespace VramPS.Engine.Tests.Estimation
         }
 
         /// <summary>
+        /// A block the optimizer step freed and cannot reuse is added at the step only: by hand, backward holds 30 GiB
+        /// allocated with 4 GiB of activations (30 + 0.4), the step 32 GiB with 6 GiB of temporaries (32 + 0.6) and a
+        /// cached 2 GiB block (34.6); 10 layers add 10 MiB of rounding, 1 GiB is gathered on another stream.
+        /// </summary>
+        [Fact]
+        public void A_block_the_step_cannot_reuse_counts_at_the_step_only()
+        {
+            const long GiB = 1L << 30;
+            var phases = new[]
+            {
+                new PhaseMemory(Phase.BackwardTop, 10 * GiB, 4 * GiB, 12 * GiB, 4 * GiB, 0),
+                new PhaseMemory(Phase.OptimizerStep, 10 * GiB, 4 * GiB, 12 * GiB, 0, 6 * GiB),
+            };
+            long expected = 32 * GiB + 6 * GiB / 10 + 2 * GiB + 10 * MiB + GiB;
+            Assert.Equal(expected, RuntimeMemory.Reserved(phases, _ => 0, 10, GiB, stepCache: 2 * GiB));
+            Assert.Equal(expected - 2 * GiB, RuntimeMemory.Reserved(phases, _ => 0, 10, GiB));
+        }
+
+        /// <summary>
         /// Issue #11 case 1: Totals were 43.32, 43.32, 42.75, 43.86 GB for batches 1 to 4 (batch 3 fit an A100-40GB where
         /// batch 1 did not). Batch 1 peaks at the optimizer step, batch 3 at the start of backward; batch 3's optimizer step
         /// is batch 1's, so its high-water mark can be no lower.

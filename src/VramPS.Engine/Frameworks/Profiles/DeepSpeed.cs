@@ -20,6 +20,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(false, "VramPS models TRL's alignment trainers; a DeepSpeed-only run has none"),
             KbitPreparationUpcast = new Cited<bool>(false, "DeepSpeed's engine does no bitsandbytes k-bit preparation"),
             FusedAdamW = new Cited<bool>(true, "deepspeed/ops/adam/fused_adam.py FusedAdam"),
+            ShardsThroughDeepSpeed = new Cited<bool>(true, "deepspeed.initialize: ZeRO is the engine's own, with no accelerate around the model"),
             MasterCopyInOptimizer = new Cited<bool>(true,
                 "deepspeed/runtime/bf16_optimizer.py BF16_Optimizer and ZeRO's fp32 partitions: 16-bit model, fp32 master and gradients"),
             DdpBucketCopy = new Cited<bool>(false,

@@ -37,6 +37,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 At + "swift/trainers/mixin.py _fix_gradient_checkpointing: use_reentrant True on one GPU and under DeepSpeed or FSDP (False only for plain DDP)"),
             SimPoChosenNll = new Cited<bool>(true,
                 At + "swift/arguments/rlhf_args.py cpo_alpha 1.0 and _init_simpo: rlhf_type simpo runs TRL's CPO trainer with loss_type simpo (CPO-SimPO)"),
+            ShardsThroughDeepSpeed = new Cited<bool>(true,
+                "ms-swift@0b45cce swift/llm/ds_config/zero2.json, zero3.json (--deepspeed zero2 / zero3; swift/config/ at 3602360): the Trainer hands the model to DeepSpeed's engine"),
             MasterCopyInOptimizer = new Cited<bool>(true,
                 At + "swift/config/zero2.json, zero3.json (what --deepspeed zero2 / zero3 load): bf16 \"auto\", DeepSpeed's bf16 engine keeps a 16-bit model and fp32 master partitions"),
             ZeroSixteenBitGradients = new Cited<bool>(true,
