@@ -37,6 +37,12 @@ Describe 'Refusals' {
         ($warn -join "`n") | Should -Match "V_PROJ \(peft matches names exactly, case included: did you mean 'v_proj'\?\)"
     }
 
+    It 'gives the same case hint in the warning as in the assumption, for the head too (LM_HEAD beside q_proj)' {
+        $e = Get-TrainingMemory -Model Qwen/Qwen2.5-1.5B -Method LoRA -LoraTargets 'q_proj,LM_HEAD' -WarningVariable warn -WarningAction SilentlyContinue
+        ($e.Assumptions -join "`n") | Should -Match "LM_HEAD \(peft matches names exactly, case included: did you mean 'lm_head'\?\)"
+        ($warn -join "`n") | Should -Match "LM_HEAD \(peft matches names exactly, case included: did you mean 'lm_head'\?\)"
+    }
+
     It 'refuses -Method Freeze with a quantized base too' {
         Get-TrainingMemory -Params 7B -Method Freeze -Quantization Int8 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $err[0].Exception.Message | Should -Match '-Method Freeze.*-Quantization Int8'

@@ -28,4 +28,17 @@ Describe 'Get-TrainingMemory -TorchVersion' {
         $err[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
         $err[0].Exception.Message | Should -Match 'TorchVersion'
     }
+
+    It 'refuses a release typed as a one-decimal number, which PowerShell has already read as 1.1 (1.10 or 1.1?), from the parameter and a piped property' {
+        { Get-TrainingMemory @bert -TorchVersion 1.10 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage "*'TorchVersion'*apart from 1.10*"
+        $row = [pscustomobject]($bert + @{ TorchVersion = 2.10 })
+        $row | Get-TrainingMemory -ErrorAction SilentlyContinue -ErrorVariable err2 | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -Match '^InvalidPipelineValue'
+        $err2[0].Exception.Message | Should -Match "column TorchVersion"
+    }
+
+    It 'takes a two-decimal or whole number as typed: 1.13 and 2 are releases 1.13 and 2.0' {
+        (Get-TrainingMemory @bert -TorchVersion 1.13).TorchVersion | Should -Be '1.13'
+        (Get-TrainingMemory @bert -TorchVersion 2).TorchVersion | Should -Be '2.0'
+    }
 }

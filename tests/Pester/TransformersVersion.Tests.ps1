@@ -26,4 +26,8 @@ Describe 'Get-TrainingMemory -TransformersVersion' {
         $err[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
         $err[0].Exception.Message | Should -Match 'TransformersVersion'
     }
+
+    It 'refuses 4.40 typed unquoted, which reaches the cmdlet as 4.4 and would select adamw_hf and eager attention' {
+        { Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -Method LoRA -TransformersVersion 4.40 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage "*'TransformersVersion'*apart from 4.40*"
+    }
 }

@@ -8,7 +8,7 @@ namespace VramPS.Engine.Estimation
 {
     /// <summary>
     /// Refuses a setting the framework's trainer has no way to run (its profile's offers: optimizers, techniques,
-    /// attention kernels, model parallelism, offload, frozen layers, a precomputed reference), naming the parameter, what the
+    /// attention kernels, model parallelism, offload, a quantized base over GPUs, frozen layers, a precomputed reference), naming the parameter, what the
     /// framework allows and the source, rather than estimating a run that framework cannot make.
     /// </summary>
     internal static class FrameworkOffers
@@ -37,10 +37,22 @@ namespace VramPS.Engine.Estimation
                 if (offload == Offload.OptimizerAndParameters && sharding != Sharding.Zero3)
                     throw Refusal("Offload", $"-Framework {p.Name} offloads parameters only under ZeRO-3: with -Sharding {sharding} use -Offload Optimizer, or -Sharding Zero3", p.ZeroOffloadOnly.Source);
             }
+            if (w.Method == FinetuneMethod.QLoRA && p.QuantizedBaseOneGpu.Value && w.GpuCount is int gpus && gpus > 1)
+                throw Refusal("GpuCount", $"-Framework {p.Name} trains over a quantized base on one GPU only: -Method QLoRA with -GpuCount {gpus} is not a run it makes (use -GpuCount 1, or -Method LoRA)", p.QuantizedBaseOneGpu.Source);
             if (w.Method == FinetuneMethod.Freeze && !p.FreezesLayers.Value)
                 throw Refusal("Method", $"-Framework {p.Name} has no -Method Freeze (it trains every weight, or LoRA factors)", p.FreezesLayers.Source);
             if (w.PrecomputeReferenceLogProbs && !p.PrecomputesReference.Value)
                 throw Refusal("PrecomputeReferenceLogProbs", $"-Framework {p.Name} runs its reference on every step: -PrecomputeReferenceLogProbs is not a setting it has", p.PrecomputesReference.Source);
+        }
+
+        /// <summary>
+        /// Refuses -Attention Sdpa where the framework takes the transformers release's default kernel and the release
+        /// (given or the framework's own) predates SDPA.
+        /// </summary>
+        public static void CheckAttention(Workload w, FrameworkProfile p, Version? transformers)
+        {
+            if (w.Attention == AttentionKernel.Sdpa && p.AttentionFromRelease.Value && transformers != null && transformers < ResolvedRecipe.SdpaFrom)
+                throw Refusal("Attention", $"-Framework {p.Name} takes transformers' default attention, and transformers {transformers.ToString(2)} has no SDPA path: it runs -Attention Eager (or name -TransformersVersion '4.36' or later)", p.AttentionFromRelease.Source);
         }
 
         private static IEnumerable<(string Name, int Degree)> ModelParallelDegrees(Workload w)

@@ -18,7 +18,8 @@ namespace VramPS.Engine.Estimation
     /// the move: on the GPU they fill the segments first; what they leave, and all of it when the states are offloaded,
     /// stays reserved. Not counted: tensors of 10 MiB or more (segments of their own, which the step's activations
     /// reuse), the dense weights, and the step's own small tensors that pass through these blocks (a layer's keys,
-    /// values and router scores, tens of MiB).
+    /// values and router scores, tens of MiB). With expandable segments (FrameworkProfile.ExpandableSegments) there are no
+    /// 20 MiB segments: freed pages serve any later request, and nothing is stranded.
     /// </summary>
     internal static class FreedParameterBlocks
     {
@@ -33,7 +34,8 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         public static long Stranded(ResolvedRecipe r, PipelineStage stage, int parameterBytes, double expertStatesOnGpu)
         {
-            if (!r.Profile.ParametersMovedIntoBuffer.Value || r.Sharding == Sharding.None || r.Workload.Method != FinetuneMethod.Full) return 0;
+            if (!r.Profile.ParametersMovedIntoBuffer.Value || r.Profile.ExpandableSegments.Value || r.Sharding == Sharding.None
+                || r.Workload.Method != FinetuneMethod.Full) return 0;
             var m = r.Model;
             long segments = 0;
             for (int kind = 0; kind < ModelArchitecture.BlockKinds; kind++)

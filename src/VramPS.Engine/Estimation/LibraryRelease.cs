@@ -15,6 +15,11 @@ namespace VramPS.Engine.Estimation
         private static readonly Version SoftmaxDropsInput = new Version(1, 11);
         /// <summary>torch 2.0: zero_grad's set_to_none and the optimizers' foreach default to True on CUDA.</summary>
         private static readonly Version Torch2 = new Version(2, 0);
+        /// <summary>
+        /// transformers' sdpa path needs torch 2.1.1 (utils/import_utils.py is_torch_sdpa_available, 4.36 on); torch
+        /// 2.0 brought torch.nn.functional.scaled_dot_product_attention itself.
+        /// </summary>
+        private static readonly Version TransformersSdpaTorch = new Version(2, 1);
         /// <summary>transformers#25109 (4.32): the Trainer's default optim becomes adamw_torch instead of adamw_hf.</summary>
         private static readonly Version TorchAdamWDefault = new Version(4, 32);
 
@@ -40,6 +45,12 @@ namespace VramPS.Engine.Estimation
                 assumptions.Add("torch before 2.0: torch.optim.AdamW steps one parameter at a time (foreach off by default): (exp_avg_sq.sqrt() / bias_correction2_sqrt) holds two temporaries of its size");
             }
         }
+
+        /// <summary>
+        /// The first torch release (major.minor) whose SDPA the model code can call: transformers' sdpa path from 2.1,
+        /// a stack's own model code (no transformers release) from 2.0.
+        /// </summary>
+        public static Version SdpaTorch(Version? transformers) => transformers != null ? TransformersSdpaTorch : Torch2;
 
         /// <summary>The torch release the workload named; null: not named.</summary>
         public Version? Torch { get; }

@@ -53,15 +53,20 @@ namespace VramPS.Engine.Estimation
                 _assumptions.Add(kernels.Assumption!);
             }
             TransformersVersion = w.TransformersVersion ?? DefaultTransformersVersion();
+            FrameworkOffers.CheckAttention(w, Profile, TransformersVersion);
             IsAdapter = w.Method == FinetuneMethod.LoRA || w.Method == FinetuneMethod.QLoRA;
 
             Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
                 ? Take(Engine.Precision.Bf16Mixed, "bf16 model under bf16 autocast: LLaMA-Factory upcasts nothing under use_badam (model/adapter.py init_adapter)")
                 : DefaultPrecision(w.Method, w.Sharding));
-            Optimizer = w.Optimizer ?? Take(OptimizerKind.AdamW, MasterCopyStack
-                ? "Optimizer AdamW (fused)"
-                : "Optimizer AdamW (torch, foreach implementation)");
+            Optimizer = w.Optimizer ?? OptimizerKind.AdamW;
             Release = new LibraryRelease(w.TorchVersion, TransformersVersion, Profile, Optimizer, _assumptions);
+            if (w.Optimizer == null)
+            {
+                _assumptions.Add(MasterCopyStack ? "Optimizer AdamW (fused)"
+                    : Release.StepTemporariesOfLargest > 0 ? "Optimizer AdamW (one parameter at a time, as the release assumption says)"
+                    : "Optimizer AdamW (torch, foreach implementation)");
+            }
             BatchSize = Positive(w.BatchSize, "BatchSize", Profile.DefaultBatchSize.Value ?? 1, Profile.DefaultBatchSize.Assumption ?? "micro-batch 1 per GPU");
             SequenceLength = Positive(w.SequenceLength, "SequenceLength", Profile.DefaultSequenceLength.Value ?? 2048, Profile.DefaultSequenceLength.Assumption ?? "sequence length 2048 tokens");
             if ((long)BatchSize * SequenceLength > MaxTokens)
@@ -79,6 +84,13 @@ namespace VramPS.Engine.Estimation
             if (Checkpointing == Engine.Checkpointing.Selective && Profile.SelectiveRecompute.Value == Frameworks.SelectiveRecompute.None)
                 throw new InvalidWorkloadException("Checkpointing", SelectiveRefusal(Profile));
             Attention = w.Attention ?? DefaultAttention();
+            if (Attention == AttentionKernel.Sdpa && Release.Torch is Version torch && torch < LibraryRelease.SdpaTorch(TransformersVersion))
+            {
+                string needs = $"SDPA needs torch {LibraryRelease.SdpaTorch(TransformersVersion).ToString(2)} ({(TransformersVersion != null ? "transformers' is_torch_sdpa_available: 2.1.1" : "torch.nn.functional.scaled_dot_product_attention")}), and -TorchVersion is {torch.ToString(2)}";
+                throw w.Attention != null
+                    ? new InvalidWorkloadException("Attention", $"-Attention Sdpa: {needs}. Use -Attention Eager.")
+                    : new InvalidWorkloadException("TorchVersion", $"-Framework {Profile.Name} attends through torch SDPA: {needs}. Name a torch release it runs.");
+            }
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
             Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, Profile.ExpertsSplitByTensorParallel.Value, _assumptions);
@@ -198,6 +210,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>The parameter-efficient method and its settings (AdapterMethod.None without adapters).</summary>
         public AdapterMethod Adapter { get; }
         public string[] LoraTargets { get; }
+        /// <summary>The -LoraTargets names that match no module, which peft skips, each with its case hint.</summary>
+        public IReadOnlyList<string> SkippedLoraTargets { get; private set; } = Array.Empty<string>();
         /// <summary>-LoraTargets is scoped to the language model ("of the language model"): the vision tower carries no adapter.</summary>
         public bool LanguageModelTargetsOnly { get; private set; }
         /// <summary>LoRA adapts the output head (lm_head among the targets).</summary>
@@ -357,7 +371,7 @@ namespace VramPS.Engine.Estimation
         private static readonly Version EagerCappedUntil = new Version(4, 48);
 
         /// <summary>The first transformers release with an SDPA attention path (attn_implementation, v4.36.0).</summary>
-        private static readonly Version SdpaFrom = new Version(4, 36);
+        internal static readonly Version SdpaFrom = new Version(4, 36);
 
         private AttentionKernel DefaultAttention()
         {
@@ -365,6 +379,8 @@ namespace VramPS.Engine.Estimation
             if (kernel.Value is AttentionKernel own) return Take(own, kernel.Assumption!);
             if (TransformersVersion != null && TransformersVersion < SdpaFrom)
                 return Take(AttentionKernel.Eager, $"eager attention: transformers {TransformersVersion.ToString(2)} predates the SDPA path (attn_implementation, 4.36)");
+            if (TransformersVersion != null && Release.Torch is Version torch && torch < LibraryRelease.SdpaTorch(TransformersVersion))
+                return Take(AttentionKernel.Eager, $"eager attention: torch {torch.ToString(2)} is older than the 2.1.1 that transformers' SDPA path needs (is_torch_sdpa_available)");
             if (Model.AttentionLogitSoftcap > 0 && Profile.TransformersTrainer.Value && TransformersVersion != null
                 && TransformersVersion >= EagerCappedFrom && TransformersVersion < EagerCappedUntil)
                 return Take(AttentionKernel.Eager, "eager attention: transformers 4.42-4.47 swap SDPA for eager on models that cap attention logits (Gemma 2)");
@@ -496,7 +512,8 @@ namespace VramPS.Engine.Estimation
             if (unmatched.Length > 0)
             {
                 list = list.Except(unmatched, StringComparer.Ordinal).ToArray();
-                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", unmatched.Select(t => t + LoraTargetText.CaseHint(t, known)))}, which peft skips as it matches no module");
+                SkippedLoraTargets = unmatched.Select(t => t + LoraTargetText.CaseHint(t, known)).ToArray();
+                _assumptions.Add($"LoRA on {string.Join(", ", list)} only: {Model.Id} has no {string.Join(", ", SkippedLoraTargets)}, which peft skips as it matches no module");
             }
             _adaptedNames = NameMask(names, n => list.Contains(n, StringComparer.Ordinal)) | NameMask(names, experts.Contains);
             return list.Concat(experts).ToArray();

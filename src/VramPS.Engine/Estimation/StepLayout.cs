@@ -176,7 +176,9 @@ namespace VramPS.Engine.Estimation
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(states + hostGrads));
                 states = 0;
                 temps = 0;
-                if (_t.OffloadsGradients)
+                // FSDP's CPUOffload copies each reduce-scattered shard to the host (_offload_grad); under no_sync
+                // nothing is reduce-scattered, and the unsharded gradients accumulate on the GPU.
+                if (_t.OffloadsGradients && !litgptNoSync)
                 {
                     grads = 0;
                     gradsForward = 0;
@@ -346,10 +348,10 @@ namespace VramPS.Engine.Estimation
             double headDequant = stage.HasHead ? (double)_p.QuantizedHead * _t.HeadDequantBytes : 0;
             double cache = _a.ModelCachePerToken * tokens;
             // A loop that keeps the model's output holds its logits past the loss's backward (ForwardPeak and
-            // BackwardPeak count them until then); one that keeps it until the next forward returns (DeepSpeed-Chat's
-            // SFT) holds the previous step's beside that forward too.
+            // BackwardPeak count them until then); one that keeps it until the next forward returns holds the previous
+            // step's beside that forward too, as DeepSpeed-Chat's SFT (litgpt's are in its loss footprint, TrainerBehavior).
             double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
-            double previousOutput = r.Profile.OutputKept.Value == Frameworks.OutputLifetime.UntilNextForward ? heldOutput : 0;
+            double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache,
                 vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk));

@@ -79,7 +79,7 @@ namespace VramPS.Engine.Estimation
             int c = ComputeBytes(r.Precision);
             HeadDequantBytes = !QuantizesHead ? 0 : f.QuantizesFromFp16.Value && r.Precision != Precision.Fp16 ? 2 + c : c;
             // The previous micro-batch's graph survives into the next forward, and its 4-bit matmuls still hold their inputs.
-            KeepsPreviousQuantizedInputs = fourBit && QuantizedLinearSavesInput && f.KeepsPreviousOutput.Value && f.QuantizedInputOutlivesBackward.Value;
+            KeepsPreviousQuantizedInputs = fourBit && QuantizedLinearSavesInput && f.OutputKept.Value == OutputLifetime.UntilNextForward && f.QuantizedInputOutlivesBackward.Value;
             GeluNewInPython = f.GeluNewInPython.Value;
             FusedAdamW = f.FusedAdamW.Value;
 
@@ -104,8 +104,13 @@ namespace VramPS.Engine.Estimation
             // 4.45 (modeling_llama.py logits.float()), in the compute dtype from 4.46 (the loss function upcasts its own
             // copy) and where the model takes its own loss on the 16-bit logits (OPT, GPTBigCode).
             var v = r.TransformersVersion ?? new Version(4, 46);
-            bool upcastInModel = v < new Version(4, 46) && !OwnShiftedLoss(r);
+            bool upcastInModel = f.LossPath.Value == LossPath.Transformers && v < new Version(4, 46) && !OwnShiftedLoss(r);
             HeldOutputLogitsBytes = f.OutputKept.Value == OutputLifetime.UntilLoss || r.Has(Techniques.FusedLinearLoss) ? 0 : upcastInModel ? 4 : c;
+            // A loop that keeps the output until the next forward returns holds the previous step's logits beside that
+            // forward's, where the model takes its loss inside forward (DeepSpeed-Chat). litgpt takes its loss after
+            // model() has returned and rebound the logits: beside its head's forward the old and new chunks are the two
+            // buffers its loss footprint counts at the end of forward (the new chunks and their log-softmax at the loss).
+            PreviousOutputLogitsBytes = f.OutputKept.Value == OutputLifetime.UntilNextForward && f.LossPath.Value != LossPath.Litgpt ? HeldOutputLogitsBytes : 0;
             // Up to 4.45 the loss's backward peak is its own three fp32 buffers (the saved log-softmax, its gradient and
             // the input's); the kept fp32 output lives beside them. From 4.46 the footprint counts the 16-bit logits already.
             if (HeldOutputLogitsBytes > 0 && upcastInModel)
@@ -135,6 +140,7 @@ namespace VramPS.Engine.Estimation
         {
             Logits = logits;
             HeldOutputLogitsBytes = 0;
+            PreviousOutputLogitsBytes = 0;
             StageOwnsLoss = true;
         }
 
@@ -192,6 +198,8 @@ namespace VramPS.Engine.Estimation
         public LogitsFootprint Logits { get; }
         /// <summary>Bytes per vocabulary entry per token of the logits the loop's kept output holds through backward and the step; 0 where it keeps none.</summary>
         public int HeldOutputLogitsBytes { get; }
+        /// <summary>Bytes per vocabulary entry per token of the previous step's kept logits beside the next forward's loss; 0 where none.</summary>
+        public int PreviousOutputLogitsBytes { get; }
 
         public static int ComputeBytes(Precision p) => p == Precision.Fp32 ? 4 : 2;
 

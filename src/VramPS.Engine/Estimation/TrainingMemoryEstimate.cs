@@ -29,6 +29,7 @@ namespace VramPS.Engine.Estimation
             LoraRank = recipe.IsAdapter && recipe.LoraRank > 0 ? recipe.LoraRank : (int?)null;
             Adapter = recipe.IsAdapter ? recipe.Adapter.Kind : (AdapterKind?)null;
             LoraTargets = ReadableList.Names(recipe.IsAdapter ? recipe.LoraTargets : null);
+            SkippedLoraTargets = recipe.SkippedLoraTargets;
             Quantization = recipe.Quantization;
             TrainableLayers = workload.Method == FinetuneMethod.Freeze ? recipe.TrainableLayers : (int?)null;
             GpuCount = recipe.GpuCount;
@@ -76,6 +77,8 @@ namespace VramPS.Engine.Estimation
         /// <summary>The parameter-efficient method under LoRA and QLoRA; null for Full and Freeze.</summary>
         public AdapterKind? Adapter { get; }
         public IReadOnlyList<string> LoraTargets { get; }
+        /// <summary>The -LoraTargets names peft skips as they match no module (WorkloadWarnings).</summary>
+        internal IReadOnlyList<string> SkippedLoraTargets { get; }
         public Quantization Quantization { get; }
         public int? TrainableLayers { get; }
         public int GpuCount { get; }

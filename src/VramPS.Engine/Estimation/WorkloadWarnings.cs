@@ -28,20 +28,8 @@ namespace VramPS.Engine.Estimation
                 if (gpu != null && IsNvidiaBelow(gpu, FlashMinimumCapability))
                     warnings.Add($"-Attention Flash on {gpu.Name} (compute capability {gpu.ComputeCapability}): FlashAttention-2 needs an Ampere, Ada or Hopper GPU (flash-attn README); the estimate keeps Flash's memory, use -Attention Sdpa for what this GPU runs.");
             }
-            if (w.LoraTargets is { } given && e.LoraTargets.Count > 0)
-            {
-                var skipped = new List<string>();
-                var text = Parsing.LoraTargetText.Parse(given);
-                if (!text.AllLinear)
-                {
-                    foreach (string t in text.Names)
-                    {
-                        if (!e.LoraTargets.Contains(t, System.StringComparer.Ordinal)) skipped.Add(t + Parsing.LoraTargetText.CaseHint(t, w.Model.LinearModuleNames));
-                    }
-                }
-                if (skipped.Count > 0)
-                    warnings.Add($"-LoraTargets {string.Join(", ", skipped)}: {e.Model} has no such module; peft skips a name that matches nothing, so the estimate adapts {string.Join(", ", e.LoraTargets)} only.");
-            }
+            if (e.SkippedLoraTargets.Count > 0 && e.LoraTargets.Count > 0)
+                warnings.Add($"-LoraTargets {string.Join(", ", e.SkippedLoraTargets)}: {e.Model} has no such module; peft skips a name that matches nothing, so the estimate adapts {string.Join(", ", e.LoraTargets)} only.");
             int context = w.Model.MaxPositions;
             if (context > 0 && e.SequenceLength > context)
                 warnings.Add($"-SequenceLength {e.SequenceLength} is longer than the {context} positions of {e.Model} (max_position_embeddings); the estimate is made as given.");

@@ -99,10 +99,14 @@ namespace VramPS.Engine.Frameworks
         public Cited<Techniques?> OfferedTechniques { get; init; }
         /// <summary>The attention kernels its model loading selects (-Attention); null: every one.</summary>
         public Cited<IReadOnlyList<AttentionKernel>?> AttentionKernels { get; init; }
+        /// <summary>Loads models without attn_implementation: the kernel is the transformers release's default, eager before SDPA's 4.36.</summary>
+        public Cited<bool> AttentionFromRelease { get; init; }
         /// <summary>Splits a model over GPUs only by sharding it: no tensor, pipeline, context or expert parallelism.</summary>
         public Cited<bool> DataParallelOnly { get; init; }
         /// <summary>Offloads only through ZeRO: the optimizer with any ZeRO stage, the parameters with ZeRO-3 alone.</summary>
         public Cited<bool> ZeroOffloadOnly { get; init; }
+        /// <summary>Trains over a quantized base (-Method QLoRA) on one GPU only.</summary>
+        public Cited<bool> QuantizedBaseOneGpu { get; init; }
         /// <summary>Trains only the top blocks (-Method Freeze).</summary>
         public Cited<bool> FreezesLayers { get; init; }
         /// <summary>DPO and KTO can take the reference's log-probs once before training (-PrecomputeReferenceLogProbs).</summary>
@@ -188,8 +192,6 @@ namespace VramPS.Engine.Frameworks
         public Cited<LossPath> LossPath { get; init; }
         /// <summary>Under -Techniques Compile the loss is compiled too: the fp32 upcast fuses into the loss kernels (the Fp32Upcast loss path).</summary>
         public Cited<bool> CompilesLoss { get; init; }
-        /// <summary>The training loop holds the previous micro-batch's output, and with it that step's autograd graph, until the next forward returns.</summary>
-        public Cited<bool> KeepsPreviousOutput { get; init; }
         /// <summary>How long the training loop keeps the model's output, its logits included (backward has freed their graph).</summary>
         public Cited<OutputLifetime> OutputKept { get; init; }
         /// <summary>The fused linear loss (FusedLinearLoss) computes its gradients during forward and keeps them for backward (Liger's), rather than recomputing them in backward.</summary>

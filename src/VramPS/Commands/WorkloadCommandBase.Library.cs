@@ -11,13 +11,13 @@ namespace VramPS.Commands
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
-        [EmptyAsNull]
+        [Release]
         public string? TransformersVersion { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]
         [Parameter(ParameterSetName = ConfigSet)]
         [Parameter(ParameterSetName = ParamsSet)]
-        [EmptyAsNull]
+        [Release]
         public string? TorchVersion { get; set; }
 
         [Parameter(ParameterSetName = ModelSet)]

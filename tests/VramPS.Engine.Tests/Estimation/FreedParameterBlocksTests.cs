@@ -40,9 +40,9 @@ namespace VramPS.Engine.Tests.Estimation
             };
 
         /// <summary>The step layout of the workload's first rank, laid out once, and what it leaves stranded.</summary>
-        private static long Stranded(Workload w, List<string>? notes = null)
+        private static long Stranded(Workload w, List<string>? notes = null, FrameworkProfile? profile = null)
         {
-            var r = new ResolvedRecipe(w);
+            var r = new ResolvedRecipe(w, profile);
             var t = new TrainerBehavior(r);
             var stage = r.Parallel.Stages[0];
             var budget = new ParameterBudget(r, t, stage);
@@ -126,6 +126,17 @@ namespace VramPS.Engine.Tests.Estimation
             var w = Qwen3(8, Offload.Optimizer, model: "mistralai/Mixtral-8x7B-v0.1");
             w.ExpertParallel = 8;
             Assert.Equal(0, Stranded(w));
+        }
+
+        /// <summary>
+        /// With expandable segments (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True) the allocator maps one growing
+        /// segment per stream instead of 20 MiB segments, so a freed expert's pages serve any later request.
+        /// </summary>
+        [Fact]
+        public void Expandable_segments_strand_nothing()
+        {
+            var expandable = FrameworkProfiles.Of(Framework.MegatronSwift) with { ExpandableSegments = new Cited<bool>(true, "test: expandable_segments:True") };
+            Assert.Equal(0, Stranded(Qwen3(4, Offload.Optimizer), profile: expandable));
         }
 
         [Fact]

@@ -55,5 +55,23 @@ namespace VramPS.Engine.Tests.Estimation
             // FSDP2: the head's gradient is its own sharded tensor after its reduce-scatter.
             Assert.Equal(2 * Table / 4, At(Framework.Torchtune, 1, Phase.BackwardStart).Gradients);
         }
+    
+        /// <summary>
+        /// Under CPUOffload FSDP1 copies each reduce-scattered gradient shard to the host (_runtime_utils.py
+        /// _offload_grad), but no_sync skips the reduce-scatter: the unsharded flat gradients accumulate on the GPU
+        /// (_post_backward_hook returns before _reduce_grad while not syncing). Litgpt's accumulation with offload keeps
+        /// 2P of bf16 gradients at the end of backward, as without offload.
+        /// </summary>
+        [Fact]
+        public void Litgpt_no_sync_gradients_stay_on_the_gpu_under_offload()
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Framework = Framework.Litgpt;
+            w.GpuCount = 4;
+            w.Sharding = Sharding.Zero3;
+            w.Offload = Offload.OptimizerAndParameters;
+            w.GradientAccumulation = 4;
+            Assert.Equal(2 * P + 2 * (2 * Table * 2), MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == Phase.BackwardEnd).Gradients);
+        }
     }
 }

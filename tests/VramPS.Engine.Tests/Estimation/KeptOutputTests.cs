@@ -44,5 +44,24 @@ namespace VramPS.Engine.Tests.Estimation
             // transformers trainer.py compute_loss returns the loss alone.
             Assert.Equal(0, At(Framework.HfTrainer, Phase.BackwardEnd).Other);
         }
+    
+        /// <summary>
+        /// litgpt's full.py fit() (litgpt@5895df1): logits = model(input_ids) is rebound only by the next iteration's
+        /// forward, so the bf16 logits stay through backward and optimizer.step(). Llama-2-7B full under -Precision
+        /// Bf16, one 512-token sample: 512 x 32,000 x 2 bytes after the loss's backward, on one GPU without a bucket.
+        /// Beside the new forward they and the new logits are the two buffers litgpt's loss footprint already counts
+        /// (2 bytes each, as the new logits and their log-softmax at the loss): the end of forward stays 4 bytes a logit.
+        /// </summary>
+        [Fact]
+        public void Litgpt_holds_its_bf16_logits_until_the_next_forward()
+        {
+            var w = Llama2Fixture.Workload(FinetuneMethod.Full);
+            w.Framework = Framework.Litgpt;
+            w.Precision = Precision.Bf16;
+            w.Checkpointing = Checkpointing.Full;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(2 * Logits, e.Phases.Single(p => p.Phase == Phase.BackwardEnd).Other);
+            Assert.Equal(4 * Logits, e.Phases.Single(p => p.Phase == Phase.ForwardEnd).Other);
+        }
     }
 }

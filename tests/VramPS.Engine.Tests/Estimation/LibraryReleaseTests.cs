@@ -73,5 +73,51 @@ namespace VramPS.Engine.Tests.Estimation
             Assert.Contains(old.Assumptions, a => a.StartsWith("transformers before 4.32: AdamW is the Trainer's default adamw_hf"));
             Assert.DoesNotContain(Bert(null, null).Assumptions, a => a.StartsWith("torch before") || a.StartsWith("transformers before 4.32"));
         }
+    
+        [Fact]
+        public void A_default_AdamW_is_not_called_foreach_where_the_release_steps_one_parameter_at_a_time()
+        {
+            static TrainingMemoryEstimate Default(string? torch, string? transformers) => MemoryEstimator.Estimate(
+                new Workload(ModelCatalog.Default.Get("bert-large-uncased"))
+                {
+                    Method = FinetuneMethod.Full, Framework = Framework.HfTrainer, Precision = Precision.Fp16Mixed,
+                    TorchVersion = torch == null ? null : Version.Parse(torch),
+                    TransformersVersion = transformers == null ? null : Version.Parse(transformers),
+                });
+            Assert.Contains("Optimizer AdamW (torch, foreach implementation)", Default(null, null).Assumptions);
+            Assert.DoesNotContain(Default("1.10", null).Assumptions, a => a.Contains("foreach implementation"));
+            Assert.DoesNotContain(Default(null, "4.16").Assumptions, a => a.Contains("foreach implementation"));
+        }
+    
+        /// <summary>
+        /// torch.nn.functional.scaled_dot_product_attention arrived in torch 2.0, and transformers' sdpa path needs 2.1.1
+        /// (utils/import_utils.py is_torch_sdpa_available, from 4.36): below it the model runs eager attention; a stack
+        /// whose own model code calls it (torchtune's MultiHeadAttention) cannot run on torch 1.x at all.
+        /// </summary>
+        private static Workload Llama(string torch, Framework framework = Framework.HfTrainer) =>
+            new Workload(ModelCatalog.Default.Get("meta-llama/Llama-2-7b-hf"))
+            {
+                Method = FinetuneMethod.LoRA, Framework = framework, TorchVersion = Version.Parse(torch),
+            };
+
+        [Fact]
+        public void Torch_before_2_1_has_no_transformers_sdpa_so_it_runs_eager_attention()
+        {
+            var old = MemoryEstimator.Estimate(Llama("1.13"));
+            Assert.Equal(AttentionKernel.Eager, old.Attention);
+            Assert.Contains(old.Assumptions, a => a.Contains("torch 1.13") && a.Contains("eager"));
+            Assert.Equal(AttentionKernel.Eager, MemoryEstimator.Estimate(Llama("2.0")).Attention);
+            Assert.Equal(AttentionKernel.Sdpa, MemoryEstimator.Estimate(Llama("2.1")).Attention);
+            Assert.Equal(AttentionKernel.Sdpa, MemoryEstimator.Estimate(Llama("2.0", Framework.Torchtune)).Attention);
+        }
+
+        [Fact]
+        public void Sdpa_asked_under_torch_before_2_is_refused()
+        {
+            var w = Llama("1.13");
+            w.Attention = AttentionKernel.Sdpa;
+            Assert.Equal("Attention", Assert.Throws<VramPS.Engine.Errors.InvalidWorkloadException>(() => MemoryEstimator.Estimate(w)).Parameter);
+            Assert.Equal("TorchVersion", Assert.Throws<VramPS.Engine.Errors.InvalidWorkloadException>(() => MemoryEstimator.Estimate(Llama("1.13", Framework.Torchtune))).Parameter);
+        }
     }
 }

@@ -187,6 +187,10 @@ namespace VramPS.Engine.Tests.Frameworks
             { "Optimizer", w => w.Optimizer = OptimizerKind.AdamW8bit },
             { "Techniques", w => w.Techniques = Techniques.FusedLinearLoss },
             { "Attention", w => w.Attention = AttentionKernel.Flash },
+            // create_hf_model passes no attn_implementation, and transformers before 4.36 has no SDPA path: the SFT
+            // and reward steps' release (4.29) runs eager attention only.
+            { "Attention", w => w.Attention = AttentionKernel.Sdpa },
+            { "Attention", w => { w.Attention = AttentionKernel.Sdpa; w.TransformersVersion = new System.Version(4, 35); } },
             { "TensorParallel", w => w.TensorParallel = 2 },
             { "Method", w => { w.Method = FinetuneMethod.Freeze; w.TrainableLayers = 2; } },
             { "PrecomputeReferenceLogProbs", w => { w.Stage = TrainingStage.Dpo; w.PrecomputeReferenceLogProbs = true; } },
@@ -205,6 +209,16 @@ namespace VramPS.Engine.Tests.Frameworks
             var error = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
             Assert.Equal(parameter, error.Parameter);
             Assert.Contains("DeepSpeed-Chat", error.Message);
+        }
+
+        [Fact]
+        public void Runs_sdpa_where_its_transformers_release_defaults_to_it()
+        {
+            // transformers 4.36 made SDPA the default attn_implementation; DeepSpeed-Chat's DPO step runs 4.47 unless told.
+            var w = new Workload(Opt13) { Framework = Framework.DeepSpeedChat, GpuCount = 8, BatchSize = 4, Attention = AttentionKernel.Sdpa, TransformersVersion = new System.Version(4, 36) };
+            Assert.Equal(AttentionKernel.Sdpa, MemoryEstimator.Estimate(w).Attention);
+            var dpo = new Workload(Opt13) { Framework = Framework.DeepSpeedChat, GpuCount = 8, BatchSize = 4, Attention = AttentionKernel.Sdpa, Stage = TrainingStage.Dpo };
+            Assert.Equal(AttentionKernel.Sdpa, MemoryEstimator.Estimate(dpo).Attention);
         }
     }
 }

@@ -36,12 +36,31 @@ namespace VramPS.Engine.Tests.Frameworks
         [InlineData(Framework.FsdpQlora, OutputLifetime.ThroughStep)]
         [InlineData(Framework.DeepSpeedChat, OutputLifetime.UntilNextForward)]
         [InlineData(Framework.HfTrainer, OutputLifetime.UntilLoss)]
-        [InlineData(Framework.Litgpt, OutputLifetime.UntilLoss)]
+        [InlineData(Framework.Litgpt, OutputLifetime.UntilNextForward)]
         public void Loop_keeps_the_output_as_its_source_does(Framework framework, OutputLifetime kept) =>
             Assert.Equal(kept, FrameworkProfiles.Of(framework).OutputKept.Value);
 
         [Fact]
         public void Fsdp_qlora_adapters_take_the_bf16_storage_dtype() =>
             Assert.True(FrameworkProfiles.Of(Framework.FsdpQlora).AdaptersInComputeDtype.Value);
+    
+        /// <summary>
+        /// litgpt's finetune/lora.py setup (Lightning-AI/litgpt@01fe959): "if devices > 1: if quantize: raise
+        /// NotImplementedError('Quantization is currently not supported for multi-GPU training')". QLoRA over one GPU runs.
+        /// </summary>
+        [Fact]
+        public void Litgpt_refuses_a_quantized_base_on_more_than_one_gpu()
+        {
+            var w = new Workload(VramPS.Engine.Models.ModelCatalog.Default.Get("meta-llama/Llama-2-7b-hf"))
+            {
+                Method = FinetuneMethod.QLoRA, Framework = Framework.Litgpt, GpuCount = 2, Sharding = Sharding.Zero3,
+            };
+            var error = Assert.Throws<VramPS.Engine.Errors.InvalidWorkloadException>(() => VramPS.Engine.Estimation.MemoryEstimator.Estimate(w));
+            Assert.Equal("GpuCount", error.Parameter);
+            Assert.Contains("litgpt", error.Message);
+            w.GpuCount = 1;
+            w.Sharding = Sharding.None;
+            Assert.True(VramPS.Engine.Estimation.MemoryEstimator.Estimate(w).Total > 0);
+        }
     }
 }

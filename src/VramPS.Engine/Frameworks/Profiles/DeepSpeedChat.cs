@@ -31,6 +31,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 Dschat + "dschat/utils/model/model_utils.py create_hf_model and training/*/main.py: plain transformers models and losses, no fused or chunked loss, no torch.compile, no activation offload"),
             AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(new Text.ReadableList<AttentionKernel>(new[] { AttentionKernel.Eager, AttentionKernel.Sdpa }, ", "),
                 Dschat + "dschat/utils/model/model_utils.py create_hf_model: from_pretrained without attn_implementation, so transformers' default (eager before 4.36, SDPA after); never flash_attention_2"),
+            AttentionFromRelease = new Cited<bool>(true,
+                Dschat + "dschat/utils/model/model_utils.py create_hf_model: from_pretrained without attn_implementation; transformers' SDPA path arrived in 4.36"),
             DataParallelOnly = new Cited<bool>(true,
                 Dschat + "training/*/main.py: DeepSpeed ZeRO data parallel only (--zero_stage, --actor_zero_stage); --inference_tp_size splits only the hybrid engine's generation"),
             FreezesLayers = new Cited<bool>(false, Dschat + "training/*/main.py: every weight trains, or with --only_optimize_lora only the LoRA factors; no block freezing"),

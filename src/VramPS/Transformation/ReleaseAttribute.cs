@@ -1,0 +1,40 @@
+using System;
+using System.Globalization;
+using VramPS.Engine.Errors;
+
+namespace VramPS.Transformation
+{
+    /// <summary>
+    /// A library release (-TransformersVersion, -TorchVersion) as text, which LibraryVersion parses when the workload
+    /// is built. A number with one decimal digit is refused: PowerShell has already read 4.40 as the number 4.4, and releases
+    /// 4.4 and 4.40 differ.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ReleaseAttribute : SettingTransformationAttribute
+    {
+        private const string Allowed = "a release as text, for example '4.46', '4.46.3', 'v2.1' or '1.10' (quoted: unquoted, 1.10 is the number 1.1)";
+
+        public override object? Convert(object? value)
+        {
+            string? text = value switch
+            {
+                null => null,
+                string s => s,
+                double or float or decimal => Fraction((IFormattable)value),
+                IFormattable whole => whole.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+            return string.IsNullOrWhiteSpace(text) ? null : text;
+        }
+
+        /// <summary>The number as written where that is unambiguous; one decimal digit may be a dropped trailing zero.</summary>
+        private static string Fraction(IFormattable number)
+        {
+            string text = number.ToString(number is decimal ? null : "R", CultureInfo.InvariantCulture);
+            int point = text.IndexOf('.');
+            if (point >= 0 && text.Length - point - 1 == 1)
+                throw new InvalidSettingValueException(text, $"a release it can tell apart from {text}0 (a number drops its trailing zero)", Allowed);
+            return text;
+        }
+    }
+}
