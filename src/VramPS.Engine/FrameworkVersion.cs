@@ -14,7 +14,7 @@ namespace VramPS.Engine
         /// <summary>The forms an error lists.</summary>
         public const string Forms = "a published release such as 0.4.0 or v0.4.0, or the date of the checkout's commit as yyyy-MM-dd, such as 2025-06-11";
 
-        private static readonly Regex Number = new Regex(@"^[vV]?(\d{1,4})(?:\.(\d{1,4}))?(?:\.(\d{1,4}))?$", RegexOptions.CultureInvariant);
+        private static readonly Regex Number = new Regex(@"^[vV]?([0-9]{1,4})(?:\.([0-9]{1,4}))?(?:\.([0-9]{1,4}))?$", RegexOptions.CultureInvariant);
 
         private FrameworkVersion(Version? release, DateTime? date)
         {

@@ -45,6 +45,19 @@ Describe 'Get-TrainingMemory -FrameworkVersion' {
         { Get-TrainingMemory @falcon -FrameworkVersion banana -ErrorAction Stop } | Should -Throw -ExpectedMessage '*yyyy-MM-dd*'
     }
 
+    It 'refuses an unquoted number with one decimal digit, which PowerShell read as a double that dropped a trailing zero' {
+        # Unquoted, 0.10 is the double 0.1: read as text it named v0.1.0, a release the user did not give.
+        { Get-TrainingMemory @falcon -FrameworkVersion 0.10 -ErrorAction Stop } | Should -Throw -ExpectedMessage '*tell apart from 0.10*'
+        $row = [pscustomobject]($falcon + @{ FrameworkVersion = 0.2 })
+        $row | Get-TrainingMemory -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Match 'column FrameworkVersion.*0\.20'
+        (Get-TrainingMemory @falcon -FrameworkVersion '0.4.10').FrameworkVersion | Should -Be '0.4.10'
+    }
+
+    It 'refuses digits other than 0-9 with the allowed forms, not a parse failure' {
+        { Get-TrainingMemory @falcon -FrameworkVersion ([string][char]0x0660 + '.4.0') -ErrorAction Stop } | Should -Throw -ExpectedMessage '*yyyy-MM-dd*'
+    }
+
     It 'warns, naming -FrameworkVersion, where a later torchtitan compiles the loss' {
         $titan = @{ Model = 'meta-llama/Llama-3.1-8B'; Method = 'Full'; Precision = 'Bf16Mixed'; BatchSize = 1; SequenceLength = 2048; Framework = 'torchtitan'; Techniques = 'Compile' }
         $null = Get-TrainingMemory @titan -WarningVariable w -WarningAction SilentlyContinue

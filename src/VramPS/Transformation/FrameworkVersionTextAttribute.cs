@@ -11,7 +11,12 @@ namespace VramPS.Transformation
         public override object? Convert(object? value)
         {
             if (value is null || value is string blank && string.IsNullOrWhiteSpace(blank)) return null;
-            string text = value is DateTime date ? date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : value.ToString() ?? "";
+            string text = value switch
+            {
+                DateTime date => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                double or float or decimal => ReleaseAttribute.Fraction((IFormattable)value, $"{FrameworkVersion.Forms} (quoted: unquoted, 0.10 is the number 0.1)"),
+                _ => value.ToString() ?? "",
+            };
             return FrameworkVersion.TryParse(text, out _) ? text.Trim() : throw new InvalidSettingValueException(value, "a framework release", FrameworkVersion.Forms);
         }
     }

@@ -20,20 +20,23 @@ namespace VramPS.Transformation
             {
                 null => null,
                 string s => s,
-                double or float or decimal => Fraction((IFormattable)value),
+                double or float or decimal => Fraction((IFormattable)value, Allowed),
                 IFormattable whole => whole.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),
             };
             return string.IsNullOrWhiteSpace(text) ? null : text;
         }
 
-        /// <summary>The number as written where that is unambiguous; one decimal digit may be a dropped trailing zero.</summary>
-        private static string Fraction(IFormattable number)
+        /// <summary>
+        /// The number as written where that is unambiguous; one decimal digit may be a dropped trailing zero, refused
+        /// listing <paramref name="allowed"/> (-FrameworkVersion reads unquoted numbers the same way).
+        /// </summary>
+        internal static string Fraction(IFormattable number, string allowed)
         {
             string text = number.ToString(number is decimal ? null : "R", CultureInfo.InvariantCulture);
             int point = text.IndexOf('.');
             if (point >= 0 && text.Length - point - 1 == 1)
-                throw new InvalidSettingValueException(text, $"a release it can tell apart from {text}0 (a number drops its trailing zero)", Allowed);
+                throw new InvalidSettingValueException(text, $"a release it can tell apart from {text}0 (a number drops its trailing zero)", allowed);
             return text;
         }
     }

@@ -137,6 +137,7 @@ namespace VramPS.Engine.Tests.Frameworks
         [InlineData("2025/06/11", null)]
         [InlineData("0.4.x", null)]
         [InlineData("banana", null)]
+        [InlineData("\u0660.4.0", null)]
         [InlineData("", null)]
         public void Reads_a_published_version_or_a_checkout_date_and_nothing_else(string text, string? read)
         {
