@@ -34,7 +34,7 @@ namespace VramPS.Engine.Frameworks
 
         /// <summary>
         /// The profile as of the named release, its assumption recorded; with none, the baseline (the profile as it
-        /// stands). Refuses a version the framework did not publish and a date before the earliest covered release.
+        /// stands). Refuses a version the framework did not publish, a date before the earliest covered release and a date in the future.
         /// </summary>
         internal static FrameworkProfile AsOf(FrameworkProfile profile, FrameworkVersion? given, List<string> assumptions)
         {
@@ -77,6 +77,10 @@ namespace VramPS.Engine.Frameworks
                 if (date < Earliest.Date)
                     throw new InvalidWorkloadException(Parameter,
                         $"-{Parameter} {given} is before {Earliest}, the earliest {profile.Name} release its profile covers. {allowed}");
+                // A day's grace: a checkout made east of UTC can be dated tomorrow in UTC.
+                if (date > DateTime.UtcNow.Date.AddDays(1))
+                    throw new InvalidWorkloadException(Parameter,
+                        $"-{Parameter} {given} is in the future: no checkout has that date. {allowed}");
                 return ProfileRelease.Checkout(date);
             }
             return Published.FirstOrDefault(p => Equals(FrameworkVersion.Parse(p.Name, Parameter), given))

@@ -120,6 +120,7 @@ namespace VramPS.Engine.Tests.Frameworks
         [Theory]
         [InlineData("0.9.9", "is no release litgpt published")]
         [InlineData("2023-06-22", "is before 69b65ac4 (2023-06-23)")]
+        [InlineData("9999-12-31", "is in the future")]
         public void A_release_the_profile_does_not_cover_is_refused_with_the_allowed_forms(string release, string says)
         {
             var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(Falcon(release)));
