@@ -54,6 +54,21 @@ Describe 'Get-TrainingMemory -FrameworkVersion' {
         (Get-TrainingMemory @falcon -FrameworkVersion '0.4.10').FrameworkVersion | Should -Be '0.4.10'
     }
 
+    It 'drops a piped release of another framework than the command line names, with a warning' {
+        # A litgpt checkout's date says nothing of torchtitan's history: without the drop, 2025-06-11 dated torchtitan
+        # after bbb1b61 and its compiled loss applied, unannounced.
+        $titan = @{ Model = 'meta-llama/Llama-3.1-8B'; Method = 'Full'; Precision = 'Bf16Mixed'; BatchSize = 2; SequenceLength = 8192; GpuCount = 32; Sharding = 'Zero3'; Checkpointing = 'Full'; Attention = 'Sdpa'; Techniques = 'Compile' }
+        $lit = Get-TrainingMemory @titan -Framework litgpt -FrameworkVersion 2025-06-11 -WarningAction SilentlyContinue
+        $e = $lit | Get-TrainingMemory -Framework torchtitan -WarningVariable w -WarningAction SilentlyContinue
+        $e.FrameworkVersion | Should -BeNullOrEmpty
+        $e.Total | Should -Be (Get-TrainingMemory @titan -Framework torchtitan -WarningAction SilentlyContinue).Total
+        ($w | Where-Object { "$_" -like "*FrameworkVersion 2025-06-11 is a litgpt release*" }) | Should -Not -BeNullOrEmpty
+        $row = [pscustomobject]($titan + @{ Framework = 'litgpt'; FrameworkVersion = '2025-06-11' })
+        ($row | Get-TrainingMemory -Framework torchtitan -WarningAction SilentlyContinue).FrameworkVersion | Should -BeNullOrEmpty
+        ($lit | Get-TrainingMemory -Framework torchtitan -FrameworkVersion 2025-06-11 -WarningAction SilentlyContinue).FrameworkVersion | Should -Be '2025-06-11'
+        ([pscustomobject]($titan + @{ FrameworkVersion = '2025-06-11' }) | Get-TrainingMemory -Framework torchtitan -WarningAction SilentlyContinue).FrameworkVersion | Should -Be '2025-06-11'
+    }
+
     It 'refuses digits other than 0-9 with the allowed forms, not a parse failure' {
         { Get-TrainingMemory @falcon -FrameworkVersion ([string][char]0x0660 + '.4.0') -ErrorAction Stop } | Should -Throw -ExpectedMessage '*yyyy-MM-dd*'
     }

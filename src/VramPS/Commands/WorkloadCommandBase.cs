@@ -220,6 +220,7 @@ namespace VramPS.Commands
         protected Workload BuildWorkload()
         {
             var w = BaseWorkload();
+            var rowFramework = RowFramework(w);
             if (BatchSize != null) w.BatchSize = BatchSize;
             if (SequenceLength != null) w.SequenceLength = SequenceLength;
             if (GradientAccumulation != null) w.GradientAccumulation = GradientAccumulation;
@@ -248,7 +249,7 @@ namespace VramPS.Commands
             if (ExpertParallel != null) w.ExpertParallel = ExpertParallel;
             if (GpusPerNode != null) w.GpusPerNode = GpusPerNode;
             ApplyStage(w);
-            ApplyLibrary(w);
+            ApplyLibrary(w, rowFramework);
             ApplyVision(w);
             ApplyAdapter(w);
             return w;
