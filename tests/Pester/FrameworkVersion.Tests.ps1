@@ -74,7 +74,8 @@ Describe 'Get-TrainingMemory -FrameworkVersion' {
     }
 
     It 'warns, naming -FrameworkVersion, where a later torchtitan compiles the loss' {
-        $titan = @{ Model = 'meta-llama/Llama-3.1-8B'; Method = 'Full'; Precision = 'Bf16Mixed'; BatchSize = 1; SequenceLength = 2048; Framework = 'torchtitan'; Techniques = 'Compile' }
+        # scale-dev's titan-trainy rows: FSDP over 32 GPUs, where the logits' 8 bytes per entry move the peak.
+        $titan = @{ Model = 'meta-llama/Llama-3.1-8B'; Method = 'Full'; Precision = 'Bf16Mixed'; BatchSize = 2; SequenceLength = 8192; GpuCount = 32; Sharding = 'Zero3'; Checkpointing = 'Selective'; Attention = 'Sdpa'; Framework = 'torchtitan'; Techniques = 'Compile' }
         $null = Get-TrainingMemory @titan -WarningVariable w -WarningAction SilentlyContinue
         ($w | Where-Object { "$_" -like '*-FrameworkVersion*bbb1b61*' }) | Should -Not -BeNullOrEmpty
         $null = Get-TrainingMemory @titan -FrameworkVersion 0.1.0 -WarningVariable w2 -WarningAction SilentlyContinue

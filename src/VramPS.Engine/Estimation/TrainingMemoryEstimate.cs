@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Alignment;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
 using VramPS.Engine.Text;
@@ -40,9 +41,9 @@ namespace VramPS.Engine.Estimation
             _transformersVersion = recipe.TransformersVersion;
             _torchVersion = recipe.Release.Torch;
             FrameworkVersion = workload.FrameworkVersion?.ToString();
-            _releaseWarnings = recipe.Profile.Releases is { } releases && workload.FrameworkVersion is null
-                ? releases.LaterChanges(recipe).ToArray()
-                : Array.Empty<string>();
+            _releases = recipe.Profile.Releases;
+            _profileName = recipe.Profile.Name;
+            _laterChanges = _releases != null && workload.FrameworkVersion is null ? _releases.LaterChanges(recipe) : Array.Empty<DatedChange>();
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
             var parallel = recipe.Parallel;
@@ -96,8 +97,10 @@ namespace VramPS.Engine.Estimation
         private readonly Version? _torchVersion;
         /// <summary>The framework release the workload named (-FrameworkVersion); null where it named none.</summary>
         public string? FrameworkVersion { get; }
-        /// <summary>What later releases of the framework do differently, where the workload named none.</summary>
-        private readonly string[] _releaseWarnings;
+        /// <summary>What later releases of the framework do differently to this recipe, where the workload named none.</summary>
+        private readonly DatedChange[] _laterChanges;
+        private readonly ReleaseHistory? _releases;
+        private readonly string _profileName;
         public int TensorParallel { get; }
         public int PipelineParallel { get; }
         public PipelineSchedule PipelineSchedule { get; }
@@ -185,7 +188,8 @@ namespace VramPS.Engine.Estimation
         public IReadOnlyList<PhaseMemory> Phases { get => _phases; internal set => _phases = ReadableList.Rows(value); }
         private IReadOnlyList<PhaseMemory> _phases = ReadableList.Rows<PhaseMemory>(null);
         /// <summary>What VramPS cannot know or suspects will not run as given, one sentence each naming the parameter (written as PowerShell warnings too).</summary>
-        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload).Concat(_releaseWarnings));
+        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload)
+            .Concat(_laterChanges.Length == 0 ? Array.Empty<string>() : _releases!.LaterWarnings(_laterChanges, _profileName, Workload, Total)));
         private IReadOnlyList<string>? _warnings;
 
         /// <summary>Adds a warning only the caller can know (how the user named the GPU).</summary>

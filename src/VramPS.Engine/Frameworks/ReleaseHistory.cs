@@ -61,10 +61,24 @@ namespace VramPS.Engine.Frameworks
             return applied.Aggregate(profile, (p, c) => c.Apply(p));
         }
 
-        /// <summary>What a later release than the baseline does differently for this recipe, one warning each.</summary>
-        internal IEnumerable<string> LaterChanges(ResolvedRecipe r) => Changes
-            .Where(c => c.From.Date > Baseline.Date && c.Moves(r))
-            .Select(c => $"no -{Parameter}: the estimate takes {r.Profile.Name} as of {Baseline}; {c.Span} {c.Change}. Give -{Parameter} for the release the run used.");
+        /// <summary>The changes a later release than the baseline brings to this recipe's mechanisms.</summary>
+        internal DatedChange[] LaterChanges(ResolvedRecipe r) => Changes.Where(c => c.From.Date > Baseline.Date && c.Moves(r)).ToArray();
+
+        /// <summary>
+        /// One warning for each later change (<see cref="LaterChanges"/>) that moves the estimate's Total: the workload
+        /// estimated as of the change's first commit. A change to a term the peak does not hold (the logits, where the
+        /// optimizer step binds) is no warning.
+        /// </summary>
+        internal IEnumerable<string> LaterWarnings(IEnumerable<DatedChange> later, string profile, Workload w, long total) => later
+            .Where(c => MemoryEstimator.Estimate(AsOf(w, c)).Total != total)
+            .Select(c => $"no -{Parameter}: the estimate takes {profile} as of {Baseline}; {c.Span} {c.Change}. Give -{Parameter} for the release the run used.");
+
+        private static Workload AsOf(Workload w, DatedChange c)
+        {
+            var later = w.Clone();
+            later.FrameworkVersion = FrameworkVersion.Parse(ProfileRelease.Day(c.From.Date), Parameter);
+            return later;
+        }
 
         public override string ToString() =>
             $"baseline {Baseline}, covered from {Earliest}; " + string.Join("; ", Changes.Select(c => c.Span));
