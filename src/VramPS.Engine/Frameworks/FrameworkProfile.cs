@@ -265,6 +265,16 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FrozenModelsSixteenBit { get; init; }
         /// <summary>PPO updates the policy, then the value model, each with its own optimizer step, from the experience of a rollout.</summary>
         public Cited<bool> SequentialPpoUpdates { get; init; }
+        /// <summary>
+        /// In PPO and GRPO, -Offload moves each trained model's sharded weights (OptimizerAndParameters) and optimizer
+        /// states to the host between the phases that use them and loads them back for its own forwards and update, which
+        /// run on the GPU; false: -Offload keeps them on the host through the update, as the SFT step offloads.
+        /// </summary>
+        public Cited<bool> OffloadsBetweenPhases { get; init; }
+        /// <summary>The frozen reference and reward models keep their weights on the host and bring each unit onto the GPU for its forward.</summary>
+        public Cited<bool> FrozenModelsOnHost { get; init; }
+        /// <summary>Its supervised trainer offers -Offload Optimizer, the optimizer states without the parameters.</summary>
+        public Cited<bool> OffloadsOptimizerAlone { get; init; }
         /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
         public Cited<Alignment.RolloutGeneration> Generation { get; init; }
         /// <summary>The share of a rollout engine the framework colocates on the training GPUs when neither -RolloutMemoryFraction nor -VllmMode is given; null: none unless asked.</summary>
