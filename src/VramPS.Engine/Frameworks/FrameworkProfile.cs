@@ -275,6 +275,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FrozenModelsOnHost { get; init; }
         /// <summary>Its supervised trainer offers -Offload Optimizer, the optimizer states without the parameters.</summary>
         public Cited<bool> OffloadsOptimizerAlone { get; init; }
+        /// <summary>Offers -Offload OptimizerAndParameters: the trained model's parameters on the host as well.</summary>
+        public Cited<bool> OffloadsTrainedParameters { get; init; }
         /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
         public Cited<Alignment.RolloutGeneration> Generation { get; init; }
         /// <summary>The share of a rollout engine the framework colocates on the training GPUs when neither -RolloutMemoryFraction nor -VllmMode is given; null: none unless asked.</summary>

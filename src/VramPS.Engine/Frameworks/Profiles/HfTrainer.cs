@@ -66,6 +66,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsBetweenPhases = new Cited<bool>(false, "TRL's trainers take -Offload from the DeepSpeed or FSDP config, which offloads through the optimizer step"),
             FrozenModelsOnHost = new Cited<bool>(false, "trl/models/utils.py prepare_deepspeed: reference and reward models on the GPU (ZeRO-3 shards them without offload)"),
             OffloadsOptimizerAlone = new Cited<bool>(true, "DeepSpeed's offload_optimizer without offload_param (transformers' integrations/deepspeed.py)"),
+            OffloadsTrainedParameters = new Cited<bool>(true, "accelerate's fsdp_offload_params (FSDP CPUOffload) and DeepSpeed's ZeRO-3 offload_param"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, "transformers gradient_checkpointing is on or off, whole blocks (modeling_utils.py gradient_checkpointing_enable)"),
             ReentrantCheckpointing = new Cited<bool>(true, "transformers modeling_utils.py gradient_checkpointing_enable: use_reentrant=True unless gradient_checkpointing_kwargs say otherwise"),
             KeepsModelCache = new Cited<bool>(true, "transformers/trainer.py never sets use_cache, and fms-hf-tuning 2.5.0 tuning/sft_trainer.py loads the model without use_cache=False (added in April 2025, PR #516): the config's use_cache (true in GPTBigCode's) stays on",
