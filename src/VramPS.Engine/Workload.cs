@@ -57,6 +57,8 @@ namespace VramPS.Engine
         public Version? TransformersVersion { get; set; }
         /// <summary>The torch release the run uses, where an older one holds more (softmax inputs, zeroed gradients, per-parameter AdamW).</summary>
         public Version? TorchVersion { get; set; }
+        /// <summary>The framework's release (a published version or a checkout's date): its profile as of then applies.</summary>
+        public FrameworkVersion? FrameworkVersion { get; set; }
         /// <summary>The GPU the run uses, when known: its context size shapes Total.</summary>
         public GpuSpec? Gpu { get; set; }
         /// <summary>The training stage; Sft when not given.</summary>
@@ -146,7 +148,8 @@ namespace VramPS.Engine
             && TrainableLayers == other.TrainableLayers && GpuCount == other.GpuCount && Sharding == other.Sharding
             && Offload == other.Offload && Techniques == other.Techniques && Framework == other.Framework
             && SameTargets(FrameworkNotes, other.FrameworkNotes)
-            && Equals(TransformersVersion, other.TransformersVersion) && Equals(TorchVersion, other.TorchVersion) && Stage == other.Stage
+            && Equals(TransformersVersion, other.TransformersVersion) && Equals(TorchVersion, other.TorchVersion)
+            && Equals(FrameworkVersion, other.FrameworkVersion) && Stage == other.Stage
             && ReferenceEquals(RewardModel, other.RewardModel) && RewardModelName == other.RewardModelName
             && NumGenerations == other.NumGenerations && PromptLength == other.PromptLength
             && GenerationLength == other.GenerationLength && RolloutMemoryFraction == other.RolloutMemoryFraction

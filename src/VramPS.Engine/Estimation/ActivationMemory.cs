@@ -504,6 +504,13 @@ namespace VramPS.Engine.Estimation
                 case AttentionKernel.Flash:
                     sum += _c * (2.0 * q + 2.0 * kv * keys) + 4.0 * heads;
                     break;
+                case AttentionKernel.Sdpa when _m.NumKvHeads == 1 && _r.Profile.SdpaMathForMultiQuery.Value:
+                    // The math kernel (torch's _scaled_dot_product_attention_math): its broadcasting matmuls keep q, and
+                    // k and v expanded to every head, beside the 16-bit softmax output, in place of the fused kernels'
+                    // log-sum-exp.
+                    sum += _c * (2.0 * q + 2.0 * q * keys) + heads * (double)kLength * _c;
+                    if (outputProjectionSavesInput) sum += _c * (double)q;
+                    break;
                 case AttentionKernel.Sdpa:
                     sum += _c * (2.0 * q + 2.0 * q * keys) + 4.0 * heads;
                     if (outputProjectionSavesInput) sum += _c * (double)q;

@@ -37,7 +37,7 @@ namespace VramPS.Engine.Estimation
                                  $"MLP {Model.IntermediateSize}, {Model.NumHeads} heads ({Model.NumKvHeads} KV), vocabulary {Model.VocabSize}");
             }
             Framework = w.Framework ?? Take(Engine.Framework.HfTrainer, "Framework HF-Trainer (transformers Trainer / TRL SFTTrainer)");
-            Profile = profile ?? FrameworkProfiles.Of(Framework);
+            Profile = ReleaseHistory.AsOf(profile ?? FrameworkProfiles.Of(Framework), w.FrameworkVersion, _assumptions);
             if (w.FrameworkNotes != null) _assumptions.AddRange(w.FrameworkNotes);
             if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {

@@ -283,6 +283,19 @@ namespace VramPS.Engine.Estimation
         /// <summary>CEWithChunkedOutputLoss's num_output_chunks default (torchtune modules/loss/ce_chunked_output_loss.py at 1814feb).</summary>
         private const int TorchtuneOutputChunks = 8;
 
+        /// <summary>The compiled loss over the 16-bit output in this many chunks: it keeps the output, and backward one chunk's gradient beside it.</summary>
+        private static LogitsFootprint CompiledLoss(int c, int chunks) => new LogitsFootprint(c, c + (double)c / chunks, c);
+
+        private static bool LossParallel(ResolvedRecipe r) => r.Profile.LossParallel.Value && r.Parallel.Tensor > 1;
+
+        /// <summary>
+        /// Whether the recipe's loss runs compiled whole where the profile compiles it (<paramref name="compilesLoss"/>):
+        /// compiled, on the Fp32Upcast path, neither chunked nor torch's op-by-op loss_parallel, nor a fused linear loss.
+        /// </summary>
+        internal static bool CompilesWholeLoss(ResolvedRecipe r, bool compilesLoss) =>
+            compilesLoss && r.Has(Techniques.Compile) && r.Profile.LossPath.Value == LossPath.Fp32Upcast
+            && !r.Has(Techniques.ChunkedLoss) && !r.Has(Techniques.FusedLinearLoss) && !LossParallel(r);
+
         private static LogitsFootprint LogitsFor(ResolvedRecipe r)
         {
             if (r.Has(Techniques.FusedLinearLoss)) return new LogitsFootprint(0, 0, 0);
@@ -300,12 +313,14 @@ namespace VramPS.Engine.Estimation
                     // every chunk's loss before any head chunk (higher autograd sequence numbers), each writing its 16-bit
                     // gradient beside its saved chunk before releasing it: one chunk (an eighth) more.
                     if (r.Has(Techniques.ChunkedLoss))
-                        return r.Has(Techniques.Compile) ? new LogitsFootprint(c, c + (double)c / TorchtuneOutputChunks, c) : new LogitsFootprint(c + 1, c + 1, c);
+                        return r.Has(Techniques.Compile) ? CompiledLoss(c, TorchtuneOutputChunks) : new LogitsFootprint(c + 1, c + 1, c);
                     // torch's loss_parallel runs on the vocabulary shard op by op (tensor/parallel/loss.py): _log_softmax
                     // holds the fp32 copy, x - max, its exp and the result beside the 16-bit logits; the fused
                     // nll_loss backward holds the saved log-softmax, zeros_like of it, its exp, their sum and the product
                     // with the incoming gradient, all fp32.
-                    if (r.Profile.LossParallel.Value && r.Parallel.Tensor > 1) return new LogitsFootprint(c + 12, 16, c + 4);
+                    if (LossParallel(r)) return new LogitsFootprint(c + 12, 16, c + 4);
+                    // A loss compiled whole (torchtitan's, in the releases its profile dates) is that one chunk.
+                    if (CompilesWholeLoss(r, r.Profile.CompilesLoss.Value)) return CompiledLoss(c, 1);
                     // The recipes delete the 16-bit logits before backward (torchtune recipes "free logits otherwise it
                     // peaks backward memory", torchtitan train.py@9dec370 del pred), which .float() did not save: backward
                     // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each.

@@ -39,6 +39,10 @@ namespace VramPS.Engine.Estimation
             Framework = FrameworkNames.ToName(recipe.Framework);
             _transformersVersion = recipe.TransformersVersion;
             _torchVersion = recipe.Release.Torch;
+            FrameworkVersion = workload.FrameworkVersion?.ToString();
+            _releaseWarnings = recipe.Profile.Releases is { } releases && workload.FrameworkVersion is null
+                ? releases.LaterChanges(recipe).ToArray()
+                : Array.Empty<string>();
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
             var parallel = recipe.Parallel;
@@ -90,6 +94,10 @@ namespace VramPS.Engine.Estimation
         /// <summary>The torch release the workload named (major.minor); null where it named none.</summary>
         public string? TorchVersion => _torchVersion?.ToString(2);
         private readonly Version? _torchVersion;
+        /// <summary>The framework release the workload named (-FrameworkVersion); null where it named none.</summary>
+        public string? FrameworkVersion { get; }
+        /// <summary>What later releases of the framework do differently, where the workload named none.</summary>
+        private readonly string[] _releaseWarnings;
         public int TensorParallel { get; }
         public int PipelineParallel { get; }
         public PipelineSchedule PipelineSchedule { get; }
@@ -177,7 +185,7 @@ namespace VramPS.Engine.Estimation
         public IReadOnlyList<PhaseMemory> Phases { get => _phases; internal set => _phases = ReadableList.Rows(value); }
         private IReadOnlyList<PhaseMemory> _phases = ReadableList.Rows<PhaseMemory>(null);
         /// <summary>What VramPS cannot know or suspects will not run as given, one sentence each naming the parameter (written as PowerShell warnings too).</summary>
-        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload));
+        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload).Concat(_releaseWarnings));
         private IReadOnlyList<string>? _warnings;
 
         /// <summary>Adds a warning only the caller can know (how the user named the GPU).</summary>

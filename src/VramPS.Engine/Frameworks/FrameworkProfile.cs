@@ -20,6 +20,8 @@ namespace VramPS.Engine.Frameworks
         public string Summary { get; init; } = "";
         /// <summary>The releases the behaviours were read from.</summary>
         public string Versions { get; init; } = "";
+        /// <summary>The releases the profile covers and the behaviours that changed between them; null: it lists none (-FrameworkVersion refused).</summary>
+        public ReleaseHistory? Releases { get; init; }
         /// <summary>Other names -Framework accepts for this profile (Megatron-Bridge for NeMo).</summary>
         public IReadOnlyList<string> Synonyms { get; init; } = Array.Empty<string>();
 
@@ -175,6 +177,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<int> FrozenHeadChunkTokens { get; init; }
         /// <summary>Attention with capped logits runs as eager matmul, tanh and softmax whatever kernel was asked for.</summary>
         public Cited<bool> SoftcapAttentionByHand { get; init; }
+        /// <summary>
+        /// SDPA gets a multi-query model's single key/value head unexpanded beside every query head, which torch's fused
+        /// kernels refuse, so it runs the math kernel, which keeps the 16-bit softmax probabilities.
+        /// </summary>
+        public Cited<bool> SdpaMathForMultiQuery { get; init; }
         /// <summary>A separate output head even for checkpoints that tie it to the embedding.</summary>
         public Cited<bool> SeparateHead { get; init; }
         public Cited<bool> FusedNorms { get; init; }
@@ -183,6 +190,8 @@ namespace VramPS.Engine.Frameworks
         /// <summary>gelu_new (GPT-2, Phi) runs as the Python tanh formula, op by op, each op keeping its input.</summary>
         public Cited<bool> GeluNewInPython { get; init; }
         public Cited<LossPath> LossPath { get; init; }
+        /// <summary>Under -Techniques Compile the loss is compiled too: the fp32 upcast fuses into the loss kernels (the Fp32Upcast loss path).</summary>
+        public Cited<bool> CompilesLoss { get; init; }
         /// <summary>How long the training loop keeps the model's output, its logits included (backward has freed their graph).</summary>
         public Cited<OutputLifetime> OutputKept { get; init; }
         /// <summary>The fused linear loss (FusedLinearLoss) computes its gradients during forward and keeps them for backward (Liger's), rather than recomputing them in backward.</summary>

@@ -5,7 +5,7 @@ using VramPS.Transformation;
 
 namespace VramPS.Commands
 {
-    /// <summary>The library releases a workload runs on, where a release changes what a step holds.</summary>
+    /// <summary>The library and framework releases a workload runs on, where a release changes what a step holds.</summary>
     public abstract partial class WorkloadCommandBase
     {
         [Parameter(ParameterSetName = ModelSet)]
@@ -20,10 +20,17 @@ namespace VramPS.Commands
         [Release]
         public string? TorchVersion { get; set; }
 
+        [Parameter(ParameterSetName = ModelSet)]
+        [Parameter(ParameterSetName = ConfigSet)]
+        [Parameter(ParameterSetName = ParamsSet)]
+        [FrameworkVersionText]
+        public string? FrameworkVersion { get; set; }
+
         private void ApplyLibrary(Workload w)
         {
             if (TransformersVersion != null) w.TransformersVersion = LibraryVersion.Parse(TransformersVersion, nameof(TransformersVersion));
             if (TorchVersion != null) w.TorchVersion = LibraryVersion.Parse(TorchVersion, nameof(TorchVersion));
+            if (FrameworkVersion != null) w.FrameworkVersion = Engine.FrameworkVersion.Parse(FrameworkVersion, nameof(FrameworkVersion));
         }
     }
 }

@@ -135,6 +135,7 @@ namespace VramPS.Engine.Tests.Planning
             if (inner == typeof(string)) return (string?)current == "other" ? "another" : "other";
             if (inner == typeof(string[])) return new[] { "o_proj" };
             if (inner == typeof(Version)) return new Version(9, 9);
+            if (inner == typeof(FrameworkVersion)) return FrameworkVersion.Parse("2025-06-11", "FrameworkVersion");
             if (inner == typeof(ModelArchitecture)) return ModelCatalog.Default.Get("mistralai/Mistral-7B-v0.1");
             if (inner.IsEnum)
             {

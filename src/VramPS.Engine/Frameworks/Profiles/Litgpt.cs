@@ -6,6 +6,51 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// <summary>Lightning AI's litgpt: its own model code, Lightning Fabric strategies.</summary>
     internal static class Litgpt
     {
+        private const string UnexpandedMultiQuery =
+            "lit_gpt/model.py@29de2828 CausalSelfAttention.forward: \"if self.config.n_query_groups != 1\" expands k and v, so a multi-query model (Falcon-7B) hands SDPA one key/value head beside every query head; torch 2.1's flash and memory-efficient kernels need equal head counts (sdp_utils check_batch_size_and_num_heads), so SDPA runs _scaled_dot_product_attention_math";
+
+        /// <summary>lit-gpt from its lit_gpt package (69b65ac4, renamed from lit-parrot) until 50b1974b (#667) expanded multi-query k/v for training.</summary>
+        private static readonly DatedChange MathKernelForMultiQuery = new DatedChange(
+            new ProfileRelease("69b65ac4", "69b65ac4", "2023-06-23"), new ProfileRelease("50b1974b", "50b1974b", "2023-10-24"),
+            "a multi-query model's SDPA runs torch's math kernel, which keeps the 16-bit softmax probabilities (heads x T x T x 2 bytes per layer)",
+            UnexpandedMultiQuery,
+            p => p with { SdpaMathForMultiQuery = new Cited<bool>(true, UnexpandedMultiQuery) },
+            r => r.Model.NumKvHeads == 1 && r.Attention == AttentionKernel.Sdpa);
+
+        /// <summary>litgpt's git tags (Lightning-AI/litgpt), each with its commit and the commit's date.</summary>
+        private static readonly ProfileRelease[] Published =
+        {
+            new ProfileRelease("v0.3.1", "b7f7731", "2024-05-08"),
+            new ProfileRelease("v0.4.0", "8ca46d2", "2024-06-10"),
+            new ProfileRelease("v0.4.1", "76c8895", "2024-06-17"),
+            new ProfileRelease("v0.4.2", "6712653", "2024-06-25"),
+            new ProfileRelease("v0.4.3", "3a4526e", "2024-07-05"),
+            new ProfileRelease("v0.4.4", "09450ab", "2024-07-10"),
+            new ProfileRelease("v0.4.5", "7884343", "2024-07-17"),
+            new ProfileRelease("v0.4.6", "3142b89", "2024-07-24"),
+            new ProfileRelease("v0.4.7", "4571b2f", "2024-08-01"),
+            new ProfileRelease("v0.4.8", "72de432", "2024-08-02"),
+            new ProfileRelease("v0.4.9", "b0ea177", "2024-08-08"),
+            new ProfileRelease("v0.4.10", "b042058", "2024-08-13"),
+            new ProfileRelease("v0.4.11", "ea01fbc", "2024-08-23"),
+            new ProfileRelease("v0.4.12", "8ee3bad", "2024-09-11"),
+            new ProfileRelease("v0.4.13", "0fb5847", "2024-09-27"),
+            new ProfileRelease("v0.5.0", "4e5b81b", "2024-10-04"),
+            new ProfileRelease("v0.5.1", "fd0a3fa", "2024-10-10"),
+            new ProfileRelease("v0.5.2", "721b6e3", "2024-10-22"),
+            new ProfileRelease("v0.5.3", "ba4e92a", "2024-10-29"),
+            new ProfileRelease("v0.5.4", "e63099c", "2024-12-23"),
+            new ProfileRelease("v0.5.5", "91f3752", "2025-01-08"),
+            new ProfileRelease("v0.5.6", "9479c91", "2025-01-24"),
+            new ProfileRelease("v0.5.7", "250599b", "2025-01-27"),
+            new ProfileRelease("v0.5.8", "c50b574", "2025-05-06"),
+            new ProfileRelease("v0.5.9", "1b7bf50", "2025-06-12"),
+            new ProfileRelease("v0.5.10", "90cc9a8", "2025-08-13"),
+            new ProfileRelease("v0.5.11", "b06251a", "2025-09-09"),
+            new ProfileRelease("v0.5.12", "df94ee2", "2025-12-18"),
+            new ProfileRelease("v0.5.13", "2685705", "2026-06-29"),
+        };
+
         public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
         {
             Framework = Framework.Litgpt,
@@ -13,6 +58,11 @@ namespace VramPS.Engine.Frameworks.Profiles
             UnslothTakesRuns = new Cited<bool>(false, "litgpt's own model classes (litgpt/model.py); Unsloth patches transformers models only"),
             Summary = "Lightning AI litgpt (its own model code, Lightning Fabric FSDP)",
             Versions = "litgpt 0.4-0.5",
+            Releases = new ReleaseHistory(
+                baseline: new ProfileRelease("5895df1", "5895df1", "2024-04-26"),
+                earliest: MathKernelForMultiQuery.From,
+                published: Published,
+                changes: new[] { MathKernelForMultiQuery }),
             TransformersRelease = new Cited<Version?>(null, "litgpt/model.py: its own model code, no transformers"),
             DefaultTechniques = new Cited<Techniques>(Techniques.None, "litgpt/finetune/lora.py: no fused kernels, no torch.compile by default"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null, "litgpt/finetune/lora.py: no activation checkpointing unless the FSDP strategy's policy asks"),
@@ -41,6 +91,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             FrozenHeadChunkTokens = new Cited<int>(128,
                 "lit-gpt finetune/lora.py@8641822 and litgpt/finetune/lora.py@5895df1: model(input_ids, lm_head_chunk_size=128), GPT.forward calls lm_head on each x.split(128, dim=1); full.py calls it once, over a head that trains"),
             SoftcapAttentionByHand = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention.scaled_dot_product_attention: \"with softcapping we cannot use SDPA\""),
+            SdpaMathForMultiQuery = new Cited<bool>(false, "lit_gpt/model.py@50b1974b CausalSelfAttention.forward: k and v expanded to every query head for training whatever n_query_groups (\"training: flash attention requires it\")"),
             SeparateHead = new Cited<bool>(true, "litgpt/scripts/convert_hf_checkpoint.py copies a tied embedding into lm_head"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Litgpt, "litgpt/utils.py chunked_cross_entropy over 128-token logit chunks"),
             GeluNewInPython = new Cited<bool>(false, "litgpt/model.py GptNeoxMLP.forward: torch.nn.functional.gelu(x, approximate=config.gelu_approximate), one kernel keeping its input"),

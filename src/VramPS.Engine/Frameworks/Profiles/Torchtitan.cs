@@ -10,6 +10,26 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// </summary>
     internal static class Torchtitan
     {
+        /// <summary>What a compiled loss holds, in words: the fp32 upcast fuses into the loss kernels.</summary>
+        private const string CompiledLossChange =
+            "under -Techniques Compile torchtitan compiles the loss too: the fp32 upcast and log-softmax fuse into its kernels, which keep only the 16-bit logits, and backward holds their 16-bit gradient beside them (4 bytes per vocabulary entry instead of 12)";
+
+        private static FrameworkProfile CompilingLoss(FrameworkProfile p, string source) => p with { CompilesLoss = new Cited<bool>(true, source) };
+
+        private static bool LossCompileMoves(Estimation.ResolvedRecipe r) => Estimation.TrainerBehavior.CompilesWholeLoss(r, compilesLoss: true);
+
+        private const string FirstLossCompile = "train.py@e10cb94 (\"Move output .float() to loss fn and compile it if compiling\"): if job_config.training.compile: loss_fn = torch.compile(loss_fn), over cross_entropy_loss's pred.float()";
+
+        private static readonly DatedChange LossCompiled = new DatedChange(
+            new ProfileRelease("e10cb94", "e10cb94", "2024-10-22"), new ProfileRelease("e8977b0", "e8977b0", "2024-12-18"),
+            CompiledLossChange, FirstLossCompile, p => CompilingLoss(p, FirstLossCompile), LossCompileMoves);
+
+        private const string LossCompileSince = "torchtitan/components/loss.py@bbb1b61 build_cross_entropy_loss: if job_config.training.compile: loss_fn = torch.compile(loss_fn) (as at e7c0cae); at b5bcd76 torchtitan/config/configs.py Compile.components defaults to [\"model\", \"loss\"]";
+
+        private static readonly DatedChange LossCompiledAgain = new DatedChange(
+            new ProfileRelease("bbb1b61", "bbb1b61", "2025-04-02"), null,
+            CompiledLossChange, LossCompileSince, p => CompilingLoss(p, LossCompileSince), LossCompileMoves);
+
         public static FrameworkProfile Profile { get; } = Torchtune.Profile with
         {
             Framework = Framework.Torchtitan,
@@ -17,6 +37,17 @@ namespace VramPS.Engine.Frameworks.Profiles
             UnslothTakesRuns = new Cited<bool>(false, "torchtitan's own model classes; Unsloth patches transformers models only"),
             Summary = "PyTorch torchtitan (FSDP2 fully_shard, its own model code, pretraining at scale)",
             Versions = "torchtitan 9dec370 (Dec 2024) to 2025",
+            Releases = new ReleaseHistory(
+                baseline: new ProfileRelease("9dec370", "9dec370", "2024-12-26"),
+                earliest: LossCompiled.From,
+                published: new[]
+                {
+                    new ProfileRelease("v0.1.0", "f7084fc", "2025-06-17"),
+                    new ProfileRelease("v0.2.0", "29624e3", "2025-10-17"),
+                    new ProfileRelease("v0.2.1", "81af883", "2025-12-26"),
+                    new ProfileRelease("v0.2.2", "73a0e69", "2026-02-20"),
+                },
+                changes: new[] { LossCompiled, LossCompiledAgain }),
             TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); torchtitan/config/job_config.py ActivationCheckpoint.mode defaults to selective in the shipped train_configs"),
@@ -43,6 +74,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             LoraDropout = new Cited<double>(0.0, "torchtitan has no adapters"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(false, "torchtitan has no NF4 base"),
             LossPath = new Cited<LossPath>(Frameworks.LossPath.Fp32Upcast, "torchtitan/components/loss.py cross_entropy_loss: F.cross_entropy(pred.float(), labels)"),
+            CompilesLoss = new Cited<bool>(false, "train.py@9dec370: the loss_fn compile is commented out (\"compiling loss function causes CUDA errors, turning off for now\", e8977b0)"),
             FusedAdamW = new Cited<bool>(false, "torchtitan/components/optimizer.py build_optimizers: AdamW foreach (fused False) at 9dec370"),
             MasterCopyInOptimizer = new Cited<bool>(false,
                 "torchtitan/models/llama3/infra/parallelize.py apply_fsdp: MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32) over fp32 sharded parameters (-Precision Bf16Mixed, gathered 16-bit)"),
