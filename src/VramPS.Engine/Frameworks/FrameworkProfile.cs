@@ -48,6 +48,8 @@ namespace VramPS.Engine.Frameworks
         /// -Sharding says (Megatron's distributed optimizer, -Sharding Zero1); false: plain data parallel.
         /// </summary>
         public Cited<bool> FullShardsOptimizer { get; init; }
+        /// <summary>The sharding a run over several data-parallel ranks takes when -Sharding is not given; null: FullShardsOptimizer decides.</summary>
+        public Cited<Sharding?> DefaultSharding { get; init; }
         /// <summary>Runs fp16 when -Precision is not given (Full: fp16 model with fp32 master weights; adapters: an fp16 base); false: bf16.</summary>
         public Cited<bool> Fp16ByDefault { get; init; }
         /// <summary>The micro-batch per GPU when -BatchSize is not given; null: 1.</summary>

@@ -113,6 +113,17 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void Verl_shards_fully_unless_told_otherwise()
+        {
+            // get_sharding_strategy: FULL_SHARD while fsdp_config.reshard_after_forward (engine/fsdp.yaml: true).
+            var w = Run(TrainingStage.Grpo, Offload.None);
+            w.Sharding = null;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(Sharding.Zero3, e.Sharding);
+            Assert.Equal(MemoryEstimator.Estimate(Run(TrainingStage.Grpo, Offload.None)).Allocated, e.Allocated);
+        }
+
+        [Fact]
         public void Trl_keeps_its_optimizer_states_on_the_host_through_the_update()
         {
             // TRL takes -Offload from DeepSpeed or FSDP, which step the optimizer on the host: no states on the GPU at the step.

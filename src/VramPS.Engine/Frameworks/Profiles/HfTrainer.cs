@@ -82,6 +82,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             LoraDropout = new Cited<double>(0.0, "peft LoraConfig lora_dropout default 0.0"),
             DefaultLoraRank = new Cited<int>(8, "peft LoraConfig r default 8", "LoRA rank 8 (peft's default)"),
             FullShardsOptimizer = new Cited<bool>(false, "sharding only where the workload asks for it (-Sharding: ZeRO or FSDP)"),
+            DefaultSharding = new Cited<Sharding?>(null, "the Trainer shards only where its accelerate or DeepSpeed config asks (-Sharding)"),
             FusedQkvAdapters = new Cited<bool>(false, "transformers Llama-style models keep q_proj, k_proj, v_proj separate"),
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, "peft/tuners/lora/layer.py Linear.forward: each adapted linear adds its own LoRA output, nothing padded"),
             FusedKernelsFuseLora = new Cited<bool>(false, "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),

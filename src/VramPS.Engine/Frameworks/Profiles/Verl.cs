@@ -40,6 +40,10 @@ namespace VramPS.Engine.Frameworks.Profiles
             RolloutSleeps = new Cited<bool>(true, "verl/trainer/config/rollout/rollout.yaml free_cache_engine: True: the engine sleeps (weights and KV cache released) outside generation",
                 "the rollout engine holds its memory only while it generates (verl's free_cache_engine: True)"),
             EmaCopy = new Cited<bool>(false, "verl keeps no moving-average copy of the actor"),
+            DefaultSharding = new Cited<Sharding?>(Sharding.Zero3,
+                "verl/workers/fsdp_workers.py (verl@b178a3c) get_sharding_strategy: ShardingStrategy.FULL_SHARD while fsdp_config.reshard_after_forward "
+                + "(verl/trainer/config/engine/fsdp.yaml: true); verl/trainer/fsdp_sft_trainer.py: sharding_strategy=ShardingStrategy.FULL_SHARD",
+                "FSDP full shard over the GPUs, -Sharding Zero3 (verl's fsdp_config.reshard_after_forward: true)"),
             OffloadsBetweenPhases = new Cited<bool>(true,
                 "verl/workers/fsdp_workers.py (verl@b178a3c): actor and critic fsdp_config.param_offload and optimizer_offload; update_actor and update_critic "
                 + "load_fsdp_model_to_gpu and load_fsdp_optimizer before the update and offload both after it, compute_log_prob and compute_values load "
