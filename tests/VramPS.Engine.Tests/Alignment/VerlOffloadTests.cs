@@ -86,9 +86,11 @@ namespace VramPS.Engine.Tests.Alignment
         [Fact]
         public void The_host_holds_each_rank_s_offloaded_shards()
         {
-            // Per rank: AdamW's 8 bytes per parameter, and with param_offload the fp32 weights' 4, over 8 ranks.
-            Assert.Equal(8 * P / 8, MemoryEstimator.Estimate(Run(TrainingStage.Grpo, Offload.Optimizer)).HostMemory);
-            Assert.Equal(12 * P / 8, MemoryEstimator.Estimate(Run(TrainingStage.Grpo, Offload.OptimizerAndParameters)).HostMemory);
+            // Per rank: AdamW's 8 bytes per parameter, and with param_offload the fp32 weights' 4, over 8 ranks; the
+            // node's host holds its 8 ranks' (HostMemory is per node, as for supervised runs), beside the same loaders.
+            long none = MemoryEstimator.Estimate(Run(TrainingStage.Grpo, Offload.None)).HostMemory;
+            Assert.Equal(8 * (8 * P / 8), MemoryEstimator.Estimate(Run(TrainingStage.Grpo, Offload.Optimizer)).HostMemory - none);
+            Assert.Equal(8 * (12 * P / 8), MemoryEstimator.Estimate(Run(TrainingStage.Grpo, Offload.OptimizerAndParameters)).HostMemory - none);
         }
 
         [Fact]
@@ -100,7 +102,11 @@ namespace VramPS.Engine.Tests.Alignment
             var e = MemoryEstimator.Estimate(Run(TrainingStage.Ppo, Offload.None));
             Assert.Equal(0, e.Row(ModelRole.Reference).Weights);
             Assert.Equal(0, e.Row(ModelRole.Reward).Weights);
-            Assert.Equal((2 * P + 2 * Qwen7.WithScalarHead().TotalParameters) / 8, e.HostMemory);
+            // Per node: 8 ranks' shards, and each rank's loader (3 int64 tensors, loaded and pinned: 48 bytes a token).
+            var policy = new VramPS.Engine.Alignment.StageRecipe(Run(TrainingStage.Ppo, Offload.None)).Policy;
+            double loader = 48.0 * policy.BatchSize * policy.SequenceLength;
+            Assert.Equal((long)(8 * ((2 * P + 2 * Qwen7.WithScalarHead().TotalParameters) / 8 + loader)), e.HostMemory);
+            Assert.Equal(1, e.Nodes);
         }
 
         [Fact]
