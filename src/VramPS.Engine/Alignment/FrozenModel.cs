@@ -12,7 +12,9 @@ namespace VramPS.Engine.Alignment
     /// base is (OpenRLHF's launcher.py loads reference and reward models with the actor's load_in_4bit as well).
     /// prepare_deepspeed (trl/models/utils.py) keeps ZeRO-3 for it, so its weights shard, and otherwise initializes it
     /// at stage 0 in DeepSpeed's 16-bit dtype on every GPU. Frameworks that hold frozen models in the compute dtype
-    /// (FrameworkProfile.FrozenModelsSixteenBit: DeepSpeed-Chat's eval config, verl's bf16 reference) do so at any stage.
+    /// (FrameworkProfile.FrozenModelsSixteenBit: DeepSpeed-Chat's eval config, verl's bf16 reference) do so at any stage;
+    /// where the framework wraps them with FSDP's CPUOffload (FrameworkProfile.FrozenModelsOnHost: verl) the rank's share
+    /// stays on the host and only the units its forward gathers come onto the GPU.
     /// </summary>
     internal sealed class FrozenModel
     {
@@ -54,11 +56,16 @@ namespace VramPS.Engine.Alignment
                 weights = model.TotalParameters * (double)(sharded || pure || policyRecipe.Profile.FrozenModelsSixteenBit.Value ? c : 4);
             }
             bool zero3 = recipe.Sharding == Sharding.Zero3 && recipe.GpuCount > 1;
-            StoredWeights = zero3 ? weights / recipe.GpuCount : weights;
+            double shard = zero3 ? weights / recipe.GpuCount : weights;
+            bool onHost = policyRecipe.Profile.FrozenModelsOnHost.Value;
+            StoredWeights = onHost ? 0 : shard;
+            HostWeights = onHost ? shard : 0;
         }
 
         /// <summary>Its weights on one GPU between forwards.</summary>
         public double StoredWeights { get; }
+        /// <summary>Its weights one rank keeps on the host (FrameworkProfile.FrozenModelsOnHost).</summary>
+        public double HostWeights { get; }
 
         public ForwardPass Forward { get; }
 

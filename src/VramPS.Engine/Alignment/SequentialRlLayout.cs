@@ -44,13 +44,16 @@ namespace VramPS.Engine.Alignment
                 phases.Add(HybridEngine(s, cast, c, workspace, out kvCache));
             }
 
+            // A trained model whose weights are offloaded between phases loads them back for its own forward (verl's
+            // compute_log_prob and compute_values); the reference with adapters off is the policy's forward.
             var forwards = new List<(ModelRole, Terms)>
             {
-                (cast.PolicyRole, policy.Forward.Run(rows, tokens, 0, keepHiddenStates: false)),
+                (cast.PolicyRole, policy.Forward.Run(rows, tokens, 0, keepHiddenStates: false) + policy.LoadedForForward),
             };
-            if (s.HasReference) forwards.Add((ModelRole.Reference, cast.ReferenceForward.Run(rows, tokens, 0, keepHiddenStates: false)));
+            if (s.HasReference)
+                forwards.Add((ModelRole.Reference, cast.ReferenceForward.Run(rows, tokens, 0, keepHiddenStates: false) + (cast.Reference is null ? policy.LoadedForForward : default)));
             if (cast.Reward != null) forwards.Add((ModelRole.Reward, cast.Reward.Forward.Run(rows, tokens, 0, keepHiddenStates: false)));
-            if (cast.Value != null) forwards.Add((ModelRole.Value, cast.Value.Forward.Run(rows, tokens, 0, keepHiddenStates: false)));
+            if (cast.Value != null) forwards.Add((ModelRole.Value, cast.Value.Forward.Run(rows, tokens, 0, keepHiddenStates: false) + cast.Value.LoadedForForward));
             double heldLogits = (s.HasReference ? 2 : 1) * logits;
             phases.Add(RolloutPhases.Scoring(cast, forwards).Add(cast.PolicyRole, Terms.OtherOnly(heldLogits + logits + workspace)));
 

@@ -18,7 +18,9 @@ namespace VramPS.Engine.Alignment
             int tokens = s.Policy.SequenceLength;
             var policyWorkload = s.Given.Clone();
             policyWorkload.BatchSize = s.Rows;
-            Policy = new TrainedModel(policyWorkload, s.Policy.Profile);
+            var betweenPhases = s.Profile.OffloadsBetweenPhases.Value ? s.Policy.Offload : Offload.None;
+            if (betweenPhases != Offload.None) notes.Add(s.Profile.OffloadsBetweenPhases.Assumption ?? s.Profile.OffloadsBetweenPhases.Source);
+            Policy = new TrainedModel(policyWorkload, s.Policy.Profile, betweenPhases);
             PolicyRole = s.Stage == TrainingStage.RewardModel ? ModelRole.Reward : ModelRole.Policy;
             string method = s.Given.Method.ToString();
             _members.Add(new CastMember(PolicyRole, s.ModelName, method));
@@ -48,7 +50,7 @@ namespace VramPS.Engine.Alignment
                 {
                     var valueWorkload = s.Given.WithModel(s.RewardArchitecture);
                     valueWorkload.BatchSize = s.Rows;
-                    Value = new TrainedModel(valueWorkload);
+                    Value = new TrainedModel(valueWorkload, betweenPhases: betweenPhases);
                     _members.Add(new CastMember(ModelRole.Value, s.RewardName, method));
                     notes.AddRange(Value.Recipe.Assumptions.Except(s.Assumptions).Select(n => "value model: " + n));
                 }

@@ -12,9 +12,22 @@ namespace VramPS.Engine.Alignment
     internal sealed class TrainedModel
     {
         private readonly IReadOnlyList<PhaseMemory> _phases;
+        private readonly Offload _betweenPhases;
 
-        public TrainedModel(Workload workload, FrameworkProfile? profile = null)
+        /// <param name="workload">The model's run at the stage's batch shape.</param>
+        /// <param name="profile">The framework's profile where the stage resolved it; null: the workload's framework.</param>
+        /// <param name="betweenPhases">
+        /// What the framework moves to the host between the phases that use it (FrameworkProfile.OffloadsBetweenPhases):
+        /// the step itself is laid out with everything on the GPU; None: the workload's -Offload applies to the step.
+        /// </param>
+        public TrainedModel(Workload workload, FrameworkProfile? profile = null, Offload betweenPhases = Offload.None)
         {
+            if (betweenPhases != Offload.None)
+            {
+                workload = workload.Clone();
+                workload.Offload = Offload.None;
+            }
+            _betweenPhases = betweenPhases;
             Recipe = new ResolvedRecipe(workload, profile);
             var behavior = new TrainerBehavior(Recipe, new LogitsFootprint(0, 0, 0));
             var whole = PipelineStage.WholeModel(Recipe.Model.NumLayers);
@@ -25,7 +38,9 @@ namespace VramPS.Engine.Alignment
             Notes = new List<string>();
             var layout = new StepLayout(Recipe, behavior, Budget, states, activations, Notes);
             _phases = layout.Phases();
-            HostMemory = layout.HostMemory;
+            var step = At(Phase.OptimizerStep);
+            HostMemory = Checked.Add(layout.HostMemory, Checked.Bytes((betweenPhases == Offload.OptimizerAndParameters ? step.Weights : 0)
+                + (betweenPhases != Offload.None ? step.States : 0)));
             PagedStates = layout.PagedStates;
             GatherStreamPool = layout.GatherStreamPool;
             StepCache = layout.StepCache;
@@ -60,14 +75,20 @@ namespace VramPS.Engine.Alignment
 
         public Terms At(Phase phase) => Terms.Of(_phases.First(p => p.Phase == phase));
 
-        /// <summary>What stays between steps: stored weights and optimizer states (zero_grad frees the gradients).</summary>
+        /// <summary>
+        /// What stays on the GPU between steps: stored weights and optimizer states (zero_grad frees the gradients), less
+        /// what the framework offloads between phases.
+        /// </summary>
         public Terms Resident
         {
             get
             {
                 var step = At(Phase.OptimizerStep);
-                return new Terms(step.Weights, 0, step.States, 0, 0);
+                return new Terms(_betweenPhases == Offload.OptimizerAndParameters ? 0 : step.Weights, 0, _betweenPhases == Offload.None ? step.States : 0, 0, 0);
             }
         }
+
+        /// <summary>The weights offloaded between phases that its own forwards load back onto the GPU.</summary>
+        public Terms LoadedForForward => Terms.WeightsOnly(_betweenPhases == Offload.OptimizerAndParameters ? At(Phase.OptimizerStep).Weights : 0);
     }
 }

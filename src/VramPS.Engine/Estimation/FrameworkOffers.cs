@@ -37,6 +37,10 @@ namespace VramPS.Engine.Estimation
                 if (offload == Offload.OptimizerAndParameters && sharding != Sharding.Zero3)
                     throw Refusal("Offload", $"-Framework {p.Name} offloads parameters only under ZeRO-3: with -Sharding {sharding} use -Offload Optimizer, or -Sharding Zero3", p.ZeroOffloadOnly.Source);
             }
+            if (w.Offload == Offload.Optimizer && !p.OffloadsOptimizerAlone.Value && (w.Stage ?? Alignment.TrainingStage.Sft) == Alignment.TrainingStage.Sft)
+                throw Refusal("Offload", $"-Framework {p.Name}'s supervised trainer offloads the optimizer states only with the parameters: use -Offload OptimizerAndParameters or None, not Optimizer", p.OffloadsOptimizerAlone.Source);
+            if (w.Offload == Offload.OptimizerAndParameters && !p.OffloadsTrainedParameters.Value)
+                throw Refusal("Offload", $"-Framework {p.Name} offloads a trained model's optimizer states, never its parameters: use -Offload Optimizer or None, not OptimizerAndParameters", p.OffloadsTrainedParameters.Source);
             if (w.Method == FinetuneMethod.QLoRA && p.QuantizedBaseOneGpu.Value && w.GpuCount is int gpus && gpus > 1)
                 throw Refusal("GpuCount", $"-Framework {p.Name} trains over a quantized base on one GPU only: -Method QLoRA with -GpuCount {gpus} is not a run it makes (use -GpuCount 1, or -Method LoRA)", p.QuantizedBaseOneGpu.Source);
             if (w.Method == FinetuneMethod.Freeze && !p.FreezesLayers.Value)

@@ -98,6 +98,7 @@ namespace VramPS.Engine.Estimation
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
             Sharding = w.Sharding ?? (Parallel.ShardDegree == 1 ? Engine.Sharding.None
+                : Profile.DefaultSharding.Value is Sharding sharded ? Take(sharded, Profile.DefaultSharding.Assumption!)
                 : w.Method == FinetuneMethod.Full && Profile.FullShardsOptimizer.Value ? Take(Engine.Sharding.Zero1, Profile.FullShardsOptimizer.Assumption!)
                 : Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding"));
             Offload = w.Offload ?? Engine.Offload.None;

@@ -48,6 +48,8 @@ namespace VramPS.Engine.Frameworks
         /// -Sharding says (Megatron's distributed optimizer, -Sharding Zero1); false: plain data parallel.
         /// </summary>
         public Cited<bool> FullShardsOptimizer { get; init; }
+        /// <summary>The sharding a run over several data-parallel ranks takes when -Sharding is not given; null: FullShardsOptimizer decides.</summary>
+        public Cited<Sharding?> DefaultSharding { get; init; }
         /// <summary>Runs fp16 when -Precision is not given (Full: fp16 model with fp32 master weights; adapters: an fp16 base); false: bf16.</summary>
         public Cited<bool> Fp16ByDefault { get; init; }
         /// <summary>The micro-batch per GPU when -BatchSize is not given; null: 1.</summary>
@@ -274,6 +276,18 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FrozenModelsSixteenBit { get; init; }
         /// <summary>PPO updates the policy, then the value model, each with its own optimizer step, from the experience of a rollout.</summary>
         public Cited<bool> SequentialPpoUpdates { get; init; }
+        /// <summary>
+        /// In PPO and GRPO, -Offload moves each trained model's sharded weights (OptimizerAndParameters) and optimizer
+        /// states to the host between the phases that use them and loads them back for its own forwards and update, which
+        /// run on the GPU; false: -Offload keeps them on the host through the update, as the SFT step offloads.
+        /// </summary>
+        public Cited<bool> OffloadsBetweenPhases { get; init; }
+        /// <summary>The frozen reference and reward models keep their weights on the host and bring each unit onto the GPU for its forward.</summary>
+        public Cited<bool> FrozenModelsOnHost { get; init; }
+        /// <summary>Its supervised trainer offers -Offload Optimizer, the optimizer states without the parameters.</summary>
+        public Cited<bool> OffloadsOptimizerAlone { get; init; }
+        /// <summary>Offers -Offload OptimizerAndParameters: the trained model's parameters on the host as well.</summary>
+        public Cited<bool> OffloadsTrainedParameters { get; init; }
         /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
         public Cited<Alignment.RolloutGeneration> Generation { get; init; }
         /// <summary>The share of a rollout engine the framework colocates on the training GPUs when neither -RolloutMemoryFraction nor -VllmMode is given; null: none unless asked.</summary>

@@ -89,6 +89,31 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void OpenRlhf_offloads_adam_through_the_step_and_never_a_trained_model_s_parameters()
+        {
+            // openrlhf/utils/deepspeed/deepspeed.py (OpenRLHF@3c3be62) get_ds_train_config: offload_optimizer cpu with
+            // --ds.adam_offload (DeepSpeed's CPU Adam steps on the host: no states on the GPU at the step), offload_param
+            // always none for the actor and critic.
+            var w = new Workload(Opt13)
+            {
+                Method = FinetuneMethod.Full,
+                Precision = Precision.Bf16Mixed,
+                Framework = Framework.OpenRLHF,
+                Stage = TrainingStage.Ppo,
+                RewardModel = Opt350,
+                GpuCount = 8,
+                Sharding = Sharding.Zero2,
+                Offload = Offload.Optimizer,
+            };
+            Assert.Equal(0, MemoryEstimator.Estimate(w).At(Phase.OptimizerStep).OptimizerStates);
+            w.Sharding = Sharding.Zero3;
+            w.Offload = Offload.OptimizerAndParameters;
+            var error = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
+            Assert.Equal("Offload", error.Parameter);
+            Assert.Contains("use -Offload Optimizer", error.Message);
+        }
+
+        [Fact]
         public void Verl_holds_its_rollout_pool_only_while_generating()
         {
             var gpu = GpuCatalog.Default.Get("H100-SXM");

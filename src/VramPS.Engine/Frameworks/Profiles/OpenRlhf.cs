@@ -36,6 +36,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             RolloutSleeps = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --vllm.enable_sleep store_true: the colocated engine keeps its pool unless given",
                 "the colocated vLLM engine keeps its pool between generations (OpenRLHF's --vllm.enable_sleep is off unless given)"),
             EmaCopy = new Cited<bool>(true, "openrlhf/trainer/ray/ppo_actor.py (--train.enable_ema): a moving-average copy of the actor on the GPU"),
+            OffloadsTrainedParameters = new Cited<bool>(false,
+                "openrlhf/utils/deepspeed/deepspeed.py (OpenRLHF@3c3be62) get_ds_train_config: get_train_ds_config(offload=False, adam_offload=--ds.adam_offload): "
+                + "a trained model's offload_param is always none, only --ref.offload and --reward.offload move frozen models' parameters"),
         };
     }
 }

@@ -5,7 +5,7 @@ namespace VramPS.Engine.Frameworks.Profiles
 {
     /// <summary>
     /// verl (volcengine/verl) with its FSDP workers: the actor, reference and rollout share each GPU (the hybrid
-    /// engine), the critic and reward model sit on the same resource pool. Sources read at verl b178a3c.
+    /// engine), the critic and reward model sit on the same resource pool. Sources read at verl b178a3c; -Offload in PPO and GRPO is verl's offload between phases (OffloadsBetweenPhases).
     /// </summary>
     internal static class Verl
     {
@@ -40,6 +40,24 @@ namespace VramPS.Engine.Frameworks.Profiles
             RolloutSleeps = new Cited<bool>(true, "verl/trainer/config/rollout/rollout.yaml free_cache_engine: True: the engine sleeps (weights and KV cache released) outside generation",
                 "the rollout engine holds its memory only while it generates (verl's free_cache_engine: True)"),
             EmaCopy = new Cited<bool>(false, "verl keeps no moving-average copy of the actor"),
+            DefaultSharding = new Cited<Sharding?>(Sharding.Zero3,
+                "verl/workers/fsdp_workers.py (verl@b178a3c) get_sharding_strategy: ShardingStrategy.FULL_SHARD while fsdp_config.reshard_after_forward "
+                + "(verl/trainer/config/engine/fsdp.yaml: true); verl/trainer/fsdp_sft_trainer.py: sharding_strategy=ShardingStrategy.FULL_SHARD",
+                "FSDP full shard over the GPUs, -Sharding Zero3 (verl's fsdp_config.reshard_after_forward: true)"),
+            OffloadsBetweenPhases = new Cited<bool>(true,
+                "verl/workers/fsdp_workers.py (verl@b178a3c): actor and critic fsdp_config.param_offload and optimizer_offload; update_actor and update_critic "
+                + "load_fsdp_model_to_gpu and load_fsdp_optimizer before the update and offload both after it, compute_log_prob and compute_values load "
+                + "only the weights, rollout_mode offloads the weights before the engine resumes; the actor and critic are wrapped without FSDP's CPUOffload "
+                + "(\"incorrect results when using grad accumulation\"), so the update and its gradients stay on the GPU",
+                "-Offload moves the actor's and critic's sharded weights (OptimizerAndParameters) and optimizer states to the host between phases, "
+                + "loading them back for their own forwards and update, which run on the GPU (verl's param_offload and optimizer_offload)"),
+            FrozenModelsOnHost = new Cited<bool>(true,
+                "verl/workers/fsdp_workers.py (verl@b178a3c) _build_model_optimizer: cpu_offload = None if role == \"actor\" else CPUOffload(offload_params=True) "
+                + "(CPUOffloadPolicy under fsdp2) for the reference; RewardModelWorker._build_model wraps the reward model with CPUOffload(offload_params=True) too",
+                "the reference and reward models keep their weights on the host, each unit brought onto the GPU for its forward (verl wraps them with FSDP's CPUOffload)"),
+            OffloadsOptimizerAlone = new Cited<bool>(false,
+                "verl/trainer/fsdp_sft_trainer.py (verl@b178a3c): cpu_offload = CPUOffload(offload_params=model.fsdp_config.offload_params) when model.fsdp_config.cpu_offload, "
+                + "FSDP's only offload, which moves the optimizer step to the host only with the parameters"),
         };
     }
 }
