@@ -111,6 +111,10 @@ namespace VramPS.Engine.Tests.Frameworks
             Assert.Equal(32 * perLayer, ForwardEnd(Falcon("2023-09-27")) - ForwardEnd(Falcon(null)));
             Assert.Equal(0, ForwardEnd(Falcon("2023-10-24")) - ForwardEnd(Falcon(null)));
             Assert.Equal(0, ForwardEnd(Falcon("v0.4.0")) - ForwardEnd(Falcon(null)));
+            // litgpt 0.1.0 and 0.2.0 were published before its git tags (pyproject.toml at 2bcb2c3e, 2024-03-11, and
+            // 34fc98c2, 2024-03-15), both after 50b1974b.
+            Assert.Equal(0, ForwardEnd(Falcon("0.1.0")) - ForwardEnd(Falcon(null)));
+            Assert.Equal(0, ForwardEnd(Falcon("0.2.0")) - ForwardEnd(Falcon(null)));
         }
 
         [Fact]

@@ -17,9 +17,15 @@ namespace VramPS.Engine.Frameworks.Profiles
             p => p with { SdpaMathForMultiQuery = new Cited<bool>(true, UnexpandedMultiQuery) },
             r => r.Model.NumKvHeads == 1 && r.Attention == AttentionKernel.Sdpa);
 
-        /// <summary>litgpt's git tags (Lightning-AI/litgpt), each with its commit and the commit's date.</summary>
+        /// <summary>
+        /// litgpt's published versions, each with its commit and the commit's date: the two set in pyproject.toml before
+        /// its git tags began (2bcb2c3e "pyproject.toml (#1074)" 0.1.0, 34fc98c2 "Bump the version to 0.2.0"), then its
+        /// git tags (Lightning-AI/litgpt).
+        /// </summary>
         private static readonly ProfileRelease[] Published =
         {
+            new ProfileRelease("v0.1.0", "2bcb2c3", "2024-03-11"),
+            new ProfileRelease("v0.2.0", "34fc98c", "2024-03-15"),
             new ProfileRelease("v0.3.1", "b7f7731", "2024-05-08"),
             new ProfileRelease("v0.4.0", "8ca46d2", "2024-06-10"),
             new ProfileRelease("v0.4.1", "76c8895", "2024-06-17"),
