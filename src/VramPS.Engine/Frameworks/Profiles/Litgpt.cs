@@ -63,7 +63,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Name = "litgpt",
             UnslothTakesRuns = new Cited<bool>(false, "litgpt's own model classes (litgpt/model.py); Unsloth patches transformers models only"),
             Summary = "Lightning AI litgpt (its own model code, Lightning Fabric FSDP)",
-            Versions = "litgpt 0.4-0.5",
+            Versions = "litgpt 0.4-0.5; lit-gpt from 2023-06 with -FrameworkVersion",
             Releases = new ReleaseHistory(
                 baseline: new ProfileRelease("5895df1", "5895df1", "2024-04-26"),
                 earliest: MathKernelForMultiQuery.From,

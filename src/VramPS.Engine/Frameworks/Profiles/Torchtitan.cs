@@ -36,7 +36,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Name = "torchtitan",
             UnslothTakesRuns = new Cited<bool>(false, "torchtitan's own model classes; Unsloth patches transformers models only"),
             Summary = "PyTorch torchtitan (FSDP2 fully_shard, its own model code, pretraining at scale)",
-            Versions = "torchtitan 9dec370 (Dec 2024) to 2025",
+            Versions = "torchtitan 9dec370 (Dec 2024); v0.1.0-v0.2.2 with -FrameworkVersion",
             Releases = new ReleaseHistory(
                 baseline: new ProfileRelease("9dec370", "9dec370", "2024-12-26"),
                 earliest: LossCompiled.From,
