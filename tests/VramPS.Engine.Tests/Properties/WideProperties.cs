@@ -30,7 +30,7 @@ namespace VramPS.Engine.Tests.Properties
         private static bool StepsFlatZeroGroups(Workload w)
         {
             if (!WideWorkloadGen.Estimable(w)) return false;
-            var r = new ResolvedRecipe(w);
+            var r = Recipe(w);
             return r.Profile.ZeroSixteenBitGradients.Value && (r.Sharding == Sharding.Zero1 || r.Sharding == Sharding.Zero2) && r.Offload == Offload.None;
         }
 
@@ -42,13 +42,20 @@ namespace VramPS.Engine.Tests.Properties
         });
 
         /// <summary>
+        /// The recipe the estimate resolves: an alignment stage's policy takes its stage's defaults (DeepSpeed-Chat's DPO
+        /// runs a later transformers than its SFT), so a recipe built from the workload alone may refuse what the stage runs.
+        /// </summary>
+        private static ResolvedRecipe Recipe(Workload w) =>
+            w.Stage is { } stage && stage != TrainingStage.Sft ? new VramPS.Engine.Alignment.StageRecipe(w).Policy : new ResolvedRecipe(w);
+
+        /// <summary>
         /// Unsloth's fused loss splits the logits into one chunk, or 4, 8 ... once they pass its 4 GiB budget
         /// (unsloth_zoo get_chunk_size): a few more tokens can shrink its transient to a quarter, so its peak may fall.
         /// </summary>
         private static bool ChunksByBudget(Workload w)
         {
             if (!WideWorkloadGen.Estimable(w)) return false;
-            var r = new ResolvedRecipe(w);
+            var r = Recipe(w);
             return r.Profile.LossPath.Value == VramPS.Engine.Frameworks.LossPath.UnslothFused && r.Has(Techniques.ChunkedLoss);
         }
 
