@@ -23,10 +23,11 @@ Describe 'Get-TrainingMemory -TorchVersion' {
         ($row | Get-TrainingMemory).Total | Should -Be $e.Total
     }
 
-    It 'rejects a value that is not a release with InvalidWorkload naming the parameter' {
-        Get-TrainingMemory @bert -TorchVersion banana -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
-        $err[0].Exception.Message | Should -Match 'TorchVersion'
+    It 'rejects a value that is not a release, naming the parameter, or a piped cell''s row and column' {
+        { Get-TrainingMemory @bert -TorchVersion banana } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage "*'TorchVersion'*'banana'*release number*"
+        [pscustomobject]($bert + @{ TorchVersion = 'banana' }) | Get-TrainingMemory -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^InvalidPipelineValue'
+        $err[0].Exception.Message | Should -Match "Row 1, column TorchVersion: 'banana'"
     }
 
     It 'refuses a release typed as a one-decimal number, which PowerShell has already read as 1.1 (1.10 or 1.1?), from the parameter and a piped property' {

@@ -21,10 +21,11 @@ Describe 'Get-TrainingMemory -TransformersVersion' {
         ($e | Get-TrainingMemory).Other | Should -Be $e.Other
     }
 
-    It 'rejects a value that is not a release with InvalidWorkload naming the parameter' {
-        Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -TransformersVersion banana -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
-        $err[0].Exception.Message | Should -Match 'TransformersVersion'
+    It 'rejects a value that is not a release, naming the parameter, or a piped cell''s row and column' {
+        { Get-TrainingMemory -Model meta-llama/Llama-2-7b-hf -TransformersVersion banana } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage "*'TransformersVersion'*'banana'*release number*"
+        [pscustomobject]@{ Model = 'meta-llama/Llama-2-7b-hf'; TransformersVersion = 'banana' } | Get-TrainingMemory -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^InvalidPipelineValue'
+        $err[0].Exception.Message | Should -Match "Row 1, column TransformersVersion: 'banana'"
     }
 
     It 'refuses 4.40 typed unquoted, which reaches the cmdlet as 4.4 and would select adamw_hf and eager attention' {

@@ -5,9 +5,9 @@ using VramPS.Engine.Errors;
 namespace VramPS.Transformation
 {
     /// <summary>
-    /// A library release (-TransformersVersion, -TorchVersion) as text, which LibraryVersion parses when the workload
-    /// is built. A number with one decimal digit is refused: PowerShell has already read 4.40 as the number 4.4, and releases
-    /// 4.4 and 4.40 differ.
+    /// A library release (-TransformersVersion, -TorchVersion) as text, checked here by LibraryVersion (so a piped cell
+    /// that is no release fails naming its row and column) and parsed when the workload is built. A number with one
+    /// decimal digit is refused: PowerShell has already read 4.40 as the number 4.4, and releases 4.4 and 4.40 differ.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ReleaseAttribute : SettingTransformationAttribute
@@ -24,7 +24,10 @@ namespace VramPS.Transformation
                 IFormattable whole => whole.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),
             };
-            return string.IsNullOrWhiteSpace(text) ? null : text;
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            if (!Engine.Parsing.LibraryVersion.TryParse(text, out _))
+                throw new InvalidSettingValueException(text!, "a release number (major.minor)", Allowed);
+            return text;
         }
 
         /// <summary>
