@@ -82,7 +82,9 @@ namespace VramPS.Engine.Estimation
             double gatheredLayer = quantized
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
-            double rootUnit = (_p.Embedding + _p.Head) * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
+            // Where the embedding and the head are units of their own, the head's is the one left gathered after forward.
+            double rootParameters = r.Profile.EmbeddingAndHeadApart.Value ? Math.Max(_p.Embedding, _p.Head) : _p.Embedding + _p.Head;
+            double rootUnit = rootParameters * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
             double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
             GatherStreamPool = Checked.Bytes(inFlight);
             if (r.Offload == Offload.OptimizerAndParameters)
@@ -190,7 +192,7 @@ namespace VramPS.Engine.Estimation
             // keeps those blocks cached after zero_grad frees the gradients, and the default stream cannot use them.
             if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
             {
-                ReduceScatterInputPool = Checked.Bytes(Math.Max(_p.Embedding + _p.Head, _p.LargestLayer) * (double)_s.GradientBytes);
+                ReduceScatterInputPool = Checked.Bytes(Math.Max(rootParameters, _p.LargestLayer) * (double)_s.GradientBytes);
                 _shardedGradsOnReduceStream = grads;
                 _gradsForward = gradsForward;
                 _grads = grads;

@@ -253,6 +253,13 @@ namespace VramPS.Engine.Frameworks
         /// </summary>
         public Cited<bool> ReduceScatterStreamPool { get; init; }
         /// <summary>
+        /// Fully sharded, the input embedding and the output head (with the final norm) are units of their own: the
+        /// head's unit stays gathered from the end of forward into backward, the embedding's is resharded after its
+        /// forward, and each reduce-scatters its gradient alone. False: one root unit holds both, gathered and reduced
+        /// together.
+        /// </summary>
+        public Cited<bool> EmbeddingAndHeadApart { get; init; }
+        /// <summary>
         /// The caching allocator runs with expandable segments: one segment per stream that grows, so freed blocks are
         /// not stranded in segments sized for other requests.
         /// </summary>

@@ -133,6 +133,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             ReduceScatterStreamPool = new Cited<bool>(false,
                 "accelerate's FSDP wraps torch FullyShardedDataParallel (FlatParameter, FSDP1); its post-backward stream's pool is not modelled"),
             ExpandableSegments = new Cited<bool>(false, "torch's default PYTORCH_CUDA_ALLOC_CONF: expandable_segments False (c10/cuda/CUDAAllocatorConfig)"),
+            EmbeddingAndHeadApart = new Cited<bool>(false,
+                "accelerate's FSDP auto wrap (TRANSFORMER_BASED_WRAP on the model's _no_split_modules) wraps the decoder layers; the embedding, final norm and head stay in the root unit"),
             GrpoKbitUpcast = new Cited<bool>(false,
                 "trl/trainer/grpo_trainer.py (v0.14-v1.9): get_peft_model without peft's prepare_model_for_kbit_training (v0.23-v0.25: TRL's own prepare_peft_model, which upcasts nothing)"),
             GrpoQuantizedAdapters16Bit = new Cited<bool>(true,

@@ -30,6 +30,16 @@ namespace VramPS.Engine.Frameworks.Profiles
             new ProfileRelease("bbb1b61", "bbb1b61", "2025-04-02"), null,
             CompiledLossChange, LossCompileSince, p => CompilingLoss(p, LossCompileSince), LossCompileMoves);
 
+        private const string UnitsApartSince =
+            "torchtitan/models/llama3/parallelize_llama.py@83e6941 (\"Improve reshard_after_forward logic\", #1094) apply_fsdp: fully_shard(model.tok_embeddings), each block, then fully_shard([model.norm, model.output], reshard_after_forward=policy == \"always\") before fully_shard(model) (as at 6fc499f6)";
+
+        private static bool ShardsParameters(Estimation.ResolvedRecipe r) => r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
+
+        private static readonly DatedChange UnitsApart = new DatedChange(
+            new ProfileRelease("83e6941", "83e6941", "2025-07-28"), null,
+            "FSDP shards the embedding and the norm with the head as units of their own: only the head's stays gathered after forward, and the largest gradient reduce-scattered at once is one of them, not both",
+            UnitsApartSince, p => p with { EmbeddingAndHeadApart = new Cited<bool>(true, UnitsApartSince) }, ShardsParameters);
+
         public static FrameworkProfile Profile { get; } = Torchtune.Profile with
         {
             Framework = Framework.Torchtitan,
@@ -47,7 +57,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                     new ProfileRelease("v0.2.1", "81af883", "2025-12-26"),
                     new ProfileRelease("v0.2.2", "73a0e69", "2026-02-20"),
                 },
-                changes: new[] { LossCompiled, LossCompiledAgain }),
+                changes: new[] { LossCompiled, LossCompiledAgain, UnitsApart }),
             TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); torchtitan/config/job_config.py ActivationCheckpoint.mode defaults to selective in the shipped train_configs"),
@@ -81,6 +91,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DdpBucketCopy = new Cited<bool>(true, "torchtitan apply_ddp (data_parallel_replicate without sharding): torch DDP buckets"),
             ReduceScatterStreamPool = new Cited<bool>(true,
                 "torch/distributed/_composable/fsdp/_fsdp_collectives.py foreach_reduce (read at torch 2.5; the benchmark ran torch 1963fc8, Dec 2024): under torch.cuda.stream(reduce_scatter_stream) it allocates reduce_scatter_input (the unsharded gradients in reduce_dtype, fp32 from apply_fsdp@9dec370) and reduce_output, which the sharded .grad views (\"The RS output is allocated in the RS stream and used in the default stream (for optimizer)\")"),
+            EmbeddingAndHeadApart = new Cited<bool>(false,
+                "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_fsdp: fully_shard per TransformerBlock, then fully_shard(model), whose root unit holds tok_embeddings, norm and output; FSDP2 leaves the root gathered after forward (torch/distributed/_composable/fsdp/_fsdp_state.py _lazy_init: post_forward_mesh_info = None for the root)"),
             ExpandableSegments = new Cited<bool>(true,
                 "run_llama_train.sh@9dec370: PYTORCH_CUDA_ALLOC_CONF=\"expandable_segments:True\" before torchrun",
                 "the caching allocator with expandable segments, as torchtitan's launcher sets (run_llama_train.sh)"),
