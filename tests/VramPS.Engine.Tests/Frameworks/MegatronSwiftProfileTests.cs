@@ -72,6 +72,19 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Fact]
+        public void The_default_precision_of_a_LoRA_run_says_its_adapters_are_bf16_with_an_fp32_main_copy()
+        {
+            // Without -Precision the estimate's assumption must describe what it computed (2-byte adapters, 4-byte
+            // gradients, 12 bytes of main copy and moments), not peft's fp32 adapters.
+            var w = Qwen7BLoraOn(Framework.MegatronSwift, 1, Sharding.None);
+            w.Precision = null;
+            var r = new ResolvedRecipe(w);
+            Assert.Equal(Precision.Bf16, r.Precision);
+            Assert.Contains(r.Assumptions, a => a.StartsWith("frozen base and adapters in bf16; the optimizer steps an fp32 main copy", System.StringComparison.Ordinal));
+            Assert.DoesNotContain(r.Assumptions, a => a.Contains("adapters in fp32", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void The_distributed_optimizer_shards_the_adapters_main_copy_and_moments_but_not_their_gradients()
         {
             // -Sharding Zero1 is the distributed optimizer: over 4 data-parallel ranks each steps a quarter of the fp32
