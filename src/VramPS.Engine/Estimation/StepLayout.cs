@@ -85,14 +85,31 @@ namespace VramPS.Engine.Estimation
             // Where the embedding and the head are units of their own, the head's is the one left gathered after forward.
             double rootParameters = r.Profile.EmbeddingAndHeadApart.Value ? Math.Max(_p.Embedding, _p.Head) : _p.Embedding + _p.Head;
             double rootUnit = rootParameters * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
-            double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
-            GatherStreamPool = Checked.Bytes(inFlight);
+            // Gathered around the head (forward end, backward start) and around the top block's backward; under FSDP the
+            // root unit and two block units, under DeepSpeed what its parameter coordinator keeps (Zero3Coordinator).
+            // At the end of backward DeepSpeed gathers the largest module, the embedding, for its own backward, the
+            // bottom block's linears having been released.
+            double inFlight = 0, inFlightTop = 0, inFlightEnd = 0;
+            if (zero3 && _t.GathersModules)
+            {
+                var gathered = GatheredModules(quantized, c);
+                inFlight = gathered.AtHead;
+                inFlightTop = gathered.AtTopBlock;
+                inFlightEnd = _p.LargestTensor * (double)c;
+            }
+            else if (zero3)
+            {
+                inFlight = inFlightTop = inFlightEnd = rootUnit + 2 * gatheredLayer;
+            }
+            GatherStreamPool = Checked.Bytes(Math.Max(inFlight, inFlightTop));
             if (r.Offload == Offload.OptimizerAndParameters)
             {
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored - wholeStatistics));
                 weightsStored = wholeStatistics;
             }
             double weightsCompute = weightsStored + inFlight;
+            double weightsTop = weightsStored + inFlightTop;
+            double weightsEnd = weightsStored + inFlightEnd;
 
             // Gradients: full, sharded, or, under Lightning FSDP with accumulation (no_sync), unsharded per block.
             double grads = gradsSharded ? Sharded(_s.Gradients, _s.ExpertGradients) : _s.Gradients;
@@ -360,12 +377,42 @@ namespace VramPS.Engine.Estimation
             // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved,
                 vocabTokens * logits.BackwardPeak + heldBucket + fusedLossHeld - fusedWeightGrad));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + heldOutput));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsTop + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + heldOutput));
             list.Add(flatRoot
                 ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
-                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));
+                : Phase(Estimation.Phase.BackwardEnd, weightsEnd, grads + gradUnit, states, 0, bucket + heldOutput));
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + heldOutput));
             return list.AsReadOnly();
+        }
+
+        /// <summary>
+        /// Bytes DeepSpeed ZeRO-3 holds gathered around the head and around the top block's backward (Zero3Coordinator
+        /// replays the profile's stage3_* settings over the top block's linears, each a module of its own). A quantized
+        /// linear is gathered as its packed 4-bit weight in the 16-bit storage dtype (bnb_4bit_quant_storage). Blocks of
+        /// routed experts are not replayed: one largest tensor stays in flight there, as before.
+        /// </summary>
+        private Zero3Coordinator.Gathered GatheredModules(bool quantized, int c)
+        {
+            var stage = _p.Stage;
+            var modules = _r.Model.ModuleArray(stage.LastLayer);
+            double largest = _p.LargestTensor * (double)c;
+            var block = new List<double>(modules.Length);
+            foreach (var module in modules)
+            {
+                if (module.Count > 1) return new Zero3Coordinator.Gathered(largest, largest);
+                double elements = PipelineStage.Share(module.InFeatures * module.OutFeatures, stage.Tensor);
+                block.Add(quantized ? elements * 4 / (8.0 * c) : elements);
+            }
+            double head = stage.HasHead ? (_p.Head > 0 ? _p.Head : _p.Embedding) : 0;
+            var f = _r.Profile;
+            // Only blocks within the reuse distance of the top can still be gathered there (their next use is further
+            // away than all the blocks above them, twice over), and one more feeds the prefetch.
+            double reuse = f.Zero3ReuseDistance.Value;
+            double blockElements = 0;
+            foreach (double e in block) blockElements += e;
+            int blocks = (int)Math.Min(stage.Layers, Math.Floor(reuse / Math.Max(1.0, blockElements)) + 2);
+            var g = Zero3Coordinator.Replay(block, blocks, head, _a.CheckpointsBlocks, reuse, f.Zero3MaxLiveParameters.Value, f.Zero3PrefetchBucketElements.Value);
+            return new Zero3Coordinator.Gathered(g.AtHead * c, g.AtTopBlock * c);
         }
 
         /// <summary>Liger's chunk of tokens: next_power_of_2(cdiv(tokens, cdiv(V, H))), at most the tokens there are.</summary>

@@ -212,8 +212,14 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> Fp32MainCopyOfSixteenBitTrainables { get; init; }
         /// <summary>torch DDP holds a bucket copy of every gradient.</summary>
         public Cited<bool> DdpBucketCopy { get; init; }
-        /// <summary>ZeRO-3 gathers module by module (the largest tensor in flight), not FSDP units.</summary>
+        /// <summary>ZeRO-3 gathers module by module through DeepSpeed's parameter coordinator (Zero3Coordinator), not FSDP units.</summary>
         public Cited<bool> GathersModules { get; init; }
+        /// <summary>ZeRO-3's stage3_max_reuse_distance: a module's parameters stay gathered when it runs again within these many elements of the trace (GathersModules).</summary>
+        public Cited<long> Zero3ReuseDistance { get; init; }
+        /// <summary>ZeRO-3's stage3_max_live_parameters: the prefetch stops once these many elements are gathered (GathersModules).</summary>
+        public Cited<long> Zero3MaxLiveParameters { get; init; }
+        /// <summary>ZeRO-3's stage3_prefetch_bucket_size: elements each fetch asks for ahead of use (GathersModules).</summary>
+        public Cited<long> Zero3PrefetchBucketElements { get; init; }
         /// <summary>
         /// Under mixed precision ZeRO keeps the gradients in the model's 16-bit dtype and makes an fp32 copy only of the
         /// (sub-)group the optimizer is stepping.

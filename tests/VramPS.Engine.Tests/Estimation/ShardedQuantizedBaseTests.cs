@@ -107,11 +107,13 @@ namespace VramPS.Engine.Tests.Estimation
         [Fact]
         public void Deepspeed_load_peak_sets_the_reserved_high_water()
         {
-            // The caching allocator keeps the blocks the partitioning frees, so Reserved is at least the load peak.
+            // The caching allocator keeps the blocks the partitioning frees, so Reserved is at least the load peak, with
+            // the all-gather stream's pool beside it (its blocks cannot reuse the default stream's). The step itself can
+            // allocate more than the load: the coordinator keeps up to stage3_max_live_parameters (1e9 16-bit storage
+            // elements, 2 GB) of this 1.9e9-element model gathered (Zero3CoordinatorTests).
             var e = Estimate(Framework.DeepSpeed, Offload.None);
             var load = e.Phases.Single(p => p.Phase == Phase.Load);
-            Assert.True(e.Reserved >= load.Allocated, $"{e.Reserved} < {load.Allocated}");
-            Assert.Equal(load.Allocated, e.Allocated);
+            Assert.True(e.Reserved >= load.Allocated + 2_000_000_000L, $"{e.Reserved} < {load.Allocated} + the gathered pool");
         }
     }
 }

@@ -11,9 +11,12 @@ namespace VramPS.Engine.Frameworks.Profiles
     internal static class DeepSpeedChat
     {
         private const string Dschat = "DeepSpeedExamples applications/DeepSpeed-Chat/";
+        private const string DsConfig = Dschat + "dschat/utils/ds_utils.py get_train_ds_config zero_opt_dict: ";
 
         public static FrameworkProfile Profile { get; } = DeepSpeed.Profile with
         {
+            Zero3MaxLiveParameters = new Cited<long>(30_000_000, DsConfig + "\"stage3_max_live_parameters\": 3e7"),
+            Zero3PrefetchBucketElements = new Cited<long>(30_000_000, DsConfig + "\"stage3_prefetch_bucket_size\": 3e7"),
             Framework = Framework.DeepSpeedChat,
             Name = "DeepSpeed-Chat",
             UnslothTakesRuns = new Cited<bool>(false, "DeepSpeed-Chat's own loops over DeepSpeed engines; Unsloth does not load them"),
