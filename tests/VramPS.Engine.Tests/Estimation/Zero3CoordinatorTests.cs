@@ -19,51 +19,32 @@ namespace VramPS.Engine.Tests.Estimation
     {
         private static readonly double[] Block = { 10, 20, 30 };
 
-        [Fact]
-        public void Without_prefetch_only_a_module_run_again_within_the_reuse_distance_stays_gathered()
+        /// <summary>
+        /// Reuse distance 55 without prefetch, under checkpointing: after its forward each linear's next use is past the
+        /// head's 80 elements, released; the head's backward follows its forward at once, kept (40 at the head). Back in
+        /// the recompute the last linear (30) runs backward next, kept; the first two see the rest of the block and its
+        /// backward (50, 60 elements) before their own, released: the top block holds 30 at most. Without checkpointing
+        /// (two blocks) the last linear sees the head twice (80) before its backward, released; each linear is gathered
+        /// alone in backward, 30 at most.
+        /// Reuse distance 0 with a one-element prefetch bucket over two blocks: every fetch prefetches the next module
+        /// not available. The head's forward prefetches the top block's first linear (10) for its recompute, the head's
+        /// backward the second (20): 40 + 10 + 20 = 70. In the recompute the prefetch walks past the backward uses of the
+        /// second and third linears, so they stay, and brings the first back for its backward; at the third linear's
+        /// backward the block below's first two are prefetched beside the top block's three: 10 + 20 + 30 + 10 + 20 = 90.
+        /// Every module reused within the distance, max live 50, one block: the first linear (10) prefetches the second
+        /// (20), which prefetches the third (30): 60, over 50, so nothing more is prefetched; the head is fetched beside
+        /// them all, 100; after the head's backward releases it the block stays whole, 60.
+        /// </summary>
+        [Theory]
+        [InlineData(1, true, 55, 1e9, 0, 40, 30)]
+        [InlineData(2, false, 55, 1e9, 0, 40, 30)]
+        [InlineData(2, true, 0, 1e9, 1, 70, 90)]
+        [InlineData(1, true, 1e9, 50, 1, 100, 60)]
+        public void The_coordinator_keeps_what_its_trace_reuses_and_prefetches(int blocks, bool recompute, double reuse, double maxLive, double bucket, double atHead, double atTop)
         {
-            // Reuse distance 55, no prefetch. After its forward each linear's next use is past the head's 80
-            // elements: released. The head's backward follows its forward at once: kept (40 at the head). Back in the
-            // recompute, the last linear (30) runs backward next: kept; the first two see the rest of the block and its
-            // backward (50, 60 elements) before their own: released. So the top block holds 30 at most.
-            var g = Zero3Coordinator.Replay(Block, 1, 40, recompute: true, reuseDistance: 55, maxLive: 1e9, prefetchBucket: 0);
-            Assert.Equal(40, g.AtHead);
-            Assert.Equal(30, g.AtTopBlock);
-        }
-
-        [Fact]
-        public void Without_checkpointing_the_backward_follows_the_head_directly()
-        {
-            // Two blocks, reuse distance 55, no prefetch, no recompute: the top block's last linear (30) sees the head
-            // twice (80) before its backward, released; each linear is gathered alone in backward, 30 at most.
-            var g = Zero3Coordinator.Replay(Block, 2, 40, recompute: false, reuseDistance: 55, maxLive: 1e9, prefetchBucket: 0);
-            Assert.Equal(40, g.AtHead);
-            Assert.Equal(30, g.AtTopBlock);
-        }
-
-        [Fact]
-        public void Each_fetch_prefetches_a_whole_parameter_ahead_and_keeps_what_the_prefetch_walked_past()
-        {
-            // Two blocks, reuse distance 0, a prefetch bucket of one element: every fetch prefetches the next module not
-            // available. Through the forward one module runs while the next is prefetched; the head's forward
-            // prefetches the top block's first linear (10) for its recompute, the head's backward the second (20):
-            // 40 + 10 + 20 = 70. In the recompute the prefetch walks past the backward uses of the second and third
-            // linears, so they stay, and brings the first back for its backward; at the third linear's backward the
-            // block below's first two linears are prefetched beside the top block's three: 10 + 20 + 30 + 10 + 20 = 90.
-            var g = Zero3Coordinator.Replay(Block, 2, 40, recompute: true, reuseDistance: 0, maxLive: 1e9, prefetchBucket: 1);
-            Assert.Equal(70, g.AtHead);
-            Assert.Equal(90, g.AtTopBlock);
-        }
-
-        [Fact]
-        public void The_prefetch_stops_at_max_live_parameters_but_the_module_run_is_always_gathered()
-        {
-            // One block, every module reused within the distance, max live 50. The first linear (10) prefetches the
-            // second (20), which prefetches the third (30): 60, over 50, so nothing more is prefetched; the head is
-            // fetched beside them all, 100. After the head's backward releases it the block stays whole, 60.
-            var g = Zero3Coordinator.Replay(Block, 1, 40, recompute: true, reuseDistance: 1e9, maxLive: 50, prefetchBucket: 1);
-            Assert.Equal(100, g.AtHead);
-            Assert.Equal(60, g.AtTopBlock);
+            var g = Zero3Coordinator.Replay(Block, blocks, 40, recompute, reuse, maxLive, bucket);
+            Assert.Equal(atHead, g.AtHead);
+            Assert.Equal(atTop, g.AtTopBlock);
         }
 
         [Fact]
