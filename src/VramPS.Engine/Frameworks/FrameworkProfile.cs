@@ -146,6 +146,12 @@ namespace VramPS.Engine.Frameworks
         /// the slices taken for a checkpoint whose q, k and v are one module.
         /// </summary>
         public Cited<bool> QkvZeroPadKeepsLoraOutput { get; init; }
+        /// <summary>
+        /// The trainer's model builds q, k and v into one linear and gate and up into another (Megatron-Core's linear_qkv
+        /// and linear_fc1, an expert's fc1 too; LinearModule.JoinsPrevious), and an adapter wraps that linear whole: one
+        /// pair, A over its input once, B over the fused output width, whichever of the fused modules the targets name.
+        /// </summary>
+        public Cited<bool> OneAdapterPerFusedLinear { get; init; }
         /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
         public Cited<bool> FusedKernelsFuseLora { get; init; }
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>

@@ -84,6 +84,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             FullShardsOptimizer = new Cited<bool>(false, "sharding only where the workload asks for it (-Sharding: ZeRO or FSDP)"),
             DefaultSharding = new Cited<Sharding?>(null, "the Trainer shards only where its accelerate or DeepSpeed config asks (-Sharding)"),
             FusedQkvAdapters = new Cited<bool>(false, "transformers Llama-style models keep q_proj, k_proj, v_proj separate"),
+            OneAdapterPerFusedLinear = new Cited<bool>(false,
+                "peft/tuners/lora/model.py _create_and_replace: one LoraLayer per targeted module, and transformers' Llama-style models keep q_proj, k_proj, v_proj, gate_proj and up_proj apart"),
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, "peft/tuners/lora/layer.py Linear.forward: each adapted linear adds its own LoRA output, nothing padded"),
             FusedKernelsFuseLora = new Cited<bool>(false, "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(false, "bitsandbytes Linear4bit replaces every linear of the blocks and saves its input (bitsandbytes/autograd/_functions.py MatMul4Bit)"),
