@@ -30,6 +30,14 @@ namespace VramPS.Engine.Frameworks.Profiles
             new ProfileRelease("bbb1b61", "bbb1b61", "2025-04-02"), null,
             CompiledLossChange, LossCompileSince, p => CompilingLoss(p, LossCompileSince), LossCompileMoves);
 
+        private const string OutputsDropped = "train.py@e5ef99a (\"Update PP to release memory earlier\"): pp_schedule.step(..., return_outputs=False), so the last stage keeps no micro-batch's output (pytorch/pytorch#165822)";
+
+        private static readonly DatedChange PipelineOutputsDropped = new DatedChange(
+            new ProfileRelease("e5ef99a", "e5ef99a", "2025-10-22"), null,
+            "the pipeline's last stage keeps no micro-batch's logits after its backward: train.py passes return_outputs=False",
+            OutputsDropped, p => p with { PipelineKeepsOutputs = new Cited<bool>(false, OutputsDropped) },
+            r => r.Parallel.Pipeline > 1 && r.Profile.PipelineKeepsOutputs.Value);
+
         public static FrameworkProfile Profile { get; } = Torchtune.Profile with
         {
             Framework = Framework.Torchtitan,
@@ -47,7 +55,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                     new ProfileRelease("v0.2.1", "81af883", "2025-12-26"),
                     new ProfileRelease("v0.2.2", "73a0e69", "2026-02-20"),
                 },
-                changes: new[] { LossCompiled, LossCompiledAgain }),
+                changes: new[] { LossCompiled, LossCompiledAgain, PipelineOutputsDropped }),
             TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); torchtitan/config/job_config.py ActivationCheckpoint.mode defaults to selective in the shipped train_configs"),
@@ -64,6 +72,12 @@ namespace VramPS.Engine.Frameworks.Profiles
             PipelineSplitsBatch = new Cited<bool>(true,
                 "torchtitan/distributed/pipeline.py build_pipeline_schedule: pipeline_parallel_microbatches None gives one micro-batch per stage of the local batch",
                 "torchtitan's pipeline_parallel_microbatches default: one per stage"),
+            PipelineHoldsUnshardedStage = new Cited<bool>(true,
+                "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_fsdp: reshard_after_forward=False for every block and the root when pp_enabled, MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32); torch/distributed/pipelining/stage.py (torch 2.5-2.6) backward_maybe_with_nosync: set_reshard_after_backward(False) and set_requires_gradient_sync(False) for every micro-batch's backward, post_backward run once after the last; torch/distributed/_composable/fsdp/_fsdp_param.py to_accumulated_grad_if_needed: each unsharded gradient cast to reduce_dtype and accumulated there"),
+            PipelineKeepsMicroBatchTensors = new Cited<bool>(true,
+                "torch/distributed/pipelining/stage.py (torch 2.5-2.6): _prepare_forward_infra and _create_grad_recv_info allocate one receive buffer per micro-batch for the stage's input and for its output's gradient, kept for the run; fwd_cache keeps each micro-batch's output until its backward; clear_runtime_states sets the received inputs' .grad to None only when the next step begins"),
+            PipelineKeepsOutputs = new Cited<bool>(true,
+                "torch/distributed/pipelining/stage.py forward_one_chunk: output_chunks.append(output) on the last stage, cleared when the next step begins; schedules.py PipelineScheduleSingle.step and PipelineScheduleMulti.step return _merge_outputs(output_chunks), their torch.cat, after the last backward (train.py@9dec370 pp_schedule.step discards it)"),
             AlignmentStages = new Cited<bool>(false, "torchtitan has no preference or RL trainers VramPS models"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.OpLevel,
                 "torchtitan/models/llama3/infra/parallelize.py _apply_ac_to_transformer_block, selective_ac_option 'op' (the shipped train_configs): _save_list keeps mm outputs except every second one, and the SDPA outputs"),
