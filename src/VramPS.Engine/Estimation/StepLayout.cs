@@ -271,11 +271,13 @@ namespace VramPS.Engine.Estimation
                 if (oneMicroBatch > gradsForward)
                 {
                     gradsForward = 0;
+                    _notes.Add("the stage's first backward, with every micro-batch in flight and no gradient yet, is its peak: one micro-batch's activations outweigh the accumulated gradients");
                 }
                 else
                 {
                     saved -= oneMicroBatch;
                     topWorking -= oneMicroBatch;
+                    _notes.Add("the stage runs every micro-batch's forward before its first backward: the accumulated gradients meet one micro-batch fewer in flight");
                 }
             }
             if (stage.HasEmbedding)
