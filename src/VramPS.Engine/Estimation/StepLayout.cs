@@ -265,6 +265,7 @@ namespace VramPS.Engine.Estimation
             // A held stage's first backward starts with every micro-batch in flight and no gradient yet. Where the step
             // has no more micro-batches than that, no forward follows it: the accumulated gradients meet one micro-batch
             // fewer in flight, the larger moment unless one micro-batch's activations outweigh the gradients.
+            double flight = stage.InFlight;
             if (holdsStage && !offloadActs && stage.InFlight >= r.Parallel.MicroBatches && stage.InFlight > 1)
             {
                 double oneMicroBatch = blocksHeld / stage.InFlight;
@@ -277,6 +278,7 @@ namespace VramPS.Engine.Estimation
                 {
                     saved -= oneMicroBatch;
                     topWorking -= oneMicroBatch;
+                    flight -= 1;
                     _notes.Add("the stage runs every micro-batch's forward before its first backward: the accumulated gradients meet one micro-batch fewer in flight");
                 }
             }
@@ -396,7 +398,7 @@ namespace VramPS.Engine.Estimation
             double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
             double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
-            var pipe = PipelineTensors(tokens, vocabTokens * c);
+            var pipe = PipelineTensors(tokens, flight, vocabTokens * c);
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache,
                 vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk + pipe.Buffers + pipe.EarlierOutputs));
             // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
@@ -442,9 +444,10 @@ namespace VramPS.Engine.Estimation
         /// each chunk that sends its output has one buffer per micro-batch for that output's gradient and keeps each output
         /// until its backward; the last stage keeps every micro-batch's output (the 16-bit logits,
         /// <paramref name="outputBytes"/> each). A stage boundary is one micro-batch's hidden states, in the residual
-        /// dtype, split over the sequence-parallel ranks.
+        /// dtype, split over the sequence-parallel ranks; <paramref name="flight"/> micro-batches are in flight at the
+        /// peak, those before them have run their backward.
         /// </summary>
-        private PipelineHeld PipelineTensors(double tokens, double outputBytes)
+        private PipelineHeld PipelineTensors(double tokens, double flight, double outputBytes)
         {
             var r = _r;
             var stage = _p.Stage;
@@ -455,7 +458,6 @@ namespace VramPS.Engine.Estimation
             {
                 double boundary = tokens * r.Model.HiddenSize / stage.SequenceShards * _a.ResidualBytes;
                 int receiving = stage.HasEmbedding ? v - 1 : v, sending = stage.HasHead ? v - 1 : v;
-                double flight = stage.InFlight;
                 during = boundary * (sending * (m + flight) + receiving * 2.0 * (m - flight));
                 after = boundary * (sending * (double)m + receiving * 2.0 * m);
             }

@@ -78,8 +78,9 @@ namespace VramPS.Engine.Tests.Frameworks
             // so the peak holds them beside the 7 micro-batches left: 16 x 7 x 4096 x 32768 bytes.
             var phases = StagePhases(Table5(), 0);
             Assert.Equal(16L * 7 * 4096 * 32768, At(phases, Phase.ForwardEnd).Activations);
-            // The stage's 8 receive buffers for its output's gradient and its 8 outputs awaiting backward, one boundary each.
-            Assert.Equal((8 + 8) * Boundary, At(phases, Phase.ForwardEnd).Other);
+            // The stage's 8 receive buffers for its output's gradient and the outputs of its 7 micro-batches awaiting
+            // backward, one boundary each.
+            Assert.Equal((8 + 7) * Boundary, At(phases, Phase.ForwardEnd).Other);
             // After backward the outputs are gone; the receive buffers stay for the run.
             Assert.Equal(8 * Boundary, At(phases, Phase.BackwardEnd).Other);
         }
