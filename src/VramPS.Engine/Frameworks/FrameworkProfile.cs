@@ -87,8 +87,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
         /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
         public Cited<bool> LossParallel { get; init; }
-        /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
-        public Cited<bool> PipelineSplitsBatch { get; init; }
+        /// <summary>Under pipeline parallelism whether -BatchSize is the micro-batch or the local batch, and how that is split.</summary>
+        public Cited<PipelineMicroBatches> PipelineMicroBatches { get; init; }
         /// <summary>
         /// Under pipeline parallelism with -Sharding Zero2 (fully_shard without resharding after forward) the pipeline
         /// skips the gradient sync and the reshard of every micro-batch's backward until the last: the stage's parameters

@@ -110,10 +110,37 @@ namespace VramPS.Engine.Tests.Frameworks
             // 8 of them by the last backward. The stage's 8 receive buffers (one in flight, the first block's checkpoint)
             // and the gradients of its 7 earlier received inputs: 2 x 7 boundaries.
             const long logits = 4L * 8192 * 128256 / 8 * 2;
-            var phases = StagePhases(Table5(), 1);
-            Assert.Equal(2 * 7 * Boundary + 8 * logits, At(phases, Phase.BackwardTop).Other);
-            // torchtitan passes return_outputs=False from e5ef99a (2025-10-22): no output is kept.
-            Assert.Equal(2 * 7 * Boundary, At(StagePhases(Table5("v0.2.1"), 1), Phase.BackwardTop).Other);
+            Assert.Equal(2 * 7 * Boundary + 8 * logits, At(StagePhases(Table5(), 1), Phase.BackwardTop).Other);
+        }
+
+        [Fact]
+        public void From_e5ef99a_the_last_stage_keeps_no_logits()
+        {
+            // Both checkouts split the local batch of 32 into micro-batches of one sample (5e2033c): 32 of 1 x 8192 tokens,
+            // a boundary of 8192 x 16384 / 8 x 2 bytes, logits of 8192 x 128256 / 8 x 2 bytes each. train.py@e5ef99a passes
+            // return_outputs=False: the day before, the 32 outputs are kept beside the buffers and gradients (2 x 31).
+            const long boundary = 8192L * 16384 / 8 * 2, logits = 8192L * 128256 / 8 * 2;
+            Assert.Equal(2 * 31 * boundary + 32 * logits, At(StagePhases(Table5("2025-10-21"), 1), Phase.BackwardTop).Other);
+            Assert.Equal(2 * 31 * boundary, At(StagePhases(Table5("2025-10-22"), 1), Phase.BackwardTop).Other);
+        }
+
+        [Theory]
+        [InlineData(null, 8, 4)]
+        [InlineData("2025-01-06", 8, 4)]
+        [InlineData("2025-01-07", 16, 2)]
+        [InlineData("2025-04-06", 16, 2)]
+        [InlineData("2025-04-07", 32, 1)]
+        [InlineData("v0.1.0", 32, 1)]
+        public void The_interleaved_pipeline_splits_the_local_batch_as_each_release_did(string? release, int microBatches, int size)
+        {
+            // pipelining_utils.py@9dec370: one micro-batch per pipeline rank (8) whatever the stages per rank; @90567fc: one
+            // per stage (8 ranks x 2 virtual stages); distributed/pipeline.py@5e2033c: micro-batches of one sample.
+            var w = Table5(release);
+            w.PipelineSchedule = PipelineSchedule.Interleaved;
+            w.VirtualStages = 2;
+            var r = new ResolvedRecipe(w);
+            Assert.Equal(microBatches, r.Parallel.MicroBatches);
+            Assert.Equal(size, r.BatchSize);
         }
     }
 }

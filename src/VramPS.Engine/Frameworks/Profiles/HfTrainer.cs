@@ -48,7 +48,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             ExpertsSplitByTensorParallel = new Cited<bool>(true, "no tensor parallelism of its own: tensor-parallel layouts are Megatron-LM's"),
             LossParallel = new Cited<bool>(false, "transformers' loss takes whole logits"),
             TensorParallelSplitsSequence = new Cited<bool>(false, "sequence parallelism only where the workload asks for it (-SequenceParallel; Megatron-LM --sequence-parallel)"),
-            PipelineSplitsBatch = new Cited<bool>(false, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
+            PipelineMicroBatches = new Cited<PipelineMicroBatches>(Frameworks.PipelineMicroBatches.Given, "-BatchSize is the micro-batch and -GradientAccumulation the micro-batches per step (Megatron-LM --micro-batch-size)"),
             PipelineHoldsUnshardedStage = new Cited<bool>(false, "no pipeline of its own: pipeline layouts are Megatron-LM's, whose distributed optimizer keeps no gathered copy"),
             PipelineKeepsMicroBatchTensors = new Cited<bool>(false, "no pipeline of its own: pipeline layouts are Megatron-LM's, whose schedules free each micro-batch's output once it is sent (megatron/core/pipeline_parallel/schedules.py deallocate_output_tensor)"),
             PipelineKeepsOutputs = new Cited<bool>(false, "no pipeline of its own: Megatron-LM's last stage returns each micro-batch's loss, not its output (megatron/core/pipeline_parallel/schedules.py forward_step)"),
