@@ -348,7 +348,9 @@ namespace VramPS.Engine.Estimation
                         : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
                             ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
                             : "fp32 weights with bf16 autocast (Trainer --bf16)")
-                : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
+                : Take(Engine.Precision.Bf16, !Profile.AdaptersInComputeDtype.Value ? "frozen base in bf16, adapters in fp32 (peft's default)"
+                    : Profile.Fp32MainCopyOfSixteenBitTrainables.Value ? "frozen base and adapters in bf16; the optimizer steps an fp32 main copy of the adapters with fp32 gradients (--bf16)"
+                    : "frozen base and adapters in bf16 (the framework's adapters take the model's dtype)");
 
         /// <summary>The transformers release the framework's published runs used (its profile); null for a stack with its own model code.</summary>
         private Version? DefaultTransformersVersion()

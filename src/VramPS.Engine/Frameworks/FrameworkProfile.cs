@@ -224,6 +224,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ZeroGradTakesTorchDefault { get; init; }
         /// <summary>Under mixed precision the model is 16-bit and the optimizer keeps an fp32 master copy.</summary>
         public Cited<bool> MasterCopyInOptimizer { get; init; }
+        /// <summary>
+        /// Whatever the recipe's precision, a 16-bit model's trained parameters (adapters included) each get an fp32
+        /// gradient and an fp32 main copy that the optimizer steps, with fp32 moments.
+        /// </summary>
+        public Cited<bool> Fp32MainCopyOfSixteenBitTrainables { get; init; }
         /// <summary>torch DDP holds a bucket copy of every gradient.</summary>
         public Cited<bool> DdpBucketCopy { get; init; }
         /// <summary>ZeRO-3 gathers module by module (the largest tensor in flight), not FSDP units.</summary>

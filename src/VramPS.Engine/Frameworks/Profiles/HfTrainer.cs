@@ -120,6 +120,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedAdamW = new Cited<bool>(false, "Trainer optim adamw_torch: torch.optim.AdamW foreach implementation"),
             ZeroGradTakesTorchDefault = new Cited<bool>(true, "transformers trainer.py training loop: model.zero_grad() after each optimizer step, with torch's default set_to_none"),
             MasterCopyInOptimizer = new Cited<bool>(false, "Trainer --bf16 autocasts over fp32 weights; the optimizer steps them directly"),
+            Fp32MainCopyOfSixteenBitTrainables = new Cited<bool>(false,
+                "the Trainer's optimizer steps each trainable parameter in its own dtype (a 16-bit adapter or model keeps 16-bit gradients and moments)"),
             DdpBucketCopy = new Cited<bool>(true, "torch DistributedDataParallel gradient_as_bucket_view=False by default"),
             GathersModules = new Cited<bool>(false, "accelerate FSDP gathers wrapped units (transformer blocks)"),
             ZeroSixteenBitGradients = new Cited<bool>(false, "FSDP and DDP keep each gradient in its parameter's dtype; there is no 16-bit model beside an fp32 master"),
