@@ -132,6 +132,8 @@ namespace VramPS.Engine.Estimation
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
             if (Adapter.Kind == AdapterKind.LoRA && Profile.QkvZeroPadKeepsLoraOutput.Value && AdaptsFusedAttentionInput())
                 _assumptions.Add(Profile.QkvZeroPadKeepsLoraOutput.Assumption!);
+            if (Adapter.OnLinears && Profile.OneAdapterPerFusedLinear.Value && (AdaptsFusedLinear(0) || AdaptsFusedLinear(Model.NumLayers - 1)))
+                _assumptions.Add(Profile.OneAdapterPerFusedLinear.Assumption!);
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
                 throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
@@ -237,6 +239,20 @@ namespace VramPS.Engine.Estimation
                 fused = indexes[i];
             }
             return count == 1 && AdaptsName(fused);
+        }
+
+        /// <summary>An adapter wraps a linear of this block that the framework builds from several modules (Megatron-Core's linear_qkv, linear_fc1).</summary>
+        private bool AdaptsFusedLinear(int layer)
+        {
+            var modules = Model.ModuleArray(layer);
+            var names = Model.ModuleNameIndexes(layer);
+            for (int j = 0; j + 1 < modules.Length; j++)
+            {
+                if (!AdaptedLinears.JoinsPrevious(this, modules, j) && AdaptedLinears.JoinsPrevious(this, modules, j + 1)
+                    && AdaptedLinears.StartingAt(this, modules, names, j).Adapted)
+                    return true;
+            }
+            return false;
         }
 
         private static ulong NameMask(IReadOnlyList<string> names, Func<string, bool> adapted)
@@ -424,22 +440,29 @@ namespace VramPS.Engine.Estimation
             $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value != Frameworks.SelectiveRecompute.None)}, the frameworks VramPS models with it.";
 
         /// <summary>
-        /// Where the framework's pipeline splits the local batch into one micro-batch per stage, -BatchSize is that local
-        /// batch: each micro-batch holds BatchSize / stages samples and the step runs stages of them.
+        /// Where the framework's pipeline splits the local batch into micro-batches (PipelineMicroBatches), -BatchSize is
+        /// that local batch: the step runs it as micro-batches of one per pipeline rank, one per stage (ranks x virtual
+        /// stages), or one sample each.
         /// </summary>
         private void SplitForPipeline(Workload w)
         {
-            var split = Profile.PipelineSplitsBatch;
-            int stages = Math.Max(1, w.PipelineParallel ?? 1) * Math.Max(1, w.VirtualStages ?? 1);
-            if (!split.Value || stages < 2) return;
-            if (BatchSize % stages != 0)
+            var split = Profile.PipelineMicroBatches;
+            int ranks = Math.Max(1, w.PipelineParallel ?? 1);
+            if (split.Value == Frameworks.PipelineMicroBatches.Given || ranks < 2) return;
+            int microBatches = split.Value switch
+            {
+                Frameworks.PipelineMicroBatches.OnePerRank => ranks,
+                Frameworks.PipelineMicroBatches.OnePerStage => checked(ranks * Math.Max(1, w.VirtualStages ?? 1)),
+                _ => BatchSize,
+            };
+            if (BatchSize % microBatches != 0)
             {
                 throw new InvalidWorkloadException("BatchSize",
-                    $"-Framework {Profile.Name} splits the local batch into one micro-batch per pipeline stage: -BatchSize {BatchSize} must be a multiple of the {stages} stages.");
+                    $"-Framework {Profile.Name} splits the local batch into {microBatches} pipeline micro-batches ({split.Assumption}): -BatchSize {BatchSize} must be a multiple of {microBatches}.");
             }
-            _assumptions.Add($"the local batch of {BatchSize} split into {stages} pipeline micro-batches of {BatchSize / stages} ({split.Assumption})");
-            BatchSize /= stages;
-            GradientAccumulation = checked(GradientAccumulation * stages);
+            _assumptions.Add($"the local batch of {BatchSize} split into {microBatches} pipeline micro-batches of {BatchSize / microBatches} ({split.Assumption})");
+            BatchSize /= microBatches;
+            GradientAccumulation = checked(GradientAccumulation * microBatches);
         }
 
         /// <summary>The workload as the framework splits it: sequence parallel wherever it runs tensor parallel and always pairs the two.</summary>

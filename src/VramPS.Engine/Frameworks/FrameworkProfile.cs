@@ -87,8 +87,27 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
         /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
         public Cited<bool> LossParallel { get; init; }
-        /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
-        public Cited<bool> PipelineSplitsBatch { get; init; }
+        /// <summary>Under pipeline parallelism whether -BatchSize is the micro-batch or the local batch, and how that is split.</summary>
+        public Cited<PipelineMicroBatches> PipelineMicroBatches { get; init; }
+        /// <summary>
+        /// Under pipeline parallelism with -Sharding Zero2 (fully_shard without resharding after forward) the pipeline
+        /// skips the gradient sync and the reshard of every micro-batch's backward until the last: the stage's parameters
+        /// stay gathered in the 16-bit param_dtype over the fp32 sharded masters from the first forward to the last
+        /// backward, and its gradients accumulate unsharded in the fp32 reduce_dtype until that backward
+        /// reduce-scatters them.
+        /// </summary>
+        public Cited<bool> PipelineHoldsUnshardedStage { get; init; }
+        /// <summary>
+        /// The pipeline keeps tensors of every micro-batch of a step: each stage's receive buffers (one per micro-batch,
+        /// for the run), the gradients of its received inputs until the next step, and the outputs it has not yet run
+        /// backward for.
+        /// </summary>
+        public Cited<bool> PipelineKeepsMicroBatchTensors { get; init; }
+        /// <summary>
+        /// The pipeline's last stage keeps every micro-batch's output (the logits) until the next step and concatenates
+        /// them into one tensor after the last backward, the step's return value.
+        /// </summary>
+        public Cited<bool> PipelineKeepsOutputs { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
         public Cited<bool> AlignmentStages { get; init; }
         /// <summary>SimPO adds the chosen half's cross-entropy (TRL's CPO trainer with cpo_alpha above 0), as ORPO does.</summary>
@@ -146,6 +165,12 @@ namespace VramPS.Engine.Frameworks
         /// the slices taken for a checkpoint whose q, k and v are one module.
         /// </summary>
         public Cited<bool> QkvZeroPadKeepsLoraOutput { get; init; }
+        /// <summary>
+        /// The trainer's model builds q, k and v into one linear and gate and up into another (Megatron-Core's linear_qkv
+        /// and linear_fc1, an expert's fc1 too; LinearModule.JoinsPrevious), and an adapter wraps that linear whole: one
+        /// pair, A over its input once, B over the fused output width, whichever of the fused modules the targets name.
+        /// </summary>
+        public Cited<bool> OneAdapterPerFusedLinear { get; init; }
         /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
         public Cited<bool> FusedKernelsFuseLora { get; init; }
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
@@ -249,6 +274,20 @@ namespace VramPS.Engine.Frameworks
         /// one contiguous buffer and frees the allocation the model was built with, which the caching allocator keeps.
         /// </summary>
         public Cited<bool> ParametersMovedIntoBuffer { get; init; }
+        /// <summary>
+        /// Under full recompute, a mixture-of-experts layer's recomputed unpermute (Megatron-Core's moe_utils.py: the
+        /// probability-weighted tokens, the zeros they are scattered into, the sorting indices) stays in an autograd
+        /// reference cycle until CPython's cyclic collector runs, so a backward can hold every MoE layer's
+        /// (UnpermuteCycle: a warning and the range's High, never Total).
+        /// </summary>
+        public Cited<bool> RecomputedUnpermuteAwaitsGc { get; init; }
+        /// <summary>The MoE router computes its probabilities in fp32 (moe_router_dtype fp32); false: in the model's dtype.</summary>
+        public Cited<bool> Fp32RouterProbs { get; init; }
+        /// <summary>
+        /// The MoE token dispatcher exchanges each rank's own tokens all-to-all over the expert-parallel ranks; false: it
+        /// all-gathers every token of the tensor- and expert-parallel group onto each rank.
+        /// </summary>
+        public Cited<bool> AllToAllTokenDispatcher { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
         /// <summary>

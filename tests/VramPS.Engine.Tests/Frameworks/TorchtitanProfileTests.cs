@@ -60,10 +60,10 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Fact]
-        public void The_pipeline_splits_the_local_batch_into_one_micro_batch_per_stage()
+        public void The_pipeline_splits_the_local_batch_into_one_micro_batch_per_pipeline_rank()
         {
-            // distributed/pipeline.py: pipeline_parallel_microbatches None -> one micro-batch per stage. Table 5 of
-            // benchmarks/llama3_h100_202412_torchtitan.md: local batch 32 over PP 8 -> 8 micro-batches of 4.
+            // parallelisms/pipelining_utils.py@9dec370: pipeline_parallel_microbatches None -> pipeline_parallel_degree
+            // micro-batches. Table 5 of benchmarks/llama3_h100_202412_torchtitan.md: local batch 32 over PP 8 -> 8 of 4.
             var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-405B"))
             {
                 Framework = Framework.Torchtitan, BatchSize = 32, GpuCount = 512, TensorParallel = 8, PipelineParallel = 8, Sharding = Sharding.Zero2,
