@@ -57,6 +57,18 @@ namespace VramPS.Engine.Estimation
                 if (b == blocks - 1) topEnd = trace.Count;
             }
 
+            // Each position's next use of its module, and the elements of the trace before each position.
+            var nextUse = new int[trace.Count];
+            var lastSeen = new int[size.Length];
+            for (int m = 0; m < lastSeen.Length; m++) lastSeen[m] = trace.Count;
+            for (int j = trace.Count - 1; j >= 0; j--)
+            {
+                nextUse[j] = lastSeen[trace[j]];
+                lastSeen[trace[j]] = j;
+            }
+            var before = new double[trace.Count + 1];
+            for (int j = 0; j < trace.Count; j++) before[j + 1] = before[j] + size[trace[j]];
+
             var available = new bool[size.Length];
             double gathered = 0, atHead = 0, atTop = 0;
             int queue = 0;
@@ -81,32 +93,17 @@ namespace VramPS.Engine.Estimation
                 }
                 if (module == headId) atHead = Math.Max(atHead, gathered);
                 if (p >= topStart) atTop = Math.Max(atTop, gathered);
-                if (!Reused(trace, size, p, queue, reuseDistance))
+                // Kept where the prefetch has walked past the module's next use, or where the walk over the modules
+                // before that use stays under the reuse distance.
+                int reuse = nextUse[p];
+                bool kept = reuse < trace.Count && (reuse < queue || before[reuse] - before[p + 1] < reuseDistance);
+                if (!kept)
                 {
                     available[module] = false;
                     gathered -= size[module];
                 }
             }
             return new Gathered(atHead, atTop);
-        }
-
-        /// <summary>
-        /// Whether the module run at <paramref name="p"/> stays gathered: the prefetch has walked past a later use of it,
-        /// or it comes again before the walk over the next modules reaches the reuse distance.
-        /// </summary>
-        private static bool Reused(List<int> trace, double[] size, int p, int queue, double reuseDistance)
-        {
-            int module = trace[p];
-            for (int j = p + 1; j < queue; j++)
-                if (trace[j] == module) return true;
-            double walked = 0;
-            for (int j = p + 1; j < trace.Count; j++)
-            {
-                if (walked >= reuseDistance) return false;
-                if (trace[j] == module) return true;
-                walked += size[trace[j]];
-            }
-            return false;
         }
     }
 }
