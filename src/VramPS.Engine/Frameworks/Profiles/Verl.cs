@@ -40,6 +40,10 @@ namespace VramPS.Engine.Frameworks.Profiles
             RolloutSleeps = new Cited<bool>(true, "verl/trainer/config/rollout/rollout.yaml free_cache_engine: True: the engine sleeps (weights and KV cache released) outside generation",
                 "the rollout engine holds its memory only while it generates (verl's free_cache_engine: True)"),
             EmaCopy = new Cited<bool>(false, "verl keeps no moving-average copy of the actor"),
+            Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA },
+                "verl/workers/fsdp_workers.py (verl@b178a3c): model.lora_rank builds a plain peft LoraConfig for the actor and the critic (r, lora_alpha, target_modules); no other adapter"),
+            FreezesLayers = new Cited<bool>(false,
+                "verl (verl@b178a3c): no config key freezes decoder blocks; it freezes only a VLM's vision tower (actor.yaml freeze_vision_tower) and, on the Megatron backend, MoE routers (freeze_moe_router)"),
             DefaultSharding = new Cited<Sharding?>(Sharding.Zero3,
                 "verl/workers/fsdp_workers.py (verl@b178a3c) get_sharding_strategy: ShardingStrategy.FULL_SHARD while fsdp_config.reshard_after_forward "
                 + "(verl/trainer/config/engine/fsdp.yaml: true); verl/trainer/fsdp_sft_trainer.py: sharding_strategy=ShardingStrategy.FULL_SHARD",
