@@ -26,6 +26,7 @@ namespace VramPS.Engine.Frameworks
         public string? Assumption { get; }
         object? ICited.Shown => Value;
 
-        public override string ToString() => $"{Value} ({Source})";
+        /// <summary>The value and its source, as Format-List shows a profile: "- (source)" for a default left to the general rule.</summary>
+        public override string ToString() => $"{(object?)Value ?? "-"} ({Source})";
     }
 }
