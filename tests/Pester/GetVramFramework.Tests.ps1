@@ -69,6 +69,15 @@ Describe 'Get-VramFramework' {
         (Get-VramFramework verl | Get-TrainingMemory -Model $Llama -Method LoRA -Framework peft -WarningAction SilentlyContinue).Framework | Should -Be 'peft'
     }
 
+    It 'is named, in -Framework''s order, wherever the help lists -Framework''s values' {
+        # A framework added as docs/architecture.md says (enum, profile, FrameworkProfiles.All) shows up in every list.
+        $names = [VramPS.Engine.FrameworkNames]::All -join ', '
+        foreach ($page in 'Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'about_VramPS', 'about_VramPS_Frameworks') {
+            $text = (Get-Content -Raw (Join-Path $RepoRoot "docs/en-US/$page.md")) -replace '\s+', ' '
+            $text.Contains("$names (") | Should -BeTrue -Because "$page.md lists -Framework's values as $names"
+        }
+    }
+
     It 'reports a name VramPS does not know as UnknownFramework listing the known names' {
         Get-VramFramework nobody -ErrorVariable failure -ErrorAction SilentlyContinue
         $failure[0].FullyQualifiedErrorId | Should -Be 'UnknownFramework,VramPS.Commands.GetVramFrameworkCommand'
