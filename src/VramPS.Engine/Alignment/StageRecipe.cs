@@ -43,7 +43,7 @@ namespace VramPS.Engine.Alignment
             var framework = FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer);
             if (!framework.AlignmentStages.Value)
                 throw new InvalidWorkloadException("Stage",
-                    $"-Stage {Stage} follows TRL's trainers: -Framework {framework.Name} has none. Use {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value)}.");
+                    $"-Framework {framework.Name} runs no -Stage but Sft that VramPS models ({framework.AlignmentStages.Source}). For -Stage {Stage} use -Framework {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value && (p.Stages.Value?.Contains(Stage) ?? true))}.");
             if (framework.Stages.Value is IReadOnlyList<TrainingStage> stages && !stages.Contains(Stage))
                 throw new InvalidWorkloadException("Stage",
                     $"-Framework {framework.Name} runs -Stage Sft, {string.Join(", ", stages)}; not {Stage} ({framework.Stages.Source}).");
@@ -105,7 +105,8 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (Stage == TrainingStage.Grpo && w.VllmMode == VllmMode.Server)
+            bool placed = StageSettings.TakesVllmMode(Stage, framework);
+            if (placed && w.VllmMode == VllmMode.Server)
             {
                 if (w.RolloutMemoryFraction != null)
                     throw new InvalidWorkloadException("VllmMode",
@@ -114,10 +115,12 @@ namespace VramPS.Engine.Alignment
                     throw new InvalidWorkloadException("VllmMode",
                         $"-Framework {framework.Name} runs vLLM in the training process only ({framework.RolloutServer.Source}): use -VllmMode Colocate.");
                 RolloutServer = true;
-                _notes.Add("vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
+                _notes.Add(framework.Generation.Value == RolloutGeneration.Vllm
+                    ? $"the vLLM engines generate on GPUs of their own ({framework.RolloutServer.Source}): the training GPU holds no engine and no KV cache"
+                    : "vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
             }
             double? share = w.RolloutMemoryFraction;
-            if (Stage == TrainingStage.Grpo && share is null && w.VllmMode == VllmMode.Colocate)
+            if (placed && share is null && w.VllmMode == VllmMode.Colocate)
             {
                 share = framework.RolloutDefaultFraction.Value;
                 _notes.Add(framework.RolloutDefaultFraction.Assumption!);
