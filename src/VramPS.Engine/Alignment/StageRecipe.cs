@@ -43,7 +43,7 @@ namespace VramPS.Engine.Alignment
             var framework = FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer);
             if (!framework.AlignmentStages.Value)
                 throw new InvalidWorkloadException("Stage",
-                    $"-Framework {framework.Name} runs no -Stage but Sft that VramPS models ({framework.AlignmentStages.Source}). For -Stage {Stage} use -Framework {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value && (p.Stages.Value?.Contains(Stage) ?? true))}.");
+                    $"-Stage {Stage} is not a stage -Framework {framework.Name} runs: VramPS models none but Sft for it ({framework.AlignmentStages.Source}). For -Stage {Stage} use -Framework {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value && (p.Stages.Value?.Contains(Stage) ?? true))}.");
             if (framework.Stages.Value is IReadOnlyList<TrainingStage> stages && !stages.Contains(Stage))
                 throw new InvalidWorkloadException("Stage",
                     $"-Framework {framework.Name} runs -Stage Sft, {string.Join(", ", stages)}; not {Stage} ({framework.Stages.Source}).");

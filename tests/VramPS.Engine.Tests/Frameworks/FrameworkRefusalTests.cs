@@ -101,6 +101,58 @@ namespace VramPS.Engine.Tests.Frameworks
             Assert.Equal(new[] { "LLaMA-Factory" }, Named(e.Message, "BAdam: -Framework "));
         }
 
+        [Theory]
+        [InlineData(Framework.Torchtitan, OptimizerKind.AdamW8bit)]
+        [InlineData(Framework.Torchtitan, OptimizerKind.Adafactor)]
+        [InlineData(Framework.MegatronLM, OptimizerKind.Lion)]
+        [InlineData(Framework.NeMo, OptimizerKind.AdamW8bit)]
+        [InlineData(Framework.OpenRLHF, OptimizerKind.SGD)]
+        public void An_optimizer_the_framework_never_builds_is_refused(Framework framework, OptimizerKind optimizer)
+        {
+            // torchtitan/optimizer.py@9dec370: Adam or AdamW; Megatron-LM (and NeMo over it) --optimizer adam or sgd;
+            // OpenRLHF's DeepSpeed config "type": "AdamW".
+            var w = Run(framework, FinetuneMethod.Full);
+            w.Optimizer = optimizer;
+            var e = Refusal(w);
+            Assert.Equal("Optimizer", e.Parameter);
+            Assert.Contains($"not -Optimizer {optimizer}", e.Message);
+        }
+
+        [Theory]
+        [InlineData(Framework.Torchtitan, OptimizerKind.AdamW)]
+        [InlineData(Framework.MegatronLM, OptimizerKind.SGD)]
+        [InlineData(Framework.OpenRLHF, OptimizerKind.AdamW)]
+        public void The_optimizers_each_framework_builds_still_estimate(Framework framework, OptimizerKind optimizer)
+        {
+            var w = Run(framework, FinetuneMethod.Full);
+            w.Optimizer = optimizer;
+            Assert.True(MemoryEstimator.Estimate(w).Total > 0);
+        }
+
+        [Fact]
+        public void Torchtitan_runs_only_the_techniques_its_config_has()
+        {
+            // config_manager.py@9dec370: --training.compile, --optimizer.early_step_in_backward, fused_rmsnorm; no Liger.
+            var liger = Run(Framework.Torchtitan, FinetuneMethod.Full);
+            liger.Techniques = Techniques.FusedLinearLoss;
+            Assert.Equal("Techniques", Refusal(liger).Parameter);
+            var compiled = Run(Framework.Torchtitan, FinetuneMethod.Full);
+            compiled.Techniques = Techniques.Compile | Techniques.FusedKernels;
+            Assert.True(MemoryEstimator.Estimate(compiled).Total > 0);
+        }
+
+        [Fact]
+        public void Torchtitan_offloads_the_optimizer_only_with_the_parameters()
+        {
+            // --training.enable_cpu_offload: FSDP2 CPUOffloadPolicy moves parameters, gradients and optimizer states.
+            var optimizer = Run(Framework.Torchtitan, FinetuneMethod.Full);
+            optimizer.Offload = Offload.Optimizer;
+            Assert.Equal("Offload", Refusal(optimizer).Parameter);
+            var both = Run(Framework.Torchtitan, FinetuneMethod.Full);
+            both.Offload = Offload.OptimizerAndParameters;
+            Assert.True(MemoryEstimator.Estimate(both).Total > 0);
+        }
+
         [Fact]
         public void Torchtitan_shards_over_every_data_parallel_rank_unless_told()
         {

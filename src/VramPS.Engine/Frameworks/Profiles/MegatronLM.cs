@@ -29,6 +29,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
             KeepsModelCache = new Cited<bool>(false, "megatron/core/transformer/attention.py: its own model, whose inference key/value cache exists only with an inference context"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "megatron/training/peft.py: LoRA"),
+            Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(new Text.ReadableList<OptimizerKind>(new[] { OptimizerKind.AdamW, OptimizerKind.SGD }, ", "),
+                "megatron/training/arguments.py --optimizer choices adam (decoupled weight decay: Transformer Engine's or Apex's FusedAdam, adam_w_mode) and sgd; megatron/core/optimizer/__init__.py builds no other"),
             QuantizedBase = new Cited<bool>(false,
                 "megatron/core/extensions/transformer_engine.py: Megatron-Core / Transformer Engine linears (FP8 and FP4 recipes), no bitsandbytes NF4, FP4 or Int8 base"),
             KbitPreparationUpcast = new Cited<bool>(false, "Megatron-LM has no bitsandbytes k-bit preparation"),

@@ -20,6 +20,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedBase = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py --ds.load_in_4bit: bitsandbytes NF4 base"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA },
                 "openrlhf/models/actor.py and model.py (OpenRLHF@3c3be62): --lora_rank builds a plain peft LoraConfig (r, lora_alpha, target_modules, lora_dropout); no other adapter"),
+            Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(new Text.ReadableList<OptimizerKind>(new[] { OptimizerKind.AdamW }, ", "),
+                "openrlhf/utils/deepspeed/deepspeed.py (OpenRLHF@3c3be62): the DeepSpeed config's optimizer is \"type\": \"AdamW\" (FusedAdam, or DeepSpeedCPUAdam with --ds.adam_offload); no other"),
             DefaultSharding = new Cited<Sharding?>(Sharding.Zero2,
                 "openrlhf/cli/train_sft.py, train_rm.py, train_dpo.py, train_ppo_ray.py (OpenRLHF@3c3be62): --ds.zero_stage default 2",
                 "DeepSpeed ZeRO-2 over the GPUs, -Sharding Zero2 (OpenRLHF's --ds.zero_stage default)"),
