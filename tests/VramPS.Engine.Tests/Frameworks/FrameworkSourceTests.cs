@@ -9,10 +9,11 @@ using Xunit;
 namespace VramPS.Engine.Tests.Frameworks
 {
     /// <summary>
-    /// What each framework's own source offers, against what -Framework accepts: a run it cannot make is refused naming
-    /// the parameter, and the frameworks a refusal points to are the ones whose source offers the setting.
+    /// What each framework's own source offers and defaults to, against what -Framework accepts and assumes: a run it
+    /// cannot make is refused naming the parameter, the frameworks a refusal points to are the ones whose source offers
+    /// the setting, and a default is the framework's own, in its own words.
     /// </summary>
-    public class FrameworkRefusalTests
+    public class FrameworkSourceTests
     {
         private static readonly ModelArchitecture Llama = ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B");
 
@@ -165,6 +166,22 @@ namespace VramPS.Engine.Tests.Frameworks
             var tp = Run(Framework.Torchtitan, FinetuneMethod.Full);
             tp.TensorParallel = 8;
             Assert.Equal(Sharding.None, MemoryEstimator.Estimate(tp).Sharding);
+        }
+
+        [Theory]
+        [InlineData(Framework.Torchtitan, "torchtitan's own attention")]
+        [InlineData(Framework.Torchtune, "torchtune's MultiHeadAttention")]
+        [InlineData(Framework.Litgpt, "litgpt's own attention")]
+        public void Own_model_code_attends_through_its_own_sdpa_not_transformers_default(Framework framework, string words)
+        {
+            // torchtitan/models/attention.py, torchtune/modules/attention.py and litgpt/model.py call
+            // F.scaled_dot_product_attention themselves; none of them runs transformers' attention.
+            var w = Run(framework, FinetuneMethod.Full);
+            w.GpuCount = 1;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Equal(AttentionKernel.Sdpa, e.Attention);
+            Assert.Contains(e.Assumptions, a => a.Contains(words));
+            Assert.DoesNotContain(e.Assumptions, a => a.Contains("transformers' default"));
         }
 
         [Fact]
