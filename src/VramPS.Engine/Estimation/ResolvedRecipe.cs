@@ -392,24 +392,24 @@ namespace VramPS.Engine.Estimation
         /// The checkpointing a framework runs a method with when not told: its profile's default, else on under QLoRA for
         /// the transformers Trainer stacks (peft's prepare_model_for_kbit_training turns it on), else off.
         /// </summary>
-        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method)
+        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method) =>
+            DefaultCheckpointingOf(FrameworkProfiles.Of(framework), method).Mode;
+
+        /// <summary>The default checkpointing of a profile for a method, with the words Assumptions record for it.</summary>
+        private static (Checkpointing Mode, string Why) DefaultCheckpointingOf(FrameworkProfile profile, FinetuneMethod method)
         {
-            var profile = FrameworkProfiles.Of(framework);
-            return profile.DefaultCheckpointing.Value
-                ?? (method == FinetuneMethod.QLoRA && profile.TransformersTrainer.Value ? Engine.Checkpointing.Full : Engine.Checkpointing.None);
+            var own = profile.DefaultCheckpointing;
+            if (own.Value is Checkpointing mode) return (mode, own.Assumption!);
+            return method == FinetuneMethod.QLoRA && profile.TransformersTrainer.Value
+                ? (Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
+                : (Engine.Checkpointing.None, own.Assumption ?? "no activation checkpointing (the Trainer's default)");
         }
 
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)
         {
-            var own = Profile.DefaultCheckpointing;
-            if (own.Value is Checkpointing mode)
-            {
-                if (Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
-                return Take(mode, own.Assumption!);
-            }
-            return method == FinetuneMethod.QLoRA && Profile.TransformersTrainer.Value
-                ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
-                : Take(Engine.Checkpointing.None, own.Assumption ?? "no activation checkpointing (the Trainer's default)");
+            var (mode, why) = DefaultCheckpointingOf(Profile, method);
+            if (Profile.DefaultCheckpointing.Value != null && Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
+            return Take(mode, why);
         }
 
         /// <summary>
