@@ -47,6 +47,31 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Theory]
+        [InlineData(Framework.Torchtune)]
+        [InlineData(Framework.Litgpt)]
+        [InlineData(Framework.FsdpQlora)]
+        [InlineData(Framework.MegatronLM)]
+        [InlineData(Framework.NeMo)]
+        public void Freeze_is_refused_where_the_recipes_train_everything_or_only_added_weights(Framework framework)
+        {
+            // torchtune recipes/full_finetune_*.py and litgpt finetune/full.py train every parameter, their LoRA and
+            // adapter recipes only the added weights; fsdp_qlora's --train_type has no freeze; Megatron-Core 0.8-0.12's
+            // arguments.py has no block freezing (NeMo runs its training).
+            var e = Refusal(Run(framework, FinetuneMethod.Freeze));
+            Assert.Equal("Method", e.Parameter);
+            Assert.Contains("-Method Freeze", e.Message);
+        }
+
+        [Fact]
+        public void Megatron_swift_freezes_what_freeze_parameters_names()
+        {
+            // swift/megatron/arguments/megatron_args.py@3602360 freeze_parameters_ratio.
+            var w = Run(Framework.MegatronSwift, FinetuneMethod.Freeze);
+            w.TrainableLayers = 4;
+            Assert.True(MemoryEstimator.Estimate(w).Total > 0);
+        }
+
+        [Theory]
         [InlineData(Framework.Verl, TrainingStage.Grpo)]
         [InlineData(Framework.OpenRLHF, TrainingStage.Ppo)]
         public void Only_plain_lora_is_offered_where_the_trainer_builds_a_bare_LoraConfig(Framework framework, TrainingStage stage)

@@ -83,6 +83,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedBase = new Cited<bool>(true, "litgpt --quantize bnb.nf4 / bnb.int8: Fabric's BitsandbytesPrecision"),
             KbitPreparationUpcast = new Cited<bool>(false, "litgpt/utils.py: bnb quantization through Fabric's BitsandbytesPrecision, no kbit preparation"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "litgpt/lora.py: LoRA only (litgpt's adapter and adapter_v2 methods are not modelled)"),
+            FreezesLayers = new Cited<bool>(false,
+                "litgpt/finetune/full.py trains every parameter; lora.py, adapter.py and adapter_v2.py train only their added weights (mark_only_lora_as_trainable); no option freezes decoder blocks"),
             LoraDropout = new Cited<double>(0.05, "litgpt/finetune/lora.py setup lora_dropout 0.05"),
             FusedQkvAdapters = new Cited<bool>(true, "litgpt/model.py CausalSelfAttention: one fused qkv linear (attn) whatever the checkpoint calls them"),
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(true,

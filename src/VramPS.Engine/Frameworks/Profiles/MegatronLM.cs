@@ -31,6 +31,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "megatron/training/peft.py: LoRA"),
             Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(new Text.ReadableList<OptimizerKind>(new[] { OptimizerKind.AdamW, OptimizerKind.SGD }, ", "),
                 "megatron/training/arguments.py --optimizer choices adam (decoupled weight decay: Transformer Engine's or Apex's FusedAdam, adam_w_mode) and sgd; megatron/core/optimizer/__init__.py builds no other"),
+            FreezesLayers = new Cited<bool>(false,
+                "megatron/training/arguments.py (Megatron-Core 0.8-0.12): no option freezes decoder blocks (--freeze-all-layers, from 277c4f8 of June 2026, freezes every weight to dump a teacher's logits)"),
             QuantizedBase = new Cited<bool>(false,
                 "megatron/core/extensions/transformer_engine.py: Megatron-Core / Transformer Engine linears (FP8 and FP4 recipes), no bitsandbytes NF4, FP4 or Int8 base"),
             KbitPreparationUpcast = new Cited<bool>(false, "Megatron-LM has no bitsandbytes k-bit preparation"),

@@ -32,6 +32,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedBase = new Cited<bool>(true, "torchtune/models/llama3/_component_builders.py qlora builders: torchao NF4Tensor base weights"),
             KbitPreparationUpcast = new Cited<bool>(false, "torchtune QLoRA builders quantize with torchao, no kbit preparation"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "torchtune/modules/peft: LoRALinear and DoRALinear"),
+            FreezesLayers = new Cited<bool>(false,
+                "recipes/full_finetune_single_device.py, full_finetune_distributed.py: every parameter trains; the LoRA recipes train only the adapters (set_trainable_params); no recipe freezes decoder blocks"),
             LoraDropout = new Cited<double>(0.0, "torchtune lora builders and configs: lora_dropout 0.0"),
             Nf4OnlyAdaptedLinears = new Cited<bool>(true, "docs/source/tutorials/qlora_finetune.rst: NF4 only on LoRA linears; torchao linear_nf4 saves the NF4 weight"),
             QuantStatisticsUnsharded = new Cited<bool>(false, "torchao dtypes/nf4tensor.py NF4Tensor (torchtune's QLoRA base): the scalers are inner tensors of the weight's tensor subclass, which FSDP2 shards and all-gathers with its data"),
