@@ -151,7 +151,8 @@ namespace VramPS.Engine.Alignment
                     _notes.Add("TRL's PPOTrainer generates with transformers: the colocated vLLM engine is OpenRLHF's (--colocate_all_models), which computes the policy's log-probs with a forward");
             }
 
-            double kl = Stage == TrainingStage.Grpo ? w.KlCoefficient ?? 0 : 0;
+            bool klLoadsReference = StageSettings.TakesKlCoefficient(Stage, framework);
+            double kl = klLoadsReference ? w.KlCoefficient ?? framework.DefaultKlCoefficient.Value : 0;
             if (kl < 0 || double.IsNaN(kl) || double.IsInfinity(kl))
                 throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
 
@@ -190,7 +191,7 @@ namespace VramPS.Engine.Alignment
             {
                 TrainingStage.Dpo => !w.PrecomputeReferenceLogProbs,
                 TrainingStage.Kto => !w.PrecomputeReferenceLogProbs,
-                TrainingStage.Ppo => true,
+                TrainingStage.Ppo => !framework.PpoReferenceOnlyWithKl.Value || kl > 0,
                 TrainingStage.Grpo => kl > 0,
                 _ => false,
             };
@@ -198,8 +199,8 @@ namespace VramPS.Engine.Alignment
             if (HasReference && adapter && ReferenceIsCopy) _notes.Add(framework.ReferenceAlwaysCopy.Assumption!);
             if (w.PrecomputeReferenceLogProbs && (Stage == TrainingStage.Dpo || Stage == TrainingStage.Kto))
                 _notes.Add("reference log-probs precomputed before training (precompute_ref_log_probs): no reference during the step");
-            if (Stage == TrainingStage.Grpo && kl == 0)
-                _notes.Add("no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)");
+            if (klLoadsReference && w.KlCoefficient is null)
+                _notes.Add(framework.DefaultKlCoefficient.Assumption!);
             if (HasReference && adapter && !ReferenceIsCopy)
                 _notes.Add("the reference is the policy's base with its adapters disabled: no second copy of the weights");
 

@@ -18,6 +18,10 @@ namespace VramPS.Engine.Alignment
         internal static bool TakesVllmMode(TrainingStage stage, FrameworkProfile profile) =>
             stage == TrainingStage.Grpo || (stage == TrainingStage.Ppo && profile.Generation.Value == RolloutGeneration.Vllm);
 
+        /// <summary>Whether -KlCoefficient decides if the stage loads its reference: GRPO's, and PPO's where the framework loads one only for a KL term.</summary>
+        internal static bool TakesKlCoefficient(TrainingStage stage, FrameworkProfile profile) =>
+            stage == TrainingStage.Grpo || (stage == TrainingStage.Ppo && profile.PpoReferenceOnlyWithKl.Value);
+
         /// <summary>One message per setting the workload's stage ignores, naming the stages it applies to.</summary>
         public static IReadOnlyList<string> Ignored(Workload w)
         {
@@ -48,7 +52,10 @@ namespace VramPS.Engine.Alignment
             if (w.RolloutSleep != null && !colocated && (stage == TrainingStage.Ppo || stage == TrainingStage.Grpo))
                 messages.Add("-RolloutSleep applies to a vLLM engine colocated with training (-RolloutMemoryFraction, or -VllmMode Colocate); without one it is ignored.");
             Check(w.PrecomputeReferenceLogProbs, "PrecomputeReferenceLogProbs", TrainingStage.Dpo, TrainingStage.Kto);
-            Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
+            if (TakesKlCoefficient(TrainingStage.Ppo, profile))
+                Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Ppo, TrainingStage.Grpo);
+            else
+                Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
             Check(w.EmaCopy, "EmaCopy", TrainingStage.Ppo, TrainingStage.Grpo);
 
             bool online = stage == TrainingStage.Ppo || stage == TrainingStage.Grpo;

@@ -294,6 +294,10 @@ namespace VramPS.Engine.Frameworks
         public Cited<double?> RolloutFraction { get; init; }
         /// <summary>Offers an exponential-moving-average copy of the policy (-EmaCopy).</summary>
         public Cited<bool> EmaCopy { get; init; }
+        /// <summary>The KL coefficient GRPO (and PPO where <see cref="PpoReferenceOnlyWithKl"/>) takes without -KlCoefficient: above 0 the reference loads.</summary>
+        public Cited<double> DefaultKlCoefficient { get; init; }
+        /// <summary>PPO loads its reference only for a KL term (-KlCoefficient above 0); otherwise PPO always has one.</summary>
+        public Cited<bool> PpoReferenceOnlyWithKl { get; init; }
         // GRPO's policy and its colocated rollout engine.
         /// <summary>The GRPO trainer upcasts a k-bit base's non-quantized weights to fp32 (its own peft setup, not the SFT one).</summary>
         public Cited<bool> GrpoKbitUpcast { get; init; }

@@ -70,6 +70,41 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void The_reference_loads_as_each_framework_decides_by_its_kl_term()
+        {
+            // OpenRLHF: --algo.kl.init_coef 0.01 by default, ReferenceModelActor only when above 0 (PPO and GRPO alike).
+            // verl: need_reference_policy only with actor.use_kl_loss or algorithm.use_kl_in_reward, both off by default.
+            // ms-swift GRPO: beta None becomes 0.04. TRL: GRPOConfig.beta 0.0, and PPOTrainer always holds a reference.
+            static bool HasReference(Framework framework, TrainingStage stage, double? kl = null)
+            {
+                var w = Ppo(framework);
+                w.Stage = stage;
+                w.KlCoefficient = kl;
+                return MemoryEstimator.Estimate(w).Models.Any(m => m.Role == ModelRole.Reference);
+            }
+            Assert.True(HasReference(Framework.OpenRLHF, TrainingStage.Grpo));
+            Assert.True(HasReference(Framework.OpenRLHF, TrainingStage.Ppo));
+            Assert.False(HasReference(Framework.OpenRLHF, TrainingStage.Ppo, 0));
+            Assert.False(HasReference(Framework.Verl, TrainingStage.Ppo));
+            Assert.True(HasReference(Framework.Verl, TrainingStage.Ppo, 0.001));
+            Assert.False(HasReference(Framework.Verl, TrainingStage.Grpo));
+            Assert.True(HasReference(Framework.MsSwift, TrainingStage.Grpo));
+            Assert.False(HasReference(Framework.HfTrainer, TrainingStage.Grpo));
+            Assert.True(HasReference(Framework.HfTrainer, TrainingStage.Ppo));
+        }
+
+        [Fact]
+        public void KlCoefficient_is_read_for_ppo_where_the_framework_loads_its_reference_for_it()
+        {
+            var verl = Ppo(Framework.Verl);
+            verl.KlCoefficient = 0.001;
+            Assert.Empty(StageSettings.Ignored(verl));
+            var trl = Ppo(Framework.HfTrainer);
+            trl.KlCoefficient = 0.001;
+            Assert.Contains("-KlCoefficient applies to -Stage Grpo only; -Stage Ppo ignores it.", StageSettings.Ignored(trl));
+        }
+
+        [Fact]
         public void OpenRlhf_shards_with_zero2_unless_told()
         {
             // openrlhf/cli/train_ppo_ray.py and train_dpo.py: --ds.zero_stage default 2.

@@ -44,6 +44,9 @@ namespace VramPS.Engine.Frameworks.Profiles
             RolloutServer = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py: the vLLM engines get GPUs of their own unless --train.colocate_all"),
             RolloutSleeps = new Cited<bool>(false, "openrlhf/cli/train_ppo_ray.py --vllm.enable_sleep store_true: the colocated engine keeps its pool unless given",
                 "the colocated vLLM engine keeps its pool between generations (OpenRLHF's --vllm.enable_sleep is off unless given)"),
+            DefaultKlCoefficient = new Cited<double>(0.01, "openrlhf/cli/train_ppo_ray.py (OpenRLHF@3c3be62) --algo.kl.init_coef default 0.01, for PPO and GRPO alike",
+                "KL coefficient 0.01, so the reference model loads (OpenRLHF's --algo.kl.init_coef)"),
+            PpoReferenceOnlyWithKl = new Cited<bool>(true, "openrlhf/cli/train_ppo_ray.py: the ReferenceModelActor group is created only if args.algo.kl.init_coef > 0"),
             EmaCopy = new Cited<bool>(true, "openrlhf/trainer/ray/ppo_actor.py (--train.enable_ema): a moving-average copy of the actor on the GPU"),
             OffloadsTrainedParameters = new Cited<bool>(false,
                 "openrlhf/utils/deepspeed/deepspeed.py (OpenRLHF@3c3be62) get_ds_train_config: get_train_ds_config(offload=False, adam_offload=--ds.adam_offload): "
