@@ -53,6 +53,15 @@ Describe 'Get-VramFramework' {
         $text | Should -Match 'DefaultSharding\s+: Zero3 \(torchtitan/config_manager\.py@9dec370'
     }
 
+    It 'writes every list as its items through Export-Csv, never a type name' {
+        # NeMo's other name (Synonyms), its adapters (nemo/collections/llm/peft: LoRA, DoRA) and the behaviour rows.
+        $row = Get-VramFramework NeMo | ConvertTo-Csv | ConvertFrom-Csv
+        $row.Synonyms | Should -Be 'Megatron-Bridge'
+        $row.Adapters | Should -BeLike 'LoRA, DoRA (*'
+        $row.Behaviors | Should -BeLike 'TransformersRelease = *; *'
+        ($row.PSObject.Properties.Value -match 'System\.|\[\]') | Should -BeNullOrEmpty
+    }
+
     It 'shows the profile an estimate was made with when the estimate is piped in' {
         $estimate = Get-TrainingMemory -Model $Llama -Method LoRA -Framework ms-swift -WarningAction SilentlyContinue
         ($estimate | Get-VramFramework).Name | Should -Be 'ms-swift'

@@ -23,7 +23,8 @@ namespace VramPS.Engine.Frameworks
         /// <summary>The releases the profile covers and the behaviours that changed between them; null: it lists none (-FrameworkVersion refused).</summary>
         public ReleaseHistory? Releases { get; init; }
         /// <summary>Other names -Framework accepts for this profile (Megatron-Bridge for NeMo).</summary>
-        public IReadOnlyList<string> Synonyms { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> Synonyms { get => _synonyms; init => _synonyms = Text.ReadableList.Names(value); }
+        private readonly IReadOnlyList<string> _synonyms = Text.ReadableList.Names(null);
 
         // Defaults the engine takes when the workload does not say.
         /// <summary>The transformers release whose model and loss code runs; null for a stack with its own model code.</summary>
@@ -321,13 +322,12 @@ namespace VramPS.Engine.Frameworks
         private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
             .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();
 
-        /// <summary>Every behaviour with its value and source, in declaration order.</summary>
-        public IReadOnlyList<FrameworkBehavior> Behaviors => BehaviorProperties
+        /// <summary>Every behaviour with its value and source, in declaration order (as text: "Name = value; ...").</summary>
+        public IReadOnlyList<FrameworkBehavior> Behaviors => Text.ReadableList.Rows(BehaviorProperties
             .Select(p =>
             {
                 var c = (ICited)p.GetValue(this)!;
                 return new FrameworkBehavior(Name, p.Name, c.Shown, c.Source, c.Assumption);
-            })
-            .ToArray();
+            }));
     }
 }
