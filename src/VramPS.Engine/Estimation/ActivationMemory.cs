@@ -42,11 +42,11 @@ namespace VramPS.Engine.Estimation
             _m = r.Model;
             _c = TrainerBehavior.ComputeBytes(r.Precision);
             // Autocast over fp32 weights keeps an fp32 residual stream, except under FSDP mixed precision, which
-            // gathers 16-bit parameters so the embedding output is already 16-bit, and where the embedding stays
-            // 16-bit (LLaMA-Factory's Freeze).
+            // gathers 16-bit parameters so the embedding output is already 16-bit (fully sharded, or a pipeline stage
+            // held gathered), and where the embedding stays 16-bit (LLaMA-Factory's Freeze).
             bool zero3 = r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
-            _fp32Weights = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable && !blockWise;
+            _fp32Weights = TrainerBehavior.AutocastOverFp32(r.Precision) && !zero3 && !t.HoldsUnshardedStage && !t.MasterCopyInOptimizer && !t.UpcastsOnlyTrainable && !blockWise;
             _res = r.Precision == Precision.Fp32 || _fp32Weights || t.Fp32Stream ? 4 : _c;
             _out = t.Fp32Stream ? 4 : _c;
 

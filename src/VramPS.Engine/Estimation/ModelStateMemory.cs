@@ -24,7 +24,8 @@ namespace VramPS.Engine.Estimation
             // active block beside its moments: the optimizer-side master copy of that block.
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
             // Under ZeRO the optimizer steps an fp32 master partition of the trainable parameters, adapters included.
-            int trainableBytes = t.ZeroSixteenBitGradients ? 4 : adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
+            // Megatron-Core keeps an fp32 main copy of every 16-bit trained parameter, adapters included, with fp32 gradients.
+            int trainableBytes = t.ZeroSixteenBitGradients || t.Fp32MainCopy ? 4 : adapter ? t.AdapterBytes : blockWise ? TrainerBehavior.ComputeBytes(r.Precision) : masterBytes;
             // ZeRO keeps the trainable parameters' gradients in its 16-bit dtype; the fp32 ones exist only group by group at the step.
             GradientBytes = t.ZeroSixteenBitGradients || t.Fp16GradientsFlattenedAtStep ? TrainerBehavior.ComputeBytes(r.Precision) : trainableBytes;
             // With an optimizer-side fp32 master copy the model itself holds 16-bit weights.
@@ -50,7 +51,7 @@ namespace VramPS.Engine.Estimation
             FrozenBytesPerParameter = method == FinetuneMethod.QLoRA ? 2 : modelBytes;
             HeadBytes = method == FinetuneMethod.QLoRA ? rest : modelBytes;
 
-            double master = (t.MasterCopyInOptimizer && !adapter) || t.ZeroSixteenBitGradients || blockWise ? 4.0 : 0;
+            double master = (t.MasterCopyInOptimizer && !adapter) || t.ZeroSixteenBitGradients || t.Fp32MainCopy || blockWise ? 4.0 : 0;
             Gradients = (double)p.Trainable * GradientBytes;
             ExpertGradients = (double)p.TrainableExperts * GradientBytes;
             // AdaLoRA's RankAllocator (peft/tuners/adalora/layer.py update_ipt) keeps, beside the optimizer, each adapter

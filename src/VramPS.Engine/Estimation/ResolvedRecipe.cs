@@ -348,7 +348,9 @@ namespace VramPS.Engine.Estimation
                         : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
                             ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
                             : "fp32 weights with bf16 autocast (Trainer --bf16)")
-                : Take(Engine.Precision.Bf16, "frozen base in bf16, adapters in fp32 (peft's default)");
+                : Take(Engine.Precision.Bf16, !Profile.AdaptersInComputeDtype.Value ? "frozen base in bf16, adapters in fp32 (peft's default)"
+                    : Profile.Fp32MainCopyOfSixteenBitTrainables.Value ? "frozen base and adapters in bf16; the optimizer steps an fp32 main copy of the adapters with fp32 gradients (--bf16)"
+                    : "frozen base and adapters in bf16 (the framework's adapters take the model's dtype)");
 
         /// <summary>The transformers release the framework's published runs used (its profile); null for a stack with its own model code.</summary>
         private Version? DefaultTransformersVersion()
@@ -422,22 +424,29 @@ namespace VramPS.Engine.Estimation
             $"Use -Checkpointing None or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.SelectiveRecompute.Value != Frameworks.SelectiveRecompute.None)}, the frameworks VramPS models with it.";
 
         /// <summary>
-        /// Where the framework's pipeline splits the local batch into one micro-batch per stage, -BatchSize is that local
-        /// batch: each micro-batch holds BatchSize / stages samples and the step runs stages of them.
+        /// Where the framework's pipeline splits the local batch into micro-batches (PipelineMicroBatches), -BatchSize is
+        /// that local batch: the step runs it as micro-batches of one per pipeline rank, one per stage (ranks x virtual
+        /// stages), or one sample each.
         /// </summary>
         private void SplitForPipeline(Workload w)
         {
-            var split = Profile.PipelineSplitsBatch;
-            int stages = Math.Max(1, w.PipelineParallel ?? 1) * Math.Max(1, w.VirtualStages ?? 1);
-            if (!split.Value || stages < 2) return;
-            if (BatchSize % stages != 0)
+            var split = Profile.PipelineMicroBatches;
+            int ranks = Math.Max(1, w.PipelineParallel ?? 1);
+            if (split.Value == Frameworks.PipelineMicroBatches.Given || ranks < 2) return;
+            int microBatches = split.Value switch
+            {
+                Frameworks.PipelineMicroBatches.OnePerRank => ranks,
+                Frameworks.PipelineMicroBatches.OnePerStage => checked(ranks * Math.Max(1, w.VirtualStages ?? 1)),
+                _ => BatchSize,
+            };
+            if (BatchSize % microBatches != 0)
             {
                 throw new InvalidWorkloadException("BatchSize",
-                    $"-Framework {Profile.Name} splits the local batch into one micro-batch per pipeline stage: -BatchSize {BatchSize} must be a multiple of the {stages} stages.");
+                    $"-Framework {Profile.Name} splits the local batch into {microBatches} pipeline micro-batches ({split.Assumption}): -BatchSize {BatchSize} must be a multiple of {microBatches}.");
             }
-            _assumptions.Add($"the local batch of {BatchSize} split into {stages} pipeline micro-batches of {BatchSize / stages} ({split.Assumption})");
-            BatchSize /= stages;
-            GradientAccumulation = checked(GradientAccumulation * stages);
+            _assumptions.Add($"the local batch of {BatchSize} split into {microBatches} pipeline micro-batches of {BatchSize / microBatches} ({split.Assumption})");
+            BatchSize /= microBatches;
+            GradientAccumulation = checked(GradientAccumulation * microBatches);
         }
 
         /// <summary>The workload as the framework splits it: sequence parallel wherever it runs tensor parallel and always pairs the two.</summary>

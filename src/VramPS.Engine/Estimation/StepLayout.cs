@@ -43,7 +43,7 @@ namespace VramPS.Engine.Estimation
         /// </summary>
         public long ReduceScatterInputPool { get; private set; }
         private double _shardedGradsOnReduceStream, _gradsForward, _grads, _headGrad;
-        private bool _gradsFreedBeforeStep;
+        private bool _gradsFreedBeforeStep, _shardedAtBackwardEnd;
         /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
         public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
@@ -82,15 +82,33 @@ namespace VramPS.Engine.Estimation
             double gatheredLayer = quantized
                 ? _p.LargestLayer * ModelStateMemory.Nf4DoubleQuantBits / 8
                 : _p.LargestLayer * (double)c;
-            double rootUnit = (_p.Embedding + _p.Head) * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
+            // Where the embedding and the head are units of their own, the head's is the one left gathered after forward.
+            double rootParameters = r.Profile.EmbeddingAndHeadApart.Value ? Math.Max(_p.Embedding, _p.Head) : _p.Embedding + _p.Head;
+            double rootUnit = rootParameters * (double)(quantized && _t.UpcastsNonQuantized ? 4 : c);
             double inFlight = !zero3 ? 0 : _t.GathersModules ? _p.LargestTensor * (double)c : rootUnit + 2 * gatheredLayer;
             GatherStreamPool = Checked.Bytes(inFlight);
+            // A pipeline stage under fully_shard without resharding after forward (PipelineHoldsUnshardedStage): the
+            // pipeline turns FSDP's reshard and gradient sync off for every micro-batch's backward but the last, so the
+            // stage's parameters, gathered in the 16-bit param_dtype by the step's first forward (each unit's flat
+            // all-gather output on the all-gather stream, copied out), stay beside the fp32 shards until the last
+            // backward, and every micro-batch's 16-bit gradients are cast to the fp32 reduce_dtype and accumulated
+            // unsharded until that backward reduce-scatters them.
+            double gatheredStage = 0, unshardedGrads = 0;
+            bool holdsStage = _t.HoldsUnshardedStage;
+            if (holdsStage)
+            {
+                weightsStored = Sharded(_s.FullWeights, _s.ExpertWeights);
+                gatheredStage = _p.Total * (double)c;
+                unshardedGrads = _p.Trainable * 4.0;
+                GatherStreamPool = Checked.Bytes(rootUnit + 2 * gatheredLayer);
+                _notes.Add("the pipeline keeps the stage's parameters gathered in 16-bit beside their fp32 shards, and its gradients unsharded in fp32, from the step's first forward to its last backward (FSDP's reshard and gradient sync skipped for every earlier micro-batch)");
+            }
             if (r.Offload == Offload.OptimizerAndParameters)
             {
                 HostMemory = Checked.Add(HostMemory, Checked.Bytes(weightsStored - wholeStatistics));
                 weightsStored = wholeStatistics;
             }
-            double weightsCompute = weightsStored + inFlight;
+            double weightsCompute = weightsStored + inFlight + gatheredStage;
 
             // Gradients: full, sharded, or, under Lightning FSDP with accumulation (no_sync), unsharded per block.
             double grads = gradsSharded ? Sharded(_s.Gradients, _s.ExpertGradients) : _s.Gradients;
@@ -108,6 +126,8 @@ namespace VramPS.Engine.Estimation
             double gradUnitSize = _t.GathersModules ? _p.LargestTensor * (double)c : _p.LargestLayer * (double)_s.GradientBytes;
             double gradUnit = zero3 && !litgptNoSync && r.Workload.Method != FinetuneMethod.LoRA && r.Workload.Method != FinetuneMethod.QLoRA
                 ? gradUnitSize : 0;
+            // A held stage's block writes its 16-bit gradients before FSDP's post-backward adds them to the fp32 ones.
+            if (holdsStage) gradUnit = _p.LargestLayer * (double)c;
             // DeepSpeed's ZeRO-3 allocates its flat 16-bit gradient partitions and, with contiguous_gradients (on by
             // default), its reduce bucket of reduce_bucket_size elements when the optimizer is built, and keeps both for
             // the whole run (deepspeedai/DeepSpeed@edaa722 stage3.py _setup_for_real_optimizer: ipg bucket.buffer,
@@ -123,6 +143,7 @@ namespace VramPS.Engine.Estimation
             // gradient accumulation writes each weight's gradient straight into it, so the head's is no transient.
             bool persistentGrads = r.Profile.GradientBufferPersists.Value;
             double gradsForward = r.GradientAccumulation > 1 || litgptNoSync || persistentGrads || zeroBuffers || r.Release.ZeroGradKeepsGradients ? grads : 0;
+            if (holdsStage) gradsForward = unshardedGrads;
 
             // Optimizer states and the step's temporaries.
             double states = statesSharded ? Sharded(_s.States, _s.ExpertStates) : _s.States;
@@ -190,10 +211,12 @@ namespace VramPS.Engine.Estimation
             // keeps those blocks cached after zero_grad frees the gradients, and the default stream cannot use them.
             if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
             {
-                ReduceScatterInputPool = Checked.Bytes(Math.Max(_p.Embedding + _p.Head, _p.LargestLayer) * (double)_s.GradientBytes);
+                ReduceScatterInputPool = Checked.Bytes(Math.Max(rootParameters, _p.LargestLayer) * (double)_s.GradientBytes);
                 _shardedGradsOnReduceStream = grads;
-                _gradsForward = gradsForward;
+                // A held stage has no sharded gradient until its last backward has been reduce-scattered.
+                _gradsForward = holdsStage ? 0 : gradsForward;
                 _grads = grads;
+                _shardedAtBackwardEnd = !holdsStage;
                 _gradsFreedBeforeStep = inBackward;
             }
             if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
@@ -213,6 +236,7 @@ namespace VramPS.Engine.Estimation
             double outside = _a.OutsideLayersPerToken * tokens;
             double saved;
             double topWorking;
+            double blocksHeld;
             bool offloadActs = r.Has(Techniques.ActivationOffload);
             if (_a.CheckpointsBlocks)
             {
@@ -223,6 +247,7 @@ namespace VramPS.Engine.Estimation
                     HostMemory = Checked.Add(HostMemory, Checked.Bytes(checkpoints));
                     checkpoints = 2 * _a.CheckpointPerTokenPerLayer * tokens;
                 }
+                blocksHeld = checkpoints;
                 saved = checkpoints + _a.UncheckpointedPerToken * tokens + outside;
                 // Where backward keeps each block's input gradient until it ends, its worst block is the bottom one.
                 topWorking = saved + recompute + _a.HeldLayers * _a.BackwardRetainedPerTokenPerLayer * tokens;
@@ -235,8 +260,29 @@ namespace VramPS.Engine.Estimation
                     HostMemory = Checked.Add(HostMemory, Checked.Bytes(all));
                     all = 2 * _a.LargestLayerSavedPerToken * tokens;
                 }
+                blocksHeld = all;
                 saved = all + outside;
                 topWorking = saved + _a.TransientPerToken * tokens;
+            }
+            // A held stage's first backward starts with every micro-batch in flight and no gradient yet. Where the step
+            // has no more micro-batches than that, no forward follows it: the accumulated gradients meet one micro-batch
+            // fewer in flight, the larger moment unless one micro-batch's activations outweigh the gradients.
+            double flight = stage.InFlight;
+            if (holdsStage && !offloadActs && stage.InFlight >= r.Parallel.MicroBatches && stage.InFlight > 1)
+            {
+                double oneMicroBatch = blocksHeld / stage.InFlight;
+                if (oneMicroBatch > gradsForward)
+                {
+                    gradsForward = 0;
+                    _notes.Add("the stage's first backward, with every micro-batch in flight and no gradient yet, is its peak: one micro-batch's activations outweigh the accumulated gradients");
+                }
+                else
+                {
+                    saved -= oneMicroBatch;
+                    topWorking -= oneMicroBatch;
+                    flight -= 1;
+                    _notes.Add("the stage runs every micro-batch's forward before its first backward: the accumulated gradients meet one micro-batch fewer in flight");
+                }
             }
             if (stage.HasEmbedding)
             {
@@ -246,7 +292,7 @@ namespace VramPS.Engine.Estimation
             }
             // BAdam's model is 16-bit: autocast has no fp32 weight to cast, and its head never trains.
             bool blockWise = r.Optimizer == OptimizerKind.BAdam;
-            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !_t.MasterCopyInOptimizer && !blockWise;
+            bool autocastCopies = (r.Precision == Precision.Bf16Mixed || r.Precision == Precision.Fp16Mixed) && !zero3 && !holdsStage && !_t.MasterCopyInOptimizer && !blockWise;
             double copies = 0;
             double headChunkCopies = 0;
             if (autocastCopies)
@@ -294,10 +340,11 @@ namespace VramPS.Engine.Estimation
             // the reduce-scatter.
             bool flatRoot = zero3 && !_t.GathersModules && r.Profile.FlatParameterUnits.Value
                 && r.Workload.Method == FinetuneMethod.Full && stage.HasHead && stage.HasEmbedding && !blockWise;
+            // A held stage's head writes its 16-bit gradient, unsharded, beside the fp32 one it is added to.
             double headGrad = r.Workload.Method == FinetuneMethod.Full && !blockWise && stage.HasHead && !persistentGrads
-                ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot ? c : _s.GradientBytes) / (gradsSharded && !flatRoot ? n : 1) : 0;
+                ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot || holdsStage ? c : _s.GradientBytes) / (gradsSharded && !flatRoot && !holdsStage ? n : 1) : 0;
             double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
-            _headGrad = headGrad;
+            _headGrad = holdsStage ? 0 : headGrad;
 
             double fusedLossHeld = 0, fusedLossChunk = 0, fusedWeightGrad = 0;
             if (r.Has(Techniques.FusedLinearLoss) && vocabTokens > 0 && !_t.StageOwnsLoss && r.Profile.FusedLinearLossKeepsGradients.Value)
@@ -353,17 +400,71 @@ namespace VramPS.Engine.Estimation
             double heldOutput = vocabTokens * _t.HeldOutputLogitsBytes;
             double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
+            var pipe = PipelineTensors(tokens, flight, vocabTokens * c);
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache,
-                vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk));
+                vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk + pipe.Buffers + pipe.EarlierOutputs));
             // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved,
-                vocabTokens * logits.BackwardPeak + heldBucket + fusedLossHeld - fusedWeightGrad));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking, topBucket + heldOutput));
+                vocabTokens * logits.BackwardPeak + heldBucket + fusedLossHeld - fusedWeightGrad + pipe.Buffers + pipe.Outputs));
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsCompute + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking,
+                topBucket + heldOutput + pipe.Buffers + pipe.Outputs));
+            // A held stage ends its backward with every gradient unsharded, before the last post-backward reduce-scatters them.
             list.Add(flatRoot
                 ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
-                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, grads + gradUnit, states, 0, bucket + heldOutput));
-            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0, temps + heldBucket + heldOutput));
+                : Phase(Estimation.Phase.BackwardEnd, weightsCompute, holdsStage ? unshardedGrads : grads + gradUnit, states, 0, bucket + heldOutput + pipe.BuffersAfter + pipe.Outputs));
+            // The outputs' concatenation exists after the last backward and is dropped before the optimizer's temporaries.
+            list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0,
+                Math.Max(temps, pipe.Outputs) + heldBucket + heldOutput + pipe.BuffersAfter + pipe.Outputs));
             return list.AsReadOnly();
+        }
+
+        /// <summary>What a pipeline stage keeps per micro-batch beside its activations, in bytes (PipelineTensors).</summary>
+        private readonly struct PipelineHeld
+        {
+            public PipelineHeld(double buffers, double buffersAfter, double outputs, double earlierOutputs)
+            {
+                Buffers = buffers;
+                BuffersAfter = buffersAfter;
+                Outputs = outputs;
+                EarlierOutputs = earlierOutputs;
+            }
+
+            /// <summary>Receive buffers, received inputs' gradients and sent outputs awaiting backward, during forward and backward.</summary>
+            public double Buffers { get; }
+            /// <summary>Receive buffers and every received input's gradient once backward has ended.</summary>
+            public double BuffersAfter { get; }
+            /// <summary>The last stage's outputs of every micro-batch of the step.</summary>
+            public double Outputs { get; }
+            /// <summary>The last stage's outputs of the micro-batches before the one whose loss runs.</summary>
+            public double EarlierOutputs { get; }
+        }
+
+        /// <summary>
+        /// torch.distributed.pipelining's tensors (PipelineKeepsMicroBatchTensors, PipelineKeepsOutputs): each model chunk
+        /// that receives its input from the previous stage has one receive buffer per micro-batch, those in flight being
+        /// the inputs its first block's checkpoint keeps, and it keeps each received input's gradient until the next step;
+        /// each chunk that sends its output has one buffer per micro-batch for that output's gradient and keeps each output
+        /// until its backward; the last stage keeps every micro-batch's output (the 16-bit logits,
+        /// <paramref name="outputBytes"/> each). A stage boundary is one micro-batch's hidden states, in the residual
+        /// dtype, split over the sequence-parallel ranks; <paramref name="flight"/> micro-batches are in flight at the
+        /// peak, those before them have run their backward.
+        /// </summary>
+        private PipelineHeld PipelineTensors(double tokens, double flight, double outputBytes)
+        {
+            var r = _r;
+            var stage = _p.Stage;
+            if (r.Parallel.Pipeline < 2) return default;
+            int m = r.Parallel.MicroBatches, v = r.Parallel.VirtualStages;
+            double during = 0, after = 0;
+            if (r.Profile.PipelineKeepsMicroBatchTensors.Value)
+            {
+                double boundary = tokens * r.Model.HiddenSize / stage.SequenceShards * _a.ResidualBytes;
+                int receiving = stage.HasEmbedding ? v - 1 : v, sending = stage.HasHead ? v - 1 : v;
+                during = boundary * (sending * (m + flight) + receiving * 2.0 * (m - flight));
+                after = boundary * (sending * (double)m + receiving * 2.0 * m);
+            }
+            bool outputs = stage.HasHead && r.Profile.PipelineKeepsOutputs.Value;
+            return new PipelineHeld(during, after, outputs ? m * outputBytes : 0, outputs ? (m - 1) * outputBytes : 0);
         }
 
         /// <summary>Liger's chunk of tokens: next_power_of_2(cdiv(tokens, cdiv(V, H))), at most the tokens there are.</summary>
@@ -386,7 +487,7 @@ namespace VramPS.Engine.Estimation
             {
                 Estimation.Phase.BackwardStart => _gradsForward + _headGrad,
                 Estimation.Phase.BackwardTop => Math.Max(_gradsForward, _headGrad),
-                Estimation.Phase.BackwardEnd => _grads,
+                Estimation.Phase.BackwardEnd => _shardedAtBackwardEnd ? _grads : 0,
                 Estimation.Phase.OptimizerStep => _gradsFreedBeforeStep ? 0 : _grads,
                 _ => _gradsForward,
             };

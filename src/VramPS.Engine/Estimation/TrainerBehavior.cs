@@ -33,6 +33,8 @@ namespace VramPS.Engine.Estimation
         {
             var f = r.Profile;
             MasterCopyInOptimizer = f.MasterCopyInOptimizer.Value && AutocastOverFp32(r.Precision);
+            HoldsUnshardedStage = f.PipelineHoldsUnshardedStage.Value && r.Parallel.Pipeline > 1 && r.Sharding == Sharding.Zero2
+                && r.Parallel.ShardDegree > 1 && r.Workload.Method == FinetuneMethod.Full;
             // Under a 16-bit DeepSpeed config the engine builds its mixed-precision ZeRO optimizer whatever dtype the
             // frozen model was loaded in, so an adapter run's 16-bit precision brings it too.
             bool zeroMixed = AutocastOverFp32(r.Precision)
@@ -45,6 +47,10 @@ namespace VramPS.Engine.Estimation
             // _cast_module_mixed_precision on the parameters) and
             // gives its ZeRO optimizer the trainable adapters, whose fp32 master partition it keeps beside Adam's moments.
             AdapterBytes = f.AdaptersInComputeDtype.Value || ZeroSixteenBitGradients ? ComputeBytes(r.Precision) : 4;
+            // A stack that gives every 16-bit trained parameter an fp32 gradient and main copy (Megatron-Core under --bf16)
+            // does so for a 16-bit model's adapters as for its weights, whether or not the recipe calls the precision mixed.
+            Fp32MainCopy = f.Fp32MainCopyOfSixteenBitTrainables.Value && r.Precision != Precision.Fp32
+                && (!r.IsAdapter || AdapterBytes == 2);
 
             // Under FSDP every flat parameter must share one dtype, so the k-bit preparation's upcast does not survive sharding.
             UpcastsNonQuantized = r.Workload.Method == FinetuneMethod.QLoRA
@@ -164,6 +170,13 @@ namespace VramPS.Engine.Estimation
         public bool UpcastsOnlyTrainable { get; }
         public bool FusedAdamW { get; }
         public bool MasterCopyInOptimizer { get; }
+        /// <summary>
+        /// A pipeline stage sharded without resharding after forward keeps its parameters gathered in the 16-bit
+        /// param_dtype and its gradients unsharded in fp32 until the step's last backward (PipelineHoldsUnshardedStage).
+        /// </summary>
+        public bool HoldsUnshardedStage { get; }
+        /// <summary>Every trained parameter is 16-bit with an fp32 gradient, an fp32 main copy and fp32 moments (Megatron-Core).</summary>
+        public bool Fp32MainCopy { get; }
         /// <summary>ZeRO holds 16-bit gradients; its step casts one (sub-)group's partition to fp32 at a time.</summary>
         public bool ZeroSixteenBitGradients { get; }
         public long ZeroSubGroupElements { get; }

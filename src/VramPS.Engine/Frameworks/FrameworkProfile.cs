@@ -88,8 +88,27 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
         /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
         public Cited<bool> LossParallel { get; init; }
-        /// <summary>Under pipeline parallelism -BatchSize is the local batch, split into one micro-batch per stage.</summary>
-        public Cited<bool> PipelineSplitsBatch { get; init; }
+        /// <summary>Under pipeline parallelism whether -BatchSize is the micro-batch or the local batch, and how that is split.</summary>
+        public Cited<PipelineMicroBatches> PipelineMicroBatches { get; init; }
+        /// <summary>
+        /// Under pipeline parallelism with -Sharding Zero2 (fully_shard without resharding after forward) the pipeline
+        /// skips the gradient sync and the reshard of every micro-batch's backward until the last: the stage's parameters
+        /// stay gathered in the 16-bit param_dtype over the fp32 sharded masters from the first forward to the last
+        /// backward, and its gradients accumulate unsharded in the fp32 reduce_dtype until that backward
+        /// reduce-scatters them.
+        /// </summary>
+        public Cited<bool> PipelineHoldsUnshardedStage { get; init; }
+        /// <summary>
+        /// The pipeline keeps tensors of every micro-batch of a step: each stage's receive buffers (one per micro-batch,
+        /// for the run), the gradients of its received inputs until the next step, and the outputs it has not yet run
+        /// backward for.
+        /// </summary>
+        public Cited<bool> PipelineKeepsMicroBatchTensors { get; init; }
+        /// <summary>
+        /// The pipeline's last stage keeps every micro-batch's output (the logits) until the next step and concatenates
+        /// them into one tensor after the last backward, the step's return value.
+        /// </summary>
+        public Cited<bool> PipelineKeepsOutputs { get; init; }
         /// <summary>Runs TRL's alignment trainers (reward model, DPO, ORPO, SimPO, KTO, PPO, GRPO).</summary>
         public Cited<bool> AlignmentStages { get; init; }
         /// <summary>SimPO adds the chosen half's cross-entropy (TRL's CPO trainer with cpo_alpha above 0), as ORPO does.</summary>
@@ -206,6 +225,11 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ZeroGradTakesTorchDefault { get; init; }
         /// <summary>Under mixed precision the model is 16-bit and the optimizer keeps an fp32 master copy.</summary>
         public Cited<bool> MasterCopyInOptimizer { get; init; }
+        /// <summary>
+        /// Whatever the recipe's precision, a 16-bit model's trained parameters (adapters included) each get an fp32
+        /// gradient and an fp32 main copy that the optimizer steps, with fp32 moments.
+        /// </summary>
+        public Cited<bool> Fp32MainCopyOfSixteenBitTrainables { get; init; }
         /// <summary>torch DDP holds a bucket copy of every gradient.</summary>
         public Cited<bool> DdpBucketCopy { get; init; }
         /// <summary>ZeRO-3 gathers module by module (the largest tensor in flight), not FSDP units.</summary>
@@ -253,6 +277,13 @@ namespace VramPS.Engine.Frameworks
         /// default stream's tensors cannot reuse.
         /// </summary>
         public Cited<bool> ReduceScatterStreamPool { get; init; }
+        /// <summary>
+        /// Fully sharded, the input embedding and the output head (with the final norm) are units of their own: the
+        /// head's unit stays gathered from the end of forward into backward, the embedding's is resharded after its
+        /// forward, and each reduce-scatters its gradient alone. False: one root unit holds both, gathered and reduced
+        /// together.
+        /// </summary>
+        public Cited<bool> EmbeddingAndHeadApart { get; init; }
         /// <summary>
         /// The caching allocator runs with expandable segments: one segment per stream that grows, so freed blocks are
         /// not stranded in segments sized for other requests.

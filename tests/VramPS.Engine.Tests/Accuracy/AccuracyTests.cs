@@ -40,8 +40,9 @@ namespace VramPS.Engine.Tests.Accuracy
 
         /// <summary>
         /// tests/data/qlora-sharded-dev.csv: QLoRA (and LoRA) runs sharded by FSDP or DeepSpeed ZeRO-3, with and without
-        /// CPU offload: peft's 70B guides (docs/source/accelerate/deepspeed.md and fsdp.md at 6008f272a) and Answer.AI's
-        /// fsdp_qlora benchmarks (benchmarks_03_2024.md). Bounds just above today's figures.
+        /// CPU offload: peft's 70B guides (docs/source/accelerate/deepspeed.md and fsdp.md at 6008f272a, their LoRA run
+        /// under ZeRO-3 on 8 H100s among them: 64 GB against 51.6 GiB estimated, the worst row) and Answer.AI's fsdp_qlora
+        /// benchmarks (benchmarks_03_2024.md). Bounds just above today's figures.
         /// </summary>
         [Fact]
         public void ShardedQuantizedRunsStayWithinTheirBounds()
@@ -50,8 +51,8 @@ namespace VramPS.Engine.Tests.Accuracy
 
             double mape = errors.Average();
             _output.WriteLine($"rows {errors.Count}: MAPE {mape:F1}% worst {errors.Last():F1}%");
-            Assert.Equal(18, errors.Count);
-            Assert.True(mape <= 6.5, $"MAPE {mape:F2}%");
+            Assert.Equal(19, errors.Count);
+            Assert.True(mape <= 6.7, $"MAPE {mape:F2}%");
             Assert.True(errors.Last() <= 20, $"worst {errors.Last():F1}%");
         }
 

@@ -43,6 +43,66 @@ namespace VramPS.Engine.Tests.Frameworks
             Assert.All(Enumerable.Range(0, 7), i => Assert.True(r.AdaptsName(i), r.Model.LinearModuleNames[i]));
         }
 
+        // Qwen2.5-7B (hidden 3584, intermediate 18944, 28 heads of 128 with 4 key-value heads, 28 layers), LoRA r8 on
+        // q, k, v, o, gate, up, down: 8 x ((3584 + 3584) x 2 + (3584 + 512) x 2 + (3584 + 18944) x 3) = 720,896 per layer.
+        private const long Qwen7BLoraR8 = 28L * 720_896;
+
+        private static Workload Qwen7BLoraOn(Framework framework, int gpus, Sharding sharding) =>
+            new Workload(ModelCatalog.Default.Get("Qwen/Qwen2.5-7B-Instruct"))
+            {
+                Framework = framework, Method = FinetuneMethod.LoRA, Precision = Precision.Bf16, LoraRank = 8,
+                LoraTargets = new[] { "all-linear" }, GpuCount = gpus, Sharding = sharding, SequenceLength = 1024,
+            };
+
+        [Theory]
+        [InlineData(Framework.MegatronSwift)]
+        [InlineData(Framework.NeMo)]
+        public void Bf16_adapters_get_fp32_main_gradients_and_an_fp32_main_copy_stepped_with_fp32_moments(Framework framework)
+        {
+            // Megatron-Core under --bf16 (arguments.py: accumulate_allreduce_grads_in_fp32, so the DDP grad buffer is
+            // fp32 for every parameter that requires grad; distrib_optimizer.py: each bf16 parameter's shard is cloned to
+            // fp32 for the optimizer, Adam's exp_avg and exp_avg_sq on that copy). Per adapter element on one GPU:
+            // 4 bytes of gradient and 4 + 4 + 4 of main copy and moments, beside its 2-byte bf16 weight. (ms-swift's and
+            // NeMo's adapters are bf16: training.py get_model's Float16Module casts them with the model.)
+            var e = MemoryEstimator.Estimate(Qwen7BLoraOn(framework, 1, Sharding.None));
+            var step = e.Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            Assert.Equal(Qwen7BLoraR8, e.TrainableParameters);
+            Assert.Equal(4 * Qwen7BLoraR8, step.Gradients);
+            Assert.Equal(12 * Qwen7BLoraR8, step.OptimizerStates);
+        }
+
+        [Fact]
+        public void The_default_precision_of_a_LoRA_run_says_its_adapters_are_bf16_with_an_fp32_main_copy()
+        {
+            // Without -Precision the estimate's assumption must describe what it computed (2-byte adapters, 4-byte
+            // gradients, 12 bytes of main copy and moments), not peft's fp32 adapters.
+            var w = Qwen7BLoraOn(Framework.MegatronSwift, 1, Sharding.None);
+            w.Precision = null;
+            var r = new ResolvedRecipe(w);
+            Assert.Equal(Precision.Bf16, r.Precision);
+            Assert.Contains(r.Assumptions, a => a.StartsWith("frozen base and adapters in bf16; the optimizer steps an fp32 main copy", System.StringComparison.Ordinal));
+            Assert.DoesNotContain(r.Assumptions, a => a.Contains("adapters in fp32", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void The_distributed_optimizer_shards_the_adapters_main_copy_and_moments_but_not_their_gradients()
+        {
+            // -Sharding Zero1 is the distributed optimizer: over 4 data-parallel ranks each steps a quarter of the fp32
+            // main copy and moments (12 bytes per element / 4); the fp32 grad buffer stays whole on every rank.
+            var step = MemoryEstimator.Estimate(Qwen7BLoraOn(Framework.MegatronSwift, 4, Sharding.Zero1)).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            Assert.Equal(4 * Qwen7BLoraR8, step.Gradients);
+            Assert.Equal(12 * Qwen7BLoraR8 / 4, step.OptimizerStates);
+        }
+
+        [Fact]
+        public void Peft_adapters_under_the_Trainer_keep_fp32_gradients_and_moments_with_no_main_copy()
+        {
+            // The contrast: peft's fp32 adapters (autocast_adapter_dtype) step in place: 4 bytes of gradient, 8 of moments.
+            var step = MemoryEstimator.Estimate(Qwen7BLoraOn(Framework.HfTrainer, 1, Sharding.None)).Phases.Single(p => p.Phase == Phase.OptimizerStep);
+            Assert.Equal(4 * Qwen7BLoraR8, step.Gradients);
+            Assert.Equal(8 * Qwen7BLoraR8, step.OptimizerStates);
+        }
+
         [Fact]
         public void Offers_LoRA_only_and_refuses_other_adapters_naming_Adapter()
         {

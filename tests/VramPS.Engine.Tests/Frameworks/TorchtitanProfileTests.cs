@@ -60,10 +60,10 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Fact]
-        public void The_pipeline_splits_the_local_batch_into_one_micro_batch_per_stage()
+        public void The_pipeline_splits_the_local_batch_into_one_micro_batch_per_pipeline_rank()
         {
-            // distributed/pipeline.py: pipeline_parallel_microbatches None -> one micro-batch per stage. Table 5 of
-            // benchmarks/llama3_h100_202412_torchtitan.md: local batch 32 over PP 8 -> 8 micro-batches of 4.
+            // parallelisms/pipelining_utils.py@9dec370: pipeline_parallel_microbatches None -> pipeline_parallel_degree
+            // micro-batches. Table 5 of benchmarks/llama3_h100_202412_torchtitan.md: local batch 32 over PP 8 -> 8 of 4.
             var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-405B"))
             {
                 Framework = Framework.Torchtitan, BatchSize = 32, GpuCount = 512, TensorParallel = 8, PipelineParallel = 8, Sharding = Sharding.Zero2,
@@ -141,6 +141,38 @@ namespace VramPS.Engine.Tests.Frameworks
             w.Sharding = Sharding.None;
             var m = new ResolvedRecipe(w);
             Assert.Equal((2 * h + 2 * h) / 8, new ActivationMemory(m, new TrainerBehavior(m), m.Parallel.Stages[0]).OutsideLayersPerToken);
+        }
+
+        [Fact]
+        public void From_83e6941_on_the_embedding_and_the_head_are_units_of_their_own()
+        {
+            // TorchAO's B200 run (tests/data/torchtitan-fsdp-dev.csv, torchao-b200-l3-8b-fsdp8-compile): Llama 3.1 8B, local
+            // batch 1 x 8192, compiled, op-level SAC, 8 ranks. Until 83e6941 one root unit holds tok_embeddings and output,
+            // 128256 x 4096 = 525,336,576 parameters each, left gathered after forward in bf16; from it on only the head's
+            // unit is: one 16-bit unit less, 525,336,576 x 2 = 1,050,673,152 bytes, allocated at the peak and kept in the
+            // all-gather stream's pool. The root's fp32 reduce-scatter input was both (4 x 1,050,673,152 = 4,202,692,608),
+            // now one (2,101,346,304, still above a block's 218,112,000 x 4). Reserved falls by 2 x 1,050,673,152 + 2,101,346,304.
+            TrainingMemoryEstimate At(string checkout)
+            {
+                var w = Llama8B();
+                w.Method = FinetuneMethod.Full;
+                w.Optimizer = OptimizerKind.AdamW;
+                w.BatchSize = 1;
+                w.SequenceLength = 8192;
+                w.GradientAccumulation = 1;
+                w.Checkpointing = Checkpointing.Selective;
+                w.Attention = AttentionKernel.Sdpa;
+                w.Techniques = Techniques.Compile;
+                w.FrameworkVersion = FrameworkVersion.Parse(checkout, "FrameworkVersion");
+                return MemoryEstimator.Estimate(w);
+            }
+
+            var before = At("2025-07-27");
+            var after = At("2025-07-28");
+            Assert.Equal(Phase.BackwardStart, after.PeakPhase);
+            Assert.Equal(1_050_673_152L, before.Allocated - after.Allocated);
+            Assert.Equal(4_202_692_608L, before.Reserved - after.Reserved);
+            Assert.False(FrameworkProfiles.Of(Framework.Torchtitan).EmbeddingAndHeadApart.Value);
         }
     }
 }

@@ -43,6 +43,10 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedAdamW = new Cited<bool>(true, "megatron/core/optimizer/__init__.py: apex / Transformer Engine FusedAdam"),
             MasterCopyInOptimizer = new Cited<bool>(true,
                 "megatron/core/optimizer/optimizer.py Float16OptimizerWithFloat16Params: 16-bit model, fp32 main params and main_grad"),
+            Fp32MainCopyOfSixteenBitTrainables = new Cited<bool>(true,
+                "NVIDIA/Megatron-LM@core_v0.12.0 megatron/training/arguments.py: --bf16 sets accumulate_allreduce_grads_in_fp32 (main_grads_dtype fp32), so DistributedDataParallel's grad buffer is fp32 for every parameter with requires_grad; "
+                + "megatron/core/optimizer/distrib_optimizer.py _build_model_and_main_param_groups: each bf16/fp16 parameter's shard gets shard_model_param.clone().float() (shard_fp32_from_float16_groups; optimizer.py Float16OptimizerWithFloat16Params without the distributed optimizer), Adam's moments on that fp32 copy; "
+                + "a LoRA run's adapters are bf16 because training.py get_model wraps the model, adapters included, in Float16Module (module.bfloat16())"),
             DdpBucketCopy = new Cited<bool>(false, "megatron/core/distributed/distributed_data_parallel.py: one contiguous fp32 grad buffer that main_grad views"),
             GradientBufferPersists = new Cited<bool>(true,
                 "megatron/core/distributed/param_and_grad_buffer.py _ParamAndGradBuffer: grad_data allocated once with the model (torch.zeros); zero_grad_buffer zeroes it before each step, never frees it"),

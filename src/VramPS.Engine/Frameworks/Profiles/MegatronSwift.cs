@@ -23,7 +23,8 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "Megatron-SWIFT's target_modules all-linear"),
             LoraDropout = new Cited<double>(0.05, "swift/megatron/argument/megatron_args.py@ea766ff MegatronTunerMixin: lora_dropout 0.05"),
             AdaptersInComputeDtype = new Cited<bool>(true,
-                "swift/megatron/tuners/lora.py@ea766ff LoraParallelLinear: adapters built in fp32, then moved to the base weight's dtype (lora_dtype None)"),
+                "swift/megatron/tuners/lora.py@ea766ff LoraParallelLinear: adapters built in fp32, then moved to the base weight's dtype (lora_dtype None; not on grouped experts, which have no `weight`); "
+                + "all are bf16 once Megatron's get_model wraps the model in Float16Module (NVIDIA/Megatron-LM@core_v0.12.0 megatron/training/training.py: module.bfloat16(); ms-swift 4's wrap_model at 0b7fb30 likewise)"),
             ExpertsSplitByTensorParallel = new Cited<bool>(false,
                 "swift/megatron/argument/megatron_args.py expert_tensor_parallel_size 1 since 9f5fcf5 (ms-swift 3.10, September 2025; unset before, Megatron-Core's TP)",
                 "Megatron-SWIFT's expert_tensor_parallel_size 1 (each routed expert whole on its expert-parallel rank)"),

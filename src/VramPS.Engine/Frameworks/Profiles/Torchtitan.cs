@@ -30,6 +30,40 @@ namespace VramPS.Engine.Frameworks.Profiles
             new ProfileRelease("bbb1b61", "bbb1b61", "2025-04-02"), null,
             CompiledLossChange, LossCompileSince, p => CompilingLoss(p, LossCompileSince), LossCompileMoves);
 
+        private const string UnitsApartSince =
+            "torchtitan/models/llama3/parallelize_llama.py@83e6941 (\"Improve reshard_after_forward logic\", #1094) apply_fsdp: fully_shard(model.tok_embeddings), each block, then fully_shard([model.norm, model.output], reshard_after_forward=policy == \"always\") before fully_shard(model) (as at 6fc499f6)";
+
+        private static bool ShardsParameters(Estimation.ResolvedRecipe r) => r.Sharding == Sharding.Zero3 && r.Parallel.ShardDegree > 1;
+
+        private static readonly DatedChange UnitsApart = new DatedChange(
+            new ProfileRelease("83e6941", "83e6941", "2025-07-28"), null,
+            "FSDP shards the embedding and the norm with the head as units of their own: only the head's stays gathered after forward, and the largest gradient reduce-scattered at once is one of them, not both",
+            UnitsApartSince, p => p with { EmbeddingAndHeadApart = new Cited<bool>(true, UnitsApartSince) }, ShardsParameters);
+
+        private const string OutputsDropped = "train.py@e5ef99a (\"Update PP to release memory earlier\"): pp_schedule.step(..., return_outputs=False), so the last stage keeps no micro-batch's output (pytorch/pytorch#165822)";
+
+        private static readonly DatedChange PipelineOutputsDropped = new DatedChange(
+            new ProfileRelease("e5ef99a", "e5ef99a", "2025-10-22"), null,
+            "the pipeline's last stage keeps no micro-batch's logits after its backward: train.py passes return_outputs=False",
+            OutputsDropped, p => p with { PipelineKeepsOutputs = new Cited<bool>(false, OutputsDropped) },
+            r => r.Parallel.Pipeline > 1 && r.Profile.PipelineKeepsOutputs.Value);
+
+        private const string MicroBatchPerStage = "torchtitan/parallelisms/pipelining_utils.py@90567fc (\"fix num_microbatches input for PP\") build_pipeline_schedule: pipeline_parallel_microbatches None gives n_microbatches = num_total_stages, the pipeline degree times the stages per rank";
+
+        private static readonly DatedChange MicroBatchesPerStage = new DatedChange(
+            new ProfileRelease("90567fc", "90567fc", "2025-01-07"), new ProfileRelease("5e2033c", "5e2033c", "2025-04-07"),
+            "the pipeline splits the local batch into one micro-batch per stage, pipeline ranks times the stages each holds",
+            MicroBatchPerStage, p => p with { PipelineMicroBatches = new Cited<PipelineMicroBatches>(Frameworks.PipelineMicroBatches.OnePerStage, MicroBatchPerStage, "torchtitan's pipeline_parallel_microbatches default: one per stage") },
+            r => r.Parallel.Pipeline > 1 && r.Parallel.VirtualStages > 1);
+
+        private const string MicroBatchOfOne = "torchtitan/distributed/pipeline.py@5e2033c (\"[PP] Add microbatch_size and remove num_microbatches config\") build_pipeline_schedule: n_microbatches = batch_size // pipeline_parallel_microbatch_size, whose default is 1";
+
+        private static readonly DatedChange MicroBatchesOfOne = new DatedChange(
+            new ProfileRelease("5e2033c", "5e2033c", "2025-04-07"), null,
+            "the pipeline splits the local batch into micro-batches of one sample (pipeline_parallel_microbatch_size 1)",
+            MicroBatchOfOne, p => p with { PipelineMicroBatches = new Cited<PipelineMicroBatches>(Frameworks.PipelineMicroBatches.OneSample, MicroBatchOfOne, "torchtitan's pipeline_parallel_microbatch_size default: 1") },
+            r => r.Parallel.Pipeline > 1 && r.BatchSize > 1);
+
         public static FrameworkProfile Profile { get; } = Torchtune.Profile with
         {
             Framework = Framework.Torchtitan,
@@ -47,7 +81,7 @@ namespace VramPS.Engine.Frameworks.Profiles
                     new ProfileRelease("v0.2.1", "81af883", "2025-12-26"),
                     new ProfileRelease("v0.2.2", "73a0e69", "2026-02-20"),
                 },
-                changes: new[] { LossCompiled, LossCompiledAgain }),
+                changes: new[] { LossCompiled, LossCompiledAgain, MicroBatchesPerStage, MicroBatchesOfOne, UnitsApart, PipelineOutputsDropped }),
             TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "torchtitan/config_manager.py@9dec370 --activation_checkpoint.mode default 'selective' with --activation_checkpoint.selective_ac_option default '2' (every second block checkpointed), a mode VramPS does not model; off unless -Checkpointing",
@@ -72,9 +106,15 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_tp: ColwiseParallel wq/wk/wv, w1/w3 and output take the SequenceParallel norm's Shard(1) output, all-gathered to Replicate before the DTensor mm, which saves that gathered input"),
             LossParallel = new Cited<bool>(true,
                 "torchtitan/parallelisms/parallelize_llama.py@9dec370: output ColwiseParallel(output_layouts=Shard(-1)) under loss_parallel (--training.disable_loss_parallel off by default); torch/distributed/tensor/parallel/loss.py computes log_softmax and the nll_loss backward op by op"),
-            PipelineSplitsBatch = new Cited<bool>(true,
-                "torchtitan/distributed/pipeline.py build_pipeline_schedule: pipeline_parallel_microbatches None gives one micro-batch per stage of the local batch",
-                "torchtitan's pipeline_parallel_microbatches default: one per stage"),
+            PipelineMicroBatches = new Cited<PipelineMicroBatches>(Frameworks.PipelineMicroBatches.OnePerRank,
+                "torchtitan/parallelisms/pipelining_utils.py@9dec370 build_pipeline_schedule: pipeline_parallel_microbatches None gives n_microbatches = pipeline_parallel_degree, whatever the stages per rank",
+                "torchtitan's pipeline_parallel_microbatches default at 9dec370: one per pipeline rank"),
+            PipelineHoldsUnshardedStage = new Cited<bool>(true,
+                "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_fsdp: reshard_after_forward=False for every block and the root when pp_enabled, MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32); torch/distributed/pipelining/stage.py (torch 2.5-2.6) backward_maybe_with_nosync: set_reshard_after_backward(False) and set_requires_gradient_sync(False) for every micro-batch's backward, post_backward run once after the last; torch/distributed/_composable/fsdp/_fsdp_param.py to_accumulated_grad_if_needed: each unsharded gradient cast to reduce_dtype and accumulated there"),
+            PipelineKeepsMicroBatchTensors = new Cited<bool>(true,
+                "torch/distributed/pipelining/stage.py (torch 2.5-2.6): _prepare_forward_infra and _create_grad_recv_info allocate one receive buffer per micro-batch for the stage's input and for its output's gradient, kept for the run; fwd_cache keeps each micro-batch's output until its backward; clear_runtime_states sets the received inputs' .grad to None only when the next step begins"),
+            PipelineKeepsOutputs = new Cited<bool>(true,
+                "torch/distributed/pipelining/stage.py forward_one_chunk: output_chunks.append(output) on the last stage, cleared when the next step begins; schedules.py PipelineScheduleSingle.step and PipelineScheduleMulti.step return _merge_outputs(output_chunks), their torch.cat, after the last backward (train.py@9dec370 pp_schedule.step discards it)"),
             AlignmentStages = new Cited<bool>(false, "torchtitan has no preference or RL trainers VramPS models"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.OpLevel,
                 "torchtitan/models/llama3/infra/parallelize.py _apply_ac_to_transformer_block, selective_ac_option 'op' (the shipped train_configs): _save_list keeps mm outputs except every second one, and the SDPA outputs"),
@@ -92,6 +132,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             DdpBucketCopy = new Cited<bool>(true, "torchtitan apply_ddp (data_parallel_replicate without sharding): torch DDP buckets"),
             ReduceScatterStreamPool = new Cited<bool>(true,
                 "torch/distributed/_composable/fsdp/_fsdp_collectives.py foreach_reduce (read at torch 2.5; the benchmark ran torch 1963fc8, Dec 2024): under torch.cuda.stream(reduce_scatter_stream) it allocates reduce_scatter_input (the unsharded gradients in reduce_dtype, fp32 from apply_fsdp@9dec370) and reduce_output, which the sharded .grad views (\"The RS output is allocated in the RS stream and used in the default stream (for optimizer)\")"),
+            EmbeddingAndHeadApart = new Cited<bool>(false,
+                "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_fsdp: fully_shard per TransformerBlock, then fully_shard(model), whose root unit holds tok_embeddings, norm and output; FSDP2 leaves the root gathered after forward (torch/distributed/_composable/fsdp/_fsdp_state.py _lazy_init: post_forward_mesh_info = None for the root)"),
             ExpandableSegments = new Cited<bool>(true,
                 "run_llama_train.sh@9dec370: PYTORCH_CUDA_ALLOC_CONF=\"expandable_segments:True\" before torchrun",
                 "the caching allocator with expandable segments, as torchtitan's launcher sets (run_llama_train.sh)"),
