@@ -97,7 +97,9 @@ namespace VramPS.Engine.Alignment
 
             if (Stage == TrainingStage.Grpo)
             {
-                NumGenerations = Positive(w.NumGenerations, "NumGenerations", Generations, $"{Generations} completions per prompt (GRPOConfig.num_generations)");
+                NumGenerations = Positive(w.NumGenerations, "NumGenerations", Generations, framework.Stages.Value is null
+                    ? $"{Generations} completions per prompt (GRPOConfig.num_generations)"
+                    : $"{Generations} completions per prompt assumed, TRL's default (-NumGenerations gives {framework.Name}'s group size)");
                 if (given.BatchSize is null)
                 {
                     given.BatchSize = NumGenerations;
@@ -160,6 +162,8 @@ namespace VramPS.Engine.Alignment
             Policy = new ResolvedRecipe(Given, Stage == TrainingStage.Grpo ? GrpoPolicy(framework, w) : null);
             Behavior = new TrainerBehavior(Policy);
             _notes.InsertRange(0, Policy.Assumptions);
+            // A profile that lists no Stages runs every stage of TRL's trainers, whose configs these notes name.
+            bool trl = framework.Stages.Value is null;
 
             Rows = Stage switch
             {
@@ -170,7 +174,7 @@ namespace VramPS.Engine.Alignment
                 _ => Policy.BatchSize,
             };
             if (Policy.Has(Techniques.FusedLinearLoss) && !LossBuffers.HasFusedLinearLoss(Stage) && Stage != TrainingStage.RewardModel)
-                _notes.Add($"TRL's trainer for -Stage {Stage} has no fused linear loss: its logits are counted");
+                _notes.Add($"{(trl ? "TRL's trainer" : $"{framework.Name}'s trainer")} for -Stage {Stage} has no fused linear loss: its logits are counted");
             if (Rows != Policy.BatchSize)
                 _notes.Add($"chosen and rejected run as one batch: {Rows} sequences of {Policy.SequenceLength} tokens per forward");
             if (Stage == TrainingStage.Kto)
@@ -179,10 +183,11 @@ namespace VramPS.Engine.Alignment
             if (online)
             {
                 RolloutBatch = Policy.BatchSize * Policy.GradientAccumulation;
+                string config = !trl ? "" : Stage == TrainingStage.Grpo ? ", GRPOConfig.steps_per_generation" : ", PPOConfig.local_batch_size";
                 _notes.Add(Stage == TrainingStage.Grpo
-                    ? $"each generation round makes {RolloutBatch} completions per GPU (micro-batch x gradient accumulation, GRPOConfig.steps_per_generation)"
-                    : $"each rollout makes {RolloutBatch} responses per GPU (micro-batch x gradient accumulation, PPOConfig.local_batch_size)");
-                if (Stage == TrainingStage.Grpo && RolloutBatch * Policy.GpuCount % NumGenerations != 0)
+                    ? $"each generation round makes {RolloutBatch} completions per GPU (micro-batch x gradient accumulation{config})"
+                    : $"each rollout makes {RolloutBatch} responses per GPU (micro-batch x gradient accumulation{config})");
+                if (trl && Stage == TrainingStage.Grpo && RolloutBatch * Policy.GpuCount % NumGenerations != 0)
                     _notes.Add($"TRL needs the generation batch ({RolloutBatch * Policy.GpuCount} completions) to hold whole groups of {NumGenerations}");
             }
 

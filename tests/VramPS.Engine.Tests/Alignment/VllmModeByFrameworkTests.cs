@@ -105,6 +105,20 @@ namespace VramPS.Engine.Tests.Alignment
         }
 
         [Fact]
+        public void OpenRlhf_generates_up_to_its_max_len_and_own_loops_are_not_described_by_trl_configs()
+        {
+            // train_ppo_ray.py: --data.max_len 2048 on prompt plus response, --rollout.max_new_tokens None fills it.
+            var recipe = new StageRecipe(Ppo(Framework.OpenRLHF));
+            Assert.Equal(2048, recipe.PromptLength + recipe.GenerationLength);
+            Assert.DoesNotContain(recipe.Assumptions, n => n.Contains("PPOConfig") || n.Contains("GRPOConfig"));
+            var verl = Ppo(Framework.Verl);
+            verl.Stage = TrainingStage.Grpo;
+            Assert.DoesNotContain(new StageRecipe(verl).Assumptions, n => n.Contains("GRPOConfig") || n.Contains("TRL needs"));
+            // TRL's own trainers keep their config's words.
+            Assert.Contains(new StageRecipe(Ppo(Framework.HfTrainer)).Assumptions, n => n.Contains("PPOConfig.local_batch_size"));
+        }
+
+        [Fact]
         public void OpenRlhf_shards_with_zero2_unless_told()
         {
             // openrlhf/cli/train_ppo_ray.py and train_dpo.py: --ds.zero_stage default 2.
