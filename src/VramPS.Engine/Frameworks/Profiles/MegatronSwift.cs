@@ -31,6 +31,10 @@ namespace VramPS.Engine.Frameworks.Profiles
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "swift/megatron/tuners/lora.py@ea766ff: LoRA only (train_type lora or full)"),
             FreezesLayers = new Cited<bool>(true,
                 "swift/megatron/arguments/megatron_args.py@3602360: freeze_parameters, freeze_parameters_regex and freeze_parameters_ratio freeze what they name; the rest trains"),
+            Fp32RouterProbs = new Cited<bool>(true,
+                "swift/megatron/argument/megatron_args.py@ea766ff (and @9f5fcf5; swift/megatron/arguments/megatron_args.py@0b7fb30): moe_router_dtype 'fp32' (Megatron-Core router.py gating casts input and weight to fp32, so the probs are fp32)"),
+            AllToAllTokenDispatcher = new Cited<bool>(true,
+                "swift/megatron/argument/megatron_args.py@ea766ff (and @0b7fb30): moe_token_dispatcher_type 'alltoall' (token_dispatcher.py MoEAlltoAllTokenDispatcher: each rank unpermutes its own tokens)"),
         };
     }
 }
