@@ -31,6 +31,16 @@ Describe 'Compare-FinetuneMethod' {
         $rows.Method | Should -Be @('Full', 'Freeze', 'LoRA', 'QLoRA')
     }
 
+    It 'compares by default only the methods the framework runs, and names the others in a warning' {
+        # torchtune's recipes freeze no decoder block (recipes/full_finetune_*.py); torchtitan trains every parameter.
+        $rows = Compare-FinetuneMethod -Model $Llama -Framework torchtune -WarningVariable warned -WarningAction SilentlyContinue
+        $rows.Method | Should -Be @('Full', 'LoRA', 'QLoRA')
+        ($warned -join "`n") | Should -Match '-Framework torchtune does not run -Method Freeze: compared Full, LoRA, QLoRA'
+        (Compare-FinetuneMethod -Model $Llama -Framework torchtitan -GpuCount 8 -WarningAction SilentlyContinue).Method | Should -Be 'Full'
+        Compare-FinetuneMethod -Model $Llama -Framework torchtune -Method Freeze -ErrorVariable failure -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkload,*'
+    }
+
     It 'gives each row the Total of the same estimate from Get-TrainingMemory' {
         foreach ($row in Compare-FinetuneMethod -Model $Llama -SequenceLength 1024) {
             $row.Total | Should -BeOfType ([long])

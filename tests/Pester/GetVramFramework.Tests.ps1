@@ -46,6 +46,47 @@ Describe 'Get-VramFramework' {
         (Get-VramFramework | Out-String -Width 200) | Should -Match 'Megatron-LM\s+Megatron-Core'
     }
 
+    It 'lists every behaviour of a profile with its source, a default left to the general rule as -' {
+        # torchtitan/models/llama3/model.py is its own model code: no transformers release (null, shown as -).
+        $text = Get-VramFramework torchtitan | Format-List | Out-String -Width 400
+        $text | Should -Match 'TransformersRelease\s+: - \(torchtitan/models/llama3/model\.py'
+        $text | Should -Match 'DefaultSharding\s+: Zero3 \(torchtitan/config_manager\.py@9dec370'
+    }
+
+    It 'writes every list as its items through Export-Csv, never a type name' {
+        # NeMo's other name (Synonyms), its adapters (nemo/collections/llm/peft: LoRA, DoRA) and the behaviour rows.
+        $row = Get-VramFramework NeMo | ConvertTo-Csv | ConvertFrom-Csv
+        $row.Synonyms | Should -Be 'Megatron-Bridge'
+        $row.Adapters | Should -BeLike 'LoRA, DoRA (*'
+        $row.Behaviors | Should -BeLike 'TransformersRelease = *; *'
+        ($row.PSObject.Properties.Value -match 'System\.|\[\]') | Should -BeNullOrEmpty
+    }
+
+    It 'shows the profile an estimate was made with when the estimate is piped in' {
+        $estimate = Get-TrainingMemory -Model $Llama -Method LoRA -Framework ms-swift -WarningAction SilentlyContinue
+        ($estimate | Get-VramFramework).Name | Should -Be 'ms-swift'
+    }
+
+    It 'is read as -Framework alone when a profile is piped to the workload cmdlets' {
+        # A profile's PromptLength, EmaCopy ... are what the framework does, not columns of the run: none is read.
+        $estimates = Get-VramFramework verl, OpenRLHF | Get-TrainingMemory -Model $Llama -Method LoRA -Stage Grpo -Gpu H100-SXM -ErrorVariable failure -WarningAction SilentlyContinue
+        $failure | Should -BeNullOrEmpty
+        $estimates.Framework | Should -Be 'verl', 'OpenRLHF'
+        $direct = Get-TrainingMemory -Model $Llama -Method LoRA -Stage Grpo -Gpu H100-SXM -Framework verl -WarningAction SilentlyContinue
+        $estimates[0].Total | Should -Be $direct.Total
+        # The command line wins over the piped profile, as for every piped setting.
+        (Get-VramFramework verl | Get-TrainingMemory -Model $Llama -Method LoRA -Framework peft -WarningAction SilentlyContinue).Framework | Should -Be 'peft'
+    }
+
+    It 'is named, in -Framework''s order, wherever the help lists -Framework''s values' {
+        # A framework added as docs/architecture.md says (enum, profile, FrameworkProfiles.All) shows up in every list.
+        $names = [VramPS.Engine.FrameworkNames]::All -join ', '
+        foreach ($page in 'Get-TrainingMemory', 'Find-GpuFit', 'Compare-FinetuneMethod', 'about_VramPS', 'about_VramPS_Frameworks') {
+            $text = (Get-Content -Raw (Join-Path $RepoRoot "docs/en-US/$page.md")) -replace '\s+', ' '
+            $text.Contains("$names (") | Should -BeTrue -Because "$page.md lists -Framework's values as $names"
+        }
+    }
+
     It 'reports a name VramPS does not know as UnknownFramework listing the known names' {
         Get-VramFramework nobody -ErrorVariable failure -ErrorAction SilentlyContinue
         $failure[0].FullyQualifiedErrorId | Should -Be 'UnknownFramework,VramPS.Commands.GetVramFrameworkCommand'

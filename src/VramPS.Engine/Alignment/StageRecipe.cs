@@ -43,7 +43,7 @@ namespace VramPS.Engine.Alignment
             var framework = FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer);
             if (!framework.AlignmentStages.Value)
                 throw new InvalidWorkloadException("Stage",
-                    $"-Stage {Stage} follows TRL's trainers: -Framework {framework.Name} has none. Use {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value)}.");
+                    $"-Stage {Stage} is not a stage -Framework {framework.Name} runs: VramPS models none but Sft for it ({framework.AlignmentStages.Source}). For -Stage {Stage} use -Framework {FrameworkProfiles.NamesWhere(p => p.AlignmentStages.Value && (p.Stages.Value?.Contains(Stage) ?? true))}.");
             if (framework.Stages.Value is IReadOnlyList<TrainingStage> stages && !stages.Contains(Stage))
                 throw new InvalidWorkloadException("Stage",
                     $"-Framework {framework.Name} runs -Stage Sft, {string.Join(", ", stages)}; not {Stage} ({framework.Stages.Source}).");
@@ -97,7 +97,9 @@ namespace VramPS.Engine.Alignment
 
             if (Stage == TrainingStage.Grpo)
             {
-                NumGenerations = Positive(w.NumGenerations, "NumGenerations", Generations, $"{Generations} completions per prompt (GRPOConfig.num_generations)");
+                NumGenerations = Positive(w.NumGenerations, "NumGenerations", Generations, framework.Stages.Value is null
+                    ? $"{Generations} completions per prompt (GRPOConfig.num_generations)"
+                    : $"{Generations} completions per prompt assumed, TRL's default (-NumGenerations gives {framework.Name}'s group size)");
                 if (given.BatchSize is null)
                 {
                     given.BatchSize = NumGenerations;
@@ -105,7 +107,8 @@ namespace VramPS.Engine.Alignment
                 }
             }
 
-            if (Stage == TrainingStage.Grpo && w.VllmMode == VllmMode.Server)
+            bool placed = StageSettings.TakesVllmMode(Stage, framework);
+            if (placed && w.VllmMode == VllmMode.Server)
             {
                 if (w.RolloutMemoryFraction != null)
                     throw new InvalidWorkloadException("VllmMode",
@@ -114,10 +117,12 @@ namespace VramPS.Engine.Alignment
                     throw new InvalidWorkloadException("VllmMode",
                         $"-Framework {framework.Name} runs vLLM in the training process only ({framework.RolloutServer.Source}): use -VllmMode Colocate.");
                 RolloutServer = true;
-                _notes.Add("vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
+                _notes.Add(framework.Generation.Value == RolloutGeneration.Vllm
+                    ? $"the vLLM engines generate on GPUs of their own ({framework.RolloutServer.Source}): the training GPU holds no engine and no KV cache"
+                    : "vLLM generates on GPUs of its own (vllm_mode=\"server\"): the training GPU holds no engine and no KV cache, and the policy scores the batch for vLLM's importance-sampling correction");
             }
             double? share = w.RolloutMemoryFraction;
-            if (Stage == TrainingStage.Grpo && share is null && w.VllmMode == VllmMode.Colocate)
+            if (placed && share is null && w.VllmMode == VllmMode.Colocate)
             {
                 share = framework.RolloutDefaultFraction.Value;
                 _notes.Add(framework.RolloutDefaultFraction.Assumption!);
@@ -148,7 +153,8 @@ namespace VramPS.Engine.Alignment
                     _notes.Add("TRL's PPOTrainer generates with transformers: the colocated vLLM engine is OpenRLHF's (--colocate_all_models), which computes the policy's log-probs with a forward");
             }
 
-            double kl = Stage == TrainingStage.Grpo ? w.KlCoefficient ?? 0 : 0;
+            bool klLoadsReference = StageSettings.TakesKlCoefficient(Stage, framework);
+            double kl = klLoadsReference ? w.KlCoefficient ?? framework.DefaultKlCoefficient.Value : 0;
             if (kl < 0 || double.IsNaN(kl) || double.IsInfinity(kl))
                 throw new InvalidWorkloadException("KlCoefficient", string.Format(CultureInfo.InvariantCulture, "-KlCoefficient must be 0 or more; got {0}.", kl));
 
@@ -156,6 +162,8 @@ namespace VramPS.Engine.Alignment
             Policy = new ResolvedRecipe(Given, Stage == TrainingStage.Grpo ? GrpoPolicy(framework, w) : null);
             Behavior = new TrainerBehavior(Policy);
             _notes.InsertRange(0, Policy.Assumptions);
+            // A profile that lists no Stages runs every stage of TRL's trainers, whose configs these notes name.
+            bool trl = framework.Stages.Value is null;
 
             Rows = Stage switch
             {
@@ -166,7 +174,7 @@ namespace VramPS.Engine.Alignment
                 _ => Policy.BatchSize,
             };
             if (Policy.Has(Techniques.FusedLinearLoss) && !LossBuffers.HasFusedLinearLoss(Stage) && Stage != TrainingStage.RewardModel)
-                _notes.Add($"TRL's trainer for -Stage {Stage} has no fused linear loss: its logits are counted");
+                _notes.Add($"{(trl ? "TRL's trainer" : $"{framework.Name}'s trainer")} for -Stage {Stage} has no fused linear loss: its logits are counted");
             if (Rows != Policy.BatchSize)
                 _notes.Add($"chosen and rejected run as one batch: {Rows} sequences of {Policy.SequenceLength} tokens per forward");
             if (Stage == TrainingStage.Kto)
@@ -175,10 +183,11 @@ namespace VramPS.Engine.Alignment
             if (online)
             {
                 RolloutBatch = Policy.BatchSize * Policy.GradientAccumulation;
+                string config = !trl ? "" : Stage == TrainingStage.Grpo ? ", GRPOConfig.steps_per_generation" : ", PPOConfig.local_batch_size";
                 _notes.Add(Stage == TrainingStage.Grpo
-                    ? $"each generation round makes {RolloutBatch} completions per GPU (micro-batch x gradient accumulation, GRPOConfig.steps_per_generation)"
-                    : $"each rollout makes {RolloutBatch} responses per GPU (micro-batch x gradient accumulation, PPOConfig.local_batch_size)");
-                if (Stage == TrainingStage.Grpo && RolloutBatch * Policy.GpuCount % NumGenerations != 0)
+                    ? $"each generation round makes {RolloutBatch} completions per GPU (micro-batch x gradient accumulation{config})"
+                    : $"each rollout makes {RolloutBatch} responses per GPU (micro-batch x gradient accumulation{config})");
+                if (trl && Stage == TrainingStage.Grpo && RolloutBatch * Policy.GpuCount % NumGenerations != 0)
                     _notes.Add($"TRL needs the generation batch ({RolloutBatch * Policy.GpuCount} completions) to hold whole groups of {NumGenerations}");
             }
 
@@ -187,7 +196,7 @@ namespace VramPS.Engine.Alignment
             {
                 TrainingStage.Dpo => !w.PrecomputeReferenceLogProbs,
                 TrainingStage.Kto => !w.PrecomputeReferenceLogProbs,
-                TrainingStage.Ppo => true,
+                TrainingStage.Ppo => !framework.PpoReferenceOnlyWithKl.Value || kl > 0,
                 TrainingStage.Grpo => kl > 0,
                 _ => false,
             };
@@ -195,8 +204,8 @@ namespace VramPS.Engine.Alignment
             if (HasReference && adapter && ReferenceIsCopy) _notes.Add(framework.ReferenceAlwaysCopy.Assumption!);
             if (w.PrecomputeReferenceLogProbs && (Stage == TrainingStage.Dpo || Stage == TrainingStage.Kto))
                 _notes.Add("reference log-probs precomputed before training (precompute_ref_log_probs): no reference during the step");
-            if (Stage == TrainingStage.Grpo && kl == 0)
-                _notes.Add("no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)");
+            if (klLoadsReference && w.KlCoefficient is null)
+                _notes.Add(framework.DefaultKlCoefficient.Assumption!);
             if (HasReference && adapter && !ReferenceIsCopy)
                 _notes.Add("the reference is the policy's base with its adapters disabled: no second copy of the weights");
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using VramPS.Engine.Frameworks;
 
 namespace VramPS.Engine.Alignment
 {
@@ -9,6 +10,17 @@ namespace VramPS.Engine.Alignment
     {
         /// <summary>The methods Compare-FinetuneMethod compares for an alignment stage: TRL's trainers train a full model or peft adapters.</summary>
         public static IReadOnlyList<FinetuneMethod> DefaultMethods { get; } = new[] { FinetuneMethod.Full, FinetuneMethod.LoRA, FinetuneMethod.QLoRA };
+
+        /// <summary>
+        /// Whether -VllmMode places the stage's rollout engine: GRPO's (TRL's vllm_mode), and PPO's where the framework
+        /// generates with vLLM engines (OpenRLHF's --train.colocate_all, verl's hybrid engine).
+        /// </summary>
+        internal static bool TakesVllmMode(TrainingStage stage, FrameworkProfile profile) =>
+            stage == TrainingStage.Grpo || (stage == TrainingStage.Ppo && profile.Generation.Value == RolloutGeneration.Vllm);
+
+        /// <summary>Whether -KlCoefficient decides if the stage loads its reference: GRPO's, and PPO's where the framework loads one only for a KL term.</summary>
+        internal static bool TakesKlCoefficient(TrainingStage stage, FrameworkProfile profile) =>
+            stage == TrainingStage.Grpo || (stage == TrainingStage.Ppo && profile.PpoReferenceOnlyWithKl.Value);
 
         /// <summary>One message per setting the workload's stage ignores, naming the stages it applies to.</summary>
         public static IReadOnlyList<string> Ignored(Workload w)
@@ -28,11 +40,22 @@ namespace VramPS.Engine.Alignment
             Check(w.GenerationLength != null, "GenerationLength", TrainingStage.Ppo, TrainingStage.Grpo);
             Check(w.RolloutMemoryFraction != null, "RolloutMemoryFraction", TrainingStage.Ppo, TrainingStage.Grpo);
             Check(w.RolloutSleep != null, "RolloutSleep", TrainingStage.Ppo, TrainingStage.Grpo);
-            Check(w.VllmMode != null, "VllmMode", TrainingStage.Grpo);
-            if (w.RolloutSleep != null && w.RolloutMemoryFraction is null && w.VllmMode != VllmMode.Colocate && (stage == TrainingStage.Ppo || stage == TrainingStage.Grpo))
-                messages.Add("-RolloutSleep applies to a colocated vLLM engine (-RolloutMemoryFraction); without one the policy generates itself and it is ignored.");
+            var profile = FrameworkProfiles.Of(w.Framework ?? Framework.HfTrainer);
+            if (w.VllmMode != null && (stage == TrainingStage.Ppo || stage == TrainingStage.Grpo) && !TakesVllmMode(stage, profile))
+                messages.Add($"-VllmMode applies to -Stage Grpo, and to Ppo where the framework generates with vLLM ({FrameworkProfiles.NamesWhere(p => p.Generation.Value == RolloutGeneration.Vllm)}); -Framework {profile.Name}'s -Stage {stage} ignores it.");
+            else if (TakesVllmMode(TrainingStage.Ppo, profile))
+                Check(w.VllmMode != null, "VllmMode", TrainingStage.Ppo, TrainingStage.Grpo);
+            else
+                Check(w.VllmMode != null, "VllmMode", TrainingStage.Grpo);
+            bool colocated = w.RolloutMemoryFraction != null || (w.VllmMode == VllmMode.Colocate && TakesVllmMode(stage, profile))
+                || (w.VllmMode is null && profile.RolloutFraction.Value != null);
+            if (w.RolloutSleep != null && !colocated && (stage == TrainingStage.Ppo || stage == TrainingStage.Grpo))
+                messages.Add("-RolloutSleep applies to a vLLM engine colocated with training (-RolloutMemoryFraction, or -VllmMode Colocate); without one it is ignored.");
             Check(w.PrecomputeReferenceLogProbs, "PrecomputeReferenceLogProbs", TrainingStage.Dpo, TrainingStage.Kto);
-            Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
+            if (TakesKlCoefficient(TrainingStage.Ppo, profile))
+                Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Ppo, TrainingStage.Grpo);
+            else
+                Check(w.KlCoefficient != null, "KlCoefficient", TrainingStage.Grpo);
             Check(w.EmaCopy, "EmaCopy", TrainingStage.Ppo, TrainingStage.Grpo);
 
             bool online = stage == TrainingStage.Ppo || stage == TrainingStage.Grpo;

@@ -59,6 +59,20 @@ namespace VramPS.Engine.Estimation
                 throw Refusal("Attention", $"-Framework {p.Name} takes transformers' default attention, and transformers {transformers.ToString(2)} has no SDPA path: it runs -Attention Eager (or name -TransformersVersion '4.36' or later)", p.AttentionFromRelease.Source);
         }
 
+        /// <summary>
+        /// Whether the framework's trainer runs a method at all, as the refusals of <see cref="Check"/> and
+        /// <see cref="ResolvedRecipe"/> decide it (PartialTraining, FreezesLayers, QuantizedBase, QuantizedBaseOneGpu):
+        /// what Compare-FinetuneMethod compares when no method is named.
+        /// </summary>
+        public static bool RunsMethod(FrameworkProfile p, FinetuneMethod method, int gpus) => method switch
+        {
+            FinetuneMethod.Full => true,
+            FinetuneMethod.Freeze => p.PartialTraining.Value && p.FreezesLayers.Value,
+            FinetuneMethod.LoRA => p.PartialTraining.Value,
+            FinetuneMethod.QLoRA => p.PartialTraining.Value && p.QuantizedBase.Value && !(p.QuantizedBaseOneGpu.Value && gpus > 1),
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+        };
+
         private static IEnumerable<(string Name, int Degree)> ModelParallelDegrees(Workload w)
         {
             yield return ("TensorParallel", w.TensorParallel ?? 1);

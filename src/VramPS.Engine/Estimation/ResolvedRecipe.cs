@@ -116,7 +116,7 @@ namespace VramPS.Engine.Estimation
                     $"-Method {w.Method} trains the model's own weights, and -Quantization {Quantization} weights cannot train: quantize a frozen base with -Method QLoRA (or LoRA), or give -Quantization None.");
             if (!Profile.QuantizedBase.Value && (w.Method == FinetuneMethod.QLoRA || Quantization != Engine.Quantization.None))
                 throw new InvalidWorkloadException("Framework",
-                    $"-Framework {Profile.Name} has no recipe for -Method {w.Method} with -Quantization {Quantization}: it holds no bitsandbytes 4-bit or 8-bit base. Use -Method LoRA or Full, or a QLoRA trainer (-Framework HF-Trainer, axolotl, LLaMA-Factory, torchtune, Unsloth).");
+                    $"-Framework {Profile.Name} has no recipe for -Method {w.Method} with -Quantization {Quantization}: it holds no bitsandbytes 4-bit or 8-bit base. Use -Method LoRA or Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.QuantizedBase.Value)}, the frameworks with a quantized base.");
 
             if (!IsAdapter && w.Adapter != null)
                 throw new InvalidWorkloadException("Adapter", $"-Adapter applies to -Method LoRA and QLoRA (the base stays frozen); -Method {w.Method} trains the model's own weights.");
@@ -124,7 +124,7 @@ namespace VramPS.Engine.Estimation
             if (IsAdapter && Profile.Adapters.Value is { } offered && !offered.Contains(Adapter.Kind))
             {
                 throw new InvalidWorkloadException("Adapter",
-                    $"-Framework {Profile.Name} has no {Adapter.Kind} adapter. Allowed with it: -Adapter {string.Join(", ", offered)}; every adapter runs under peft (-Framework peft, HF-Trainer, axolotl, LLaMA-Factory).");
+                    $"-Framework {Profile.Name} has no {Adapter.Kind} adapter. Allowed with it: -Adapter {string.Join(", ", offered)}; -Framework {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value && (p.Adapters.Value?.Contains(Adapter.Kind) ?? true))} offer {Adapter.Kind}.");
             }
             LoraRank = Adapter.Rank;
             OptimizerRank = ResolveOptimizerRank(w);
@@ -321,7 +321,7 @@ namespace VramPS.Engine.Estimation
             if (w.Method != FinetuneMethod.Full)
                 throw new InvalidWorkloadException("Optimizer", $"-Optimizer BAdam trains the model's own weights block by block: it needs -Method Full, not -Method {w.Method}.");
             if (!Profile.BlockOptimizer.Value)
-                throw new InvalidWorkloadException("Optimizer", $"-Framework {Profile.Name} has no -Optimizer BAdam: LLaMA-Factory offers it (use_badam).");
+                throw new InvalidWorkloadException("Optimizer", $"-Framework {Profile.Name} has no -Optimizer BAdam: -Framework {FrameworkProfiles.NamesWhere(p => p.BlockOptimizer.Value)} offers it ({FrameworkProfiles.All.First(p => p.BlockOptimizer.Value).BlockOptimizer.Source}).");
             if (GpuCount > 1)
                 throw new InvalidWorkloadException("GpuCount", $"-Optimizer BAdam is estimated on one GPU (block_optim.py step_single_gpu); -GpuCount {GpuCount} under DeepSpeed ZeRO-3 is not modelled.");
             _assumptions.Add("BAdam layer mode: one decoder layer per block, embedding and head frozen; the peak is taken with the lowest block active (backward runs through every block above it)");
@@ -410,24 +410,24 @@ namespace VramPS.Engine.Estimation
         /// The checkpointing a framework runs a method with when not told: its profile's default, else on under QLoRA for
         /// the transformers Trainer stacks (peft's prepare_model_for_kbit_training turns it on), else off.
         /// </summary>
-        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method)
+        internal static Checkpointing DefaultCheckpointingOf(Framework framework, FinetuneMethod method) =>
+            DefaultCheckpointingOf(FrameworkProfiles.Of(framework), method).Mode;
+
+        /// <summary>The default checkpointing of a profile for a method, with the words Assumptions record for it.</summary>
+        private static (Checkpointing Mode, string Why) DefaultCheckpointingOf(FrameworkProfile profile, FinetuneMethod method)
         {
-            var profile = FrameworkProfiles.Of(framework);
-            return profile.DefaultCheckpointing.Value
-                ?? (method == FinetuneMethod.QLoRA && profile.TransformersTrainer.Value ? Engine.Checkpointing.Full : Engine.Checkpointing.None);
+            var own = profile.DefaultCheckpointing;
+            if (own.Value is Checkpointing mode) return (mode, own.Assumption!);
+            return method == FinetuneMethod.QLoRA && profile.TransformersTrainer.Value
+                ? (Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
+                : (Engine.Checkpointing.None, own.Assumption ?? "no activation checkpointing (the Trainer's default)");
         }
 
         private Checkpointing DefaultCheckpointing(FinetuneMethod method)
         {
-            var own = Profile.DefaultCheckpointing;
-            if (own.Value is Checkpointing mode)
-            {
-                if (Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
-                return Take(mode, own.Assumption!);
-            }
-            return method == FinetuneMethod.QLoRA && Profile.TransformersTrainer.Value
-                ? Take(Engine.Checkpointing.Full, "activation checkpointing on (peft's prepare_model_for_kbit_training turns it on)")
-                : Take(Engine.Checkpointing.None, own.Assumption ?? "no activation checkpointing (the Trainer's default)");
+            var (mode, why) = DefaultCheckpointingOf(Profile, method);
+            if (Profile.DefaultCheckpointing.Value != null && Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
+            return Take(mode, why);
         }
 
         /// <summary>

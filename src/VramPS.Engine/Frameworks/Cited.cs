@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace VramPS.Engine.Frameworks
 {
     /// <summary>A behaviour's value as the list of behaviours shows it, and the source it was read from.</summary>
@@ -24,8 +26,12 @@ namespace VramPS.Engine.Frameworks
         public T Value { get; }
         public string Source { get; }
         public string? Assumption { get; }
-        object? ICited.Shown => Value;
+        /// <summary>The value as the list of behaviours shows it: a list of values as one line ("LoRA, DoRA").</summary>
+        object? ICited.Shown => Value is System.Collections.IEnumerable items && Value is not string
+            ? Text.ReadableList.Names(items.Cast<object>().Select(item => item.ToString() ?? ""))
+            : Value;
 
-        public override string ToString() => $"{Value} ({Source})";
+        /// <summary>The value and its source, as Format-List and Export-Csv show a profile: "- (source)" for a default left to the general rule.</summary>
+        public override string ToString() => $"{((ICited)this).Shown ?? "-"} ({Source})";
     }
 }

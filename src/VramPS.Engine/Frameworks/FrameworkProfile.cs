@@ -23,7 +23,8 @@ namespace VramPS.Engine.Frameworks
         /// <summary>The releases the profile covers and the behaviours that changed between them; null: it lists none (-FrameworkVersion refused).</summary>
         public ReleaseHistory? Releases { get; init; }
         /// <summary>Other names -Framework accepts for this profile (Megatron-Bridge for NeMo).</summary>
-        public IReadOnlyList<string> Synonyms { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> Synonyms { get => _synonyms; init => _synonyms = Text.ReadableList.Names(value); }
+        private readonly IReadOnlyList<string> _synonyms = Text.ReadableList.Names(null);
 
         // Defaults the engine takes when the workload does not say.
         /// <summary>The transformers release whose model and loss code runs; null for a stack with its own model code.</summary>
@@ -351,6 +352,10 @@ namespace VramPS.Engine.Frameworks
         public Cited<double?> RolloutFraction { get; init; }
         /// <summary>Offers an exponential-moving-average copy of the policy (-EmaCopy).</summary>
         public Cited<bool> EmaCopy { get; init; }
+        /// <summary>The KL coefficient GRPO (and PPO where <see cref="PpoReferenceOnlyWithKl"/>) takes without -KlCoefficient: above 0 the reference loads.</summary>
+        public Cited<double> DefaultKlCoefficient { get; init; }
+        /// <summary>PPO loads its reference only for a KL term (-KlCoefficient above 0); otherwise PPO always has one.</summary>
+        public Cited<bool> PpoReferenceOnlyWithKl { get; init; }
         // GRPO's policy and its colocated rollout engine.
         /// <summary>The GRPO trainer upcasts a k-bit base's non-quantized weights to fp32 (its own peft setup, not the SFT one).</summary>
         public Cited<bool> GrpoKbitUpcast { get; init; }
@@ -374,13 +379,12 @@ namespace VramPS.Engine.Frameworks
         private static readonly PropertyInfo[] BehaviorProperties = typeof(FrameworkProfile).GetProperties()
             .Where(p => typeof(ICited).IsAssignableFrom(p.PropertyType)).ToArray();
 
-        /// <summary>Every behaviour with its value and source, in declaration order.</summary>
-        public IReadOnlyList<FrameworkBehavior> Behaviors => BehaviorProperties
+        /// <summary>Every behaviour with its value and source, in declaration order (as text: "Name = value; ...").</summary>
+        public IReadOnlyList<FrameworkBehavior> Behaviors => Text.ReadableList.Rows(BehaviorProperties
             .Select(p =>
             {
                 var c = (ICited)p.GetValue(this)!;
                 return new FrameworkBehavior(Name, p.Name, c.Shown, c.Source, c.Assumption);
-            })
-            .ToArray();
+            }));
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VramPS.Engine.Alignment;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 
 namespace VramPS.Engine.Planning
 {
@@ -13,9 +14,24 @@ namespace VramPS.Engine.Planning
     /// </summary>
     public static class MethodComparer
     {
-        /// <summary>The methods compared when none are named.</summary>
+        /// <summary>The methods compared when none are named, before the framework's own (<see cref="DefaultMethodsFor"/>).</summary>
         public static IReadOnlyList<FinetuneMethod> DefaultMethods { get; } =
             new[] { FinetuneMethod.Full, FinetuneMethod.Freeze, FinetuneMethod.LoRA, FinetuneMethod.QLoRA };
+
+        /// <summary>
+        /// The methods compared when none are named: <see cref="DefaultMethods"/> (an alignment stage's,
+        /// <see cref="StageSettings.DefaultMethods"/>) that the workload's framework runs; <paramref name="notRun"/>
+        /// gets the others, which its profile refuses.
+        /// </summary>
+        public static IReadOnlyList<FinetuneMethod> DefaultMethodsFor(Workload workload, out IReadOnlyList<FinetuneMethod> notRun)
+        {
+            if (workload is null) throw new ArgumentNullException(nameof(workload));
+            var all = (workload.Stage ?? TrainingStage.Sft) == TrainingStage.Sft ? DefaultMethods : StageSettings.DefaultMethods;
+            var profile = FrameworkProfiles.Of(workload.Framework ?? Framework.HfTrainer);
+            int gpus = workload.GpuCount ?? 1;
+            notRun = all.Where(m => !FrameworkOffers.RunsMethod(profile, m, gpus)).ToArray();
+            return all.Where(m => FrameworkOffers.RunsMethod(profile, m, gpus)).ToArray();
+        }
 
         /// <summary>
         /// One row per method, adapter, optimizer and precision, in that nesting order. An empty or null adapter,
@@ -34,7 +50,7 @@ namespace VramPS.Engine.Planning
         {
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             bool adaptersNamed = adapters != null && adapters.Count > 0;
-            var methodList = methods is null || methods.Count == 0 ? adaptersNamed ? AdapterMethods : DefaultMethods : methods.Distinct().ToArray();
+            var methodList = methods is null || methods.Count == 0 ? adaptersNamed ? AdapterMethods : DefaultMethodsFor(workload, out _) : methods.Distinct().ToArray();
             var adapterList = Settings(adapters, workload.Adapter);
             var optimizerList = Settings(optimizers, workload.Optimizer);
             var precisionList = Settings(precisions, workload.Precision);

@@ -1,7 +1,7 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using VramPS.Completion;
 using VramPS.Engine;
-using VramPS.Engine.Alignment;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Planning;
 using VramPS.Transformation;
@@ -48,7 +48,16 @@ namespace VramPS.Commands
             {
                 var workload = BuildWorkload();
                 if (Gpu != null) workload.Gpu = Gpus.Get(Gpu);
-                var methods = Method ?? (workload.Stage is null || workload.Stage == TrainingStage.Sft ? null : StageSettings.DefaultMethods);
+                IReadOnlyList<FinetuneMethod>? methods = Method;
+                if (methods is null && (Adapter is null || Adapter.Length == 0))
+                {
+                    methods = MethodComparer.DefaultMethodsFor(workload, out var notRun);
+                    if (notRun.Count > 0)
+                    {
+                        WriteWarning($"-Framework {FrameworkNames.ToName(workload.Framework ?? Engine.Framework.HfTrainer)} does not run -Method {string.Join(", ", notRun)}: "
+                            + $"compared {string.Join(", ", methods)}. Name -Method to see why each is refused.");
+                    }
+                }
                 var rows = MethodComparer.Compare(workload, methods, Optimizer, Precision, Adapter, FrameworkDefaults);
                 foreach (var row in rows) WriteEstimateWarnings(row.Estimate);
                 WriteResults(rows);

@@ -19,8 +19,12 @@ namespace VramPS.Commands
         /// <summary>FullyQualifiedErrorId of a -Name that is not a valid wildcard pattern.</summary>
         public const string InvalidPattern = nameof(InvalidPattern);
 
-        /// <summary>Framework names as -Framework takes them, wildcards allowed; every profile when not given.</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true)]
+        /// <summary>
+        /// Framework names as -Framework takes them, wildcards allowed; every profile when not given. Binds a piped
+        /// result's Framework property (an estimate's, an imported config's), so a run shows the profile it was estimated with.
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Framework")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(FrameworkNameCompleter))]
         [ValidateNotNullOrEmpty]

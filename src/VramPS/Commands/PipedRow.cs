@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using VramPS.Engine;
 using VramPS.Engine.Estimation;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Gpus;
 using VramPS.Engine.Planning;
 
@@ -12,7 +13,8 @@ namespace VramPS.Commands
     /// One object from the pipeline as the workload cmdlets read it: a plan row (an Import-Csv row or any
     /// PSCustomObject), a VramPS result that carries its workload (a model, a GpuFit or ClusterPlan row whose GPU and
     /// layout apply over it, an estimate or comparison row whose settings only echo what the engine resolved), a
-    /// catalog GPU, or another object read by property name (a file for -ConfigPath).
+    /// catalog GPU, a framework profile (Get-VramFramework's, read as -Framework alone: its behaviours are what the
+    /// framework does, not settings of the run), or another object read by property name (a file for -ConfigPath).
     /// </summary>
     internal sealed class PipedRow
     {
@@ -62,7 +64,7 @@ namespace VramPS.Commands
         /// <summary>The property under the first of the names it has, or false when it has none of them.</summary>
         public bool TryGet(IEnumerable<string> names, out string column, out object? value)
         {
-            _properties ??= Index(Object);
+            _properties ??= Object.BaseObject is FrameworkProfile profile ? FrameworkOnly(profile) : Index(Object);
             foreach (string name in names)
             {
                 if (!_properties.TryGetValue(name, out var property)) continue;
@@ -74,6 +76,10 @@ namespace VramPS.Commands
             value = null;
             return false;
         }
+
+        /// <summary>A profile's one setting: its name, as -Framework takes it.</summary>
+        private static Dictionary<string, PSPropertyInfo> FrameworkOnly(FrameworkProfile profile) =>
+            new Dictionary<string, PSPropertyInfo>(StringComparer.OrdinalIgnoreCase) { ["Framework"] = new PSNoteProperty("Framework", profile.Name) };
 
         /// <summary>Where a property is among the object's properties (a column's place in its CSV row).</summary>
         public int ColumnIndex(string name)

@@ -186,7 +186,7 @@ namespace VramPS.Engine.Tests.Alignment
         {
             var w = Grpo(FinetuneMethod.LoRA);
             w.RolloutSleep = true;
-            Assert.Contains(StageSettings.Ignored(w), m => m.StartsWith("-RolloutSleep applies to a colocated vLLM engine"));
+            Assert.Contains(StageSettings.Ignored(w), m => m.StartsWith("-RolloutSleep applies to a vLLM engine colocated with training"));
             w.Stage = TrainingStage.Dpo;
             Assert.Contains(StageSettings.Ignored(w), m => m.StartsWith("-RolloutSleep applies to -Stage Ppo and Grpo only"));
         }

@@ -31,6 +31,8 @@ namespace VramPS.Engine.Tests.Alignment
                 Framework = Framework.Verl,
                 Stage = stage,
                 RewardModel = stage == TrainingStage.Ppo ? Qwen7 : null,
+                // PPO with a KL penalty in the reward (algorithm.use_kl_in_reward, kl_ctrl.kl_coef 0.001): the reference loads.
+                KlCoefficient = stage == TrainingStage.Ppo ? 0.001 : null,
                 BatchSize = 8,
                 GpuCount = 8,
                 Sharding = Sharding.Zero3,

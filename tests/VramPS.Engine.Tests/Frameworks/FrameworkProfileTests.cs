@@ -110,11 +110,14 @@ namespace VramPS.Engine.Tests.Frameworks
         }
 
         [Fact]
-        public void Stages_are_refused_for_frameworks_without_TRL_naming_those_with_it()
+        public void Stages_are_refused_for_frameworks_without_them_naming_those_that_run_the_stage()
         {
             var w = new Workload(ModelArchitecture.LlamaLike(1_000_000_000)) { Framework = Framework.Torchtune, Stage = TrainingStage.Dpo };
             var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
-            Assert.Contains("Use HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth, ms-swift, DeepSpeed-Chat, verl or OpenRLHF.", e.Message);
+            // DPO: TRL's DPOTrainer under the transformers stacks and Unsloth, DeepSpeed-Chat's step2_dpo_finetuning,
+            // OpenRLHF's train_dpo.py; verl runs only PPO and GRPO (main_ppo.py), so it is not offered for DPO.
+            Assert.Equal("Stage", e.Parameter);
+            Assert.Contains("use -Framework HF-Trainer, peft, axolotl, LLaMA-Factory, fms-acceleration, Unsloth, ms-swift, DeepSpeed-Chat or OpenRLHF.", e.Message);
         }
 
         [Fact]

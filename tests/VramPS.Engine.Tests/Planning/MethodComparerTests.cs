@@ -138,5 +138,56 @@ namespace VramPS.Engine.Tests.Planning
             Assert.Null(w.Optimizer);
             Assert.Null(w.Precision);
         }
+    
+        /// <summary>
+        /// Without named methods a comparison takes those the framework runs: torchtitan trains every parameter
+        /// (torchtitan/train.py), Megatron-LM has LoRA but no bitsandbytes base or block freezing, torchtune's recipes
+        /// freeze no block, litgpt trains over a quantized base on one GPU only (finetune/lora.py).
+        /// </summary>
+        [Theory]
+        [InlineData(Framework.Torchtitan, 8, "Full")]
+        [InlineData(Framework.MegatronLM, 8, "Full, LoRA")]
+        [InlineData(Framework.Torchtune, 1, "Full, LoRA, QLoRA")]
+        [InlineData(Framework.Litgpt, 8, "Full, LoRA")]
+        [InlineData(Framework.HfTrainer, 8, "Full, Freeze, LoRA, QLoRA")]
+        public void Default_methods_are_those_the_framework_runs(Framework framework, int gpus, string expected)
+        {
+            var w = Llama();
+            w.Framework = framework;
+            w.GpuCount = gpus;
+            var rows = MethodComparer.Compare(w);
+            Assert.Equal(expected, string.Join(", ", rows.Select(r => r.Method)));
+            Assert.Equal(expected, string.Join(", ", MethodComparer.DefaultMethodsFor(w, out _)));
+        }
+
+        /// <summary>The default list and the refusals agree for every framework, method and GPU count.</summary>
+        [Fact]
+        public void A_method_left_out_of_the_defaults_is_one_the_estimate_refuses()
+        {
+            foreach (var profile in Engine.Frameworks.FrameworkProfiles.All)
+            foreach (var gpus in new[] { 1, 8 })
+            {
+                var w = Llama();
+                w.Framework = profile.Framework;
+                w.GpuCount = gpus;
+                var offered = MethodComparer.DefaultMethodsFor(w, out var notRun);
+                foreach (var method in offered.Concat(notRun))
+                {
+                    var variant = w.Clone();
+                    variant.Method = method;
+                    bool refused;
+                    try
+                    {
+                        MemoryEstimator.Estimate(variant);
+                        refused = false;
+                    }
+                    catch (Engine.Errors.InvalidWorkloadException e) when (e.Parameter is "Method" or "Framework" or "GpuCount")
+                    {
+                        refused = true;
+                    }
+                    Assert.True(refused == notRun.Contains(method), $"{profile.Name} {method} on {gpus} GPUs: refused {refused}");
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
+using VramPS.Engine.Frameworks;
 using VramPS.Engine.Models;
 
 namespace VramPS.Engine.Tests.Properties
@@ -49,7 +50,8 @@ namespace VramPS.Engine.Tests.Properties
                 // litgpt trains over a quantized base on one GPU only (finetune/lora.py: NotImplementedError).
                 GpuCount = method == FinetuneMethod.QLoRA && framework == Framework.Litgpt ? 1 : gpus,
                 Sharding = sharding,
-                Framework = framework,
+                // torchtune's and litgpt's recipes freeze no decoder block: Freeze runs under the transformers Trainer.
+                Framework = method == FinetuneMethod.Freeze && !FrameworkProfiles.Of(framework).FreezesLayers.Value ? Framework.HfTrainer : framework,
                 Techniques = techniques,
             };
 

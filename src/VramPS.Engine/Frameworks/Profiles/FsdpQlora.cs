@@ -23,6 +23,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             AlignmentStages = new Cited<bool>(false, "fsdp_qlora train.py trains causal-LM SFT only"),
             KbitPreparationUpcast = new Cited<bool>(false, "fsdp_qlora train.py: quantizes with bnb and loads without prepare_model_for_kbit_training"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA, AdapterKind.DoRA }, "fsdp_qlora train.py --train_type lora, qlora, custom_qlora, hqq_dora, bnb_dora"),
+            FreezesLayers = new Cited<bool>(false,
+                "fsdp_qlora train.py --train_type full, lora, qlora, custom_qlora, custom_lora, hqq_lora, hqq_dora, bnb_dora, bnb_llama_pro, hqq_llama_pro: none freezes blocks of the model as loaded"),
             LoraDropout = new Cited<double>(0.1, "fsdp_qlora train.py main: lora_dropout 0.1"),
             AdaptersInComputeDtype = new Cited<bool>(true,
                 "fsdp_qlora train.py@3afe102 precision bf16 (its default): torch_dtype bf16 and Linear4bit quant_storage=torch_dtype, "

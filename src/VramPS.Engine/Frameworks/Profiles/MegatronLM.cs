@@ -29,6 +29,10 @@ namespace VramPS.Engine.Frameworks.Profiles
             ReentrantCheckpointing = new Cited<bool>(false, "megatron/core/tensor_parallel/random.py CheckpointFunction passes gradients to its inputs"),
             KeepsModelCache = new Cited<bool>(false, "megatron/core/transformer/attention.py: its own model, whose inference key/value cache exists only with an inference context"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "megatron/training/peft.py: LoRA"),
+            Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(new Text.ReadableList<OptimizerKind>(new[] { OptimizerKind.AdamW, OptimizerKind.SGD }, ", "),
+                "megatron/training/arguments.py --optimizer choices adam (decoupled weight decay: Transformer Engine's or Apex's FusedAdam, adam_w_mode) and sgd; megatron/core/optimizer/__init__.py builds no other"),
+            FreezesLayers = new Cited<bool>(false,
+                "megatron/training/arguments.py (Megatron-Core 0.8-0.12): no option freezes decoder blocks (--freeze-all-layers, from 277c4f8 of June 2026, freezes every weight to dump a teacher's logits)"),
             OneAdapterPerFusedLinear = new Cited<bool>(true,
                 "NVIDIA/Megatron-LM@core_v0.12.0 megatron/core/transformer/attention.py SelfAttention: one linear_qkv of query_projection_size + 2 x kv_projection_size outputs; mlp.py MLP and experts.py TEGroupedMLP: one linear_fc1 of 2 x ffn_hidden_size under gated_linear_unit "
                 + "(@d98e8a6 ssm/gated_delta_net/gdn.py: one in_proj for q, k, v, z, beta and alpha); an adapter wraps each such linear whole: modelscope/ms-swift@ea766ff swift/megatron/tuners/lora.py LoraParallelLinear.update_layer (lora_A in_features x r, lora_B r x out_features of the wrapped linear), NVIDIA/NeMo@8cfedd7 nemo/collections/llm/peft/lora.py LoRA on linear_qkv and linear_fc1",

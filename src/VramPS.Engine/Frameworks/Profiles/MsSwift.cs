@@ -54,6 +54,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantizedBaseLoadsWhole = new Cited<bool>(true, "ms-swift loads through transformers from_pretrained and its -Sharding Zero3 is DeepSpeed's (--deepspeed zero3): " + DeepSpeed.QuantizedLoad),
             Zero3ReduceBucketFromHiddenSize = new Cited<bool>(true,
                 At + "swift/config/zero3.json reduce_bucket_size \"auto\": transformers integrations/deepspeed.py HfTrainerDeepSpeedConfig.trainer_config_finalize fills it with hidden_size * hidden_size"),
+            DefaultKlCoefficient = new Cited<double>(0.04, "swift/arguments/rlhf_args.py@3602360 GRPOArguments: beta None becomes 0.04",
+                "KL coefficient 0.04, so the reference model loads (ms-swift's GRPO beta default)"),
         };
     }
 }
