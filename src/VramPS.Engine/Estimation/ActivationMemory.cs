@@ -150,8 +150,9 @@ namespace VramPS.Engine.Estimation
             double largest = 0;
             for (int j = 0; j < modules.Length; j++)
             {
-                if (modules[j].Role != LinearRole.Router && _r.AdaptsName(names[j]))
-                    largest = Math.Max(largest, _r.Adapter.ForwardTransient(modules[j].InFeatures, modules[j].OutFeatures, HeldBytes));
+                if (AdaptedLinears.JoinsPrevious(_r, modules, j)) continue;
+                var (adapted, outFeatures) = AdaptedLinears.StartingAt(_r, modules, names, j);
+                if (adapted) largest = Math.Max(largest, _r.Adapter.ForwardTransient(modules[j].InFeatures, outFeatures, HeldBytes));
             }
             return largest;
         }
@@ -340,15 +341,18 @@ namespace VramPS.Engine.Estimation
                 {
                     if (modules[i].Role != role) continue;
                     Count++;
-                    if (!r.AdaptsName(names[i])) continue;
+                    if (AdaptedLinears.JoinsPrevious(r, modules, i)) continue;
+                    var (adapted, outFeatures) = AdaptedLinears.StartingAt(r, modules, names, i);
+                    if (!adapted) continue;
                     Adapted++;
-                    AdaptedOut += modules[i].OutFeatures;
-                    Held += r.Adapter.HeldPerModule(modules[i].InFeatures, modules[i].OutFeatures, adapterBytes);
+                    AdaptedOut += outFeatures;
+                    Held += r.Adapter.HeldPerModule(modules[i].InFeatures, outFeatures, adapterBytes);
                 }
             }
 
             public LinearRole Role { get; }
             public int Count { get; }
+            /// <summary>The adapter pairs: the adapted linears as the framework builds them (a fused linear is one).</summary>
             public int Adapted { get; }
             /// <summary>Output features summed over the adapted linears.</summary>
             public long AdaptedOut { get; }

@@ -39,6 +39,13 @@ namespace VramPS.Engine.Estimation
             long device = Checked.Sum(reserved, RuntimeMemory.Context(workload.Gpu), RuntimeMemory.Nccl(r.GpuCount), rank.Step.PagedStates);
             if (rank.Step.PagedStates > 0) notes.Add("paged optimizer states live in managed memory: counted in Total, not in Allocated");
             if (r.Profile.ExpandableSegments.Assumption is string allocator) notes.Add(allocator);
+            long awaitingGc = UnpermuteCycle.Stage(r, rank.Stage);
+            if (awaitingGc > 0)
+            {
+                notes.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "not in Total: up to {0:0.##} GiB of recomputed MoE unpermute tensors that Megatron-Core releases before NVIDIA/Megatron-LM#5197 keep until garbage collection (High adds them)",
+                    awaitingGc / (double)(1L << 30)));
+            }
 
             var estimate = new TrainingMemoryEstimate(workload, r)
             {
@@ -58,6 +65,11 @@ namespace VramPS.Engine.Estimation
                         peak.Weights, peak.Gradients, peak.OptimizerStates, peak.Activations, peak.Other),
                 }),
             };
+            if (awaitingGc > 0)
+            {
+                estimate.AwaitingGc = awaitingGc;
+                estimate.AwaitingGcWarning = UnpermuteCycle.Warning(awaitingGc, UnpermuteCycle.PerLayer(r, rank.Stage), r.Profile.Name);
+            }
             estimate.SetPeak(peak);
             return estimate;
         }

@@ -46,13 +46,14 @@ namespace VramPS.Engine.Estimation
                     bool expert = moe && module.Count > 1 && module.Role != LinearRole.Router;
                     if (expert) layerExperts += onRank;
                     bool adapted = module.Role != LinearRole.Router && r.AdaptsName(names[j]);
-                    if (adapted)
+                    var (wrapped, outFeatures) = AdaptedLinears.JoinsPrevious(r, modules, j) ? (false, 0L) : AdaptedLinears.StartingAt(r, modules, names, j);
+                    if (wrapped)
                     {
-                        long adapters = PipelineStage.Share(r.Adapter.Trained(module) * module.Count, divisor);
+                        long adapters = PipelineStage.Share(r.Adapter.Trained(module.InFeatures, outFeatures, module.Role) * module.Count, divisor);
                         layerAdapters += adapters;
                         layerFrozenAdapters += PipelineStage.Share(r.Adapter.Frozen(module) * module.Count, divisor);
                         largestIn = Math.Max(largestIn, module.InFeatures);
-                        largestOut = Math.Max(largestOut, module.OutFeatures);
+                        largestOut = Math.Max(largestOut, outFeatures);
                         if (expert) layerExpertAdapters += adapters;
                     }
                     // bitsandbytes replaces nn.Linear only: fused expert parameters stay 16-bit (bitsandbytes-foundation/bitsandbytes#1849).

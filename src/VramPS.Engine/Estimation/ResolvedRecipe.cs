@@ -132,6 +132,8 @@ namespace VramPS.Engine.Estimation
             LoraTargets = IsAdapter && Adapter.OnLinears ? ResolveTargets(w.LoraTargets) : Array.Empty<string>();
             if (Adapter.Kind == AdapterKind.LoRA && Profile.QkvZeroPadKeepsLoraOutput.Value && AdaptsFusedAttentionInput())
                 _assumptions.Add(Profile.QkvZeroPadKeepsLoraOutput.Assumption!);
+            if (Adapter.OnLinears && Profile.OneAdapterPerFusedLinear.Value && (AdaptsFusedLinear(0) || AdaptsFusedLinear(Model.NumLayers - 1)))
+                _assumptions.Add(Profile.OneAdapterPerFusedLinear.Assumption!);
             HeadAdapted = IsAdapter && IsTarget("lm_head");
             if (w.Method == FinetuneMethod.Freeze && w.TrainableLayers > Model.NumLayers)
                 throw new InvalidWorkloadException("TrainableLayers", $"-TrainableLayers {w.TrainableLayers} is more than the {Model.NumLayers} blocks of {Model.Id}: give at most {Model.NumLayers} (or -Method Full).");
@@ -237,6 +239,20 @@ namespace VramPS.Engine.Estimation
                 fused = indexes[i];
             }
             return count == 1 && AdaptsName(fused);
+        }
+
+        /// <summary>An adapter wraps a linear of this block that the framework builds from several modules (Megatron-Core's linear_qkv, linear_fc1).</summary>
+        private bool AdaptsFusedLinear(int layer)
+        {
+            var modules = Model.ModuleArray(layer);
+            var names = Model.ModuleNameIndexes(layer);
+            for (int j = 0; j + 1 < modules.Length; j++)
+            {
+                if (!AdaptedLinears.JoinsPrevious(this, modules, j) && AdaptedLinears.JoinsPrevious(this, modules, j + 1)
+                    && AdaptedLinears.StartingAt(this, modules, names, j).Adapted)
+                    return true;
+            }
+            return false;
         }
 
         private static ulong NameMask(IReadOnlyList<string> names, Func<string, bool> adapted)

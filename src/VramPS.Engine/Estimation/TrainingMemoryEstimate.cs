@@ -151,10 +151,16 @@ namespace VramPS.Engine.Estimation
         /// <summary>The high end of Total's range, bytes: what to plan with.</summary>
         public long High => HighAt(Range);
         /// <summary>Which validation runs the range comes from, and whether it was widened for a kind none covers.</summary>
-        public string RangeBasis => Range.Basis;
+        public string RangeBasis => AwaitingGc == 0 ? Range.Basis
+            : Range.Basis + string.Format(System.Globalization.CultureInfo.InvariantCulture, "; High adds {0:0.##} GiB of recomputed MoE unpermute tensors awaiting garbage collection (NVIDIA/Megatron-LM#3221)", AwaitingGc / (double)(1L << 30));
 
-        /// <summary>The high end of Total's range at another confidence, bytes.</summary>
-        internal long HighAt(ErrorRange range) => (long)Math.Ceiling(Total * range.HighRatio);
+        /// <summary>The high end of Total's range at another confidence, bytes, with what a known leak can hold beside Total (<see cref="AwaitingGc"/>).</summary>
+        internal long HighAt(ErrorRange range) => Checked.Add((long)Math.Ceiling(Total * range.HighRatio), AwaitingGc);
+
+        /// <summary>Bytes the rank can hold beyond Total until Python's garbage collector runs (<see cref="UnpermuteCycle"/>); 0 where nothing is known to.</summary>
+        internal long AwaitingGc { get; set; }
+        /// <summary>The warning that says so; null with nothing awaiting the collector.</summary>
+        internal string? AwaitingGcWarning { get; set; }
 
         /// <summary>
         /// Total on another GPU: only the CUDA context differs. Valid for an estimate that does not depend on its GPU

@@ -30,6 +30,7 @@ namespace VramPS.Engine.Estimation
             }
             if (e.SkippedLoraTargets.Count > 0 && e.LoraTargets.Count > 0)
                 warnings.Add($"-LoraTargets {string.Join(", ", e.SkippedLoraTargets)}: {e.Model} has no such module; peft skips a name that matches nothing, so the estimate adapts {string.Join(", ", e.LoraTargets)} only.");
+            if (e.AwaitingGcWarning is string gc) warnings.Add(gc);
             int context = w.Model.MaxPositions;
             if (context > 0 && e.SequenceLength > context)
                 warnings.Add($"-SequenceLength {e.SequenceLength} is longer than the {context} positions of {e.Model} (max_position_embeddings); the estimate is made as given.");

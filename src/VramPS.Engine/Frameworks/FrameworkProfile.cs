@@ -165,6 +165,12 @@ namespace VramPS.Engine.Frameworks
         /// the slices taken for a checkpoint whose q, k and v are one module.
         /// </summary>
         public Cited<bool> QkvZeroPadKeepsLoraOutput { get; init; }
+        /// <summary>
+        /// The trainer's model builds q, k and v into one linear and gate and up into another (Megatron-Core's linear_qkv
+        /// and linear_fc1, an expert's fc1 too; LinearModule.JoinsPrevious), and an adapter wraps that linear whole: one
+        /// pair, A over its input once, B over the fused output width, whichever of the fused modules the targets name.
+        /// </summary>
+        public Cited<bool> OneAdapterPerFusedLinear { get; init; }
         /// <summary>-Techniques FusedKernels fuses the LoRA branch into one kernel per block input.</summary>
         public Cited<bool> FusedKernelsFuseLora { get; init; }
         /// <summary>NF4 only on the adapted linears, with torchao's linear_nf4 saving the weight, not the input.</summary>
@@ -262,6 +268,20 @@ namespace VramPS.Engine.Frameworks
         /// one contiguous buffer and frees the allocation the model was built with, which the caching allocator keeps.
         /// </summary>
         public Cited<bool> ParametersMovedIntoBuffer { get; init; }
+        /// <summary>
+        /// Under full recompute, a mixture-of-experts layer's recomputed unpermute (Megatron-Core's moe_utils.py: the
+        /// probability-weighted tokens, the zeros they are scattered into, the sorting indices) stays in an autograd
+        /// reference cycle until CPython's cyclic collector runs, so a backward can hold every MoE layer's
+        /// (UnpermuteCycle: a warning and the range's High, never Total).
+        /// </summary>
+        public Cited<bool> RecomputedUnpermuteAwaitsGc { get; init; }
+        /// <summary>The MoE router computes its probabilities in fp32 (moe_router_dtype fp32); false: in the model's dtype.</summary>
+        public Cited<bool> Fp32RouterProbs { get; init; }
+        /// <summary>
+        /// The MoE token dispatcher exchanges each rank's own tokens all-to-all over the expert-parallel ranks; false: it
+        /// all-gathers every token of the tensor- and expert-parallel group onto each rank.
+        /// </summary>
+        public Cited<bool> AllToAllTokenDispatcher { get; init; }
         /// <summary>Fully sharded with accumulation, gradients stay unsharded between steps (no_sync).</summary>
         public Cited<bool> NoSyncUnshardedGradients { get; init; }
         /// <summary>

@@ -25,6 +25,13 @@ namespace VramPS.Engine.Models
         public bool HasBias { get; }
         public LinearRole Role { get; }
 
+        /// <summary>
+        /// Megatron-Core builds this module into one linear with the module before it: q, k and v into linear_qkv, gate
+        /// and up into linear_fc1, a Gated DeltaNet's input projections into in_proj (a profile's
+        /// OneAdapterPerFusedLinear reads it).
+        /// </summary>
+        internal bool JoinsPrevious { get; init; }
+
         /// <summary>Weights and biases of all copies.</summary>
         public long Parameters => checked(Count * (InFeatures * OutFeatures + (HasBias ? OutFeatures : 0)));
     }

@@ -72,14 +72,14 @@ namespace VramPS.Engine.Models
                 if (a.ModelType == "qwen3_next")
                 {
                     list.Add(new LinearModule("in_proj_qkvz", h, 2 * k + 2 * v, 1, false, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("in_proj_ba", h, 2 * heads, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("in_proj_ba", h, 2 * heads, 1, false, LinearRole.AttentionInput) { JoinsPrevious = true });
                 }
                 else
                 {
                     list.Add(new LinearModule("in_proj_qkv", h, 2 * k + v, 1, false, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("in_proj_z", h, v, 1, false, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("in_proj_b", h, heads, 1, false, LinearRole.AttentionInput));
-                    list.Add(new LinearModule("in_proj_a", h, heads, 1, false, LinearRole.AttentionInput));
+                    list.Add(new LinearModule("in_proj_z", h, v, 1, false, LinearRole.AttentionInput) { JoinsPrevious = true });
+                    list.Add(new LinearModule("in_proj_b", h, heads, 1, false, LinearRole.AttentionInput) { JoinsPrevious = true });
+                    list.Add(new LinearModule("in_proj_a", h, heads, 1, false, LinearRole.AttentionInput) { JoinsPrevious = true });
                 }
                 list.Add(new LinearModule("out_proj", v, h, 1, false, LinearRole.AttentionOutput));
             }
@@ -150,8 +150,8 @@ namespace VramPS.Engine.Models
                 }
                 // Qwen3-Next's and Qwen3.5's q_proj also gives the output gate (attn_output_gate): twice the query width.
                 list.Add(new LinearModule("q_proj", h, a.AttentionOutputGate ? 2 * q : q, 1, a.QkvBias, LinearRole.AttentionInput));
-                list.Add(new LinearModule("k_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
-                list.Add(new LinearModule("v_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput));
+                list.Add(new LinearModule("k_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput) { JoinsPrevious = true });
+                list.Add(new LinearModule("v_proj", h, kv, 1, a.QkvBias, LinearRole.AttentionInput) { JoinsPrevious = true });
                 string output = a.ModelType switch { "phi" => "dense", "opt" or "lfm2" => "out_proj", _ => "o_proj" };
                 list.Add(new LinearModule(output, q, h, 1, a.OutputBias, LinearRole.AttentionOutput));
             }
@@ -173,7 +173,7 @@ namespace VramPS.Engine.Models
                 if (expert && (a.ModelType == "mixtral" || a.ModelType == "phimoe") || a.ModelType == "lfm2")
                 {
                     list.Add(new LinearModule("w1", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("w3", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("w3", h, i, count, bias, LinearRole.MlpInput) { JoinsPrevious = true });
                     list.Add(new LinearModule("w2", i, h, count, bias, LinearRole.MlpOutput));
                     return;
                 }
@@ -206,7 +206,7 @@ namespace VramPS.Engine.Models
                 if (a.Mlp == MlpKind.Gated)
                 {
                     list.Add(new LinearModule("gate_proj", h, i, count, bias, LinearRole.MlpInput));
-                    list.Add(new LinearModule("up_proj", h, i, count, bias, LinearRole.MlpInput));
+                    list.Add(new LinearModule("up_proj", h, i, count, bias, LinearRole.MlpInput) { JoinsPrevious = true });
                     list.Add(new LinearModule("down_proj", i, h, count, bias, LinearRole.MlpOutput));
                 }
                 else

@@ -47,6 +47,12 @@ namespace VramPS.Engine.Tests.Frameworks
         // q, k, v, o, gate, up, down: 8 x ((3584 + 3584) x 2 + (3584 + 512) x 2 + (3584 + 18944) x 3) = 720,896 per layer.
         private const long Qwen7BLoraR8 = 28L * 720_896;
 
+        // The same targets on Megatron-Core's modules: linear_qkv (3584 -> 3584 + 512 + 512), linear_proj (3584 -> 3584),
+        // linear_fc1 (3584 -> 2 x 18944), linear_fc2 (18944 -> 3584), one pair each (ms-swift tuners/lora.py
+        // LoraParallelLinear: lora_A in x r, lora_B r x out): 8 x ((3584 + 4608) + (3584 + 3584) + (3584 + 37888)
+        // + (18944 + 3584)) = 65,536 + 57,344 + 331,776 + 180,224 = 634,880 per layer.
+        private const long Qwen7BFusedLoraR8 = 28L * 634_880;
+
         private static Workload Qwen7BLoraOn(Framework framework, int gpus, Sharding sharding) =>
             new Workload(ModelCatalog.Default.Get("Qwen/Qwen2.5-7B-Instruct"))
             {
@@ -66,9 +72,9 @@ namespace VramPS.Engine.Tests.Frameworks
             // NeMo's adapters are bf16: training.py get_model's Float16Module casts them with the model.)
             var e = MemoryEstimator.Estimate(Qwen7BLoraOn(framework, 1, Sharding.None));
             var step = e.Phases.Single(p => p.Phase == Phase.OptimizerStep);
-            Assert.Equal(Qwen7BLoraR8, e.TrainableParameters);
-            Assert.Equal(4 * Qwen7BLoraR8, step.Gradients);
-            Assert.Equal(12 * Qwen7BLoraR8, step.OptimizerStates);
+            Assert.Equal(Qwen7BFusedLoraR8, e.TrainableParameters);
+            Assert.Equal(4 * Qwen7BFusedLoraR8, step.Gradients);
+            Assert.Equal(12 * Qwen7BFusedLoraR8, step.OptimizerStates);
         }
 
         [Fact]
@@ -90,8 +96,8 @@ namespace VramPS.Engine.Tests.Frameworks
             // -Sharding Zero1 is the distributed optimizer: over 4 data-parallel ranks each steps a quarter of the fp32
             // main copy and moments (12 bytes per element / 4); the fp32 grad buffer stays whole on every rank.
             var step = MemoryEstimator.Estimate(Qwen7BLoraOn(Framework.MegatronSwift, 4, Sharding.Zero1)).Phases.Single(p => p.Phase == Phase.OptimizerStep);
-            Assert.Equal(4 * Qwen7BLoraR8, step.Gradients);
-            Assert.Equal(12 * Qwen7BLoraR8 / 4, step.OptimizerStates);
+            Assert.Equal(4 * Qwen7BFusedLoraR8, step.Gradients);
+            Assert.Equal(12 * Qwen7BFusedLoraR8 / 4, step.OptimizerStates);
         }
 
         [Fact]

@@ -29,6 +29,10 @@ namespace VramPS.Engine.Frameworks.Profiles
                 "swift/megatron/argument/megatron_args.py expert_tensor_parallel_size 1 since 9f5fcf5 (ms-swift 3.10, September 2025; unset before, Megatron-Core's TP)",
                 "Megatron-SWIFT's expert_tensor_parallel_size 1 (each routed expert whole on its expert-parallel rank)"),
             Adapters = new Cited<IReadOnlyList<AdapterKind>?>(new[] { AdapterKind.LoRA }, "swift/megatron/tuners/lora.py@ea766ff: LoRA only (train_type lora or full)"),
+            Fp32RouterProbs = new Cited<bool>(true,
+                "swift/megatron/argument/megatron_args.py@ea766ff (and @9f5fcf5; swift/megatron/arguments/megatron_args.py@0b7fb30): moe_router_dtype 'fp32' (Megatron-Core router.py gating casts input and weight to fp32, so the probs are fp32)"),
+            AllToAllTokenDispatcher = new Cited<bool>(true,
+                "swift/megatron/argument/megatron_args.py@ea766ff (and @0b7fb30): moe_token_dispatcher_type 'alltoall' (token_dispatcher.py MoEAlltoAllTokenDispatcher: each rank unpermutes its own tokens)"),
         };
     }
 }
