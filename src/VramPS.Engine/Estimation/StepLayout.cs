@@ -338,7 +338,6 @@ namespace VramPS.Engine.Estimation
 
             double vocabTokens = r.Model.Encoder || !stage.HasHead ? 0 : tokens * r.Model.VocabSize / stage.Tensor;
             var logits = _t.Logits;
-            _strandedLogits = vocabTokens * logits.StrandedAtBackward;
             // Under FSDP1 each parameter of a unit is a view split from its flat parameter, and autograd's
             // split_with_sizes_backward concatenates the unit's gradients only when the last one arrives
             // (torch/distributed/fsdp/_flat_param.py _use_unsharded_views). The root unit holds the head and the
@@ -415,6 +414,9 @@ namespace VramPS.Engine.Estimation
             double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
             var pipe = PipelineTensors(tokens, flight, vocabTokens * c);
+            // A pipeline that keeps the last stage's outputs never frees the 16-bit logits before backward: only their fp32
+            // copy is freed, whose hole holds one fp32 gradient exactly, and nothing is stranded.
+            _strandedLogits = pipe.Outputs > 0 ? 0 : vocabTokens * logits.StrandedAtBackward;
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache,
                 vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk + pipe.Buffers + pipe.EarlierOutputs));
             // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
