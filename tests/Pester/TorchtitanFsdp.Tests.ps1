@@ -8,18 +8,18 @@ Describe 'torchtitan FSDP runs' {
         # tests/data/torchtitan-fsdp-dev.csv: torchtitan's Dec 2024 benchmark tables 1 and 3 (FSDP and FSDP + compile, 8
         # and 128 H100s: max_memory_reserved), Trainy's June 2025 community runs (32 and 64 H200s, its kind unstated:
         # scored as Total) and TorchAO's Aug 2025 runs on 8 B200s (bf16, float8 tensorwise and rowwise), each row citing
-        # its file@commit. The B200 rows are 13-14% above: 83e6941's units explain 3.9 GiB of their miss, the rest is
-        # not yet explained. Bounds just above today's figures.
+        # its file@commit. The B200 rows are 7-8% above (83e6941's units and the reduce-scatter input on the default
+        # stream explain 5.9 GiB of their former miss; the rest is not yet explained). Bounds just above today's figures.
         $rows = @(Import-Csv $script:DevSet | Where-Object Quality -eq 'Measured')
         $rows.Count | Should -Be 9
         $misses = foreach ($row in $rows) {
             $e = $row | Get-TrainingMemory -WarningAction SilentlyContinue
             $estimated = if ($row.MeasureKind -eq 'Reserved') { $e.Reserved } else { $e.Total }
             $miss = [math]::Abs($estimated / 1GB / [double]$row.MeasuredGiB - 1)
-            $miss | Should -BeLessOrEqual 0.15 -Because $row.Id
+            $miss | Should -BeLessOrEqual 0.09 -Because $row.Id
             $miss
         }
-        ($misses | Measure-Object -Average).Average | Should -BeLessOrEqual 0.065
+        ($misses | Measure-Object -Average).Average | Should -BeLessOrEqual 0.05
     }
 
     It 'reads the checkout date a row names: the compiled loss of June 2025 holds less than the baseline of December 2024' {

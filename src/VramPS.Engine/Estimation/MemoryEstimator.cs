@@ -99,8 +99,8 @@ namespace VramPS.Engine.Estimation
                 {
                     if (phase.Allocated > Peak.Allocated) Peak = phase;
                 }
-                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Checked.Add(Step.GatherStreamPool, Step.ReduceScatterInputPool),
-                    Step.IdleShardedGradients, r.Profile.ExpandableSegments.Value, Step.StepCache, Step.StepOnlySegments), Step.StrandedParameterBlocks);
+                Reserved = Checked.Add(RuntimeMemory.Reserved(Phases, _ => 0, stage.Layers, Step.GatherStreamPool,
+                    Step.CachedUnused, r.Profile.ExpandableSegments.Value, Step.StepCache, Step.StepOnlySegments), Step.StrandedParameterBlocks);
                 Device = Checked.Add(Reserved, Step.PagedStates);
             }
 

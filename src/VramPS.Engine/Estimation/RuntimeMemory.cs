@@ -21,9 +21,10 @@ namespace VramPS.Engine.Estimation
         /// rounding per layer's tensors, a tenth of the activation and logits churn (freed blocks split for smaller
         /// requests; an estimate, not a measured constant), and, under FSDP, the unsharded units it gathers on its own
         /// stream, whose blocks stay in that stream's pool. <paramref name="heldInOther"/> is, per phase, a reservation
-        /// counted in Other (a rollout engine's pool) that never churns. <paramref name="idleOnOtherStream"/> is, per
-        /// phase, what another stream's pool keeps cached but not allocated (FSDP2's sharded gradients between zero_grad
-        /// and their reduce-scatter). With expandable segments (c10/cuda/CUDACachingAllocator.cpp ExpandableSegment,
+        /// counted in Other (a rollout engine's pool) that never churns. <paramref name="cachedUnused"/> is, per
+        /// phase, what the allocator keeps cached but not allocated beyond the churn (StepLayout.CachedUnused: FSDP2's
+        /// sharded gradients in the reduce-scatter stream's pool between zero_grad and their reduce-scatter, a loss's
+        /// freed 16-bit logits its fp32 gradients cannot use). With expandable segments (c10/cuda/CUDACachingAllocator.cpp ExpandableSegment,
         /// PYTORCH_CUDA_ALLOC_CONF expandable_segments:True) each stream's pool is one segment that maps pages as it
         /// grows, so no freed block is stranded in a segment cudaMalloc'ed for another request's size, and the churn
         /// term is not counted. <paramref name="stepCache"/> is a block the optimizer step freed but cannot reuse
@@ -35,7 +36,7 @@ namespace VramPS.Engine.Estimation
         /// replaces the step's tenth of churn.
         /// </summary>
         public static long Reserved(IReadOnlyList<PhaseMemory> phases, Func<Phase, long> heldInOther, int tensorsAlive, long otherStreamPool,
-            Func<Phase, long>? idleOnOtherStream = null, bool expandableSegments = false, long stepCache = 0, long stepOnlySegments = 0)
+            Func<Phase, long>? cachedUnused = null, bool expandableSegments = false, long stepCache = 0, long stepOnlySegments = 0)
         {
             bool ownStepSegments = stepOnlySegments > 0 && !expandableSegments;
             long highWater = 0;
@@ -43,7 +44,7 @@ namespace VramPS.Engine.Estimation
             foreach (var phase in phases)
             {
                 long churn = expandableSegments ? 0 : Math.Max(0, Checked.Add(phase.Activations, phase.Other) - heldInOther(phase.Phase));
-                long idle = idleOnOtherStream?.Invoke(phase.Phase) ?? 0;
+                long idle = cachedUnused?.Invoke(phase.Phase) ?? 0;
                 bool step = phase.Phase == Phase.OptimizerStep;
                 if (!step) freedBeforeStep = Math.Max(freedBeforeStep, churn);
                 long held = step && ownStepSegments ? 0 : churn / 10;

@@ -37,13 +37,13 @@ namespace VramPS.Engine.Estimation
         /// its earlier temporaries use (RuntimeMemory.Reserved); 0 where the step reuses freed segments.
         /// </summary>
         public long StepOnlySegments { get; private set; }
-        /// <summary>
-        /// What FSDP's reduce-scatter stream keeps in its own pool beside the sharded gradients (ReduceScatterStreamPool):
-        /// the largest unit's reduce-scatter input.
-        /// </summary>
-        public long ReduceScatterInputPool { get; private set; }
-        private double _shardedGradsOnReduceStream, _gradsForward, _grads, _headGrad;
+        private double _shardedGradsOnReduceStream, _gradsForward, _grads, _headGrad, _heldHeadGrad;
         private bool _gradsFreedBeforeStep, _shardedAtBackwardEnd;
+        /// <summary>
+        /// What the loss path's freed 16-bit logits leave cached below its saved log-softmax at the start of backward,
+        /// which its fp32 gradients cannot use (TrainerBehavior's LogitsFootprint.StrandedAtBackward), in bytes.
+        /// </summary>
+        private double _strandedLogits;
         /// <summary>Cached segments of the parameters moved into the framework's buffer that nothing in the step reuses (FreedParameterBlocks).</summary>
         public long StrandedParameterBlocks { get; private set; }
         public long HostMemory { get; private set; }
@@ -222,19 +222,27 @@ namespace VramPS.Engine.Estimation
                     gradsForward = 0;
                 }
             }
-            // torch FSDP2's foreach_reduce allocates each unit's reduce-scatter input (its unsharded gradients in the
-            // reduce dtype) and output (the sharded gradients, which the optimizer steps) on the reduce-scatter stream.
-            // Under full training the root unit (embedding, final norm, head) reduces last, beside every sharded gradient: that stream's pool
-            // keeps those blocks cached after zero_grad frees the gradients, and the default stream cannot use them.
-            if (r.Profile.ReduceScatterStreamPool.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
+            // torch FSDP2's foreach_reduce (ShardedGradientsOnReduceStream) allocates each unit's reduce-scatter input, its
+            // unsharded gradients in the reduce dtype, on the default stream and keeps it until the next unit's
+            // post-backward, so a block's backward writes its unsharded gradients (in the gathered compute dtype) beside
+            // the previous unit's input; the last unit to reduce, the root, does so once backward ends, its gathered
+            // parameters and the blocks' inputs freed first. The output, the sharded gradients the optimizer steps, is
+            // allocated on the reduce-scatter stream, whose pool keeps those blocks cached after zero_grad frees them,
+            // where the default stream cannot use them. A held pipeline stage reduces only after its last backward.
+            double rootReduce = 0;
+            if (r.Profile.ShardedGradientsOnReduceStream.Value && gradsSharded && r.Workload.Method == FinetuneMethod.Full)
             {
-                ReduceScatterInputPool = Checked.Bytes(Math.Max(rootParameters, _p.LargestLayer) * (double)_s.GradientBytes);
                 _shardedGradsOnReduceStream = grads;
-                // A held stage has no sharded gradient until its last backward has been reduce-scattered.
                 _gradsForward = holdsStage ? 0 : gradsForward;
                 _grads = grads;
                 _shardedAtBackwardEnd = !holdsStage;
                 _gradsFreedBeforeStep = inBackward;
+                if (zero3 && !holdsStage)
+                {
+                    double unshardedAndInput = c + (double)_s.GradientBytes;
+                    gradUnit = _p.LargestLayer * unshardedAndInput;
+                    rootReduce = rootParameters * unshardedAndInput;
+                }
             }
             if (r.Optimizer == OptimizerKind.PagedAdamW || r.Optimizer == OptimizerKind.PagedAdamW8bit)
             {
@@ -362,6 +370,11 @@ namespace VramPS.Engine.Estimation
                 ? Math.Max(_p.Head, _p.Embedding) * (double)(flatRoot || holdsStage ? c : _s.GradientBytes) / (gradsSharded && !flatRoot && !holdsStage ? n : 1) : 0;
             double rootGradConcat = flatRoot ? 2.0 * (_p.Embedding + _p.Head) * c : 0;
             _headGrad = holdsStage ? 0 : headGrad;
+            // FSDP2 runs the root unit's post-backward only from the final callback of backward (its input, the token ids,
+            // needs no gradient), so where the head is in the root its unsharded gradient, in the compute dtype, waits
+            // from the head's backward until backward ends, beside the blocks' (rootReduce counts it then).
+            _heldHeadGrad = rootReduce > 0 && stage.HasHead && !r.Profile.EmbeddingAndHeadApart.Value && headGrad > 0
+                ? _p.Head * (double)c : 0;
 
             double fusedLossHeld = 0, fusedLossChunk = 0, fusedWeightGrad = 0;
             if (r.Has(Techniques.FusedLinearLoss) && vocabTokens > 0 && !_t.StageOwnsLoss && r.Profile.FusedLinearLossKeepsGradients.Value)
@@ -418,17 +431,23 @@ namespace VramPS.Engine.Estimation
             double previousOutput = vocabTokens * _t.PreviousOutputLogitsBytes;
             double topBucket = r.Sharding == Sharding.None && r.Profile.UnshardedReduceAfterBackward.Value ? heldBucket : bucket;
             var pipe = PipelineTensors(tokens, flight, vocabTokens * c);
+            // A pipeline that keeps the last stage's outputs never frees the 16-bit logits before backward: only their fp32
+            // copy is freed, whose hole holds one fp32 gradient exactly, and nothing is stranded.
+            _strandedLogits = pipe.Outputs > 0 ? 0 : vocabTokens * logits.StrandedAtBackward;
             list.Add(Phase(Estimation.Phase.ForwardEnd, weightsCompute + copies + headChunkCopies, gradsForward, states, saved + previousStep + cache,
                 vocabTokens * logits.ForwardPeak + headDequant + heldBucket + previousOutput + fusedLossHeld + fusedLossChunk + pipe.Buffers + pipe.EarlierOutputs));
             // Backward starts when the fused loss hands its saved weight gradient over as the head's (headGrad).
             list.Add(Phase(Estimation.Phase.BackwardStart, weightsCompute + copies + headChunkCopies, gradsForward + headGrad, states, saved,
                 vocabTokens * logits.BackwardPeak + heldBucket + fusedLossHeld - fusedWeightGrad + pipe.Buffers + pipe.Outputs));
-            list.Add(Phase(Estimation.Phase.BackwardTop, weightsTop + copies, (flatRoot ? gradsForward + headGrad : Math.Max(gradsForward, headGrad)) + gradUnit, states, topWorking,
+            double topGrads = flatRoot ? gradsForward + headGrad : _heldHeadGrad > 0 ? gradsForward + _heldHeadGrad : Math.Max(gradsForward, headGrad);
+            list.Add(Phase(Estimation.Phase.BackwardTop, weightsTop + copies, topGrads + gradUnit, states, topWorking,
                 topBucket + heldOutput + pipe.Buffers + pipe.Outputs));
             // A held stage ends its backward with every gradient unsharded, before the last post-backward reduce-scatters them.
             list.Add(flatRoot
                 ? Phase(Estimation.Phase.BackwardEnd, weightsStored + rootUnit, grads + rootGradConcat, states, 0, bucket + heldOutput)
-                : Phase(Estimation.Phase.BackwardEnd, weightsEnd, holdsStage ? unshardedGrads : grads + gradUnit, states, 0, bucket + heldOutput + pipe.BuffersAfter + pipe.Outputs));
+                : rootReduce > 0
+                    ? Phase(Estimation.Phase.BackwardEnd, weightsStored, grads + rootReduce, states, 0, bucket + heldOutput)
+                    : Phase(Estimation.Phase.BackwardEnd, weightsEnd, holdsStage ? unshardedGrads : grads + gradUnit, states, 0, bucket + heldOutput + pipe.BuffersAfter + pipe.Outputs));
             // The outputs' concatenation exists after the last backward and is dropped before the optimizer's temporaries.
             list.Add(Phase(Estimation.Phase.OptimizerStep, weightsStored, inBackward ? 0 : grads, states, 0,
                 Math.Max(temps, pipe.Outputs) + heldBucket + heldOutput + pipe.BuffersAfter + pipe.Outputs));
@@ -524,21 +543,23 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>
-        /// Bytes of sharded gradients the reduce-scatter stream's pool keeps cached but not allocated at a phase: all of
-        /// them while no gradient is live (the forward after zero_grad) less the head's shard the phase counts, none once
-        /// backward has reduced them.
+        /// Bytes the caching allocator keeps cached but not allocated at a phase, beyond what its churn estimate covers:
+        /// the sharded gradients the reduce-scatter stream's pool holds freed (all of them while none is live, the forward
+        /// after zero_grad, less the head's shard the start of backward counts; none once backward has reduced them),
+        /// and at the start of backward the block the freed 16-bit logits leave that the loss's fp32 gradients cannot use.
         /// </summary>
-        public long IdleShardedGradients(Phase phase)
+        public long CachedUnused(Phase phase)
         {
             double live = phase switch
             {
                 Estimation.Phase.BackwardStart => _gradsForward + _headGrad,
-                Estimation.Phase.BackwardTop => Math.Max(_gradsForward, _headGrad),
+                Estimation.Phase.BackwardTop => _heldHeadGrad > 0 ? _gradsForward : Math.Max(_gradsForward, _headGrad),
                 Estimation.Phase.BackwardEnd => _shardedAtBackwardEnd ? _grads : 0,
                 Estimation.Phase.OptimizerStep => _gradsFreedBeforeStep ? 0 : _grads,
                 _ => _gradsForward,
             };
-            return Checked.Bytes(Math.Max(0, _shardedGradsOnReduceStream - live));
+            double stranded = phase == Estimation.Phase.BackwardStart ? _strandedLogits : 0;
+            return Checked.Bytes(Math.Max(0, _shardedGradsOnReduceStream - live) + stranded);
         }
 
         private static PhaseMemory Phase(Phase phase, double weights, double grads, double states, double acts, double other) =>

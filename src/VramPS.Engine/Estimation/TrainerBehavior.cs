@@ -6,11 +6,12 @@ namespace VramPS.Engine.Estimation
     /// <summary>How the loss path holds logits, per token, as multiples of the vocabulary size (bytes per vocabulary entry).</summary>
     internal readonly struct LogitsFootprint
     {
-        public LogitsFootprint(double forwardPeak, double backwardPeak, double held)
+        public LogitsFootprint(double forwardPeak, double backwardPeak, double held, double strandedAtBackward = 0)
         {
             ForwardPeak = forwardPeak;
             BackwardPeak = backwardPeak;
             Held = held;
+            StrandedAtBackward = strandedAtBackward;
         }
 
         /// <summary>Largest moment inside the loss computation.</summary>
@@ -19,6 +20,11 @@ namespace VramPS.Engine.Estimation
         public double BackwardPeak { get; }
         /// <summary>Still held between the end of forward and the start of backward.</summary>
         public double Held { get; }
+        /// <summary>
+        /// Freed before backward but cached where the backward's larger buffers cannot use it, at their peak (reserved,
+        /// never allocated).
+        /// </summary>
+        public double StrandedAtBackward { get; }
     }
 
     /// <summary>
@@ -336,8 +342,12 @@ namespace VramPS.Engine.Estimation
                     if (CompilesWholeLoss(r, r.Profile.CompilesLoss.Value)) return CompiledLoss(c, 1);
                     // The recipes delete the 16-bit logits before backward (torchtune recipes "free logits otherwise it
                     // peaks backward memory", torchtitan train.py@9dec370 del pred), which .float() did not save: backward
-                    // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each.
-                    return new LogitsFootprint(c + 8, 12, 8);
+                    // holds the saved log-softmax, nll_loss's gradient and log_softmax's, 4 bytes each. The 16-bit logits
+                    // and their fp32 copy were allocated one after the other just below the log-softmax, so once both are
+                    // freed that hole (c + 4 bytes) holds one of the two fp32 gradients and the other is allocated past
+                    // the log-softmax: c bytes stay cached and unused at that peak, whether the allocator's segments are
+                    // expandable (one growing segment) or not (each block its own segment).
+                    return new LogitsFootprint(c + 8, 12, 8, c);
                 case LossPath.UnslothFused when r.Has(Techniques.ChunkedLoss):
                     return UnslothFusedLoss(r, c);
                 case LossPath.Megatron:

@@ -298,11 +298,13 @@ namespace VramPS.Engine.Frameworks
         /// </summary>
         public Cited<bool> FlatParameterUnits { get; init; }
         /// <summary>
-        /// Fully sharded, each unit's reduce-scatter input (its unsharded gradients in the reduce dtype) and output (the
-        /// sharded gradients the optimizer steps) are allocated on the reduce-scatter stream, whose cached blocks the
-        /// default stream's tensors cannot reuse.
+        /// Fully sharded by torch FSDP2 (torch 2.5 and later): each unit's reduce-scatter input (its unsharded gradients
+        /// in the reduce dtype) is allocated on the default stream and kept until the next unit reduces or backward
+        /// ends, beside that unit's unsharded gradients; the output (the sharded gradients the optimizer steps) is
+        /// allocated on the reduce-scatter stream, whose pool keeps those blocks cached after zero_grad, where the
+        /// default stream's tensors cannot reuse them.
         /// </summary>
-        public Cited<bool> ReduceScatterStreamPool { get; init; }
+        public Cited<bool> ShardedGradientsOnReduceStream { get; init; }
         /// <summary>
         /// Fully sharded, the input embedding and the output head (with the final norm) are units of their own: the
         /// head's unit stays gathered from the end of forward into backward, the embedding's is resharded after its

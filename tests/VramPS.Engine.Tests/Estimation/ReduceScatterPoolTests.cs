@@ -7,11 +7,13 @@ using Xunit;
 namespace VramPS.Engine.Tests.Estimation
 {
     /// <summary>
-    /// torch FSDP2 allocates each unit's reduce-scatter input and the sharded gradients on the reduce-scatter stream
-    /// (_fsdp_collectives.py foreach_reduce), whose pool the default stream cannot use; torchtitan runs the allocator with
-    /// expandable segments (run_llama_train.sh@9dec370). Figures by hand for Llama 3.1 8B (config.json: vocabulary
-    /// 128256, hidden 4096, 32 blocks of 4096 x (4096 + 1024 + 1024 + 4096) attention and 3 x 4096 x 14336 MLP weights
-    /// and two 4096 norms, untied head): 8,030,261,248 parameters.
+    /// torch FSDP2 (2.5.1, and main at 010ae4a) allocates each unit's reduce-scatter input on the default stream, kept
+    /// until the next unit reduces (FSDPCommContext.reduce_scatter_state), and the sharded gradients on the
+    /// reduce-scatter stream, whose pool the default stream cannot use (_fsdp_collectives.py foreach_reduce); the root
+    /// unit reduces from backward's final callback; torchtitan runs the allocator with expandable segments
+    /// (run_llama_train.sh@9dec370). Figures by hand for Llama 3.1 8B (config.json: vocabulary 128256, hidden 4096,
+    /// 32 blocks of 4096 x (4096 + 1024 + 1024 + 4096) attention and 3 x 4096 x 14336 MLP weights and two 4096 norms,
+    /// untied head): 8,030,261,248 parameters.
     /// </summary>
     public class ReduceScatterPoolTests
     {
@@ -36,20 +38,39 @@ namespace VramPS.Engine.Tests.Estimation
         [InlineData(8, Techniques.Compile)]
         [InlineData(128, Techniques.None)]
         [InlineData(128, Techniques.Compile)]
-        public void Reserved_adds_both_streams_pools_and_no_split_block_churn(int gpus, Techniques techniques)
+        public void Reserved_adds_the_idle_gradient_pool_the_stranded_logits_and_the_gather_pool(int gpus, Techniques techniques)
         {
             var e = Titan(gpus, techniques);
             Assert.Equal(Phase.BackwardStart, e.PeakPhase);
             // The loss's backward, before any gradient is reduced: the fp32 sharded gradients of the last step
             // (4 bytes x parameters / gpus) sit freed in the reduce-scatter pool, less the head's shard (4 x 128256 x 4096
-            // / gpus) the phase already counts, beside the pool's largest input, the root unit's unsharded fp32 gradients;
-            // the all-gather pool holds the root unit and two blocks in bf16; 32 blocks of 1 MiB rounding; with expandable
-            // segments no tenth of the churn.
+            // / gpus) the phase already counts; no reduce-scatter input exists yet (each is allocated on the default
+            // stream when its unit reduces). Below the saved log-softmax the freed bf16 logits (2 x 16384 tokens x 128256)
+            // and their fp32 copy leave a hole that holds one of the two fp32 gradients, so the bf16 logits' 2 bytes stay
+            // unused. The all-gather pool holds the root unit and two blocks in bf16; 32 blocks of 1 MiB rounding; with
+            // expandable segments no tenth of the churn.
             long idleGradients = 4 * Parameters / gpus - 4 * (RootParameters / 2) / gpus;
-            long reduceInput = 4 * RootParameters;
+            long strandedLogits = 2L * 2 * 8192 * 128_256;
             long gatherPool = 2 * (RootParameters + 2 * BlockParameters);
             var peak = e.Phases.Single(p => p.Phase == Phase.BackwardStart);
-            Assert.Equal(peak.Allocated + idleGradients + reduceInput + gatherPool + 32 * MiB, e.Reserved);
+            Assert.Equal(peak.Allocated + idleGradients + strandedLogits + gatherPool + 32 * MiB, e.Reserved);
+        }
+
+        [Fact]
+        public void A_blocks_backward_holds_its_bf16_gradients_beside_the_previous_units_fp32_input_and_the_roots_head_gradient()
+        {
+            var e = Titan(8, Techniques.None);
+            // A block's backward: its unsharded gradients in bf16 (2 bytes) beside the previous block's reduce-scatter
+            // input in fp32 (4 bytes), 218,112,000 parameters each; the head's unsharded bf16 gradient (128256 x 4096 x 2)
+            // waits in the root unit until backward ends. No gradient of an earlier micro-batch.
+            var top = e.Phases.Single(p => p.Phase == Phase.BackwardTop);
+            Assert.Equal(6 * BlockParameters + 2 * (RootParameters / 2), top.Gradients);
+            // Backward's final callback reduces the root: its unsharded bf16 gradients and their fp32 reduce-scatter
+            // input (2 + 4 bytes x 1,050,673,152) beside every other unit's fp32 shard (4 x 8,030,261,248 / 8), the root
+            // resharded first, so only the fp32 shards of the parameters (4 x 8,030,261,248 / 8).
+            var end = e.Phases.Single(p => p.Phase == Phase.BackwardEnd);
+            Assert.Equal(4 * Parameters / 8 + 6 * RootParameters, end.Gradients);
+            Assert.Equal(4 * Parameters / 8, end.Weights);
         }
 
         [Fact]
@@ -74,23 +95,25 @@ namespace VramPS.Engine.Tests.Estimation
         }
 
         [Fact]
-        public void Torchtune_full_training_under_fsdp2_keeps_its_bf16_reduce_pool_and_adapters_none()
+        public void Torchtune_full_training_under_fsdp2_keeps_its_bf16_gradients_in_the_pool_and_adapters_none()
         {
-            // torchtune shards with the same fully_shard; its full-finetune model is bf16, so the root unit's unsharded
-            // gradients (2 bytes each) are the largest reduce-scatter input and the sharded gradients are 2 x 8,030,261,248 / 4.
+            // torchtune shards with the same fully_shard; its full-finetune model is bf16, so a block's backward holds its
+            // bf16 gradients beside the previous block's bf16 reduce-scatter input (2 + 2 bytes x 218,112,000), and the
+            // pool keeps the sharded gradients, 2 x 8,030,261,248 / 4, idle through forward and in use once backward ends.
             var w = new Workload(ModelCatalog.Default.Get("meta-llama/Llama-3.1-8B"))
             {
                 Framework = Framework.Torchtune, Precision = Precision.Bf16, GpuCount = 4, Sharding = Sharding.Zero3, BatchSize = 1, SequenceLength = 2048,
+                Techniques = Techniques.ChunkedLoss,
             };
             var full = Layout(w);
-            Assert.Equal(2 * RootParameters, full.ReduceScatterInputPool);
-            Assert.Equal(2 * Parameters / 4, full.IdleShardedGradients(Phase.ForwardEnd));
-            Assert.Equal(0, full.IdleShardedGradients(Phase.BackwardEnd));
+            Assert.Equal(2 * Parameters / 4, full.CachedUnused(Phase.ForwardEnd));
+            Assert.Equal(0, full.CachedUnused(Phase.BackwardEnd));
+            var top = MemoryEstimator.Estimate(w).Phases.Single(p => p.Phase == Phase.BackwardTop);
+            Assert.Equal(4 * BlockParameters + 2 * (RootParameters / 2), top.Gradients);
             // LoRA reduce-scatters only adapter gradients; VramPS counts no pool for them.
             w.Method = FinetuneMethod.LoRA;
             var lora = Layout(w);
-            Assert.Equal(0, lora.ReduceScatterInputPool);
-            Assert.Equal(0, lora.IdleShardedGradients(Phase.ForwardEnd));
+            Assert.Equal(0, lora.CachedUnused(Phase.ForwardEnd));
         }
 
         [Fact]

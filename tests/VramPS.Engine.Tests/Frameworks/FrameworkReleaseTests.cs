@@ -44,16 +44,22 @@ namespace VramPS.Engine.Tests.Frameworks
             var t = new TrainerBehavior(new ResolvedRecipe(Trainy(release)));
             Assert.Equal(compiled ? 2 : 2 + 4 + 4, t.Logits.ForwardPeak);
             Assert.Equal(compiled ? 2 + 2 : 4 + 4 + 4, t.Logits.BackwardPeak);
+            // Eager, the bf16 logits (2) and their fp32 copy (4), freed before backward just below the saved log-softmax,
+            // hold one of its two fp32 gradients: the bf16 logits' 2 bytes stay cached. Compiled, nothing is freed first.
+            Assert.Equal(compiled ? 0 : 2, t.Logits.StrandedAtBackward);
         }
 
         [Fact]
-        public void A_compiled_loss_holds_8_bytes_less_per_logit_at_the_peak()
+        public void A_compiled_loss_holds_8_bytes_less_per_logit_at_the_peak_and_strands_none()
         {
-            // 2 x 8192 tokens x 128256 vocabulary entries, 12 bytes each in the eager backward, 4 compiled.
+            // 2 x 8192 tokens x 128256 vocabulary entries, 12 bytes each in the eager backward, 4 compiled; eager, the
+            // freed bf16 logits (2 bytes) below the saved log-softmax are cached where neither fp32 gradient fits, while
+            // the compiled loss saves its bf16 input and frees nothing before backward.
             long logits = 2L * 8192 * 128256;
             var eager = MemoryEstimator.Estimate(Trainy(null));
             var compiled = MemoryEstimator.Estimate(Trainy("2025-06-11"));
-            Assert.Equal(8 * logits, eager.Total - compiled.Total);
+            Assert.Equal(8 * logits, eager.Allocated - compiled.Allocated);
+            Assert.Equal((8 + 2) * logits, eager.Total - compiled.Total);
         }
 
         [Fact]

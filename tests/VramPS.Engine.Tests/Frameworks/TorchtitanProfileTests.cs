@@ -1,3 +1,4 @@
+using System.Linq;
 using VramPS.Engine.Errors;
 using VramPS.Engine.Estimation;
 using VramPS.Engine.Frameworks;
@@ -150,8 +151,10 @@ namespace VramPS.Engine.Tests.Frameworks
             // batch 1 x 8192, compiled, op-level SAC, 8 ranks. Until 83e6941 one root unit holds tok_embeddings and output,
             // 128256 x 4096 = 525,336,576 parameters each, left gathered after forward in bf16; from it on only the head's
             // unit is: one 16-bit unit less, 525,336,576 x 2 = 1,050,673,152 bytes, allocated at the peak and kept in the
-            // all-gather stream's pool. The root's fp32 reduce-scatter input was both (4 x 1,050,673,152 = 4,202,692,608),
-            // now one (2,101,346,304, still above a block's 218,112,000 x 4). Reserved falls by 2 x 1,050,673,152 + 2,101,346,304.
+            // all-gather stream's pool. The root unit reduces only once backward ends, so until 83e6941 the head's
+            // unsharded bf16 gradient (1,050,673,152) waits through every block's backward, beside a block's bf16
+            // gradients and the previous block's fp32 reduce-scatter input (6 x 218,112,000); from it on the head's unit
+            // reduces after the head's backward, leaving its fp32 shard (4 x 525,336,576 / 8 = 262,668,288).
             TrainingMemoryEstimate At(string checkout)
             {
                 var w = Llama8B();
@@ -171,7 +174,16 @@ namespace VramPS.Engine.Tests.Frameworks
             var after = At("2025-07-28");
             Assert.Equal(Phase.BackwardStart, after.PeakPhase);
             Assert.Equal(1_050_673_152L, before.Allocated - after.Allocated);
-            Assert.Equal(4_202_692_608L, before.Reserved - after.Reserved);
+            long Top(TrainingMemoryEstimate e) => e.Phases.Single(p => p.Phase == Phase.BackwardTop).Gradients;
+            Assert.Equal(1_050_673_152L + 6 * 218_112_000L, Top(before));
+            Assert.Equal(262_668_288L + 6 * 218_112_000L, Top(after));
+            // Reserved: the phase's allocation, the sharded fp32 gradients idle in the reduce-scatter pool (4 x
+            // 8,030,261,248 / 8, less the head's shard the start of backward counts), the all-gather pool (the gathered
+            // root or head unit and two blocks in bf16) and 32 blocks of 1 MiB rounding. With the head held, the top of
+            // backward outgrows the start (where the compiled loss's 4 bytes per logit stand); without it the start is the peak.
+            const long idle = 4 * 8_030_261_248L / 8, blocks = 2 * 2 * 218_112_000L, rounding = 32L << 20;
+            Assert.Equal(before.Phases.Single(p => p.Phase == Phase.BackwardTop).Allocated + idle + 2 * 1_050_673_152L + blocks + rounding, before.Reserved);
+            Assert.Equal(after.Allocated + idle - 262_668_288L + 1_050_673_152L + blocks + rounding, after.Reserved);
             Assert.False(FrameworkProfiles.Of(Framework.Torchtitan).EmbeddingAndHeadApart.Value);
         }
     }

@@ -147,7 +147,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             NoSyncUnshardedGradients = new Cited<bool>(false, "accelerate FSDP reduce-scatters on every micro-batch"),
             FlatParameterUnits = new Cited<bool>(true,
                 "accelerate FSDP wraps with torch FullyShardedDataParallel (FSDP1): torch/distributed/fsdp/_flat_param.py _use_unsharded_views sets each parameter to a view of torch.split(flat_param) for the forward, and autograd's split_with_sizes_backward concatenates the unit's gradients once all have arrived"),
-            ReduceScatterStreamPool = new Cited<bool>(false,
+            ShardedGradientsOnReduceStream = new Cited<bool>(false,
                 "accelerate's FSDP wraps torch FullyShardedDataParallel (FlatParameter, FSDP1); its post-backward stream's pool is not modelled"),
             ExpandableSegments = new Cited<bool>(false, "torch's default PYTORCH_CUDA_ALLOC_CONF: expandable_segments False (c10/cuda/CUDAAllocatorConfig)"),
             EmbeddingAndHeadApart = new Cited<bool>(false,

@@ -6,7 +6,7 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// PyTorch's torchtitan: its own Llama model code under FSDP2 (fully_shard per block, the last block kept gathered
     /// after forward), MixedPrecisionPolicy bf16 parameters over fp32 sharded masters with fp32 gradient reduction,
     /// activation checkpointing of whole blocks or op by op, torch.compile per block, the loss on fp32-cast logits, the
-    /// reduce-scatter stream's own allocator pool, and the expandable segments its launcher sets.
+    /// sharded gradients in the reduce-scatter stream's own allocator pool, and the expandable segments its launcher sets.
     /// </summary>
     internal static class Torchtitan
     {
@@ -130,8 +130,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             MasterCopyInOptimizer = new Cited<bool>(false,
                 "torchtitan/models/llama3/infra/parallelize.py apply_fsdp: MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32) over fp32 sharded parameters (-Precision Bf16Mixed, gathered 16-bit)"),
             DdpBucketCopy = new Cited<bool>(true, "torchtitan apply_ddp (data_parallel_replicate without sharding): torch DDP buckets"),
-            ReduceScatterStreamPool = new Cited<bool>(true,
-                "torch/distributed/_composable/fsdp/_fsdp_collectives.py foreach_reduce (read at torch 2.5; the benchmark ran torch 1963fc8, Dec 2024): under torch.cuda.stream(reduce_scatter_stream) it allocates reduce_scatter_input (the unsharded gradients in reduce_dtype, fp32 from apply_fsdp@9dec370) and reduce_output, which the sharded .grad views (\"The RS output is allocated in the RS stream and used in the default stream (for optimizer)\")"),
+            ShardedGradientsOnReduceStream = new Cited<bool>(true,
+                "torch 2.5.1 (Nov 2024) and pytorch main at 010ae4a alike, so the benchmark's 1963fc8 (Dec 2024) between them: foreach_reduce (torch/distributed/_composable/fsdp/_fsdp_collectives.py in 2.5.1, torch/distributed/fsdp/_fully_shard/_fsdp_collectives.py@010ae4a) allocates reduce_scatter_input (the unsharded gradients in reduce_dtype, fp32 from apply_fsdp@9dec370) on the current (default) stream, since pytorch#129721, and reduce_output, which the sharded .grad views, under the reduce-scatter stream (pytorch#132445, which would have moved it too, is not in either); FSDPParamGroup.post_backward keeps the input in comm_ctx.reduce_scatter_state until the next unit's post_backward waits on its event, and FSDPState._root_post_backward_final_callback drops the last one"),
             EmbeddingAndHeadApart = new Cited<bool>(false,
                 "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_fsdp: fully_shard per TransformerBlock, then fully_shard(model), whose root unit holds tok_embeddings, norm and output; FSDP2 leaves the root gathered after forward (torch/distributed/_composable/fsdp/_fsdp_state.py _lazy_init: post_forward_mesh_info = None for the root)"),
             ExpandableSegments = new Cited<bool>(true,
