@@ -50,6 +50,19 @@ namespace VramPS.Engine.Estimation
         }
 
         /// <summary>
+        /// Refuses -Offload where the framework offloads only through fully_shard's CPU offload and the run, as
+        /// resolved, shards no parameters (-Sharding None or Zero1, or one data-parallel rank).
+        /// </summary>
+        public static void CheckOffload(FrameworkProfile p, Offload offload, Sharding sharding, int shardDegree)
+        {
+            if (!p.OffloadNeedsFullShard.Value || offload == Offload.None) return;
+            if (sharding != Sharding.Zero2 && sharding != Sharding.Zero3)
+                throw Refusal("Offload", $"-Framework {p.Name} offloads only through fully_shard's CPU offload: -Offload {offload} needs -Sharding Zero3 (or Zero2), not -Sharding {sharding}", p.OffloadNeedsFullShard.Source);
+            if (shardDegree == 1)
+                throw Refusal("Offload", $"-Framework {p.Name} offloads only through fully_shard's CPU offload, which one data-parallel rank does not run: -Offload {offload} needs -Sharding {sharding} over more than one rank (raise -GpuCount)", p.OffloadNeedsFullShard.Source);
+        }
+
+        /// <summary>
         /// Refuses -Attention Sdpa where the framework takes the transformers release's default kernel and the release
         /// (given or the framework's own) predates SDPA.
         /// </summary>

@@ -13,7 +13,7 @@ namespace VramPS.Engine.Estimation
     /// </summary>
     internal sealed class Parallelism
     {
-        public Parallelism(Workload w, ModelArchitecture m, int gpuCount, int microBatches, bool expertsSplitByTensor, List<string> notes)
+        public Parallelism(Workload w, ModelArchitecture m, int gpuCount, int microBatches, bool expertsSplitByTensor, Frameworks.Cited<PipelineSchedule> defaultSchedule, List<string> notes)
         {
             Tensor = Degree(w.TensorParallel, "TensorParallel");
             Pipeline = Degree(w.PipelineParallel, "PipelineParallel");
@@ -43,7 +43,7 @@ namespace VramPS.Engine.Estimation
             }
             if (Pipeline > m.NumLayers)
                 throw new InvalidWorkloadException("PipelineParallel", $"-PipelineParallel {Pipeline} exceeds the {m.NumLayers} layers of {m.Id}.");
-            ResolveSchedule(w, m, notes);
+            ResolveSchedule(w, m, defaultSchedule, notes);
             if (Expert > 1)
             {
                 if (!m.IsMoe) throw new InvalidWorkloadException("ExpertParallel", $"-ExpertParallel {Expert} needs a mixture-of-experts model; {m.Id} has none.");
@@ -111,17 +111,17 @@ namespace VramPS.Engine.Estimation
             return new PipelineStage(index, Pipeline, first, stageLayers, inFlight, Tensor, Expert, SequenceParallel, ExpertTensor);
         }
 
-        private void ResolveSchedule(Workload w, ModelArchitecture m, List<string> notes)
+        private void ResolveSchedule(Workload w, ModelArchitecture m, Frameworks.Cited<PipelineSchedule> defaultSchedule, List<string> notes)
         {
             int? virtualStages = w.VirtualStages;
             if (virtualStages != null && virtualStages.Value < 1)
                 throw new InvalidWorkloadException("VirtualStages", $"-VirtualStages must be a positive integer; got {virtualStages.Value}.");
-            Schedule = w.PipelineSchedule ?? (virtualStages > 1 ? PipelineSchedule.Interleaved : PipelineSchedule.OneFOneB);
+            Schedule = w.PipelineSchedule ?? (virtualStages > 1 ? PipelineSchedule.Interleaved : defaultSchedule.Value);
             if (Schedule == PipelineSchedule.OneFOneB)
             {
                 if (virtualStages > 1)
                     throw new InvalidWorkloadException("VirtualStages", $"-VirtualStages {virtualStages} applies to -PipelineSchedule Interleaved only.");
-                if (Pipeline > 1 && w.PipelineSchedule is null) notes.Add("1F1B pipeline schedule (Megatron-LM's default)");
+                if (Pipeline > 1 && w.PipelineSchedule is null) notes.Add(defaultSchedule.Assumption!);
                 return;
             }
             if (Pipeline < 2)

@@ -58,7 +58,7 @@ namespace VramPS.Engine.Estimation
 
             Precision = w.Precision ?? (w.Optimizer == OptimizerKind.BAdam
                 ? Take(Engine.Precision.Bf16Mixed, "bf16 model under bf16 autocast: LLaMA-Factory upcasts nothing under use_badam (model/adapter.py init_adapter)")
-                : DefaultPrecision(w.Method, w.Sharding));
+                : DefaultPrecision(w));
             Optimizer = w.Optimizer ?? OptimizerKind.AdamW;
             Release = new LibraryRelease(w.TorchVersion, TransformersVersion, Profile, Optimizer, _assumptions);
             if (w.Optimizer == null)
@@ -93,7 +93,7 @@ namespace VramPS.Engine.Estimation
             }
             int replica = Parallelism.ModelParallelOf(w);
             GpuCount = Positive(w.GpuCount, "GpuCount", replica, replica == 1 ? "one GPU" : $"{replica} GPUs: one data-parallel replica of TP x PP x CP");
-            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, Profile.ExpertsSplitByTensorParallel.Value, _assumptions);
+            Parallel = new Parallelism(WithSequenceParallel(w), Model, GpuCount, GradientAccumulation, Profile.ExpertsSplitByTensorParallel.Value, Profile.DefaultPipelineSchedule, _assumptions);
             if (Parallel.Expert > 1 && Parallel.Tensor > 1 && Profile.ExpertsSplitByTensorParallel.Assumption is string experts) _assumptions.Add(experts);
             GpusPerNode = w.GpusPerNode ?? (GpuCount > 1 ? Take(8, "8 GPUs per node") : 8);
             if (GpusPerNode < 1) throw new InvalidWorkloadException("GpusPerNode", $"-GpusPerNode must be a positive integer; got {GpusPerNode}.");
@@ -102,6 +102,7 @@ namespace VramPS.Engine.Estimation
                 : w.Method == FinetuneMethod.Full && Profile.FullShardsOptimizer.Value ? Take(Engine.Sharding.Zero1, Profile.FullShardsOptimizer.Assumption!)
                 : Take(Engine.Sharding.None, "plain data parallel (DDP), no sharding"));
             Offload = w.Offload ?? Engine.Offload.None;
+            FrameworkOffers.CheckOffload(Profile, Offload, Sharding, Parallel.ShardDegree);
             if (Sharding != Engine.Sharding.None && Parallel.ShardDegree == 1) _assumptions.Add($"{Sharding} on one {(GpuCount == 1 ? "GPU" : "data-parallel rank")} shards nothing");
 
             Quantization = w.Quantization ?? (w.Method == FinetuneMethod.QLoRA
@@ -351,6 +352,31 @@ namespace VramPS.Engine.Estimation
         {
             _assumptions.Add(why);
             return value;
+        }
+
+        private Precision DefaultPrecision(Workload w)
+        {
+            if (Profile.MixedPrecisionOnlyFullySharded.Value && w.Method == FinetuneMethod.Full && !FullyShards(w))
+            {
+                bool dataParallelOnly = (w.TensorParallel ?? 1) == 1 && (w.PipelineParallel ?? 1) == 1;
+                return dataParallelOnly && Profile.AutocastsUnshardedDataParallel.Value
+                    ? Take(Engine.Precision.Bf16Mixed, Profile.AutocastsUnshardedDataParallel.Assumption!)
+                    : Take(Engine.Precision.Fp32, Profile.MixedPrecisionOnlyFullySharded.Assumption!);
+            }
+            return DefaultPrecision(w.Method, w.Sharding);
+        }
+
+        /// <summary>
+        /// Whether fully_shard shards the parameters over more than one rank: -Sharding (or the profile's default)
+        /// Zero2 or Zero3 over data- and context-parallel ranks, (GpuCount / (TP x PP x CP)) x CP, above 1.
+        /// </summary>
+        private bool FullyShards(Workload w)
+        {
+            var sharding = w.Sharding ?? Profile.DefaultSharding.Value ?? Engine.Sharding.None;
+            if (sharding != Engine.Sharding.Zero2 && sharding != Engine.Sharding.Zero3) return false;
+            int replica = Parallelism.ModelParallelOf(w);
+            int gpus = w.GpuCount ?? replica;
+            return replica > 0 && (long)gpus / replica * Math.Max(1, w.ContextParallel ?? 1) > 1;
         }
 
         private Precision DefaultPrecision(FinetuneMethod method, Sharding? sharding) =>

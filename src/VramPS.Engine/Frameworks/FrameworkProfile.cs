@@ -51,6 +51,13 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> FullShardsOptimizer { get; init; }
         /// <summary>The sharding a run over several data-parallel ranks takes when -Sharding is not given; null: FullShardsOptimizer decides.</summary>
         public Cited<Sharding?> DefaultSharding { get; init; }
+        /// <summary>
+        /// Full training gets no mixed precision unless fully_shard shards the parameters over more than one rank (its
+        /// MixedPrecisionPolicy): one GPU, DDP, or tensor or pipeline parallelism alone train fp32 weights in fp32.
+        /// </summary>
+        public Cited<bool> MixedPrecisionOnlyFullySharded { get; init; }
+        /// <summary>Where <see cref="MixedPrecisionOnlyFullySharded"/>: a run without tensor or pipeline parallelism (one GPU or DDP) autocasts to bf16 over its fp32 weights.</summary>
+        public Cited<bool> AutocastsUnshardedDataParallel { get; init; }
         /// <summary>Runs fp16 when -Precision is not given (Full: fp16 model with fp32 master weights; adapters: an fp16 base); false: bf16.</summary>
         public Cited<bool> Fp16ByDefault { get; init; }
         /// <summary>The micro-batch per GPU when -BatchSize is not given; null: 1.</summary>
@@ -88,6 +95,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> ExpertsSplitByTensorParallel { get; init; }
         /// <summary>Under tensor parallelism the loss runs on vocabulary-sharded logits through torch's loss_parallel.</summary>
         public Cited<bool> LossParallel { get; init; }
+        /// <summary>The pipeline schedule when -PipelineSchedule is not given (1F1B; Interleaved where -VirtualStages is above 1), its assumption the note a pipelined estimate records.</summary>
+        public Cited<PipelineSchedule> DefaultPipelineSchedule { get; init; }
         /// <summary>Under pipeline parallelism whether -BatchSize is the micro-batch or the local batch, and how that is split.</summary>
         public Cited<PipelineMicroBatches> PipelineMicroBatches { get; init; }
         /// <summary>
@@ -348,6 +357,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<bool> OffloadsOptimizerAlone { get; init; }
         /// <summary>Offers -Offload OptimizerAndParameters: the trained model's parameters on the host as well.</summary>
         public Cited<bool> OffloadsTrainedParameters { get; init; }
+        /// <summary>Offloads only through fully_shard's CPU offload: -Offload needs -Sharding Zero2 or Zero3 over more than one rank.</summary>
+        public Cited<bool> OffloadNeedsFullShard { get; init; }
         /// <summary>How PPO and GRPO generate on the training GPUs.</summary>
         public Cited<Alignment.RolloutGeneration> Generation { get; init; }
         /// <summary>The share of a rollout engine the framework colocates on the training GPUs when neither -RolloutMemoryFraction nor -VllmMode is given; null: none unless asked.</summary>
