@@ -56,10 +56,10 @@ namespace VramPS.Engine.Estimation
         public static void CheckOffload(FrameworkProfile p, Offload offload, Sharding sharding, int shardDegree)
         {
             if (!p.OffloadNeedsFullShard.Value || offload == Offload.None) return;
+            if (shardDegree == 1)
+                throw Refusal("Offload", $"-Framework {p.Name} offloads only through fully_shard's CPU offload, which one data-parallel rank does not run: -Offload {offload} needs -Sharding Zero3 over more than one rank (raise -GpuCount)", p.OffloadNeedsFullShard.Source);
             if (sharding != Sharding.Zero2 && sharding != Sharding.Zero3)
                 throw Refusal("Offload", $"-Framework {p.Name} offloads only through fully_shard's CPU offload: -Offload {offload} needs -Sharding Zero3 (or Zero2), not -Sharding {sharding}", p.OffloadNeedsFullShard.Source);
-            if (shardDegree == 1)
-                throw Refusal("Offload", $"-Framework {p.Name} offloads only through fully_shard's CPU offload, which one data-parallel rank does not run: -Offload {offload} needs -Sharding {sharding} over more than one rank (raise -GpuCount)", p.OffloadNeedsFullShard.Source);
         }
 
         /// <summary>
