@@ -62,6 +62,14 @@ Describe 'Refusals' {
         (Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Method LoRA -Framework Megatron-LM -WarningAction SilentlyContinue).Framework | Should -Be 'Megatron-LM'
     }
 
+    It 'refuses torchtitan''s parameter offload without fully_shard, naming -Offload and -Sharding (parallelize_llama.py@9dec370: CPUOffloadPolicy only in apply_fsdp)' {
+        Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Framework torchtitan -GpuCount 8 -Sharding None -Offload OptimizerAndParameters -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidWorkload,VramPS.Commands.GetTrainingMemoryCommand'
+        $err[0].Exception.Message | Should -Match '-Offload OptimizerAndParameters needs -Sharding Zero3.*not -Sharding None'
+        (Get-TrainingMemory -Model meta-llama/Llama-3.1-8B -Framework torchtitan -GpuCount 8 -Offload OptimizerAndParameters -WarningAction SilentlyContinue).Sharding | Should -Be 'Zero3'
+    }
+
     It 'refuses the same in a CSV row and goes on with the next' {
         $rows = "Model,Method,Quantization`nmeta-llama/Llama-3.1-8B,Full,NF4`nmeta-llama/Llama-3.1-8B,QLoRA,NF4" | ConvertFrom-Csv
         $out = $rows | Get-TrainingMemory -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
