@@ -383,7 +383,7 @@ namespace VramPS.Engine.Estimation
             Profile.Fp16ByDefault.Value
                 ? Take(method == FinetuneMethod.Full || method == FinetuneMethod.Freeze ? Engine.Precision.Fp16Mixed : Engine.Precision.Fp16, Profile.Fp16ByDefault.Assumption!)
             : method == FinetuneMethod.Full || method == FinetuneMethod.Freeze
-                ? Profile.FullTrainsLoadedDtype.Value && (sharding ?? Engine.Sharding.None) == Engine.Sharding.None
+                ? Profile.FullTrainsLoadedDtype.Value && ((sharding ?? Engine.Sharding.None) == Engine.Sharding.None || Profile.ShardingKeepsLoadedDtype.Value)
                     ? Take(Engine.Precision.Bf16, Profile.FullTrainsLoadedDtype.Assumption!)
                     : Take(Engine.Precision.Bf16Mixed, MasterCopyStack
                         ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"

@@ -44,6 +44,8 @@ namespace VramPS.Engine.Frameworks
         /// alike) unless -Sharding hands it to ZeRO or FSDP, which keep fp32 copies; false: fp32 weights under autocast.
         /// </summary>
         public Cited<bool> FullTrainsLoadedDtype { get; init; }
+        /// <summary>Where <see cref="FullTrainsLoadedDtype"/>, fully sharding keeps the loaded 16-bit dtype too (FSDP2 without a mixed-precision policy): no fp32 copies.</summary>
+        public Cited<bool> ShardingKeepsLoadedDtype { get; init; }
         /// <summary>
         /// Full training shards the optimizer states and fp32 main parameters over the data-parallel ranks unless
         /// -Sharding says (Megatron's distributed optimizer, -Sharding Zero1); false: plain data parallel.

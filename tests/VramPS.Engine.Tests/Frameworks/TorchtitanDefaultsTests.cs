@@ -143,6 +143,13 @@ namespace VramPS.Engine.Tests.Frameworks
             var four = new ResolvedRecipe(Run(4, Framework.Torchtune));
             Assert.Equal(Sharding.Zero3, four.Sharding);
             Assert.Equal(Precision.Bf16, four.Precision);
+            // shard_model@v0.6.1 passes no mp_policy: -Sharding given or not, the bf16 parameters stay bf16.
+            var given = Run(4, Framework.Torchtune);
+            given.Sharding = Sharding.Zero3;
+            Assert.Equal(Precision.Bf16, new ResolvedRecipe(given).Precision);
+            var hf = Run(4, Framework.HfTrainer);
+            hf.Sharding = Sharding.Zero3;
+            Assert.Equal(Precision.Bf16Mixed, new ResolvedRecipe(hf).Precision);
         }
     }
 }

@@ -40,6 +40,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             DefaultSequenceLength = new Cited<int?>(null, "VramPS takes 2048 tokens where the run does not say"),
             DpoTransformersRelease = new Cited<Version?>(null, "the same release as its other stages"),
             ReferenceAlwaysCopy = new Cited<bool>(false, "trl/trainer/dpo_trainer.py: a peft policy without ref_model scores the reference with its adapters disabled (null_ref_context)"),
+            ShardingKeepsLoadedDtype = new Cited<bool>(false, "accelerate's FSDP and DeepSpeed's ZeRO keep fp32 parameters (or an fp32 master) whatever dtype the model was loaded in"),
             FullTrainsLoadedDtype = new Cited<bool>(false, "the Trainer's --bf16 over a model loaded in fp32 (from_pretrained's default torch_dtype): fp32 weights, bf16 autocast"),
             DefaultVisionTraining = new Cited<VisionTraining?>(null, "Trainer and TRL train every parameter that requires grad; peft matches target names in the whole model"),
             TransformersTrainer = new Cited<bool>(true, "transformers/trainer.py with accelerate: autocast, transformers model code"),

@@ -162,6 +162,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsCheckpoints = new Cited<bool>(false, "torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_ac: ptd_checkpoint_wrapper keeps its checkpoints on the GPU; torchtitan has no activation offload"),
             FullTrainsLoadedDtype = new Cited<bool>(false, "train.py@9dec370 builds the model in fp32 (model.to_empty, init_weights) and trains those fp32 parameters; only FSDP2's MixedPrecisionPolicy computes in bf16"),
             FullShardsOptimizer = new Cited<bool>(false, "torchtitan shards optimizer states only with the parameters (FSDP2 fully_shard, DefaultSharding); no optimizer-only sharding"),
+            ShardingKeepsLoadedDtype = new Cited<bool>(false, "read only where FullTrainsLoadedDtype, and torchtitan trains fp32 parameters: not applicable"),
             MixedPrecisionOnlyFullySharded = new Cited<bool>(true,
                 OwnConfig + " --training.mixed_precision_param (\"only takes effect when data_parallel_shard_degree > 1\"): torchtitan/parallelisms/parallelize_llama.py@9dec370 passes it only to apply_fsdp's MixedPrecisionPolicy, under dp_shard_enabled or cp_enabled; train.py has no autocast",
                 "fp32 weights and compute: torchtitan applies mixed precision only through fully_shard over more than one rank (mixed_precision_param at 9dec370)"),
