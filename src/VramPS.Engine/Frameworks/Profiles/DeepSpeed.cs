@@ -13,12 +13,12 @@ namespace VramPS.Engine.Frameworks.Profiles
         /// <summary>Where ZeRO-3's defaults were read: accelerate's DeepSpeed plugin writes no stage3_* key, so they apply.</summary>
         private const string DefaultsAt = "deepspeedai/DeepSpeed@18179807f (v0.13.2) deepspeed/runtime/zero/config.py DeepSpeedZeroConfig defaults (accelerate utils/dataclasses.py DeepSpeedPlugin.__post_init__ writes no stage3_* key into the config it builds from its yaml): ";
         private const string Engine = "deepspeed/runtime/engine.py DeepSpeedEngine over the script's transformers model: ";
-        private const string NoStages = "a DeepSpeed engine run trains one model; VramPS models no preference or RL stage for it (AlignmentStages), so ";
+        private const string NoStages = "a DeepSpeed engine run trains one model; VramPS models no preference or RL stage and no rollout engine for it (AlignmentStages): not read";
         private const string TransformersModel = "deepspeed.initialize wraps the transformers model the script built, so transformers' model code decides it: ";
         private const string PeftAdapters = "deepspeed.initialize takes the model as the script hands it, adapters from peft's get_peft_model included: ";
         private const string BitsandbytesBase = "a bitsandbytes base comes from the script's transformers from_pretrained(quantization_config=BitsAndBytesConfig), which the engine trains as it is: ";
 
-        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile.WithoutStages(NoStages) with
         {
             Framework = Framework.DeepSpeed,
             Name = "DeepSpeed",
@@ -80,7 +80,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             PipelineHoldsUnshardedStage = new Cited<bool>(false, Engine + "DeepSpeed's PipelineModule (deepspeed/runtime/pipe) is not modelled: pipeline layouts are Megatron-LM's"),
             PipelineKeepsMicroBatchTensors = new Cited<bool>(false, Engine + "DeepSpeed's PipelineModule (deepspeed/runtime/pipe) is not modelled: pipeline layouts are Megatron-LM's"),
             PipelineKeepsOutputs = new Cited<bool>(false, Engine + "DeepSpeed's PipelineModule (deepspeed/runtime/pipe) is not modelled: pipeline layouts are Megatron-LM's"),
-            SimPoChosenNll = new Cited<bool>(true, NoStages + "not read"),
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, Engine + "deepspeed/runtime/activation_checkpointing/checkpointing.py and transformers' gradient_checkpointing_enable checkpoint whole blocks"),
             Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(null, Engine + "deepspeed/runtime/engine.py _configure_basic_optimizer: the config's Adam, AdamW, Lamb, OneBitAdam, Adagrad, Lion and the like, or any torch optimizer the script hands in"),
             OfferedTechniques = new Cited<Techniques?>(null, Engine + "the script may patch the transformers model (Liger) or compile it; VramPS reads the techniques a run names"),
@@ -89,7 +88,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             DataParallelOnly = new Cited<bool>(false, Engine + "VramPS reads the model-parallel degrees a run gives"),
             QuantizedBaseOneGpu = new Cited<bool>(false, BitsandbytesBase + "peft's QLoRA runs under DDP, DeepSpeed and accelerate's FSDP (peft docs/source/accelerate/fsdp.md, deepspeed.md)"),
             FreezesLayers = new Cited<bool>(true, Engine + "the script may freeze blocks by requires_grad before deepspeed.initialize; the engine trains what requires grad"),
-            PrecomputesReference = new Cited<bool>(true, NoStages + "not read"),
             BlockOptimizer = new Cited<bool>(false, Engine + "deepspeed/runtime/engine.py: no block-wise optimizer"),
             ReentrantCheckpointing = new Cited<bool>(true, Engine + "transformers modeling_utils.py gradient_checkpointing_enable (use_reentrant=True unless told otherwise), or deepspeed/runtime/activation_checkpointing/checkpointing.py CheckpointFunction, reentrant too"),
             KeepsModelCache = new Cited<bool>(true, TransformersModel + "transformers/trainer.py never sets use_cache, and fms-hf-tuning 2.5.0 tuning/sft_trainer.py loads the model without use_cache=False (added in April 2025, PR #516): the config's use_cache (true in GPTBigCode's) stays on", "use_cache left on (the Trainer never turns it off): GPTBigCode returns each block's c_attn output as its key/value cache, held until the loss returns"),
@@ -134,33 +132,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             ShardedGradientsOnReduceStream = new Cited<bool>(false, Engine + "no FSDP2: ZeRO's gradient partitions are counted by ZeroSixteenBitGradients"),
             EmbeddingAndHeadApart = new Cited<bool>(false, Engine + "ZeRO-3 partitions each parameter on its own, no FSDP wrapping units"),
             ExpandableSegments = new Cited<bool>(false, Engine + "DeepSpeed does not set PYTORCH_CUDA_ALLOC_CONF: torch's default, expandable_segments False"),
-            Stages = new Cited<IReadOnlyList<Alignment.TrainingStage>?>(null, NoStages + "not read"),
-            DpoTransformersRelease = new Cited<System.Version?>(null, NoStages + "not read"),
-            StageCheckpointing = new Cited<bool>(true, NoStages + "not read", "activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)"),
-            PreferenceLength = new Cited<int?>(null, NoStages + "not read"),
-            PromptLength = new Cited<int?>(null, NoStages + "not read"),
-            GenerationLength = new Cited<int?>(null, NoStages + "not read"),
-            ReferenceAlwaysCopy = new Cited<bool>(false, NoStages + "not read"),
-            FrozenModelsSixteenBit = new Cited<bool>(false, NoStages + "not read"),
-            SequentialPpoUpdates = new Cited<bool>(false, NoStages + "not read"),
-            OffloadsBetweenPhases = new Cited<bool>(false, NoStages + "not read"),
-            FrozenModelsOnHost = new Cited<bool>(false, NoStages + "not read"),
             OffloadsOptimizerAlone = new Cited<bool>(true, Engine + "deepspeed/runtime/zero/config.py offload_optimizer without offload_param: the optimizer states and step on the host"),
             OffloadsTrainedParameters = new Cited<bool>(true, Engine + "deepspeed/runtime/zero/config.py offload_param (ZeRO-3): the trained parameters' partitions on the host"),
-            Generation = new Cited<Alignment.RolloutGeneration>(Alignment.RolloutGeneration.HfGenerate, NoStages + "no rollout engine"),
-            RolloutFraction = new Cited<double?>(null, NoStages + "no rollout engine"),
-            EmaCopy = new Cited<bool>(false, NoStages + "not read"),
-            DefaultKlCoefficient = new Cited<double>(0.0, NoStages + "not read", "no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)"),
-            PpoReferenceOnlyWithKl = new Cited<bool>(false, NoStages + "not read"),
-            GrpoKbitUpcast = new Cited<bool>(false, NoStages + "not read"),
-            GrpoQuantizedAdapters16Bit = new Cited<bool>(true, NoStages + "not read"),
-            GrpoLossPerSequence = new Cited<bool>(false, NoStages + "not read"),
-            RolloutSharesWeights = new Cited<bool>(false, NoStages + "no rollout engine"),
-            RolloutFractionOfFree = new Cited<bool>(false, NoStages + "no rollout engine"),
-            RolloutDefaultFraction = new Cited<double>(0.3, NoStages + "no rollout engine", "vLLM colocated with 0.3 of the GPU (GRPOConfig.vllm_gpu_memory_utilization's default; -RolloutMemoryFraction sets it)"),
-            RolloutServer = new Cited<bool>(true, NoStages + "no rollout engine"),
-            RolloutSleeps = new Cited<bool>(false, NoStages + "no rollout engine", "the colocated vLLM engine stays awake between generations (GRPOConfig.vllm_enable_sleep_mode False; -RolloutSleep puts it to sleep)"),
-            RolloutSleepMinimumFraction = new Cited<double>(0.0, NoStages + "no rollout engine"),
         };
     }
 }

@@ -4,14 +4,14 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// <summary>NVIDIA Megatron-LM (Megatron-Core with Transformer Engine).</summary>
     internal static class MegatronLM
     {
-        private const string NoStages = "megatron/training/training.py pretrain trains one model; Megatron-LM has no preference or RL stage (AlignmentStages), so ";
-        private const string NoBitsandbytes = "megatron/core/extensions/transformer_engine.py: Transformer Engine linears, no bitsandbytes base (QuantizedBase), so ";
+        private const string NoStages = "megatron/training/training.py pretrain trains one model; Megatron-LM has no preference or RL stage and no rollout engine (AlignmentStages): not read";
+        private const string NoBitsandbytes = "megatron/core/extensions/transformer_engine.py: Transformer Engine linears, no bitsandbytes base (QuantizedBase): not read";
         private const string OwnModel = "megatron/core/models/gpt/gpt_model.py GPTModel, Megatron-Core's own model code (no transformers model): ";
         private const string PeftHook = "NVIDIA/Megatron-LM@43e572c megatron/training/peft.py register_peft_pre_wrap_hook: the LoRA is the callable the run hands in (Megatron-Bridge's LoRA on Megatron-Core's parallel linears); ";
         private const string OwnLoop = "Megatron-LM's own loop and arguments (megatron/training/training.py, arguments.py): ";
         private const string OwnOptimizer = "Megatron-Core's DistributedDataParallel and optimizer (megatron/core/distributed, megatron/core/optimizer), no FSDP or DeepSpeed: ";
 
-        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile.WithoutStages(NoStages).WithoutBitsandbytes(NoBitsandbytes) with
         {
             Framework = Framework.MegatronLM,
             Name = "Megatron-LM",
@@ -89,14 +89,11 @@ namespace VramPS.Engine.Frameworks.Profiles
             PipelineHoldsUnshardedStage = new Cited<bool>(false, OwnLoop + "megatron/core/optimizer/distrib_optimizer.py: the distributed optimizer gathers parameters into the model's own buffer, no extra gathered copy per stage"),
             PipelineKeepsMicroBatchTensors = new Cited<bool>(false, OwnLoop + "megatron/core/pipeline_parallel/schedules.py deallocate_output_tensor frees each micro-batch's output once it is sent"),
             PipelineKeepsOutputs = new Cited<bool>(false, OwnLoop + "megatron/core/pipeline_parallel/schedules.py forward_step: the last stage returns each micro-batch's loss, not its output"),
-            SimPoChosenNll = new Cited<bool>(true, NoStages + "SimPO's chosen-half NLL is not read"),
             OfferedTechniques = new Cited<Techniques?>(null, OwnLoop + "VramPS reads the techniques a run names (-Techniques)"),
             AttentionKernels = new Cited<IReadOnlyList<AttentionKernel>?>(null, OwnModel + "megatron/training/arguments.py --attention-backend (flash, fused, unfused, local, auto); VramPS reads the kernel a run names"),
             AttentionFromRelease = new Cited<bool>(false, OwnModel + "its attention backends do not depend on a transformers release"),
             DataParallelOnly = new Cited<bool>(false, OwnLoop + "megatron/training/arguments.py --tensor-model-parallel-size, --pipeline-model-parallel-size, --context-parallel-size, --expert-model-parallel-size"),
             ZeroOffloadOnly = new Cited<bool>(false, OwnOptimizer + "megatron/training/arguments.py --optimizer-cpu-offload offloads the optimizer states; VramPS reads -Offload as given"),
-            QuantizedBaseOneGpu = new Cited<bool>(false, NoBitsandbytes + "no quantized base to place"),
-            PrecomputesReference = new Cited<bool>(true, NoStages + "no reference log-probabilities"),
             BlockOptimizer = new Cited<bool>(false, OwnLoop + "megatron/core/optimizer/__init__.py builds Adam or SGD over every trainable parameter, no block-wise optimizer"),
             AutocastsSixteenBitModel = new Cited<bool>(true, OwnLoop + "megatron/core/transformer/module.py Float16Module runs the 16-bit model; Transformer Engine casts what it reads"),
             ShardsThroughDeepSpeed = new Cited<bool>(false, OwnOptimizer + "its distributed optimizer (megatron/core/optimizer/distrib_optimizer.py) is its own, no DeepSpeed or accelerate"),
@@ -104,13 +101,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedQkvAdapters = new Cited<bool>(false, OwnModel + "megatron/core/transformer/attention.py SelfAttention linear_qkv: q, k and v in one linear, whose LoRA VramPS reads through OneAdapterPerFusedLinear"),
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, PeftHook + "each adapter adds its own output to its linear's, nothing padded"),
             FusedKernelsFuseLora = new Cited<bool>(false, PeftHook + "the adapter runs beside the Transformer Engine linear, outside its fused kernels"),
-            Nf4OnlyAdaptedLinears = new Cited<bool>(false, NoBitsandbytes + "no NF4 linears"),
-            DoubleQuant = new Cited<bool>(true, NoBitsandbytes + "no double quantization"),
-            QuantizesHead = new Cited<bool>(false, NoBitsandbytes + "no quantized head"),
-            QuantizesFromFp16 = new Cited<bool>(false, NoBitsandbytes + "nothing quantized"),
-            QuantizedInputOutlivesBackward = new Cited<bool>(false, NoBitsandbytes + "no 4-bit matmul input"),
-            QuantStatisticsUnsharded = new Cited<bool>(true, NoBitsandbytes + "no NF4 statistics"),
-            QuantizedBaseLoadsWhole = new Cited<bool>(false, NoBitsandbytes + "no quantized load"),
             UpcastsOnlyTrainable = new Cited<bool>(false, OwnLoop + "no upcast of trainable parameters: Float16Module casts every parameter to 16 bits and the optimizer keeps fp32 main copies"),
             ChunkedHead = new Cited<bool>(false, OwnModel + "gpt_model.py output_layer (ColumnParallelLinear) computes the logits of every position in one call"),
             FrozenHeadChunkTokens = new Cited<int>(0, OwnModel + "gpt_model.py output_layer computes the logits of every position in one call, no chunked head"),
@@ -138,33 +128,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             ShardedGradientsOnReduceStream = new Cited<bool>(false, OwnOptimizer + "no FSDP2: gradients are reduced within the grad buffer"),
             EmbeddingAndHeadApart = new Cited<bool>(false, OwnOptimizer + "no FSDP wrapping units"),
             ExpandableSegments = new Cited<bool>(false, OwnLoop + "megatron/training does not set PYTORCH_CUDA_ALLOC_CONF: torch's default, expandable_segments False"),
-            Stages = new Cited<IReadOnlyList<Alignment.TrainingStage>?>(null, NoStages + "none is offered (-Stage is refused)"),
-            DpoTransformersRelease = new Cited<System.Version?>(null, NoStages + "no DPO stage"),
-            StageCheckpointing = new Cited<bool>(true, NoStages + "no stage checkpointing default", "activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)"),
-            PreferenceLength = new Cited<int?>(null, NoStages + "no preference length"),
-            PromptLength = new Cited<int?>(null, NoStages + "no prompt length"),
-            GenerationLength = new Cited<int?>(null, NoStages + "no generation length"),
-            ReferenceAlwaysCopy = new Cited<bool>(false, NoStages + "no reference model"),
-            FrozenModelsSixteenBit = new Cited<bool>(false, NoStages + "no reference or reward model"),
-            SequentialPpoUpdates = new Cited<bool>(false, NoStages + "no PPO update"),
-            OffloadsBetweenPhases = new Cited<bool>(false, NoStages + "no phases to offload between"),
-            FrozenModelsOnHost = new Cited<bool>(false, NoStages + "no frozen reference or reward model"),
             OffloadsOptimizerAlone = new Cited<bool>(true, OwnOptimizer + "megatron/core/optimizer/cpu_offloading/hybrid_optimizer.py (--optimizer-cpu-offload): the optimizer states and step on the host, the parameters stay on the GPU"),
             OffloadsTrainedParameters = new Cited<bool>(true, OwnOptimizer + "VramPS reads -Offload OptimizerAndParameters as given (Megatron-LM offloads the optimizer through --optimizer-cpu-offload)"),
-            Generation = new Cited<Alignment.RolloutGeneration>(Alignment.RolloutGeneration.HfGenerate, NoStages + "no rollout engine"),
-            RolloutFraction = new Cited<double?>(null, NoStages + "no rollout engine"),
-            EmaCopy = new Cited<bool>(false, NoStages + "no moving-average copy"),
-            DefaultKlCoefficient = new Cited<double>(0.0, NoStages + "no KL coefficient", "no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)"),
-            PpoReferenceOnlyWithKl = new Cited<bool>(false, NoStages + "no PPO reference"),
-            GrpoKbitUpcast = new Cited<bool>(false, NoStages + "no GRPO stage"),
-            GrpoQuantizedAdapters16Bit = new Cited<bool>(true, NoStages + "no GRPO stage"),
-            GrpoLossPerSequence = new Cited<bool>(false, NoStages + "no GRPO loss"),
-            RolloutSharesWeights = new Cited<bool>(false, NoStages + "no rollout engine"),
-            RolloutFractionOfFree = new Cited<bool>(false, NoStages + "no rollout engine"),
-            RolloutDefaultFraction = new Cited<double>(0.3, NoStages + "no rollout engine", "vLLM colocated with 0.3 of the GPU (GRPOConfig.vllm_gpu_memory_utilization's default; -RolloutMemoryFraction sets it)"),
-            RolloutServer = new Cited<bool>(true, NoStages + "no rollout engine"),
-            RolloutSleeps = new Cited<bool>(false, NoStages + "no rollout engine", "the colocated vLLM engine stays awake between generations (GRPOConfig.vllm_enable_sleep_mode False; -RolloutSleep puts it to sleep)"),
-            RolloutSleepMinimumFraction = new Cited<double>(0.0, NoStages + "no rollout engine"),
             AdaptersInComputeDtype = new Cited<bool>(true,
                 "NVIDIA/Megatron-LM@core_v0.12.0 megatron/training/training.py get_model: the model, adapters included, is wrapped in Float16Module (module.bfloat16() under --bf16), so the adapters train in the compute dtype with fp32 main copies in the optimizer (Fp32MainCopyOfSixteenBitTrainables)"),
         };

@@ -9,11 +9,11 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// </summary>
     internal static class NeMo
     {
-        private const string NoStages = "nemo/collections/llm/api.py@8cfedd7: train, pretrain, finetune and distill, no preference or RL stage (AlignmentStages), so ";
+        private const string NoStages = "nemo/collections/llm/api.py@8cfedd7: train, pretrain, finetune and distill, no preference or RL stage (AlignmentStages; NeMo-Aligner and NeMo-RL are not modelled): not read";
         private const string MegatronCore = "NeMo trains Megatron-Core's modules and schedules under nemo/lightning/pytorch/strategies/megatron_strategy.py MegatronStrategy: ";
         private const string NeMoRecipes = "NeMo 2's recipes and strategy (nemo/collections/llm/recipes, nemo/lightning): ";
 
-        public static FrameworkProfile Profile { get; } = MegatronLM.Profile with
+        public static FrameworkProfile Profile { get; } = MegatronLM.Profile.WithoutStages(NoStages) with
         {
             Framework = Framework.NeMo,
             Name = "NeMo",
@@ -56,10 +56,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             PipelineHoldsUnshardedStage = new Cited<bool>(false, MegatronCore + "megatron/core/optimizer/distrib_optimizer.py gathers parameters into the model's own buffer, no extra gathered copy per stage"),
             PipelineKeepsMicroBatchTensors = new Cited<bool>(false, MegatronCore + "megatron/core/pipeline_parallel/schedules.py deallocate_output_tensor frees each micro-batch's output once it is sent"),
             PipelineKeepsOutputs = new Cited<bool>(false, MegatronCore + "megatron/core/pipeline_parallel/schedules.py forward_step: the last stage returns each micro-batch's loss, not its output"),
-            SimPoChosenNll = new Cited<bool>(true, NoStages + "not read"),
             OfferedTechniques = new Cited<Techniques?>(null, MegatronCore + "VramPS reads the techniques a run names (-Techniques)"),
             DataParallelOnly = new Cited<bool>(false, NeMoRecipes + "nemo/lightning/pytorch/strategies/megatron_strategy.py MegatronStrategy tensor_model_parallel_size, pipeline_model_parallel_size, context_parallel_size, expert_model_parallel_size"),
-            PrecomputesReference = new Cited<bool>(true, NoStages + "not read"),
             BlockOptimizer = new Cited<bool>(false, MegatronCore + "megatron/core/optimizer/__init__.py builds Adam or SGD over every trainable parameter, no block-wise optimizer"),
             AutocastsSixteenBitModel = new Cited<bool>(true, MegatronCore + "megatron/core/transformer/module.py Float16Module runs the 16-bit model; Transformer Engine casts what it reads"),
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, NeMoRecipes + "nemo/collections/llm/peft/utils.py@8cfedd7 ParallelLinearAdapter: one adapter per wrapped linear adds its own output, nothing padded"),
@@ -69,31 +67,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             FusedLinearLossKeepsGradients = new Cited<bool>(true, MegatronCore + "no Liger fused linear cross-entropy (read only under -Techniques Liger)"),
             ZeroGradTakesTorchDefault = new Cited<bool>(true, MegatronCore + "Megatron-Core zeroes the persistent grad buffer (zero_grad_buffer) and the optimizer's zero_grad sets the fp32 main parameters' grads to None under torch's default"),
             ExpandableSegments = new Cited<bool>(false, MegatronCore + "VramPS takes torch's default PYTORCH_CUDA_ALLOC_CONF (expandable_segments False) unless the run's environment sets it"),
-            Stages = new Cited<IReadOnlyList<Alignment.TrainingStage>?>(null, NoStages + "not read"),
-            DpoTransformersRelease = new Cited<System.Version?>(null, NoStages + "not read"),
-            StageCheckpointing = new Cited<bool>(true, NoStages + "not read", "activation checkpointing on (TRL's trainer configs default to gradient_checkpointing=True)"),
-            PreferenceLength = new Cited<int?>(null, NoStages + "not read"),
-            PromptLength = new Cited<int?>(null, NoStages + "not read"),
-            GenerationLength = new Cited<int?>(null, NoStages + "not read"),
-            ReferenceAlwaysCopy = new Cited<bool>(false, NoStages + "not read"),
-            FrozenModelsSixteenBit = new Cited<bool>(false, NoStages + "not read"),
-            SequentialPpoUpdates = new Cited<bool>(false, NoStages + "not read"),
-            OffloadsBetweenPhases = new Cited<bool>(false, NoStages + "not read"),
-            FrozenModelsOnHost = new Cited<bool>(false, NoStages + "not read"),
-            Generation = new Cited<Alignment.RolloutGeneration>(Alignment.RolloutGeneration.HfGenerate, NoStages + "not read"),
-            RolloutFraction = new Cited<double?>(null, NoStages + "not read"),
-            EmaCopy = new Cited<bool>(false, NoStages + "not read"),
-            DefaultKlCoefficient = new Cited<double>(0.0, NoStages + "not read", "no reference model (GRPOConfig.beta defaults to 0.0; -KlCoefficient above 0 loads one)"),
-            PpoReferenceOnlyWithKl = new Cited<bool>(false, NoStages + "not read"),
-            GrpoKbitUpcast = new Cited<bool>(false, NoStages + "not read"),
-            GrpoQuantizedAdapters16Bit = new Cited<bool>(true, NoStages + "not read"),
-            GrpoLossPerSequence = new Cited<bool>(false, NoStages + "not read"),
-            RolloutSharesWeights = new Cited<bool>(false, NoStages + "not read"),
-            RolloutFractionOfFree = new Cited<bool>(false, NoStages + "not read"),
-            RolloutDefaultFraction = new Cited<double>(0.3, NoStages + "not read", "vLLM colocated with 0.3 of the GPU (GRPOConfig.vllm_gpu_memory_utilization's default; -RolloutMemoryFraction sets it)"),
-            RolloutServer = new Cited<bool>(true, NoStages + "not read"),
-            RolloutSleeps = new Cited<bool>(false, NoStages + "not read", "the colocated vLLM engine stays awake between generations (GRPOConfig.vllm_enable_sleep_mode False; -RolloutSleep puts it to sleep)"),
-            RolloutSleepMinimumFraction = new Cited<double>(0.0, NoStages + "not read"),            DefaultSharding = new Cited<Sharding?>(null,
+            DefaultSharding = new Cited<Sharding?>(null,
                 "nemo/collections/llm/recipes/optim/adam.py@8cfedd7 distributed_fused_adam_with_cosine_annealing use_distributed_optimizer=True for full training, False in the LoRA recipes: FullShardsOptimizer decides"),
         };
     }

@@ -12,11 +12,11 @@ namespace VramPS.Engine.Frameworks.Profiles
         private const string Workers = "verl/workers/fsdp_workers.py (verl@004c888) _build_model_optimizer, its own FSDP training over a transformers model: ";
         private const string TransformersModel = "verl/workers/fsdp_workers.py _build_model_optimizer builds the actor, critic and reference with transformers AutoModelForCausalLM.from_pretrained, so transformers' model code decides it: ";
         private const string PeftAdapters = "verl/workers/fsdp_workers.py: model.lora_rank > 0 wraps the actor in peft get_peft_model(LoraConfig(r, lora_alpha, target_modules)): ";
-        private const string NoBitsandbytes = "verl/workers/fsdp_workers.py loads no bitsandbytes base (QuantizedBase), so ";
+        private const string NoBitsandbytes = "verl/workers/fsdp_workers.py loads no bitsandbytes base (QuantizedBase): not read";
         private const string OwnStages = "verl/trainer/main_ppo.py: PPO and GRPO over its own Ray workers, no TRL trainer; ";
         private const string OwnRollout = "verl/workers/rollout (vLLM or SGLang in the actor's workers): ";
 
-        public static FrameworkProfile Profile { get; } = HfTrainer.Profile with
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile.WithoutBitsandbytes(NoBitsandbytes) with
         {
             Framework = Framework.Verl,
             Name = "verl",
@@ -101,7 +101,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             AttentionFromRelease = new Cited<bool>(false, TransformersModel + "transformers from_pretrained attn_implementation (4.36+), which the Trainer stacks' model arguments set"),
             DataParallelOnly = new Cited<bool>(false, Workers + "VramPS reads the model-parallel degrees a run gives (its FSDP workers shard over data-parallel ranks; rollout tensor_model_parallel_size splits only generation)"),
             ZeroOffloadOnly = new Cited<bool>(false, Workers + "FSDP's CPUOffload and verl's param_offload / optimizer_offload whatever the sharding"),
-            QuantizedBaseOneGpu = new Cited<bool>(false, NoBitsandbytes + "not read"),
             PrecomputesReference = new Cited<bool>(true, OwnStages + "no DPO or KTO stage whose reference log-probabilities could be precomputed"),
             BlockOptimizer = new Cited<bool>(false, Workers + "no block-wise optimizer"),
             KeepsModelCache = new Cited<bool>(true, TransformersModel + "transformers/trainer.py never sets use_cache, and fms-hf-tuning 2.5.0 tuning/sft_trainer.py loads the model without use_cache=False (added in April 2025, PR #516): the config's use_cache (true in GPTBigCode's) stays on", "use_cache left on (the Trainer never turns it off): GPTBigCode returns each block's c_attn output as its key/value cache, held until the loss returns"),
@@ -113,13 +112,6 @@ namespace VramPS.Engine.Frameworks.Profiles
             QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, PeftAdapters + "peft/tuners/lora/layer.py Linear.forward: each adapted linear adds its own LoRA output, nothing padded"),
             OneAdapterPerFusedLinear = new Cited<bool>(false, PeftAdapters + "peft/tuners/lora/model.py _create_and_replace: one LoraLayer per targeted module, and transformers' Llama-style models keep q_proj, k_proj, v_proj, gate_proj and up_proj apart"),
             FusedKernelsFuseLora = new Cited<bool>(false, PeftAdapters + "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),
-            Nf4OnlyAdaptedLinears = new Cited<bool>(false, NoBitsandbytes + "not read"),
-            DoubleQuant = new Cited<bool>(true, NoBitsandbytes + "not read"),
-            QuantizesHead = new Cited<bool>(false, NoBitsandbytes + "not read"),
-            QuantizesFromFp16 = new Cited<bool>(false, NoBitsandbytes + "not read"),
-            QuantizedInputOutlivesBackward = new Cited<bool>(false, NoBitsandbytes + "not read"),
-            QuantStatisticsUnsharded = new Cited<bool>(true, NoBitsandbytes + "not read"),
-            QuantizedBaseLoadsWhole = new Cited<bool>(false, NoBitsandbytes + "not read"),
             UpcastsOnlyTrainable = new Cited<bool>(false, Workers + "the actor loads every parameter in fp32"),
             ChunkedHead = new Cited<bool>(false, TransformersModel + "transformers *ForCausalLM: one lm_head call over every position"),
             FrozenHeadChunkTokens = new Cited<int>(0, TransformersModel + "transformers *ForCausalLM: one lm_head call over every position"),
@@ -169,7 +161,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             GrpoLossPerSequence = new Cited<bool>(false, OwnStages + "verl/workers/actor/dp_actor.py _forward_micro_batch: log-probabilities of every response token of the micro-batch at once"),
             RolloutSharesWeights = new Cited<bool>(false, OwnRollout + "verl/workers/rollout: the vLLM or SGLang engine holds its own copy of the weights, synced from the actor each step"),
             RolloutFractionOfFree = new Cited<bool>(false, OwnRollout + "verl passes gpu_memory_utilization to vLLM, whose fraction is of the GPU's total memory (vllm/config/cache.py)"),
-            RolloutSleepMinimumFraction = new Cited<double>(0.0, OwnRollout + "verl passes gpu_memory_utilization to the engine as given"),            DefaultAttention = new Cited<AttentionKernel?>(AttentionKernel.Flash,
+            RolloutSleepMinimumFraction = new Cited<double>(0.0, OwnRollout + "verl passes gpu_memory_utilization to the engine as given"),
+            DefaultAttention = new Cited<AttentionKernel?>(AttentionKernel.Flash,
                 "verl/workers/fsdp_workers.py (verl@004c888) _build_model_optimizer: AutoConfig.from_pretrained(local_path, attn_implementation=\"flash_attention_2\") for the actor, critic and reference",
                 "flash_attention_2 (verl's workers load the model config with attn_implementation=\"flash_attention_2\")"),
             AllLinearLoraTargets = new Cited<bool>(true,
