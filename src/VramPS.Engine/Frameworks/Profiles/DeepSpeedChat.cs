@@ -13,7 +13,9 @@ namespace VramPS.Engine.Frameworks.Profiles
         private const string Dschat = "DeepSpeedExamples applications/DeepSpeed-Chat/";
         private const string DsConfig = Dschat + "dschat/utils/ds_utils.py get_train_ds_config zero_opt_dict: ";
 
-        public static FrameworkProfile Profile { get; } = DeepSpeed.Profile with
+        public static FrameworkProfile Profile { get; } = DeepSpeed.Profile
+            .WithoutRollout(Dschat + "dschat/rlhf/rlhf_engine.py: the actor's DeepSpeed hybrid engine generates itself, no vLLM engine: not read")
+            .WithoutBitsandbytes(Dschat + "dschat/utils/model/model_utils.py create_hf_model loads no bitsandbytes base (QuantizedBase): not read") with
         {
             Zero3MaxLiveParameters = new Cited<long>(30_000_000, DsConfig + "\"stage3_max_live_parameters\": 3e7"),
             Zero3PrefetchBucketElements = new Cited<long>(30_000_000, DsConfig + "\"stage3_prefetch_bucket_size\": 3e7"),
@@ -80,6 +82,21 @@ namespace VramPS.Engine.Frameworks.Profiles
             ReduceBuffers = new Cited<int>(2, Dschat + "dschat/utils/ds_utils.py get_train_ds_config overlap_comm True: deepspeed/runtime/zero/stage_1_and_2.py backward allocates two ipg buffers of reduce_bucket_size (\"double buffers to avoid data access conflict\")"),
             OutputKept = new Cited<OutputLifetime>(OutputLifetime.UntilNextForward, Dschat + "training/step1_supervised_finetuning/main.py: outputs = model(**batch, use_cache=False); model.backward(outputs.loss); model.step(): outputs and its logits live until the next iteration's forward returns"),
             EmaCopy = new Cited<bool>(true, Dschat + "dschat/rlhf/rlhf_engine.py _init_ema (--enable_ema): a second actor updated by utils.py moving_average"),
+            DefaultLoraRank = new Cited<int>(8, Dschat + "training/*/main.py --lora_dim default 0 (LoRA off); VramPS takes rank 8 where a LoRA run does not say (a guess: its example scripts set 128)", "LoRA rank 8 (peft's default)"),
+            PartialTraining = new Cited<bool>(true, Dschat + "dschat/utils/module/lora.py only_optimize_lora_parameters: --only_optimize_lora sets requires_grad False on every weight but the LoRA factors"),
+            SimPoChosenNll = new Cited<bool>(true, Dschat + "training: no SimPO stage (Stages), so not read"),
+            QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA.forward: each adapted linear adds its own LoRA output, nothing padded"),
+            OneAdapterPerFusedLinear = new Cited<bool>(false, Dschat + "dschat/utils/module/lora.py convert_linear_layer_to_lora: one LinearLayer_LoRA per nn.Linear of the transformers model, which keeps q, k, v, gate and up apart (Llama-style)"),
+            FusedKernelsFuseLora = new Cited<bool>(false, Dschat + "dschat/utils/module/lora.py LinearLayer_LoRA runs its LoRA branch in PyTorch ops"),
+            OffloadsBetweenPhases = new Cited<bool>(false, Dschat + "training/step3_rlhf_finetuning/main.py --offload and --offload_reference_model are DeepSpeed ZeRO offload through the step, not offload between phases"),
+            FrozenModelsOnHost = new Cited<bool>(false, Dschat + "dschat/rlhf/rlhf_engine.py _init_ref, _init_reward: the reference and reward engines on the GPU unless --offload_reference_model / --offload_reward_model (not modelled)"),
+            PpoReferenceOnlyWithKl = new Cited<bool>(false, Dschat + "dschat/rlhf/rlhf_engine.py DeepSpeedRLHFEngine.__init__ builds the reference (_init_ref) whatever the KL coefficient"),
+            GrpoKbitUpcast = new Cited<bool>(false, Dschat + "training: no GRPO stage (Stages), so not read"),
+            GrpoQuantizedAdapters16Bit = new Cited<bool>(true, Dschat + "training: no GRPO stage (Stages), so not read"),
+            GrpoLossPerSequence = new Cited<bool>(false, Dschat + "training: no GRPO stage (Stages), so not read"),
+            DefaultKlCoefficient = new Cited<double>(0.1,
+                Dschat + "dschat/rlhf/ppo_trainer.py DeepSpeedPPOTrainer.__init__: self.kl_ctl = 0.1 (\"Those value can be changed\"), a constant; its PPO loads the reference whatever it is (PpoReferenceOnlyWithKl)",
+                "KL coefficient 0.1 (DeepSpeed-Chat's kl_ctl)"),
         };
     }
 }

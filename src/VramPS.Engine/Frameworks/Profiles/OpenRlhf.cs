@@ -9,6 +9,10 @@ namespace VramPS.Engine.Frameworks.Profiles
     /// </summary>
     internal static class OpenRlhf
     {
+        private const string OwnLoops = "OpenRLHF's own loops over DeepSpeed engines (openrlhf/cli, openrlhf/trainer, OpenRLHF@3c3be62): ";
+        private const string PeftAdapters = "openrlhf/models/actor.py Actor: --lora_rank > 0 wraps the transformers model in peft get_peft_model(LoraConfig(r, lora_alpha, target_modules, lora_dropout)): ";
+        private const string Bitsandbytes = "openrlhf/models/actor.py Actor: --ds.load_in_4bit loads the transformers model with BitsAndBytesConfig(load_in_4bit, nf4, double quant, bf16 compute): ";
+
         public static FrameworkProfile Profile { get; } = DeepSpeed.Profile with
         {
             Framework = Framework.OpenRLHF,
@@ -55,6 +59,37 @@ namespace VramPS.Engine.Frameworks.Profiles
             OffloadsTrainedParameters = new Cited<bool>(false,
                 "openrlhf/utils/deepspeed/deepspeed.py (OpenRLHF@3c3be62) get_ds_train_config: get_train_ds_config(offload=False, adam_offload=--ds.adam_offload): "
                 + "a trained model's offload_param is always none, only --ref.offload and --reward.offload move frozen models' parameters"),
+            DefaultLoraRank = new Cited<int>(8, PeftAdapters + "openrlhf/cli --lora_rank default 0 (LoRA off); VramPS takes rank 8 where a LoRA run does not say (a guess)", "LoRA rank 8 (peft's default)"),
+            PartialTraining = new Cited<bool>(true, PeftAdapters + "peft get_peft_model (LoRA, QLoRA over bitsandbytes); requires_grad_(False) on frozen blocks"),
+            SimPoChosenNll = new Cited<bool>(true, OwnLoops + "openrlhf/cli/train_dpo.py --loss_type simpo is not modelled (Stages has no SimPO), so not read"),
+            QuantizedBaseOneGpu = new Cited<bool>(false, Bitsandbytes + "peft's QLoRA runs under DDP, DeepSpeed and accelerate's FSDP (peft docs/source/accelerate/fsdp.md, deepspeed.md)"),
+            PrecomputesReference = new Cited<bool>(true, OwnLoops + "not read from OpenRLHF: VramPS takes -PrecomputeReferenceLogProbs as given (train_dpo.py scores its reference model in the step)"),
+            AdaptersInComputeDtype = new Cited<bool>(false, PeftAdapters + "peft upcasts the adapters to fp32 (tuners_utils.py autocast_adapter_dtype=True); DeepSpeed's bf16 engine then casts them with the model, which VramPS counts through ZeroSixteenBitGradients"),
+            LoraDropout = new Cited<double>(0.0, PeftAdapters + "openrlhf/cli --lora_dropout default 0"),
+            QkvZeroPadKeepsLoraOutput = new Cited<bool>(false, PeftAdapters + "peft/tuners/lora/layer.py Linear.forward: each adapted linear adds its own LoRA output, nothing padded"),
+            OneAdapterPerFusedLinear = new Cited<bool>(false, PeftAdapters + "peft/tuners/lora/model.py _create_and_replace: one LoraLayer per targeted module, and transformers' Llama-style models keep q_proj, k_proj, v_proj, gate_proj and up_proj apart"),
+            FusedKernelsFuseLora = new Cited<bool>(false, PeftAdapters + "Liger and compiled kernels fuse norms, RoPE and SwiGLU, not peft's LoRA branch"),
+            Nf4OnlyAdaptedLinears = new Cited<bool>(false, Bitsandbytes + "bitsandbytes Linear4bit replaces every linear of the blocks and saves its input (bitsandbytes/autograd/_functions.py MatMul4Bit)"),
+            DoubleQuant = new Cited<bool>(true, Bitsandbytes + "the QLoRA recipe (Dettmers et al. 2023): bnb_4bit_use_double_quant=True"),
+            QuantizesHead = new Cited<bool>(false, Bitsandbytes + "transformers integrations/bitsandbytes.py get_keys_to_not_convert: the output embedding stays unquantized"),
+            QuantizesFromFp16 = new Cited<bool>(false, Bitsandbytes + "transformers bitsandbytes quantizer: Params4bit from the checkpoint weight in its torch_dtype, so dequantize_4bit returns the compute dtype"),
+            QuantizedInputOutlivesBackward = new Cited<bool>(false, Bitsandbytes + "bitsandbytes 0.43.2+ MatMul4Bit keeps no input (ctx.tensors = (None, B), bitsandbytes#1270); the Trainer frees each step's graph before the next"),
+            QuantStatisticsUnsharded = new Cited<bool>(true, Bitsandbytes + "bitsandbytes@95f9af3 bitsandbytes/nn/modules.py Params4bit._quantize: the QuantState (absmax, nested absmax) is kept on the Linear4bit module too, and fix_4bit_weight_quant_state_from_module restores it after FSDP's flat parameter replaced the weight (\"the quant state got lost when the parameter got converted. This happens for example for fsdp\"): FSDP shards, offloads and all-gathers only the packed 4-bit data, as DeepSpeed's ZeRO-3 partitions only the parameter's data"),
+            DpoTransformersRelease = new Cited<System.Version?>(null, OwnLoops + "the same transformers release as its other stages"),
+            OffloadsBetweenPhases = new Cited<bool>(false, OwnLoops + "openrlhf/cli/train_ppo_ray.py --ds.adam_offload is DeepSpeed's offload through the step; VramPS models no offload between phases for it"),
+            FrozenModelsOnHost = new Cited<bool>(false, OwnLoops + "openrlhf/cli --ref.offload and --reward.offload store_true: the reference and reward engines stay on the GPU unless given"),
+            GrpoKbitUpcast = new Cited<bool>(false, OwnLoops + "openrlhf/models/actor.py: with --ds.load_in_4bit the LoRA modules are cast to bf16 after get_peft_model, no prepare_model_for_kbit_training"),
+            GrpoQuantizedAdapters16Bit = new Cited<bool>(true, OwnLoops + "openrlhf/models/actor.py: with --ds.load_in_4bit every module named lora is cast to bf16"),
+            GrpoLossPerSequence = new Cited<bool>(false, OwnLoops + "openrlhf/models/actor.py forward: log-probabilities of every action token of the micro-batch at once"),
+            RolloutSharesWeights = new Cited<bool>(false, OwnLoops + "openrlhf/trainer/ray/vllm_engine.py LLMRayActor: each vLLM engine loads its own copy; the actor broadcasts its weights into it"),
+            RolloutFractionOfFree = new Cited<bool>(false, OwnLoops + "openrlhf passes --vllm.gpu_memory_utilization to vLLM, whose fraction is of the GPU's total memory (vllm/config/cache.py)"),
+            RolloutSleepMinimumFraction = new Cited<double>(0.0, OwnLoops + "openrlhf passes --vllm.gpu_memory_utilization to vLLM as given"),
+            AllLinearLoraTargets = new Cited<bool>(true,
+                "openrlhf/cli/train_sft.py, train_dpo.py, train_rm.py, train_ppo_ray.py (OpenRLHF@3c3be62): --target_modules default \"all-linear\", handed to peft's LoraConfig (openrlhf/models/actor.py)",
+                "LoRA on every linear of the blocks (OpenRLHF's --target_modules all-linear)"),
+            ReferenceAlwaysCopy = new Cited<bool>(true,
+                "openrlhf/cli/train_dpo.py: ref_model = Actor(args.ref_pretrain, ...) without LoRA, a second model; openrlhf/cli/train_ppo_ray.py: the ReferenceModelActor group loads its own copy from --ref.pretrain",
+                "the reference is a second model loaded from the base checkpoint, also under LoRA (OpenRLHF's ref_model / ReferenceModelActor)"),
         };
     }
 }
