@@ -2,7 +2,8 @@ namespace VramPS.Engine.Frameworks.Profiles
 {
     /// <summary>
     /// Re-cites, as one group, the behaviours of a feature a framework does not have (alignment stages, a rollout engine,
-    /// a bitsandbytes base): each keeps the value it had, which nothing reads, and takes the framework's own words for why.
+    /// a bitsandbytes base, DeepSpeed's ZeRO engine, mixture-of-experts layers): each keeps the value it had, and takes the
+    /// framework's own words for why, so a derived profile shows why they do not apply rather than its base's source.
     /// </summary>
     internal static class AbsentFeatures
     {
@@ -54,6 +55,29 @@ namespace VramPS.Engine.Frameworks.Profiles
             QuantStatisticsUnsharded = Restate(p.QuantStatisticsUnsharded, source),
             QuantizedBaseLoadsWhole = Restate(p.QuantizedBaseLoadsWhole, source),
             Nf4OnlyAdaptedLinears = Restate(p.Nf4OnlyAdaptedLinears, source),
+        };
+
+        /// <summary>No DeepSpeed ZeRO engine: its parameter coordinator, 16-bit gradients, sub-groups and buckets cite <paramref name="source"/>.</summary>
+        public static FrameworkProfile WithoutDeepSpeed(this FrameworkProfile p, string source) => p with
+        {
+            ShardsThroughDeepSpeed = Restate(p.ShardsThroughDeepSpeed, source),
+            GathersModules = Restate(p.GathersModules, source),
+            Zero3ReuseDistance = Restate(p.Zero3ReuseDistance, source),
+            Zero3MaxLiveParameters = Restate(p.Zero3MaxLiveParameters, source),
+            Zero3PrefetchBucketElements = Restate(p.Zero3PrefetchBucketElements, source),
+            ZeroSixteenBitGradients = Restate(p.ZeroSixteenBitGradients, source),
+            ZeroSubGroupElements = Restate(p.ZeroSubGroupElements, source),
+            ReduceBuffers = Restate(p.ReduceBuffers, source),
+            Zero3ReduceBucketFromHiddenSize = Restate(p.Zero3ReduceBucketFromHiddenSize, source),
+        };
+
+        /// <summary>No mixture-of-experts layers: expert splitting, routers, token dispatch and Megatron-Core's unpermute cite <paramref name="source"/>.</summary>
+        public static FrameworkProfile WithoutMixtureOfExperts(this FrameworkProfile p, string source) => p with
+        {
+            ExpertsSplitByTensorParallel = Restate(p.ExpertsSplitByTensorParallel, source),
+            RecomputedUnpermuteAwaitsGc = Restate(p.RecomputedUnpermuteAwaitsGc, source),
+            Fp32RouterProbs = Restate(p.Fp32RouterProbs, source),
+            AllToAllTokenDispatcher = Restate(p.AllToAllTokenDispatcher, source),
         };
 
         private static Cited<T> Restate<T>(Cited<T> behaviour, string source) => new Cited<T>(behaviour.Value, source, behaviour.Assumption);

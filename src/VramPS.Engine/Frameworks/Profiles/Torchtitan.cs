@@ -84,7 +84,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             },
             r => r.Precision == Precision.Fp32 && r.Parallel.Tensor == 1 && r.Parallel.Pipeline == 1);
 
-        public static FrameworkProfile Profile { get; } = NotApplicable.MixtureOfExperts(NotApplicable.DeepSpeed(NotApplicable.Alignment(Torchtune.Profile, NoAlignment), NoDeepSpeed), DenseOnly) with
+        public static FrameworkProfile Profile { get; } = Torchtune.Profile.WithoutStages(NoAlignment).WithoutDeepSpeed(NoDeepSpeed).WithoutMixtureOfExperts(DenseOnly) with
         {
             Framework = Framework.Torchtitan,
             Name = "torchtitan",

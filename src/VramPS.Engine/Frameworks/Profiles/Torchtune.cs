@@ -12,7 +12,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         private const string DenseOnly = "torchtune 0.3-0.6 builds no mixture-of-experts decoder (torchtune/models@v0.6.1: Llama 2-3.3, Mistral, Gemma, Phi, Qwen 2-2.5): not applicable";
         private const string TpPlan = "torchtune/models/llama3/_parallelism.py@v0.6.1 base_llama_tp_plan";
 
-        public static FrameworkProfile Profile { get; } = NotApplicable.MixtureOfExperts(NotApplicable.DeepSpeed(NotApplicable.Alignment(HfTrainer.Profile, NoAlignment), NoDeepSpeed), DenseOnly) with
+        public static FrameworkProfile Profile { get; } = HfTrainer.Profile.WithoutStages(NoAlignment).WithoutDeepSpeed(NoDeepSpeed).WithoutMixtureOfExperts(DenseOnly) with
         {
             Framework = Framework.Torchtune,
             ZeroGradTakesTorchDefault = new Cited<bool>(false, "torchtune requires torch 2.x (its recipes, e.g. lora_finetune_single_device.py, call zero_grad(set_to_none=True))"),
