@@ -98,7 +98,6 @@ namespace VramPS.Engine.Tests.Frameworks
                 SequenceLength = 131072, Checkpointing = Checkpointing.Full, GpuCount = 4, Sharding = Sharding.Zero2, PipelineParallel = 2,
             };
             var forwardEnd = At(StagePhases(w, 0), Phase.ForwardEnd);
-            Assert.True(4L * 4015128576 < 16L * 131072 * 4096 * 2);
             Assert.Equal(0, forwardEnd.Gradients);
             Assert.Equal(2L * 16 * 131072 * 4096 * 2, forwardEnd.Activations);
         }
