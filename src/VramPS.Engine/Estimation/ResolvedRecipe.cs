@@ -42,7 +42,7 @@ namespace VramPS.Engine.Estimation
             if (w.Method != FinetuneMethod.Full && !Profile.PartialTraining.Value)
             {
                 throw new InvalidWorkloadException("Method",
-                    $"-Framework {Profile.Name} trains every parameter: -Method {w.Method} is not one it runs. Use -Method Full, or {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value)}.");
+                    $"-Framework {Profile.Name} trains every parameter: -Method {w.Method} is not one it runs. Use -Method Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value)}.");
             }
             FrameworkOffers.Check(w, Profile);
             Techniques = w.Techniques;

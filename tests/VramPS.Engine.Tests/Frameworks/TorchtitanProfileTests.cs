@@ -24,6 +24,7 @@ namespace VramPS.Engine.Tests.Frameworks
             var e = Assert.Throws<InvalidWorkloadException>(() => MemoryEstimator.Estimate(w));
             Assert.Equal("Method", e.Parameter);
             Assert.Contains("-Framework torchtitan trains every parameter", e.Message);
+            Assert.Contains("Use -Method Full, or -Framework HF-Trainer, torchtune", e.Message);
         }
 
         [Fact]
