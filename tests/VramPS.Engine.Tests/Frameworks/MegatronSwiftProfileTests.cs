@@ -18,6 +18,21 @@ namespace VramPS.Engine.Tests.Frameworks
             new Workload(ModelCatalog.Default.Get("Qwen/Qwen2.5-7B-Instruct")) { Framework = Framework.MegatronSwift, Method = method, GpuCount = 2, TensorParallel = 2 };
 
         [Fact]
+        public void The_default_lora_rank_says_whose_it_is()
+        {
+            // megatron_args.py@00840e6 MegatronTunerMixin lora_rank: int = 8 is Megatron-SWIFT's own; Megatron-LM's
+            // peft.py takes whatever LoRA the run hands in, so its rank 8 is VramPS's guess, not peft's default.
+            var swift = new ResolvedRecipe(Qwen7B(FinetuneMethod.LoRA));
+            Assert.Equal(8, swift.Adapter.Rank);
+            Assert.Contains("LoRA rank 8 (Megatron-SWIFT's lora_rank default)", swift.Assumptions);
+            var w = Qwen7B(FinetuneMethod.LoRA);
+            w.Framework = Framework.MegatronLM;
+            var megatron = new ResolvedRecipe(w);
+            Assert.Contains(megatron.Assumptions, a => a.StartsWith("LoRA rank 8 (a guess", System.StringComparison.Ordinal));
+            Assert.DoesNotContain(megatron.Assumptions, a => a.Contains("peft's default)", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void Recomputes_the_core_attention_unless_told_and_says_so()
         {
             // megatron_args.py: recompute_granularity 'selective', recompute_modules ['core_attn'].

@@ -45,7 +45,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             Fp16ByDefault = new Cited<bool>(false, SwiftArgs + "swift/megatron/argument/megatron_args.py@00840e6 fp16 / bf16 None: _init_mixed_precision follows the checkpoint's torch_dtype (bf16 for current checkpoints)"),
             DefaultBatchSize = new Cited<int?>(null, SwiftArgs + "swift/megatron/argument/megatron_args.py@00840e6 micro_batch_size: int = 1"),
             DefaultSequenceLength = new Cited<int?>(null, SwiftArgs + "swift/megatron/argument/megatron_args.py@00840e6 seq_length None (max_position_embeddings) while max_length caps the samples; VramPS takes 2048 tokens where the run does not say"),
-            DefaultLoraRank = new Cited<int>(8, SwiftArgs + "swift/megatron/argument/megatron_args.py@00840e6 MegatronTunerMixin lora_rank: int = 8", "LoRA rank 8 (peft's default)"),
+            DefaultLoraRank = new Cited<int>(8, SwiftArgs + "swift/megatron/argument/megatron_args.py@00840e6 MegatronTunerMixin lora_rank: int = 8", "LoRA rank 8 (Megatron-SWIFT's lora_rank default)"),
             RunsUnder = new Cited<Framework?>(null, SwiftArgs + "swift/megatron/train (megatron sft) runs Megatron-LM's pretrain loop under ms-swift's arguments"),
             PartialTraining = new Cited<bool>(true, SwiftArgs + "swift/megatron/tuners/lora.py@ea766ff: train_type lora freezes the base weights and trains the LoRA factors"),
             TensorParallelSplitsSequence = new Cited<bool>(false, SwiftArgs + "swift/megatron/argument/megatron_args.py@00840e6 sequence_parallel: bool = False (-SequenceParallel)"),
