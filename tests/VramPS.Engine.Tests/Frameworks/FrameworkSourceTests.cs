@@ -220,5 +220,20 @@ namespace VramPS.Engine.Tests.Frameworks
             Assert.Contains(e.Assumptions, a => a.Contains("every second block checkpointed") && a.Contains("-Checkpointing"));
             Assert.DoesNotContain(e.Assumptions, a => a.Contains("the Trainer's default"));
         }
+
+        // deepspeed/runtime/pipe/engine.py PipelineEngine asserts the ZeRO stage is below 2, and a pipeline or AutoTP run
+        // needs DeepSpeed's own model wrapping (PipelineModule, tp_model_init), which the profile does not model: a
+        // model-parallel layout under -Framework DeepSpeed (and DeepSpeed-Chat, OpenRLHF over its engine) is refused by
+        // its parameter, not estimated as Megatron-LM's.
+        [Theory]
+        [InlineData(Framework.DeepSpeed, "PipelineParallel")]
+        [InlineData(Framework.DeepSpeed, "TensorParallel")]
+        [InlineData(Framework.OpenRLHF, "PipelineParallel")]
+        public void DeepSpeed_runs_refuse_model_parallel_layouts(Framework framework, string parameter)
+        {
+            var w = new Workload(Llama) { Framework = framework, Method = FinetuneMethod.Full, GpuCount = 8, Sharding = Sharding.Zero3 };
+            if (parameter == "PipelineParallel") w.PipelineParallel = 2; else w.TensorParallel = 2;
+            Assert.Equal(parameter, Refusal(w).Parameter);
+        }
     }
 }

@@ -80,7 +80,7 @@ namespace VramPS.Engine.Frameworks.Profiles
             SelectiveRecompute = new Cited<SelectiveRecompute>(Frameworks.SelectiveRecompute.None, Engine + "deepspeed/runtime/activation_checkpointing/checkpointing.py and transformers' gradient_checkpointing_enable checkpoint whole blocks"),
             Optimizers = new Cited<IReadOnlyList<OptimizerKind>?>(null, Engine + "deepspeed/runtime/engine.py _configure_basic_optimizer: the config's Adam, AdamW, Lamb, OneBitAdam, Adagrad, Lion and the like, or any torch optimizer the script hands in"),
             OfferedTechniques = new Cited<Techniques?>(null, Engine + "the script may patch the transformers model (Liger) or compile it; VramPS reads the techniques a run names"),
-            DataParallelOnly = new Cited<bool>(false, Engine + "VramPS reads the model-parallel degrees a run gives"),
+            DataParallelOnly = new Cited<bool>(true, Engine + "VramPS models the engine with ZeRO data parallelism over a transformers model; deepspeed.pipe's PipelineModule (deepspeed/runtime/pipe/engine.py, which refuses ZeRO-2 and ZeRO-3) and AutoTP training wrap the model in ways it does not model, so a tensor-, pipeline-, context- or expert-parallel layout is refused rather than estimated as Megatron-LM's"),
             QuantizedBaseOneGpu = new Cited<bool>(false, BitsandbytesBase + "peft's QLoRA runs under DDP, DeepSpeed and accelerate's FSDP (peft docs/source/accelerate/fsdp.md, deepspeed.md)"),
             FreezesLayers = new Cited<bool>(true, Engine + "the script may freeze blocks by requires_grad before deepspeed.initialize; the engine trains what requires grad"),
             BlockOptimizer = new Cited<bool>(false, Engine + "deepspeed/runtime/engine.py: no block-wise optimizer"),
