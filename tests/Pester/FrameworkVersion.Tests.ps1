@@ -87,14 +87,15 @@ Describe 'Get-VramFramework releases' {
     It 'lists a profile''s baseline and dated changes with their commits and sources' {
         $h = (Get-VramFramework torchtitan).Releases
         $h.Baseline.Commit | Should -Be '9dec370'
-        $h.Changes.From.Commit | Should -Be @('e10cb94', 'bbb1b61', '90567fc', '5e2033c', '0b44d4c', '83e6941', 'e5ef99a')
+        $h.Changes.From.Commit | Should -Be @('e10cb94', 'bbb1b61', '90567fc', '5e2033c', '0b44d4c', '83e6941', 'e99e16c', 'e5ef99a')
         $h.Changes[0].Until.Commit | Should -Be 'e8977b0'
         $h.Changes[1].Source | Should -Match 'build_cross_entropy_loss'
         $h.Changes[2].Until.Commit | Should -Be '5e2033c'
         $h.Changes[3].Source | Should -Match 'pipeline_parallel_microbatch_size'
         $h.Changes[4].Source | Should -Match 'maybe_enable_amp'
         $h.Changes[5].Source | Should -Match 'fully_shard\(model\.tok_embeddings\)'
-        $h.Changes[6].Source | Should -Match 'return_outputs=False'
+        $h.Changes[6].Source | Should -Match 'set_default_dtype\(bfloat16\)'
+        $h.Changes[7].Source | Should -Match 'return_outputs=False'
         (Get-VramFramework HF-Trainer).Releases | Should -BeNullOrEmpty
     }
 }

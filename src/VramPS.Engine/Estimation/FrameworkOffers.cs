@@ -15,6 +15,8 @@ namespace VramPS.Engine.Estimation
     {
         public static void Check(Workload w, FrameworkProfile p)
         {
+            if (w.Model.Experts > 0 && !p.BuildsMixtureOfExperts.Value)
+                throw Refusal("Model", $"-Framework {p.Name} trains no mixture-of-experts model VramPS models: -Model {w.Model.Id} has {w.Model.Experts} experts: use a dense model, or -Framework {FrameworkProfiles.NamesWhere(f => f.BuildsMixtureOfExperts.Value)}", p.BuildsMixtureOfExperts.Source);
             if (w.Optimizer is OptimizerKind optimizer && p.Optimizers.Value is { } optimizers && !optimizers.Contains(optimizer))
                 throw Refusal("Optimizer", $"-Framework {p.Name} builds {string.Join(", ", optimizers)} only, not -Optimizer {optimizer}", p.Optimizers.Source);
             if (p.OfferedTechniques.Value is Techniques offered && (w.Techniques & ~offered) is var missing && missing != Techniques.None)
@@ -47,6 +49,39 @@ namespace VramPS.Engine.Estimation
                 throw Refusal("Method", $"-Framework {p.Name} has no -Method Freeze (it trains every weight, or LoRA factors)", p.FreezesLayers.Source);
             if (w.PrecomputeReferenceLogProbs && !p.PrecomputesReference.Value)
                 throw Refusal("PrecomputeReferenceLogProbs", $"-Framework {p.Name} runs its reference on every step: -PrecomputeReferenceLogProbs is not a setting it has", p.PrecomputesReference.Source);
+        }
+
+        /// <summary>
+        /// Refuses a -Precision the framework cannot train in at the release asked: one outside its Precisions, or
+        /// Bf16Mixed where only fully_shard applies mixed precision and the run, as resolved, shards nothing (with tensor
+        /// or pipeline parallelism, or at a release without autocast). Where no -FrameworkVersion was given and a later
+        /// release runs it, warns instead, naming that release, and estimates the precision as asked: the change that
+        /// release brings is returned, null where the release asked runs it.
+        /// </summary>
+        public static DatedChange? CheckPrecision(Workload w, FrameworkProfile p, bool fullyShards, ICollection<string> warnings)
+        {
+            if (w.Precision is not Precision precision) return null;
+            if (p.Precisions.Value is { } precisions && !precisions.Contains(precision))
+                return Unrunnable(w, p, f => f.Precisions.Value?.Contains(precision) != false,
+                    $"trains -Precision {string.Join(" or ", precisions)}, not {precision}", p.Precisions.Source, warnings);
+            if (precision != Precision.Bf16Mixed || !p.MixedPrecisionOnlyFullySharded.Value || fullyShards || w.Method != FinetuneMethod.Full) return null;
+            if ((w.TensorParallel ?? 1) > 1 || (w.PipelineParallel ?? 1) > 1)
+                throw Refusal("Precision", $"-Framework {p.Name} applies bf16 mixed precision only through fully_shard, and tensor or pipeline parallelism without it trains fp32: use -Precision Fp32, or -Sharding Zero3 over more than one data-parallel rank", p.AutocastsUnshardedDataParallel.Source);
+            if (p.AutocastsUnshardedDataParallel.Value) return null;
+            return Unrunnable(w, p, f => f.AutocastsUnshardedDataParallel.Value,
+                    "applies bf16 mixed precision only through fully_shard and has no autocast: -Precision Bf16Mixed on one GPU or DDP trains fp32 (use -Precision Fp32, or fully_shard over more than one data-parallel rank)",
+                p.MixedPrecisionOnlyFullySharded.Source, warnings);
+        }
+
+        private static DatedChange Unrunnable(Workload w, FrameworkProfile p, Func<FrameworkProfile, bool> runs, string what, string source, ICollection<string> warnings)
+        {
+            var later = p.Releases?.FirstChangeWhere(p, runs);
+            if (later is null)
+                throw Refusal("Precision", $"-Framework {p.Name} {what}", source);
+            if (w.FrameworkVersion != null)
+                throw Refusal("Precision", $"-Framework {p.Name} at -{ReleaseHistory.Parameter} {w.FrameworkVersion} {what}; {later.Span} {later.Change}: give -{ReleaseHistory.Parameter} {later.From.Date:yyyy-MM-dd} or later", source);
+            warnings.Add($"no -{ReleaseHistory.Parameter}: {p.Name} as of {p.Releases!.Baseline} {what} ({source}); the estimate takes -Precision {w.Precision} as asked, as {p.Name} runs it {later.Span} ({later.Change}). Give -{ReleaseHistory.Parameter} for the release the run used.");
+            return later;
         }
 
         /// <summary>

@@ -23,6 +23,11 @@ namespace VramPS.Engine.Estimation
         public const int MaxLoraRank = 1 << 20;
 
         private readonly List<string> _assumptions = new List<string>(16);
+        private readonly List<string> _warnings = new List<string>();
+        /// <summary>What the framework's profile says of the run that VramPS estimates anyway, one sentence each naming the parameter.</summary>
+        internal IReadOnlyList<string> Warnings => _warnings;
+        /// <summary>Where the release asked cannot run the workload and a later one can (Warnings say so): the change that lets it, which the estimate takes; null otherwise.</summary>
+        internal DatedChange? RunsFrom { get; }
 
         /// <param name="w">The workload.</param>
         /// <param name="profile">The framework's behaviour where a stage's trainer departs from its profile (an alignment
@@ -45,6 +50,7 @@ namespace VramPS.Engine.Estimation
                     $"-Framework {Profile.Name} trains every parameter: -Method {w.Method} is not one it runs. Use -Method Full, or -Framework {FrameworkProfiles.NamesWhere(p => p.PartialTraining.Value)}.");
             }
             FrameworkOffers.Check(w, Profile);
+            RunsFrom = FrameworkOffers.CheckPrecision(w, Profile, FullyShards(w), _warnings);
             Techniques = w.Techniques;
             var kernels = Profile.DefaultTechniques;
             if (kernels.Value != Techniques.None && (Techniques & kernels.Value) == 0)
@@ -453,6 +459,8 @@ namespace VramPS.Engine.Estimation
         {
             var (mode, why) = DefaultCheckpointingOf(Profile, method);
             if (Profile.DefaultCheckpointing.Value != null && Profile.OffloadsCheckpoints.Value) Techniques |= Techniques.ActivationOffload;
+            if (Profile.UnmodelledDefaultCheckpointing.Value)
+                _warnings.Add($"no -Checkpointing: {Profile.Name}'s own default is a checkpointing VramPS does not model ({Profile.UnmodelledDefaultCheckpointing.Source}); the estimate checkpoints nothing, which holds more than that default. Give -Checkpointing as the run sets it.");
             return Take(mode, why);
         }
 

@@ -43,6 +43,7 @@ namespace VramPS.Engine.Estimation
             FrameworkVersion = workload.FrameworkVersion?.ToString();
             _releases = recipe.Profile.Releases;
             _profileName = recipe.Profile.Name;
+            _profileWarnings = recipe.Warnings.ToArray();
             _laterChanges = _releases != null && workload.FrameworkVersion is null ? _releases.LaterChanges(recipe) : Array.Empty<DatedChange>();
             Gpu = workload.Gpu?.Name;
             ForwardBatch = recipe.BatchSize;
@@ -99,6 +100,8 @@ namespace VramPS.Engine.Estimation
         public string? FrameworkVersion { get; }
         /// <summary>What later releases of the framework do differently to this recipe, where the workload named none.</summary>
         private readonly DatedChange[] _laterChanges;
+        /// <summary>What the framework's profile said of the run as it was resolved (ResolvedRecipe.Warnings).</summary>
+        private readonly string[] _profileWarnings;
         private readonly ReleaseHistory? _releases;
         private readonly string _profileName;
         public int TensorParallel { get; }
@@ -194,7 +197,7 @@ namespace VramPS.Engine.Estimation
         public IReadOnlyList<PhaseMemory> Phases { get => _phases; internal set => _phases = ReadableList.Rows(value); }
         private IReadOnlyList<PhaseMemory> _phases = ReadableList.Rows<PhaseMemory>(null);
         /// <summary>What VramPS cannot know or suspects will not run as given, one sentence each naming the parameter (written as PowerShell warnings too).</summary>
-        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload)
+        public IReadOnlyList<string> Warnings => _warnings ??= ReadableList.Rows(WorkloadWarnings.Of(this, Workload).Concat(_profileWarnings)
             .Concat(_laterChanges.Length == 0 ? Array.Empty<string>() : _releases!.LaterWarnings(_laterChanges, _profileName, Workload, Total)));
         private IReadOnlyList<string>? _warnings;
 

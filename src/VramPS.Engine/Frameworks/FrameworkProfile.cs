@@ -33,6 +33,8 @@ namespace VramPS.Engine.Frameworks
         public Cited<Techniques> DefaultTechniques { get; init; }
         /// <summary>Checkpointing when not given; null: off, or on under QLoRA for the transformers Trainer stacks (peft's kbit preparation).</summary>
         public Cited<Checkpointing?> DefaultCheckpointing { get; init; }
+        /// <summary>The framework's own default checkpointing is a mode VramPS does not model: a run without -Checkpointing is estimated without any, with a warning.</summary>
+        public Cited<bool> UnmodelledDefaultCheckpointing { get; init; }
         /// <summary>The default checkpointing moves the saved block inputs to host memory.</summary>
         public Cited<bool> OffloadsCheckpoints { get; init; }
         /// <summary>Attention kernel when not given; null: torch SDPA through transformers (eager where transformers swaps it in).</summary>
@@ -128,6 +130,10 @@ namespace VramPS.Engine.Frameworks
         public Cited<SelectiveRecompute> SelectiveRecompute { get; init; }
         /// <summary>The optimizers it builds (-Optimizer); null: every one VramPS models.</summary>
         public Cited<IReadOnlyList<OptimizerKind>?> Optimizers { get; init; }
+        /// <summary>The precisions it trains in (-Precision); null: every one VramPS models.</summary>
+        public Cited<IReadOnlyList<Precision>?> Precisions { get; init; }
+        /// <summary>Builds mixture-of-experts models; false: a model with experts is refused.</summary>
+        public Cited<bool> BuildsMixtureOfExperts { get; init; }
         /// <summary>The techniques it can run (-Techniques); null: every one.</summary>
         public Cited<Techniques?> OfferedTechniques { get; init; }
         /// <summary>The attention kernels its model loading selects (-Attention); null: every one.</summary>

@@ -61,8 +61,12 @@ namespace VramPS.Engine.Frameworks
             return applied.Aggregate(profile, (p, c) => c.Apply(p));
         }
 
-        /// <summary>The changes a later release than the baseline brings to this recipe's mechanisms.</summary>
-        internal DatedChange[] LaterChanges(ResolvedRecipe r) => Changes.Where(c => c.From.Date > Baseline.Date && c.Moves(r)).ToArray();
+        /// <summary>The earliest change that makes <paramref name="holds"/> true of <paramref name="profile"/> (the profile as of the release asked, which fails it); null where none does.</summary>
+        internal DatedChange? FirstChangeWhere(FrameworkProfile profile, Func<FrameworkProfile, bool> holds) =>
+            Changes.Where(c => holds(c.Apply(profile))).OrderBy(c => c.From.Date).FirstOrDefault();
+
+        /// <summary>The changes a later release than the baseline (or than the change that lets the baseline run it, RunsFrom) brings to this recipe's mechanisms.</summary>
+        internal DatedChange[] LaterChanges(ResolvedRecipe r) => Changes.Where(c => c.From.Date > (r.RunsFrom?.From.Date.AddDays(-1) ?? Baseline.Date) && c.Moves(r)).ToArray();
 
         /// <summary>
         /// One warning for each later change (<see cref="LaterChanges"/>) that moves the estimate's Total: the workload

@@ -91,6 +91,7 @@ namespace VramPS.Engine.Tests.Frameworks
             var w = Trainy(null);
             w.GpuCount = 1;
             w.Sharding = null;
+            w.Precision = Precision.Fp32; // what one GPU trains before 0b44d4c's autocast (TorchtitanRunnableTests)
             w.BatchSize = 1;
             w.SequenceLength = 2048;
             var e = MemoryEstimator.Estimate(w);

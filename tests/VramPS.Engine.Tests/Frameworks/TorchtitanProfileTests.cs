@@ -33,6 +33,7 @@ namespace VramPS.Engine.Tests.Frameworks
             // parallelize.py apply_tp: SequenceParallel() on the norms in every TP plan.
             var w = Llama8B();
             w.TensorParallel = 8;
+            w.Precision = Precision.Fp32; // TP over every GPU leaves no fully_shard, so no bf16 mixed precision (TorchtitanRunnableTests)
             var r = new ResolvedRecipe(w);
             Assert.True(r.Parallel.SequenceParallel);
             Assert.Contains(r.Profile.TensorParallelSplitsSequence.Assumption, r.Assumptions);

@@ -71,9 +71,10 @@ namespace VramPS.Engine.Frameworks.Profiles
             Zero3ReduceBucketFromHiddenSize = Restate(p.Zero3ReduceBucketFromHiddenSize, source),
         };
 
-        /// <summary>No mixture-of-experts layers: expert splitting, routers, token dispatch and Megatron-Core's unpermute cite <paramref name="source"/>.</summary>
+        /// <summary>No mixture-of-experts layers: a model with experts is refused, and expert splitting, routers, token dispatch and Megatron-Core's unpermute cite <paramref name="source"/>.</summary>
         public static FrameworkProfile WithoutMixtureOfExperts(this FrameworkProfile p, string source) => p with
         {
+            BuildsMixtureOfExperts = new Cited<bool>(false, source),
             ExpertsSplitByTensorParallel = Restate(p.ExpertsSplitByTensorParallel, source),
             RecomputedUnpermuteAwaitsGc = Restate(p.RecomputedUnpermuteAwaitsGc, source),
             Fp32RouterProbs = Restate(p.Fp32RouterProbs, source),

@@ -68,7 +68,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         private const string NoQuantizedBase = "torchtitan has no quantized frozen base (QuantizedBase False; float8 linears train every weight): not applicable";
         private const string NoAlignment = "torchtitan runs no preference or RL stage (AlignmentStages False): not applicable";
         private const string NoDeepSpeed = "torchtitan shards only with FSDP2 fully_shard (torchtitan/parallelisms/parallelize_llama.py@9dec370 apply_fsdp), never DeepSpeed ZeRO: not applicable";
-        private const string DenseOnly = "torchtitan@9dec370 trains dense Llama models only (torchtitan/models/llama), no mixture of experts: not applicable";
+        private const string DenseOnly = "torchtitan/models/__init__.py@9dec370 models_config builds llama3 (dense Llama 3) only; the mixture-of-experts models of later releases (torchtitan/experiments/llama4 and deepseek_v3 at v0.1.0, torchtitan/models/llama4, deepseek_v3, qwen3 and gpt_oss over torchtitan/models/moe at v0.2.2) run torchtitan's own MoE layer, which VramPS does not model";
         private const string OwnModel = "torchtitan/models/llama/model.py@9dec370";
         private const string OwnConfig = "torchtitan/config_manager.py@9dec370";
 
@@ -83,6 +83,18 @@ namespace VramPS.Engine.Frameworks.Profiles
                 AutocastsUnshardedDataParallel = new Cited<bool>(true, AmpSince, "fp32 weights with bf16 autocast (torchtitan's maybe_enable_amp: no fully_shard, no TP or PP)"),
             },
             r => r.Precision == Precision.Fp32 && r.Parallel.Tensor == 1 && r.Parallel.Pipeline == 1);
+
+        private const string PureBf16Since =
+            "torchtitan/config/job_config.py@e99e16c (\"Support full bf16 training\", #1646) Training.dtype \"bfloat16\": train.py builds the model under set_default_dtype(bfloat16), so parameters, gradients and optimizer states are bf16 with no fp32 copy; mixed_precision_param still bfloat16 or float32, no fp16";
+
+        private static readonly DatedChange PureBf16 = new DatedChange(
+            new ProfileRelease("e99e16c", "e99e16c", "2025-09-16"), null,
+            "--training.dtype bfloat16 trains parameters, gradients and optimizer states in bf16 (-Precision Bf16)",
+            PureBf16Since, p => p with
+            {
+                Precisions = new Cited<System.Collections.Generic.IReadOnlyList<Precision>?>(new Text.ReadableList<Precision>(new[] { Precision.Fp32, Precision.Bf16Mixed, Precision.Bf16 }, ", "), PureBf16Since),
+            },
+            r => r.Precision == Precision.Bf16);
 
         public static FrameworkProfile Profile { get; } = Torchtune.Profile.WithoutStages(NoAlignment).WithoutDeepSpeed(NoDeepSpeed).WithoutMixtureOfExperts(DenseOnly) with
         {
@@ -101,11 +113,15 @@ namespace VramPS.Engine.Frameworks.Profiles
                     new ProfileRelease("v0.2.1", "81af883", "2025-12-26"),
                     new ProfileRelease("v0.2.2", "73a0e69", "2026-02-20"),
                 },
-                changes: new[] { LossCompiled, LossCompiledAgain, MicroBatchesPerStage, MicroBatchesOfOne, AmpWithoutFsdp, UnitsApart, PipelineOutputsDropped }),
+                changes: new[] { LossCompiled, LossCompiledAgain, MicroBatchesPerStage, MicroBatchesOfOne, AmpWithoutFsdp, UnitsApart, PureBf16, PipelineOutputsDropped }),
             TransformersRelease = new Cited<Version?>(null, "torchtitan/models/llama3/model.py: its own model code, no transformers"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "torchtitan/config_manager.py@9dec370 --activation_checkpoint.mode default 'selective' with --activation_checkpoint.selective_ac_option default '2' (every second block checkpointed), a mode VramPS does not model; off unless -Checkpointing",
                 "no activation checkpointing: torchtitan's own default (--activation_checkpoint.mode selective, every second block checkpointed) has no VramPS mode; give -Checkpointing None, Selective (op level) or Full as the run sets it"),
+            UnmodelledDefaultCheckpointing = new Cited<bool>(true,
+                OwnConfig + " --activation_checkpoint.mode default 'selective', --activation_checkpoint.selective_ac_option default '2': parallelize_llama.py _apply_ac_to_transformer_block wraps every second block in checkpoint_wrapper (as at v0.2.2, torchtitan/config/job_config.py ActivationCheckpoint); VramPS models op-level selective and full checkpointing, not every n-th block"),
+            Precisions = new Cited<System.Collections.Generic.IReadOnlyList<Precision>?>(new Text.ReadableList<Precision>(new[] { Precision.Fp32, Precision.Bf16Mixed }, ", "),
+                OwnConfig + " --training.mixed_precision_param choices bfloat16 and float32, FSDP2's MixedPrecisionPolicy over the fp32 parameters train.py builds: no fp16, and no pure bf16 before --training.dtype (e99e16c)"),
             Optimizers = new Cited<System.Collections.Generic.IReadOnlyList<OptimizerKind>?>(new Text.ReadableList<OptimizerKind>(new[] { OptimizerKind.AdamW }, ", "),
                 "torchtitan/optimizer.py@9dec370 build_optimizers: --optimizer.name Adam or AdamW (torch.optim), else NotImplementedError"),
             OfferedTechniques = new Cited<Techniques?>(Techniques.Compile | Techniques.OptimizerInBackward | Techniques.FusedKernels,

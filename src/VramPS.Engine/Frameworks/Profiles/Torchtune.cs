@@ -9,7 +9,7 @@ namespace VramPS.Engine.Frameworks.Profiles
         private const string NoAlignment = "torchtune's DPO and PPO recipes are not modelled (AlignmentStages False): not applicable";
         private const string NoDeepSpeed = "torchtune shards only with FSDP2 fully_shard (torchtune/training/_distributed.py shard_model), never DeepSpeed ZeRO: not applicable";
         private const string NoPipeline = "torchtune 0.3-0.6 has no pipeline parallelism (its distributed recipes run FSDP2 and tensor parallelism): not applicable";
-        private const string DenseOnly = "torchtune 0.3-0.6 builds no mixture-of-experts decoder (torchtune/models@v0.6.1: Llama 2-3.3, Mistral, Gemma, Phi, Qwen 2-2.5): not applicable";
+        private const string DenseOnly = "torchtune/models@v0.6.1 builds Llama 2, Code Llama 2, Llama 3-3.3 (3.2 Vision), Mistral, Gemma 1-2, Phi 3-4 and Qwen 2-2.5: no mixture-of-experts decoder (no Llama 4, no Qwen3-MoE), as in 0.3-0.5";
         private const string TpPlan = "torchtune/models/llama3/_parallelism.py@v0.6.1 base_llama_tp_plan";
 
         public static FrameworkProfile Profile { get; } = HfTrainer.Profile.WithoutStages(NoAlignment).WithoutDeepSpeed(NoDeepSpeed).WithoutMixtureOfExperts(DenseOnly) with
@@ -25,6 +25,8 @@ namespace VramPS.Engine.Frameworks.Profiles
             TransformersRelease = new Cited<Version?>(null, "torchtune/models: its own model builders, no transformers"),
             DefaultCheckpointing = new Cited<Checkpointing?>(null,
                 "VramPS's general rule (off unless -Checkpointing); recipes/configs set enable_activation_checkpointing per config"),
+            UnmodelledDefaultCheckpointing = new Cited<bool>(false, "recipes/full_finetune_distributed.py@v0.6.1 cfg.get(\"enable_activation_checkpointing\", False): off unless the config sets it, which VramPS models (-Checkpointing None)"),
+            Precisions = new Cited<IReadOnlyList<Precision>?>(null, "torchtune/training/precision.py@v0.6.1 get_dtype maps fp16, bf16 and fp32 to the model's own dtype: not restricted by its profile"),
             DefaultAttention = new Cited<AttentionKernel?>(AttentionKernel.Sdpa, "torchtune/modules/attention.py MultiHeadAttention: scaled_dot_product_attention",
                 "attention through torch SDPA (torchtune's MultiHeadAttention)"),
             ShardedGradientsOnReduceStream = new Cited<bool>(true,
