@@ -395,7 +395,7 @@ namespace VramPS.Engine.Estimation
                         ? "bf16 weights with an fp32 master copy in the optimizer (--bf16)"
                         : Profile.UpcastsOnlyTrainable.Value && method == FinetuneMethod.Freeze
                             ? "bf16 autocast; frozen blocks stay bf16, trainable ones are upcast to fp32 (LLaMA-Factory)"
-                            : "fp32 weights with bf16 autocast (Trainer --bf16)")
+                            : Profile.MasterCopyInOptimizer.Assumption ?? "fp32 weights with bf16 autocast (Trainer --bf16)")
                 : Take(Engine.Precision.Bf16, !Profile.AdaptersInComputeDtype.Value ? "frozen base in bf16, adapters in fp32 (peft's default)"
                     : Profile.Fp32MainCopyOfSixteenBitTrainables.Value ? "frozen base and adapters in bf16; the optimizer steps an fp32 main copy of the adapters with fp32 gradients (--bf16)"
                     : "frozen base and adapters in bf16 (the framework's adapters take the model's dtype)");

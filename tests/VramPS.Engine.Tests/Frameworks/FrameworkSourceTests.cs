@@ -235,5 +235,21 @@ namespace VramPS.Engine.Tests.Frameworks
             if (parameter == "PipelineParallel") w.PipelineParallel = 2; else w.TensorParallel = 2;
             Assert.Equal(parameter, Refusal(w).Parameter);
         }
+
+        // What a framework's own loop does is said in its words: torchtitan computes in bf16 through FSDP2's
+        // MixedPrecisionPolicy (no Trainer --bf16 autocast), Megatron-Core has its own vocab-parallel cross-entropy (no
+        // transformers loss path), torchtune's recipes leave checkpointing off unless their config sets it.
+        [Theory]
+        [InlineData(Framework.Torchtitan, "MixedPrecisionPolicy")]
+        [InlineData(Framework.MegatronSwift, "vocab-parallel cross-entropy")]
+        [InlineData(Framework.Torchtune, "enable_activation_checkpointing")]
+        public void Assumptions_speak_of_the_frameworks_own_loop(Framework framework, string words)
+        {
+            var w = Run(framework, FinetuneMethod.Full);
+            if (framework == Framework.Torchtitan) w.Checkpointing = Checkpointing.Full;
+            var e = MemoryEstimator.Estimate(w);
+            Assert.Contains(e.Assumptions, a => a.Contains(words));
+            Assert.DoesNotContain(e.Assumptions, a => a.Contains("Trainer") || a.Contains("transformers 4.46-4.49 loss path"));
+        }
     }
 }
